@@ -1,0 +1,84 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+
+	"github.com/portdesk/portdesk/porting"
+	"github.com/portdesk/portdesk/store"
+	"github.com/portdesk/portdesk/workflow"
+)
+
+// openService opens and migrates the database for a one-shot command.
+func openService(ctx context.Context, cfg Config) (*workflow.Service, *store.DB, error) {
+	clock := wallClock
+	db, err := store.Open(ctx, store.Config{DataDir: cfg.DataDir, DatabaseURL: cfg.DatabaseURL, Clock: clock})
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	return &workflow.Service{Store: db, Clock: clock}, db, nil
+}
+
+func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var cfg Config
+	if err := parse(newFlagSet("migrate", stderr, &cfg, false), args); err != nil {
+		return err
+	}
+	_, db, err := openService(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	fmt.Fprintf(stdout, "database migrated (%s)\n", db.Engine())
+	return nil
+}
+
+// runAdmin runs admin subcommands as the local operator, who holds admin
+// rights by having the database.
+func runAdmin(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return fmt.Errorf("admin needs a subcommand: create-account or create-key")
+	}
+	var cfg Config
+	fs := newFlagSet("admin "+args[0], stderr, &cfg, false)
+	var name, plan, role, account string
+	switch args[0] {
+	case "create-account":
+		fs.StringVar(&name, "name", "", "company name")
+		fs.StringVar(&plan, "plan", "basic", "support plan: basic or premium")
+	case "create-key":
+		fs.StringVar(&role, "role", "", "admin, specialist or customer")
+		fs.StringVar(&account, "account", "", "account ID (customer keys)")
+	default:
+		return fmt.Errorf("unknown admin subcommand %q", args[0])
+	}
+	if err := parse(fs, args[1:]); err != nil {
+		return err
+	}
+	svc, db, err := openService(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	operator := porting.Principal{Role: porting.RoleAdmin, KeyID: "cli"}
+	enc := json.NewEncoder(stdout)
+	enc.SetIndent("", "  ")
+	if args[0] == "create-account" {
+		a, err := svc.CreateAccount(ctx, operator, workflow.CreateAccountParams{Name: name, SupportPlan: porting.SupportPlan(plan)})
+		if err != nil {
+			return err
+		}
+		return enc.Encode(a)
+	}
+	k, secret, err := svc.CreateAPIKey(ctx, operator, account, porting.Role(role))
+	if err != nil {
+		return err
+	}
+	return enc.Encode(map[string]any{"id": k.ID, "role": k.Role, "account_id": k.AccountID, "key": secret})
+}

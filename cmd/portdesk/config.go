@@ -1,0 +1,66 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+)
+
+// Config is what serve, migrate and admin read from flags and environment.
+type Config struct {
+	// Addr is where serve listens (default 127.0.0.1:8080; :0 picks a port).
+	Addr string
+	// DataDir holds the embedded SQLite database (default ./portdesk-data).
+	DataDir string
+	// DatabaseURL selects PostgreSQL instead of SQLite when set.
+	DatabaseURL string
+	// Sandbox runs with an advanceable clock and demo data.
+	Sandbox bool
+	// AdminToken is accepted as an admin key while no admin key exists.
+	AdminToken string
+	// LogLevel is debug, info, warn or error (default info).
+	LogLevel string
+}
+
+// envName turns a flag name into its environment variable.
+func envName(flagName string) string {
+	return "PORTDESK_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
+
+// newFlagSet returns a flag set whose defaults come from PORTDESK_*
+// variables, so a flag beats its variable, which beats the default.
+func newFlagSet(name string, stderr io.Writer, cfg *Config, serve bool) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	str := func(p *string, n, def, help string) {
+		if v, ok := os.LookupEnv(envName(n)); ok {
+			def = v
+		}
+		fs.StringVar(p, n, def, help+" (env "+envName(n)+")")
+	}
+	str(&cfg.DataDir, "data-dir", "./portdesk-data", "directory of the embedded SQLite database")
+	str(&cfg.DatabaseURL, "database-url", "", "PostgreSQL URL; empty uses SQLite in --data-dir")
+	if serve {
+		str(&cfg.Addr, "addr", "127.0.0.1:8080", "listen address")
+		str(&cfg.LogLevel, "log-level", "info", "log level: debug, info, warn, error")
+		def := false
+		if v, ok := os.LookupEnv(envName("sandbox")); ok {
+			def = v == "1" || strings.EqualFold(v, "true")
+		}
+		fs.BoolVar(&cfg.Sandbox, "sandbox", def, "sandbox: advanceable clock and demo data (env PORTDESK_SANDBOX)")
+	}
+	cfg.AdminToken = os.Getenv("PORTDESK_ADMIN_TOKEN")
+	return fs
+}
+
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	return nil
+}

@@ -1,0 +1,38 @@
+package main
+
+import (
+	"context"
+	"io"
+	"os"
+	"testing"
+
+	"github.com/portdesk/portdesk/store/storetest"
+)
+
+const testAdminToken = "test-admin-token"
+
+// testServer runs the real program's Main on :0 against a fresh database
+// of the given engine and returns a client for it.
+func testServer(t *testing.T, databaseURL string, sandbox bool) (*Main, *client) {
+	t.Helper()
+	m := NewMain(io.Discard, io.Discard)
+	if testing.Verbose() {
+		m.stderr = os.Stderr
+	}
+	m.Config = Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), DatabaseURL: databaseURL, AdminToken: testAdminToken, LogLevel: "warn", Sandbox: sandbox}
+	if err := m.Open(context.Background()); err != nil {
+		m.Close()
+		t.Fatalf("open: %v", err)
+	}
+	t.Cleanup(func() { m.Close() })
+	return m, &client{t: t, base: m.URL()}
+}
+
+// forEachEngine runs fn on SQLite and, when PORTDESK_TEST_DATABASE_URL is
+// set, on PostgreSQL in a fresh schema.
+func forEachEngine(t *testing.T, fn func(t *testing.T, databaseURL string)) {
+	t.Run("sqlite", func(t *testing.T) { fn(t, "") })
+	if os.Getenv("PORTDESK_TEST_DATABASE_URL") != "" {
+		t.Run("postgres", func(t *testing.T) { fn(t, storetest.PostgresURL(t)) })
+	}
+}

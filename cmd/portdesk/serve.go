@@ -1,0 +1,173 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/portdesk/portdesk/httpapi"
+	"github.com/portdesk/portdesk/jobs"
+	"github.com/portdesk/portdesk/numbers"
+	"github.com/portdesk/portdesk/porting"
+	"github.com/portdesk/portdesk/store"
+	"github.com/portdesk/portdesk/workflow"
+)
+
+// Main is the running program: configuration and the pieces it wires.
+type Main struct {
+	Config Config
+
+	DB      *store.DB
+	Service *workflow.Service
+	Jobs    *jobs.Runner
+	HTTP    *http.Server
+	ln      net.Listener
+
+	stdout, stderr io.Writer
+	logger         *slog.Logger
+}
+
+// NewMain returns a Main writing its banner to stdout and logs to stderr.
+func NewMain(stdout, stderr io.Writer) *Main {
+	return &Main{stdout: stdout, stderr: stderr}
+}
+
+// ParseFlags reads serve's flags and environment.
+func (m *Main) ParseFlags(args []string) error {
+	return parse(newFlagSet("serve", m.stderr, &m.Config, true), args)
+}
+
+// wallClock is the one place portdesk reads the wall clock.
+var wallClock = porting.ClockFunc(time.Now)
+
+// Open opens and migrates the database, wires the service, starts the job
+// runner and listens. It returns once the server accepts connections.
+func (m *Main) Open(ctx context.Context) error {
+	m.logger = slog.New(slog.NewTextHandler(m.stderr, &slog.HandlerOptions{Level: logLevel(m.Config.LogLevel)}))
+	slog.SetDefault(m.logger)
+	var clock porting.Clock = wallClock
+	var sandbox *porting.OffsetClock
+	if m.Config.Sandbox {
+		sandbox = porting.NewOffsetClock(wallClock)
+		clock = sandbox
+	}
+	db, err := store.Open(ctx, store.Config{DataDir: m.Config.DataDir, DatabaseURL: m.Config.DatabaseURL, Clock: clock})
+	if err != nil {
+		return err
+	}
+	m.DB = db
+	if err := db.Migrate(ctx); err != nil {
+		return err
+	}
+	m.Service = &workflow.Service{
+		Store: db, Clock: clock, Sandbox: sandbox, AdminToken: m.Config.AdminToken,
+		Checker: &numbers.Checker{Lookup: numbers.OriginalCarrierLookup{}},
+	}
+	if m.Jobs, err = jobs.New(jobs.Config{DB: db.SQL(), Engine: db.Engine(), Service: m.Service, Logger: m.logger}); err != nil {
+		return err
+	}
+	if err := m.Jobs.Start(ctx); err != nil {
+		return err
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m.HTTP = &http.Server{
+		Handler:           httpapi.NewServer(m.Service, reg),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       2 * time.Minute,
+		WriteTimeout:      2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(m.logger.Handler(), slog.LevelWarn),
+	}
+	if m.ln, err = net.Listen("tcp", m.Config.Addr); err != nil {
+		return fmt.Errorf("listen on %s: %w", m.Config.Addr, err)
+	}
+	go func() {
+		if err := m.HTTP.Serve(m.ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			m.logger.Error("http server stopped", "err", err)
+		}
+	}()
+	return nil
+}
+
+// URL is the server's base URL once Open has returned.
+func (m *Main) URL() string {
+	return "http://" + m.ln.Addr().String()
+}
+
+// Serve opens, prints where to go, and runs until ctx ends.
+func (m *Main) Serve(ctx context.Context) error {
+	if err := m.Open(ctx); err != nil {
+		m.Close()
+		return err
+	}
+	defer m.Close()
+	if err := m.printBanner(ctx); err != nil {
+		return err
+	}
+	<-ctx.Done()
+	return nil
+}
+
+func (m *Main) printBanner(ctx context.Context) error {
+	engine := "SQLite in " + m.Config.DataDir
+	if m.DB.Engine() == "postgres" {
+		engine = "PostgreSQL"
+	}
+	fmt.Fprintf(m.stdout, "portdesk %s listening on %s (%s)\n", Version, m.URL(), engine)
+	fmt.Fprintf(m.stdout, "  API docs: %s/docs   OpenAPI: %s/openapi.json   health: %s/healthz\n", m.URL(), m.URL(), m.URL())
+	if !m.Config.Sandbox {
+		if m.Config.AdminToken != "" {
+			fmt.Fprintln(m.stdout, "  admin: PORTDESK_ADMIN_TOKEN is an admin key until an admin key is created")
+		}
+		return nil
+	}
+	data, err := m.Service.SeedSandbox(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(m.stdout, "  sandbox: clock advances with POST /v1/sandbox/clock {\"advance\":\"72h\"}; demo data loaded")
+	fmt.Fprintf(m.stdout, "  demo instance: %s\n", data.InstanceID)
+	for _, k := range data.Keys {
+		fmt.Fprintf(m.stdout, "  key %-22s %s\n", k.Secret, k.Who)
+	}
+	fmt.Fprintf(m.stdout, "  try: curl -H 'Authorization: Bearer pd_sandbox_acme' %s/v1/port-orders\n", m.URL())
+	return nil
+}
+
+// Close stops the server, the jobs and the database, in that order.
+func (m *Main) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	var errs []error
+	if m.HTTP != nil {
+		errs = append(errs, m.HTTP.Shutdown(ctx))
+	}
+	if m.Jobs != nil {
+		errs = append(errs, m.Jobs.Stop(ctx))
+	}
+	if m.DB != nil {
+		errs = append(errs, m.DB.Close())
+	}
+	return errors.Join(errs...)
+}
+
+func logLevel(s string) slog.Level {
+	switch strings.ToLower(s) {
+	case "debug":
+		return slog.LevelDebug
+	case "warn":
+		return slog.LevelWarn
+	case "error":
+		return slog.LevelError
+	}
+	return slog.LevelInfo
+}

@@ -1,0 +1,63 @@
+package httpapi
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/portdesk/portdesk/porting"
+)
+
+type principalKey struct{}
+
+// principal returns the caller authenticated by the auth middleware.
+func principal(ctx context.Context) porting.Principal {
+	p, _ := ctx.Value(principalKey{}).(porting.Principal)
+	return p
+}
+
+// authenticate resolves the Bearer key of every /v1 request into a
+// principal; anything else passes through untouched.
+func (s *Server) authenticate(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasPrefix(r.URL.Path, "/v1/") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		secret, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if !ok {
+			secret = ""
+		}
+		p, err := s.Service.Authenticate(r.Context(), strings.TrimSpace(secret))
+		if err != nil {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="portdesk"`)
+			writeProblem(w, problem(err))
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), principalKey{}, p)))
+	})
+}
+
+// writeProblem writes a problem outside Huma (middleware answers).
+func writeProblem(w http.ResponseWriter, err error) {
+	p, ok := err.(*Problem)
+	if !ok {
+		p = problem(err).(*Problem)
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(p.Status)
+	_ = json.NewEncoder(w).Encode(p)
+}
+
+// bearer is the security requirement of every /v1 operation.
+var bearer = []map[string][]string{{"bearer": {}}}
+
+// securitySchemes declares the API key scheme in the OpenAPI document.
+func securitySchemes() map[string]*huma.SecurityScheme {
+	return map[string]*huma.SecurityScheme{
+		"bearer": {Type: "http", Scheme: "bearer", Description: "An API key: Authorization: Bearer <key>."},
+	}
+}

@@ -1,0 +1,142 @@
+package httpapi
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/portdesk/portdesk/porting"
+	"github.com/portdesk/portdesk/workflow"
+)
+
+type portOrderBody struct {
+	porting.PortOrder
+	WaitingOn      porting.Party    `json:"waiting_on" enum:"customer,team,carrier,none" doc:"Whose move it is."`
+	AllowedActions []porting.Action `json:"allowed_actions" doc:"The actions the caller may take now."`
+}
+
+func orderBody(p porting.Principal, o *porting.PortOrder) portOrderBody {
+	return portOrderBody{PortOrder: *o, WaitingOn: o.WaitingOn(), AllowedActions: nonNil(porting.AllowedActions(o.Status, p.Role))}
+}
+
+func orderBodies(p porting.Principal, orders []*porting.PortOrder) []portOrderBody {
+	out := make([]portOrderBody, len(orders))
+	for i, o := range orders {
+		out[i] = orderBody(p, o)
+	}
+	return out
+}
+
+type portOrderOutput struct {
+	Body portOrderBody
+}
+
+type portOrderPath struct {
+	ID string `path:"id"`
+}
+
+type portOrderListInput struct {
+	PortRequestID string `query:"port_request_id"`
+	Status        string `query:"status" enum:"review,awaiting_loa,loa_review,submitted,exception,foc_confirmed,numbers_loaded,porting,ported,awaiting_verification,completed,not_portable,cancelled"`
+	Cursor        string `query:"cursor" maxLength:"512"`
+	Limit         int    `query:"limit" minimum:"1" maximum:"100" default:"50"`
+}
+
+type portOrderListOutput struct {
+	Body struct {
+		Data       []portOrderBody `json:"data"`
+		NextCursor string          `json:"next_cursor,omitempty" doc:"Pass as cursor for the next page; absent on the last page."`
+	}
+}
+
+type portOrderPatchInput struct {
+	ID   string `path:"id"`
+	Body struct {
+		InstanceID     *string    `json:"instance_id,omitempty" doc:"The instance to load the numbers into."`
+		RequestedFOCAt *time.Time `json:"requested_foc_at,omitempty" doc:"The port date the customer asks for."`
+	}
+}
+
+type actionInput struct {
+	ID     string `path:"id"`
+	Action string `path:"action" enum:"approve,mark_not_portable,submit_loa,approve_loa,return_loa,record_rejection,resubmit,record_foc,reschedule,load_numbers,start_port,record_ported,pass_testing,verify,cancel,restart"`
+	Body   *struct {
+		Reason             string     `json:"reason,omitempty" maxLength:"2000" doc:"Why (cancel, mark_not_portable)."`
+		Message            string     `json:"message,omitempty" maxLength:"10000" doc:"To the customer (return_loa, record_rejection)."`
+		ExceptionCode      string     `json:"exception_code,omitempty" doc:"The carrier's rejection code (record_rejection)."`
+		FOCAt              *time.Time `json:"foc_at,omitempty" doc:"Confirmed (record_foc) or newly requested (reschedule) port date."`
+		NotPortableNumbers []string   `json:"not_portable_numbers,omitempty" maxItems:"100000" doc:"Numbers found not portable on approve; the rest port."`
+	}
+}
+
+type timelineInput struct {
+	ID    string `path:"id"`
+	After int64  `query:"after" minimum:"0"`
+	Limit int    `query:"limit" minimum:"1" maximum:"1000" default:"100"`
+}
+
+func (s *Server) registerPortOrders() {
+	huma.Register(s.api, op("list-port-orders", http.MethodGet, "/v1/port-orders", "List port orders", "port orders"), s.handlePortOrderList)
+	huma.Register(s.api, op("get-port-order", http.MethodGet, "/v1/port-orders/{id}", "Get a port order", "port orders"), s.handlePortOrderGet)
+	huma.Register(s.api, op("update-port-order", http.MethodPatch, "/v1/port-orders/{id}", "Change a port order's instance or requested date", "port orders"), s.handlePortOrderPatch)
+	o := op("act-on-port-order", http.MethodPost, "/v1/port-orders/{id}/actions/{action}", "Take an action on a port order", "port orders")
+	o.Errors = append(o.Errors, http.StatusConflict)
+	o.MaxBodyBytes = maxNumbersBody
+	huma.Register(s.api, o, s.handlePortOrderAction)
+	huma.Register(s.api, op("get-port-order-timeline", http.MethodGet, "/v1/port-orders/{id}/timeline", "List a port order's events", "port orders"), s.handlePortOrderTimeline)
+}
+
+func (s *Server) handlePortOrderList(ctx context.Context, in *portOrderListInput) (*portOrderListOutput, error) {
+	p := principal(ctx)
+	page, err := s.Service.ListPortOrders(ctx, p, porting.PortOrderFilter{
+		PortRequestID: in.PortRequestID, Status: porting.State(in.Status), Cursor: in.Cursor, Limit: in.Limit,
+	})
+	if err != nil {
+		return nil, problem(err)
+	}
+	out := &portOrderListOutput{}
+	out.Body.Data, out.Body.NextCursor = orderBodies(p, page.Orders), page.NextCursor
+	return out, nil
+}
+
+func (s *Server) handlePortOrderGet(ctx context.Context, in *portOrderPath) (*portOrderOutput, error) {
+	p := principal(ctx)
+	o, err := s.Service.GetPortOrder(ctx, p, in.ID)
+	if err != nil {
+		return nil, problem(err)
+	}
+	return &portOrderOutput{Body: orderBody(p, o)}, nil
+}
+
+func (s *Server) handlePortOrderPatch(ctx context.Context, in *portOrderPatchInput) (*portOrderOutput, error) {
+	p := principal(ctx)
+	o, err := s.Service.UpdatePortOrder(ctx, p, in.ID, workflow.UpdatePortOrderParams{InstanceID: in.Body.InstanceID, RequestedFOCAt: in.Body.RequestedFOCAt})
+	if err != nil {
+		return nil, problem(err)
+	}
+	return &portOrderOutput{Body: orderBody(p, o)}, nil
+}
+
+func (s *Server) handlePortOrderAction(ctx context.Context, in *actionInput) (*portOrderOutput, error) {
+	p := principal(ctx)
+	var ai workflow.ActionInput
+	if b := in.Body; b != nil {
+		ai = workflow.ActionInput{Reason: b.Reason, Message: b.Message, ExceptionCode: strings.ToUpper(b.ExceptionCode), FOCAt: b.FOCAt, NotPortableNumbers: b.NotPortableNumbers}
+	}
+	o, err := s.Service.Act(ctx, p, in.ID, porting.Action(in.Action), ai)
+	if err != nil {
+		return nil, problem(err)
+	}
+	return &portOrderOutput{Body: orderBody(p, o)}, nil
+}
+
+func (s *Server) handlePortOrderTimeline(ctx context.Context, in *timelineInput) (*eventsOutput, error) {
+	evs, err := s.Service.Timeline(ctx, principal(ctx), in.ID, in.After, in.Limit)
+	if err != nil {
+		return nil, problem(err)
+	}
+	return eventPage(evs), nil
+}

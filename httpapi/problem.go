@@ -1,0 +1,100 @@
+package httpapi
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/portdesk/portdesk/porting"
+)
+
+// Problem is an RFC 9457 problem detail: Huma's model, plus portdesk's
+// stable error code and, for a refused action, the actions allowed now.
+type Problem struct {
+	huma.ErrorModel
+	Code           string            `json:"code,omitempty" doc:"Stable error code: invalid, not_found, conflict, unauthorized, forbidden, unavailable, internal."`
+	AllowedActions *[]porting.Action `json:"allowed_actions,omitempty" doc:"For a refused action: the actions the caller may take on the order now."`
+}
+
+// GetStatus implements huma.StatusError.
+func (p *Problem) GetStatus() int { return p.Status }
+
+// ContentType implements huma.ContentTypeFilter: problems are always
+// application/problem+json.
+func (p *Problem) ContentType(string) string { return "application/problem+json" }
+
+// codeStatus is the one table that maps domain error codes to HTTP statuses.
+var codeStatus = map[string]int{
+	porting.EINVALID:      http.StatusUnprocessableEntity,
+	porting.ENOTFOUND:     http.StatusNotFound,
+	porting.ECONFLICT:     http.StatusConflict,
+	porting.EUNAUTHORIZED: http.StatusUnauthorized,
+	porting.EFORBIDDEN:    http.StatusForbidden,
+	porting.EUNAVAILABLE:  http.StatusServiceUnavailable,
+	porting.EINTERNAL:     http.StatusInternalServerError,
+}
+
+// statusCode is the inverse, for problems Huma raises itself.
+func statusCode(status int) string {
+	for code, s := range codeStatus {
+		if s == status {
+			return code
+		}
+	}
+	if status >= 500 {
+		return porting.EINTERNAL
+	}
+	return porting.EINVALID
+}
+
+func init() {
+	huma.NewError = newProblem
+}
+
+// newProblem replaces Huma's error constructor so that its own validation
+// errors carry a code too.
+func newProblem(status int, msg string, errs ...error) huma.StatusError {
+	p := &Problem{ErrorModel: huma.ErrorModel{Status: status, Title: http.StatusText(status), Detail: msg}, Code: statusCode(status)}
+	for _, err := range errs {
+		if err == nil {
+			continue
+		}
+		var d huma.ErrorDetailer
+		if errors.As(err, &d) {
+			p.Errors = append(p.Errors, d.ErrorDetail())
+		} else {
+			p.Errors = append(p.Errors, &huma.ErrorDetail{Message: err.Error()})
+		}
+	}
+	return p
+}
+
+// problem turns a use case's error into a problem. Internal errors are
+// logged and answered without their details.
+func problem(err error) error {
+	code := porting.ErrorCode(err)
+	status, ok := codeStatus[code]
+	if !ok {
+		status = http.StatusInternalServerError
+	}
+	if status == http.StatusInternalServerError {
+		slog.Error("internal error", "err", err)
+	}
+	p := &Problem{
+		ErrorModel: huma.ErrorModel{Status: status, Title: http.StatusText(status), Detail: porting.ErrorMessage(err)},
+		Code:       code,
+	}
+	var e *porting.Error
+	if errors.As(err, &e) {
+		if e.Field != "" {
+			p.Errors = []*huma.ErrorDetail{{Message: e.Message, Location: "body." + e.Field}}
+		}
+		if e.Allowed != nil {
+			allowed := e.Allowed
+			p.AllowedActions = &allowed
+		}
+	}
+	return p
+}

@@ -1,0 +1,102 @@
+// Package jobs runs portdesk's background work on River: jobs enqueued by
+// the workflow in the same transaction as the change that asks for them,
+// run once that transaction commits. The River leader runs periodic jobs,
+// so several replicas on one PostgreSQL share the work safely.
+package jobs
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"log/slog"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+
+	"github.com/portdesk/portdesk/porting"
+	"github.com/portdesk/portdesk/workflow"
+)
+
+// Runner is a working River client: it fetches and runs jobs.
+type Runner struct {
+	client *river.Client[*sql.Tx]
+}
+
+// Config configures a Runner.
+type Config struct {
+	// DB is the database pool jobs are stored in (the store's write pool).
+	DB *sql.DB
+	// Engine is "sqlite" or "postgres".
+	Engine string
+	// Service runs the use cases the jobs call.
+	Service *workflow.Service
+	// Logger receives River's logs; nil discards them.
+	Logger *slog.Logger
+	// MaxWorkers bounds concurrent jobs (default 10).
+	MaxWorkers int
+}
+
+// New builds a Runner; Start begins working.
+func New(cfg Config) (*Runner, error) {
+	workers := river.NewWorkers()
+	if err := river.AddWorkerSafely(workers, &submitWorker{svc: cfg.Service}); err != nil {
+		return nil, fmt.Errorf("jobs: register workers: %w", err)
+	}
+	max := cfg.MaxWorkers
+	if max <= 0 {
+		max = 10
+	}
+	logger := cfg.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	rc := &river.Config{
+		Logger:  logger,
+		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: max}},
+		Workers: workers,
+	}
+	var (
+		client *river.Client[*sql.Tx]
+		err    error
+	)
+	switch cfg.Engine {
+	case "sqlite":
+		client, err = river.NewClient(riversqlite.New(cfg.DB), rc)
+	case "postgres":
+		client, err = river.NewClient(riverdatabasesql.New(cfg.DB), rc)
+	default:
+		return nil, fmt.Errorf("jobs: unknown engine %q", cfg.Engine)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("jobs: new river client: %w", err)
+	}
+	return &Runner{client: client}, nil
+}
+
+// Start begins fetching and running jobs until Stop.
+func (r *Runner) Start(ctx context.Context) error {
+	if err := r.client.Start(ctx); err != nil {
+		return fmt.Errorf("jobs: start: %w", err)
+	}
+	return nil
+}
+
+// Stop waits for running jobs to finish, up to ctx's deadline.
+func (r *Runner) Stop(ctx context.Context) error {
+	if err := r.client.Stop(ctx); err != nil {
+		return fmt.Errorf("jobs: stop: %w", err)
+	}
+	return nil
+}
+
+// submitWorker hands approved orders to their carrier gateway.
+type submitWorker struct {
+	river.WorkerDefaults[porting.SubmitToCarrierJob]
+	svc *workflow.Service
+}
+
+// Work implements river.Worker.
+func (w *submitWorker) Work(ctx context.Context, job *river.Job[porting.SubmitToCarrierJob]) error {
+	return w.svc.SubmitToCarrier(ctx, job.Args.PortOrderID)
+}

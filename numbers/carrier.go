@@ -1,0 +1,73 @@
+package numbers
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/nyaruka/phonenumbers"
+)
+
+// CarrierLookup names the carrier a number is with today. Check calls it
+// once per distinct valid number, possibly from several goroutines at once,
+// so implementations must be safe for concurrent use.
+type CarrierLookup interface {
+	// LookupCarrier returns the carrier of e164 (a valid number in E.164)
+	// whose Country is country, or "" when it does not know.
+	LookupCarrier(e164 string, country string) string
+}
+
+// OriginalCarrierLookup answers from libphonenumber's carrier data: the
+// carrier a number range was first assigned to. Numbers that have already
+// been ported, and most fixed lines, are not covered, so the answer is a
+// guess to be confirmed against the customer's bill or the CSR. The zero
+// value is ready to use and safe for concurrent use.
+type OriginalCarrierLookup struct{}
+
+// LookupCarrier implements CarrierLookup with English carrier names.
+func (OriginalCarrierLookup) LookupCarrier(e164 string, _ string) string {
+	num, ok := numberFromE164(e164)
+	if !ok {
+		return ""
+	}
+	name, err := phonenumbers.GetCarrierForNumber(num, "en")
+	if err != nil {
+		return ""
+	}
+	return name
+}
+
+// numberFromE164 rebuilds a PhoneNumber from its E.164 form without the
+// cost of phonenumbers.Parse; calling codes are prefix-free, so the first
+// one to 3 digits that name a calling code are it. The carrier data is
+// keyed on the E.164 digits, so the rebuilt number must format back to the
+// same string; anything else falls back to the parser.
+func numberFromE164(e164 string) (*phonenumbers.PhoneNumber, bool) {
+	digits, ok := strings.CutPrefix(e164, "+")
+	if !ok || len(digits) < 3 || len(digits) > 18 || strings.Trim(digits, "0123456789") != "" {
+		return nil, false
+	}
+	for n := 1; n <= 3; n++ {
+		cc, _ := strconv.Atoi(digits[:n])
+		if phonenumbers.GetRegionCodeForCountryCode(cc) == "ZZ" {
+			continue
+		}
+		nsn := digits[n:]
+		national, err := strconv.ParseUint(nsn, 10, 64)
+		if err != nil {
+			break
+		}
+		num := &phonenumbers.PhoneNumber{}
+		num.CountryCode = new(int32(cc))
+		num.NationalNumber = new(national)
+		if zeros := len(nsn) - len(strings.TrimLeft(nsn, "0")); zeros > 0 {
+			num.ItalianLeadingZero = new(true)
+			num.NumberOfLeadingZeros = new(int32(zeros))
+		}
+		if phonenumbers.Format(num, phonenumbers.E164) == e164 {
+			return num, true
+		}
+		break
+	}
+	num, err := phonenumbers.Parse(e164, "")
+	return num, err == nil
+}

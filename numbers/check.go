@@ -1,0 +1,187 @@
+// Package numbers parses and classifies phone numbers (libphonenumber), looks
+// up their carrier, decides whether portdesk can port them in, and groups the
+// portable ones into the orders a request splits into. It is pure: no I/O
+// beyond what a CarrierLookup does.
+package numbers
+
+import (
+	"strings"
+
+	"github.com/portdesk/portdesk/calendar"
+)
+
+// Reason codes explain why a number is not portable. They are stable,
+// machine-readable strings; new codes are only ever added at the end.
+const (
+	// ReasonInvalidNumber means the input is empty, too long, or not a valid number.
+	ReasonInvalidNumber = "invalid_number"
+	// ReasonCountryNotSupported means the number's country is unknown to the
+	// porting dataset or does not accept ports.
+	ReasonCountryNotSupported = "country_not_supported"
+	// ReasonNumberKindNotSupportedInCountry means the country accepts ports, but
+	// not of this number kind (for example toll-free in BR).
+	ReasonNumberKindNotSupportedInCountry = "number_kind_not_supported_in_country"
+	// ReasonRangeNotPortable means the number lies in a national range that
+	// cannot be ported (see calendar.CountryRules.UnportablePrefixes).
+	ReasonRangeNotPortable = "range_not_portable"
+	// ReasonNumberTypeNotSupported means the number's type (premium rate, pager,
+	// voicemail…) has no number kind portdesk ports.
+	ReasonNumberTypeNotSupported = "number_type_not_supported"
+	// ReasonDuplicateInRequest means the same number appears earlier in the input;
+	// the first occurrence is kept.
+	ReasonDuplicateInRequest = "duplicate_in_request"
+	// ReasonAlreadyOnActiveOrder means the number is on another active port order
+	// (set by MarkInUse).
+	ReasonAlreadyOnActiveOrder = "already_on_active_order"
+)
+
+// Number kinds decide the LOA and the carrier process of a port order.
+const (
+	// KindDID is a geographic or mobile number (fixed line, mobile, either,
+	// VoIP, UAN, personal).
+	KindDID = "did"
+	// KindTollFree is a toll-free number, UIFN included.
+	KindTollFree = "toll_free"
+	// KindSharedCost is a shared-cost number.
+	KindSharedCost = "shared_cost"
+)
+
+// NonGeographic is the Country of numbers under a non-geographic calling
+// code such as UIFN (+800); libphonenumber uses the UN M.49 code for World.
+// The porting dataset has no rules for it, so such numbers are not portable.
+const NonGeographic = "001"
+
+// UnknownCarrier is the LosingCarrier of a valid number when neither the
+// lookup nor the customer's hint names a carrier.
+const UnknownCarrier = "unknown"
+
+// MaxInputLength is the longest input, after trimming spaces, that Check
+// tries to parse; longer ones are invalid.
+const MaxInputLength = 64
+
+// Result is the portability verdict on one input.
+type Result struct {
+	// Input is the string as given.
+	Input string
+	// PhoneNumber is the number in E.164, or the trimmed input when invalid.
+	PhoneNumber string
+	// Valid reports whether the input is a valid phone number.
+	Valid bool
+	// Portable reports whether portdesk can port the number in: valid and
+	// no Reasons.
+	Portable bool
+	// Country is the ISO 3166 alpha-2 code of the number, NonGeographic for
+	// non-geographic calling codes, or "" when invalid.
+	Country string
+	// NumberType is libphonenumber's type in snake_case ("fixed_line",
+	// "mobile", …); "unknown" when invalid.
+	NumberType string
+	// NumberKind is "did", "toll_free", "shared_cost", or "" for types that
+	// are not ported.
+	NumberKind string
+	// LosingCarrier is the carrier the number leaves: the lookup's answer,
+	// else the customer's hint, else UnknownCarrier; "" when invalid.
+	LosingCarrier string
+	// Reasons are the Reason* codes that make the number not portable, in
+	// the order the rules are checked.
+	Reasons []string
+}
+
+// CheckOptions tune how Check reads the inputs.
+type CheckOptions struct {
+	// DefaultRegion is the ISO 3166 alpha-2 region used for numbers written
+	// without a country code. Default "US".
+	DefaultRegion string
+	// CarrierHint is the customer's name for the current carrier, used when
+	// the lookup does not know the number.
+	CarrierHint string
+}
+
+// Checker checks the portability of numbers. The zero value is ready to
+// use and resolves carriers from the hint only.
+type Checker struct {
+	// Lookup names a number's current carrier; nil means no lookup. It may
+	// be called from several goroutines at once, once per distinct number.
+	Lookup CarrierLookup
+}
+
+// Check returns one Result per input, in input order. It never panics on
+// any input; invalid inputs get ReasonInvalidNumber.
+func (c *Checker) Check(inputs []string, opts CheckOptions) []Result {
+	region := strings.ToUpper(strings.TrimSpace(opts.DefaultRegion))
+	if region == "" {
+		region = "US"
+	}
+	hint := strings.TrimSpace(opts.CarrierHint)
+
+	parsed := classifyAll(inputs, region)
+	carriers := lookupCarriers(c.Lookup, parsed.numbers)
+
+	results := make([]Result, len(inputs))
+	seen := make(map[string]bool, len(parsed.numbers))
+	rules := map[string]countryVerdict{}
+	for i, in := range inputs {
+		r := &results[i]
+		r.Input = in
+		u := parsed.index[i]
+		if u < 0 || !parsed.numbers[u].valid {
+			r.PhoneNumber = strings.TrimSpace(in)
+			r.NumberType = typeUnknown
+			r.Reasons = []string{ReasonInvalidNumber}
+			continue
+		}
+		n := &parsed.numbers[u]
+		r.PhoneNumber = n.e164
+		r.Valid = true
+		r.Country = n.country
+		r.NumberType = n.numberType
+		r.NumberKind = n.kind
+		r.LosingCarrier = resolveCarrier(carriers[n.e164], hint)
+		r.Reasons = portabilityReasons(n, rules)
+		if seen[n.e164] {
+			r.Reasons = append(r.Reasons, ReasonDuplicateInRequest)
+		}
+		seen[n.e164] = true
+		r.Portable = len(r.Reasons) == 0
+	}
+	return results
+}
+
+// countryVerdict caches calendar.LookupCountry for one Check call.
+type countryVerdict struct {
+	rules calendar.CountryRules
+	known bool
+}
+
+// portabilityReasons applies the type, country, kind and range rules.
+func portabilityReasons(n *classified, cache map[string]countryVerdict) []string {
+	var reasons []string
+	if n.kind == "" {
+		reasons = append(reasons, ReasonNumberTypeNotSupported)
+	}
+	v, ok := cache[n.country]
+	if !ok {
+		v.rules, v.known = calendar.LookupCountry(n.country)
+		cache[n.country] = v
+	}
+	switch {
+	case !v.known || !v.rules.Supported:
+		reasons = append(reasons, ReasonCountryNotSupported)
+	case n.kind != "" && !v.rules.SupportsKind(n.kind):
+		reasons = append(reasons, ReasonNumberKindNotSupportedInCountry)
+	}
+	if v.known && v.rules.InUnportableRange(n.nationalNumber) {
+		reasons = append(reasons, ReasonRangeNotPortable)
+	}
+	return reasons
+}
+
+func resolveCarrier(looked, hint string) string {
+	if looked != "" {
+		return looked
+	}
+	if hint != "" {
+		return hint
+	}
+	return UnknownCarrier
+}

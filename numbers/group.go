@@ -1,0 +1,64 @@
+package numbers
+
+import (
+	"cmp"
+	"slices"
+)
+
+// MarkInUse adds ReasonAlreadyOnActiveOrder to, and clears Portable on,
+// every valid result whose E.164 number is in inUse (the numbers of active
+// port orders, which the caller reads from the store). It edits results in
+// place.
+func MarkInUse(results []Result, inUse map[string]bool) {
+	for i := range results {
+		r := &results[i]
+		if !r.Valid || !inUse[r.PhoneNumber] || slices.Contains(r.Reasons, ReasonAlreadyOnActiveOrder) {
+			continue
+		}
+		r.Reasons = append(r.Reasons, ReasonAlreadyOnActiveOrder)
+		r.Portable = false
+	}
+}
+
+// Group is the set of portable numbers that go into one port order: one
+// country, one losing carrier, one number kind.
+type Group struct {
+	// Country is the ISO 3166 alpha-2 code shared by the numbers.
+	Country string
+	// LosingCarrier is the carrier the numbers leave.
+	LosingCarrier string
+	// NumberKind is KindDID, KindTollFree or KindSharedCost.
+	NumberKind string
+	// PhoneNumbers are E.164 numbers in input order.
+	PhoneNumbers []string
+}
+
+// GroupPortable splits the portable results into one Group per (country,
+// losing carrier, number kind), sorted by those three fields in that order.
+// Results that are not portable are left out.
+func GroupPortable(results []Result) []Group {
+	type key struct{ country, carrier, kind string }
+	at := map[key]int{}
+	var groups []Group
+	for _, r := range results {
+		if !r.Portable {
+			continue
+		}
+		k := key{r.Country, r.LosingCarrier, r.NumberKind}
+		i, ok := at[k]
+		if !ok {
+			i = len(groups)
+			at[k] = i
+			groups = append(groups, Group{Country: k.country, LosingCarrier: k.carrier, NumberKind: k.kind})
+		}
+		groups[i].PhoneNumbers = append(groups[i].PhoneNumbers, r.PhoneNumber)
+	}
+	slices.SortFunc(groups, func(a, b Group) int {
+		return cmp.Or(
+			cmp.Compare(a.Country, b.Country),
+			cmp.Compare(a.LosingCarrier, b.LosingCarrier),
+			cmp.Compare(a.NumberKind, b.NumberKind),
+		)
+	})
+	return groups
+}

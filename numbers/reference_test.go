@@ -1,0 +1,179 @@
+package numbers
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/nyaruka/phonenumbers"
+	"github.com/portdesk/portdesk/calendar"
+)
+
+// naiveCheck is the reference Check: one straightforward pass of
+// libphonenumber calls per input, no caching, no concurrency. The fast
+// path must give the same results.
+func naiveCheck(inputs []string, opts CheckOptions) []Result {
+	region := opts.DefaultRegion
+	if region == "" {
+		region = "US"
+	}
+	hint := strings.TrimSpace(opts.CarrierHint)
+	seen := map[string]bool{}
+	results := make([]Result, len(inputs))
+	for i, in := range inputs {
+		r := Result{Input: in, PhoneNumber: strings.TrimSpace(in), NumberType: "unknown", Reasons: []string{ReasonInvalidNumber}}
+		s := r.PhoneNumber
+		if len(s) >= 4 && strings.ToLower(s[:4]) == "tel:" {
+			s = s[4:]
+		}
+		if strings.HasPrefix(s, "00") {
+			s = "+" + s[2:]
+		}
+		num, err := phonenumbers.Parse(s, region)
+		if s == "" || len(r.PhoneNumber) > 64 || err != nil || !phonenumbers.IsValidNumber(num) {
+			results[i] = r
+			continue
+		}
+		typ := phonenumbers.GetNumberType(num)
+		r.Valid = true
+		r.Country = phonenumbers.GetRegionCodeForNumber(num)
+		r.PhoneNumber = phonenumbers.Format(num, phonenumbers.E164)
+		r.NumberType = strings.ToLower(typeNamesUpper[typ])
+		r.LosingCarrier, _ = phonenumbers.GetCarrierForNumber(num, "en")
+		if r.LosingCarrier == "" {
+			r.LosingCarrier = hint
+		}
+		if r.LosingCarrier == "" {
+			r.LosingCarrier = "unknown"
+		}
+		switch typ {
+		case phonenumbers.FIXED_LINE, phonenumbers.MOBILE, phonenumbers.FIXED_LINE_OR_MOBILE,
+			phonenumbers.VOIP, phonenumbers.UAN, phonenumbers.PERSONAL_NUMBER:
+			r.NumberKind = "did"
+		case phonenumbers.TOLL_FREE:
+			r.NumberKind = "toll_free"
+		case phonenumbers.SHARED_COST:
+			r.NumberKind = "shared_cost"
+		}
+		r.Reasons = nil
+		if r.NumberKind == "" {
+			r.Reasons = append(r.Reasons, ReasonNumberTypeNotSupported)
+		}
+		rules, known := calendar.LookupCountry(r.Country)
+		if !known || !rules.Supported {
+			r.Reasons = append(r.Reasons, ReasonCountryNotSupported)
+		} else if r.NumberKind != "" && !rules.SupportsKind(r.NumberKind) {
+			r.Reasons = append(r.Reasons, ReasonNumberKindNotSupportedInCountry)
+		}
+		nsn := phonenumbers.GetNationalSignificantNumber(num)
+		for _, p := range rules.UnportablePrefixes {
+			if strings.HasPrefix(nsn, p) {
+				r.Reasons = append(r.Reasons, ReasonRangeNotPortable)
+				break
+			}
+		}
+		if seen[r.PhoneNumber] {
+			r.Reasons = append(r.Reasons, ReasonDuplicateInRequest)
+		}
+		seen[r.PhoneNumber] = true
+		r.Portable = len(r.Reasons) == 0
+		results[i] = r
+	}
+	return results
+}
+
+var typeNamesUpper = map[phonenumbers.PhoneNumberType]string{
+	phonenumbers.FIXED_LINE: "FIXED_LINE", phonenumbers.MOBILE: "MOBILE",
+	phonenumbers.FIXED_LINE_OR_MOBILE: "FIXED_LINE_OR_MOBILE", phonenumbers.TOLL_FREE: "TOLL_FREE",
+	phonenumbers.PREMIUM_RATE: "PREMIUM_RATE", phonenumbers.SHARED_COST: "SHARED_COST",
+	phonenumbers.VOIP: "VOIP", phonenumbers.PERSONAL_NUMBER: "PERSONAL_NUMBER", phonenumbers.PAGER: "PAGER",
+	phonenumbers.UAN: "UAN", phonenumbers.VOICEMAIL: "VOICEMAIL", phonenumbers.UNKNOWN: "UNKNOWN",
+}
+
+// generateInputs returns n deterministic inputs: US, GB, DE, FR and AU
+// numbers in several written forms, toll-free and premium numbers,
+// unportable FR ranges, BR toll-free, UIFN, invalid strings, and repeats
+// of earlier inputs.
+func generateInputs(n int) []string {
+	rng := rand.New(rand.NewPCG(2024, 7))
+	d := func(k int) string { // k random digits
+		var b strings.Builder
+		for range k {
+			b.WriteByte(byte('0' + rng.IntN(10)))
+		}
+		return b.String()
+	}
+	usAreas := []string{"212", "415", "312", "617", "206", "303", "512", "702", "305", "404"}
+	forms := []func() string{
+		func() string { return "+1" + usAreas[rng.IntN(len(usAreas))] + fmt.Sprint(2+rng.IntN(8)) + d(6) },
+		func() string { a, x := usAreas[rng.IntN(len(usAreas))], d(4); return "(" + a + ") 55" + d(1) + "-" + x },
+		func() string {
+			return usAreas[rng.IntN(len(usAreas))] + "." + fmt.Sprint(2+rng.IntN(8)) + d(2) + "." + d(4)
+		},
+		func() string { return "tel:+1-" + usAreas[rng.IntN(len(usAreas))] + "-555-" + d(4) },
+		func() string {
+			return "+1 8" + []string{"00", "33", "44", "55", "66", "77", "88"}[rng.IntN(7)] + " " + d(3) + " " + d(4)
+		},
+		func() string { return "+1 900 " + fmt.Sprint(2+rng.IntN(8)) + d(2) + " " + d(4) },
+		func() string { return "+44 20 7" + d(3) + " " + d(4) },
+		func() string { return "00 44 161 " + d(3) + " " + d(4) },
+		func() string { return "011 44 7" + fmt.Sprint(4+rng.IntN(6)) + d(2) + " " + d(6) },
+		func() string { return "+44 800 " + d(3) + " " + d(4) },
+		func() string { return "+49 30 " + d(8) },
+		func() string { return "+49 15" + fmt.Sprint(1+rng.IntN(9)) + " " + d(8) },
+		func() string { return "+49 800 " + d(7) },
+		func() string { return "+33 1 " + d(2) + " " + d(2) + " " + d(2) + " " + d(2) },
+		func() string { return "+33 6 " + d(8) },
+		func() string { return "+33 " + []string{"162", "270", "424", "948"}[rng.IntN(4)] + d(6) },
+		func() string { return "+61 2 " + d(4) + " " + d(4) },
+		func() string { return "+61 4" + d(2) + " " + d(3) + " " + d(3) },
+		func() string { return "+61 1800 " + d(3) + " " + d(3) },
+		func() string { return "+55 800 " + d(3) + " " + d(4) },
+		func() string { return "+800 " + d(8) },
+		func() string { return d(1 + rng.IntN(12)) },
+		func() string { return "+" + d(3+rng.IntN(14)) },
+		func() string { return []string{"", "   ", "abc", "+", "tel:", "call me", "n/a"}[rng.IntN(7)] },
+		func() string { return "+1 415 555 " + d(4) + " " + strings.Repeat("9", 60) },
+	}
+	out := make([]string, n)
+	for i := range out {
+		if i > 0 && rng.IntN(20) == 0 {
+			out[i] = out[rng.IntN(i)]
+			continue
+		}
+		out[i] = forms[rng.IntN(len(forms))]()
+	}
+	return out
+}
+
+func TestCheckMatchesNaive(t *testing.T) {
+	t.Parallel()
+	inputs := generateInputs(5000)
+	opts := CheckOptions{DefaultRegion: "US", CarrierHint: "Acme Telecom"}
+	got := (&Checker{Lookup: OriginalCarrierLookup{}}).Check(inputs, opts)
+	want := naiveCheck(inputs, opts)
+	var valid, portable, dups int
+	for i := range want {
+		if !reflect.DeepEqual(got[i], want[i]) {
+			t.Errorf("input %d %q:\n got %+v\nwant %+v", i, inputs[i], got[i], want[i])
+		}
+		valid += btoi(want[i].Valid)
+		portable += btoi(want[i].Portable)
+		for _, r := range want[i].Reasons {
+			dups += btoi(r == ReasonDuplicateInRequest)
+		}
+	}
+	// The generated set must exercise both sides of every rule.
+	if valid < len(want)/2 || portable < len(want)/3 || dups < 100 || valid == len(want) {
+		t.Errorf("generated set too uniform: %d inputs, %d valid, %d portable, %d duplicates", len(want), valid, portable, dups)
+	}
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,77 @@
+package porting
+
+import "time"
+
+// SupportPlan is an account's support plan; it decides the kind of case a
+// port request files.
+type SupportPlan string
+
+// Support plans.
+const (
+	PlanBasic   SupportPlan = "basic"
+	PlanPremium SupportPlan = "premium"
+)
+
+// Valid reports whether p is a known plan.
+func (p SupportPlan) Valid() bool { return p == PlanBasic || p == PlanPremium }
+
+// Account is a customer tenant.
+type Account struct {
+	ID          string      `json:"id"`
+	Name        string      `json:"name"`
+	SupportPlan SupportPlan `json:"support_plan"`
+	CreatedAt   time.Time   `json:"created_at"`
+}
+
+// Role is what an API key may do.
+type Role string
+
+// Roles. RoleSystem and RoleCarrier are never given to API keys: they name
+// the deadline sweeper and carrier gateway answers in the transition table
+// and in events.
+const (
+	RoleAdmin      Role = "admin"
+	RoleSpecialist Role = "specialist"
+	RoleCustomer   Role = "customer"
+	RoleSystem     Role = "system"
+	RoleCarrier    Role = "carrier"
+)
+
+// KeyRole reports whether r may be given to an API key.
+func (r Role) KeyRole() bool {
+	return r == RoleAdmin || r == RoleSpecialist || r == RoleCustomer
+}
+
+// Staff reports whether r is a porting team role.
+func (r Role) Staff() bool { return r == RoleAdmin || r == RoleSpecialist }
+
+// APIKey is a stored API key. Only the SHA-256 hash of the secret is kept;
+// Prefix is the first characters of the secret, to recognise it in lists.
+type APIKey struct {
+	ID        string    `json:"id"`
+	AccountID string    `json:"account_id,omitempty"` // empty for staff keys
+	Role      Role      `json:"role"`
+	Prefix    string    `json:"prefix"`
+	Hash      string    `json:"-"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// Principal is who is calling: a role, the account a customer belongs to,
+// and the key used. Every use case takes one.
+type Principal struct {
+	Role      Role   `json:"role"`
+	AccountID string `json:"account_id,omitempty"`
+	KeyID     string `json:"key_id,omitempty"`
+}
+
+// SystemPrincipal is the deadline sweeper and other internal jobs.
+var SystemPrincipal = Principal{Role: RoleSystem}
+
+// CanSee reports whether p may see data of the given account: staff and
+// system see everything, customers only their own account.
+func (p Principal) CanSee(accountID string) bool {
+	if p.Role == RoleCustomer {
+		return p.AccountID != "" && p.AccountID == accountID
+	}
+	return true
+}

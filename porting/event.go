@@ -1,0 +1,45 @@
+package porting
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// Event is an append-only record of one change: who did it, when, and the
+// object before and after. It is the audit log, the timeline and the source
+// of notifications. ID grows with commit order so it serves as a cursor.
+type Event struct {
+	ID            int64           `json:"id"`
+	Type          string          `json:"type"`
+	AccountID     string          `json:"account_id,omitempty"`
+	PortRequestID string          `json:"port_request_id,omitempty"`
+	PortOrderID   string          `json:"port_order_id,omitempty"`
+	Actor         Principal       `json:"actor"`
+	At            time.Time       `json:"at"`
+	Before        json.RawMessage `json:"before,omitempty"`
+	After         json.RawMessage `json:"after,omitempty"`
+}
+
+// Event types.
+const (
+	EventAccountCreated     = "account.created"
+	EventAPIKeyCreated      = "api_key.created"
+	EventInstanceCreated    = "instance.created"
+	EventContactFlowCreated = "contact_flow.created"
+	EventRequestCreated     = "port_request.created"
+	EventMessageCreated     = "port_request.message_created"
+	EventOrderCreated       = "port_order.created"
+	EventOrderUpdated       = "port_order.updated"
+	EventOrderStatusChanged = "port_order.status_changed"
+	EventCarrierSubmission  = "port_order.carrier_submission"
+	EventInventoryChanged   = "instance.phone_numbers_changed"
+)
+
+// EventFilter selects events. AccountID limits them to one account (always
+// set for customers), PortOrderID to one order, After is the ID cursor.
+type EventFilter struct {
+	AccountID   string
+	PortOrderID string
+	After       int64
+	Limit       int
+}

@@ -1,0 +1,140 @@
+package porting
+
+import "time"
+
+// NumberStatus is the state of one phone number inside a port order.
+type NumberStatus string
+
+// Per-number states.
+const (
+	NumberPending     NumberStatus = "pending"
+	NumberPortable    NumberStatus = "portable"
+	NumberNotPortable NumberStatus = "not_portable"
+	NumberInProgress  NumberStatus = "in_progress"
+	NumberLoaded      NumberStatus = "loaded"
+	NumberPorted      NumberStatus = "ported"
+	NumberVerified    NumberStatus = "verified"
+	NumberExcluded    NumberStatus = "excluded"
+	NumberCancelled   NumberStatus = "cancelled"
+)
+
+// NumberStatuses lists every per-number state.
+var NumberStatuses = []NumberStatus{NumberPending, NumberPortable, NumberNotPortable,
+	NumberInProgress, NumberLoaded, NumberPorted, NumberVerified, NumberExcluded, NumberCancelled}
+
+// Holds reports whether a number in this state is held by its order, so no
+// other active order may carry it.
+func (s NumberStatus) Holds() bool {
+	return s != NumberNotPortable && s != NumberExcluded && s != NumberCancelled
+}
+
+// NumberKind decides the LOA and the carrier process of a number.
+type NumberKind string
+
+// Number kinds portdesk ports.
+const (
+	KindDID        NumberKind = "did"
+	KindTollFree   NumberKind = "toll_free"
+	KindSharedCost NumberKind = "shared_cost"
+)
+
+// OrderNumber is one phone number of a port order.
+type OrderNumber struct {
+	PhoneNumber string       `json:"phone_number"`
+	NumberType  string       `json:"number_type"`
+	Status      NumberStatus `json:"status"`
+}
+
+// PortOrder is the unit of work of a port: the numbers of one request that
+// share a country, a losing carrier and a number kind. One LOA per order.
+type PortOrder struct {
+	ID              string        `json:"id"`
+	PortRequestID   string        `json:"port_request_id"`
+	AccountID       string        `json:"account_id"`
+	InstanceID      string        `json:"instance_id,omitempty"`
+	Status          State         `json:"status"`
+	Country         string        `json:"country"`
+	LosingCarrier   string        `json:"losing_carrier"`
+	NumberKind      NumberKind    `json:"number_kind"`
+	PhoneNumbers    []OrderNumber `json:"phone_numbers"`
+	FOCAt           *time.Time    `json:"foc_at,omitempty"`
+	RequestedFOCAt  *time.Time    `json:"requested_foc_at,omitempty"`
+	RespondBy       *time.Time    `json:"respond_by,omitempty"`
+	Exception       *Exception    `json:"exception,omitempty"`
+	StatusReason    string        `json:"status_reason,omitempty"`
+	PreviousOrderID string        `json:"previous_order_id,omitempty"`
+	NextOrderID     string        `json:"next_order_id,omitempty"`
+	Version         int           `json:"version"`
+	CreatedAt       time.Time     `json:"created_at"`
+	UpdatedAt       time.Time     `json:"updated_at"`
+}
+
+// Exception is a carrier's rejection of a submission: a code from the
+// carrier exception vocabulary and the carrier's words.
+type Exception struct {
+	Code    string    `json:"code"`
+	Message string    `json:"message,omitempty"`
+	At      time.Time `json:"at"`
+}
+
+// ExceptionCodes is the carrier rejection vocabulary portdesk understands.
+var ExceptionCodes = []string{
+	"ACCOUNT_NUMBER_MISMATCH", "AUTH_PERSON_MISMATCH", "BTN_ATN_MISMATCH",
+	"ENTITY_NAME_MISMATCH", "FOC_EXPIRED", "FOC_REJECTED", "LOCATION_MISMATCH",
+	"LSR_PENDING", "MAIN_BTN_PORTING", "OSP_IRRESPONSIVE", "OTHER",
+	"PASSCODE_PIN_INVALID", "PHONE_NUMBER_HAS_SPECIAL_FEATURE", "PHONE_NUMBER_MISMATCH",
+	"PHONE_NUMBER_NOT_PORTABLE", "PORT_TYPE_INCORRECT", "PORTING_ORDER_SPLIT_REQUIRED",
+	"POSTAL_CODE_MISMATCH", "RATE_CENTER_NOT_PORTABLE", "SV_CONFLICT", "SV_UNKNOWN_FAILURE",
+}
+
+// WaitingOn tells whose move it is.
+func (o *PortOrder) WaitingOn() Party { return o.Status.WaitingOn() }
+
+// SetNumberStatus moves every number of the order that the order still holds
+// to status s; numbers excluded or not portable stay as they are.
+func (o *PortOrder) SetNumberStatus(s NumberStatus) {
+	for i := range o.PhoneNumbers {
+		if o.PhoneNumbers[i].Status.Holds() {
+			o.PhoneNumbers[i].Status = s
+		}
+	}
+}
+
+// HeldNumbers returns the E.164 numbers the order still holds.
+func (o *PortOrder) HeldNumbers() []string {
+	var out []string
+	for _, n := range o.PhoneNumbers {
+		if n.Status.Holds() {
+			out = append(out, n.PhoneNumber)
+		}
+	}
+	return out
+}
+
+// PortOrderFilter selects port orders. Zero fields do not filter. Cursor is
+// the opaque position returned by the previous page.
+type PortOrderFilter struct {
+	AccountID     string
+	PortRequestID string
+	Status        State
+	Cursor        string
+	Limit         int
+}
+
+// PortOrderPage is one page of port orders and the cursor of the next page,
+// empty on the last page.
+type PortOrderPage struct {
+	Orders     []*PortOrder
+	NextCursor string
+}
+
+// Clone returns a deep copy of o, so a before-image survives changes to o.
+func (o *PortOrder) Clone() *PortOrder {
+	c := *o
+	c.PhoneNumbers = append([]OrderNumber(nil), o.PhoneNumbers...)
+	if o.Exception != nil {
+		e := *o.Exception
+		c.Exception = &e
+	}
+	return &c
+}

@@ -1,0 +1,115 @@
+package porting
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+)
+
+// Store runs units of work against the database. Each call to InTx is one
+// transaction: everything done through the Tx, including events and jobs,
+// commits together or not at all.
+type Store interface {
+	// InTx runs fn in a read-write transaction and commits when fn returns
+	// nil. A conflicting concurrent write surfaces as ECONFLICT.
+	InTx(ctx context.Context, fn func(Tx) error) error
+	// View runs fn in a read-only transaction.
+	View(ctx context.Context, fn func(Tx) error) error
+	// Ping reports whether the database answers (EUNAVAILABLE if not).
+	Ping(ctx context.Context) error
+}
+
+// Tx is the set of reads and writes available inside a transaction. Find
+// methods return ENOTFOUND when nothing matches; Create methods return
+// ECONFLICT on a duplicate key.
+type Tx interface {
+	CreateAccount(ctx context.Context, a *Account) error
+	FindAccount(ctx context.Context, id string) (*Account, error)
+
+	CreateAPIKey(ctx context.Context, k *APIKey) error
+	// FindAPIKeyByHash returns the key whose secret hashes to hash.
+	FindAPIKeyByHash(ctx context.Context, hash string) (*APIKey, error)
+	// CountAPIKeys counts keys of role r.
+	CountAPIKeys(ctx context.Context, r Role) (int, error)
+
+	CreateInstance(ctx context.Context, in *Instance) error
+	FindInstance(ctx context.Context, id string) (*Instance, error)
+	CreateContactFlow(ctx context.Context, f *ContactFlow) error
+	FindContactFlows(ctx context.Context, instanceID string) ([]*ContactFlow, error)
+	// UpsertInstancePhoneNumber inserts or replaces a number of an instance.
+	UpsertInstancePhoneNumber(ctx context.Context, n *InstancePhoneNumber) error
+	// DeleteInstancePhoneNumber removes a number from an instance; absent is fine.
+	DeleteInstancePhoneNumber(ctx context.Context, instanceID, phoneNumber string) error
+	FindInstancePhoneNumbers(ctx context.Context, instanceID string) ([]*InstancePhoneNumber, error)
+
+	CreatePortRequest(ctx context.Context, r *PortRequest) error
+	FindPortRequest(ctx context.Context, id string) (*PortRequest, error)
+	CreateMessage(ctx context.Context, m *Message) error
+	FindMessages(ctx context.Context, portRequestID string) ([]*Message, error)
+
+	// CreatePortOrder stores an order and its numbers. A number already held
+	// by another active order is ECONFLICT.
+	CreatePortOrder(ctx context.Context, o *PortOrder) error
+	FindPortOrder(ctx context.Context, id string) (*PortOrder, error)
+	FindPortOrders(ctx context.Context, f PortOrderFilter) (*PortOrderPage, error)
+	// UpdatePortOrder saves o if its stored version is o.Version, then
+	// increments o.Version; a different stored version is ECONFLICT.
+	UpdatePortOrder(ctx context.Context, o *PortOrder) error
+	// FindHeldNumbers returns, of the given E.164 numbers, those held by an
+	// active order, mapped to that order's ID.
+	FindHeldNumbers(ctx context.Context, phoneNumbers []string) (map[string]string, error)
+
+	// AppendEvent stores e and sets its ID. IDs grow in commit order.
+	AppendEvent(ctx context.Context, e *Event) error
+	FindEvents(ctx context.Context, f EventFilter) ([]*Event, error)
+
+	// ClaimIdempotencyKey records that key k is being used for a request
+	// with the given fingerprint. It returns the stored record when the key
+	// was used before (Done false while the first use is still running).
+	ClaimIdempotencyKey(ctx context.Context, k *IdempotencyRecord) (*IdempotencyRecord, error)
+	// CompleteIdempotencyKey stores the response of a claimed key.
+	CompleteIdempotencyKey(ctx context.Context, k *IdempotencyRecord) error
+	// ReleaseIdempotencyKey forgets a claimed key whose request failed.
+	ReleaseIdempotencyKey(ctx context.Context, scope, key string) error
+
+	// Enqueue schedules a background job in this transaction.
+	Enqueue(ctx context.Context, j Job) error
+}
+
+// IdempotencyRecord remembers the answer to a creating POST sent with an
+// Idempotency-Key, so a retry gets the same answer instead of a duplicate.
+type IdempotencyRecord struct {
+	Scope       string // who used the key: the API key ID
+	Key         string
+	Fingerprint string // method, path and body hash of the first use
+	Done        bool
+	Status      int
+	Body        json.RawMessage
+	CreatedAt   time.Time
+}
+
+// Job is a unit of background work, run by the job runner after the
+// transaction that enqueued it commits.
+type Job interface {
+	// Kind names the job's worker.
+	Kind() string
+}
+
+// SubmitToCarrierJob hands an approved order to its carrier gateway.
+type SubmitToCarrierJob struct {
+	PortOrderID string `json:"port_order_id"`
+}
+
+// Kind implements Job.
+func (SubmitToCarrierJob) Kind() string { return "submit_to_carrier" }
+
+// CarrierGateway talks to a losing carrier. Implementations: the manual
+// gateway (staff submit by email or portal and record the answers), the HTTP
+// gateway and the simulator.
+type CarrierGateway interface {
+	// Name identifies the gateway in events.
+	Name() string
+	// Submit hands an approved order to the carrier. It returns a reference
+	// the carrier knows the submission by; EUNAVAILABLE means retry later.
+	Submit(ctx context.Context, o *PortOrder) (reference string, err error)
+}

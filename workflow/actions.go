@@ -1,0 +1,211 @@
+package workflow
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/portdesk/portdesk/calendar"
+	"github.com/portdesk/portdesk/porting"
+)
+
+// ActionInput carries what some actions need besides the order.
+type ActionInput struct {
+	// Reason explains a cancel or mark_not_portable (required for the latter).
+	Reason string
+	// Message goes to the customer with return_loa (required) and
+	// record_rejection.
+	Message string
+	// ExceptionCode is the carrier's rejection code for record_rejection.
+	ExceptionCode string
+	// FOCAt is the confirmed port date (record_foc) or the newly requested
+	// one (reschedule).
+	FOCAt *time.Time
+	// NotPortableNumbers are numbers staff found not portable on approve; the
+	// order ports the rest.
+	NotPortableNumbers []string
+}
+
+// Act takes action a on an order. It checks the transition table (ECONFLICT
+// naming the allowed actions, EFORBIDDEN for a role not allowed), applies
+// the action's rules, and saves the order and its event in one transaction.
+// restart returns the new order it creates.
+func (s *Service) Act(ctx context.Context, p porting.Principal, orderID string, a porting.Action, in ActionInput) (*porting.PortOrder, error) {
+	var result *porting.PortOrder
+	err := s.Store.InTx(ctx, func(tx porting.Tx) error {
+		o, err := findOrder(ctx, tx, p, orderID)
+		if err != nil {
+			return err
+		}
+		to, err := porting.Apply(o.Status, a, p.Role)
+		if err != nil {
+			return err
+		}
+		before := o.Clone()
+		if a == porting.ActionRestart {
+			result, err = s.restart(ctx, tx, p, o)
+			return err
+		}
+		if err := s.applyRules(ctx, tx, p, o, a, in); err != nil {
+			return err
+		}
+		o.Status = to
+		s.setRespondBy(o)
+		result = o
+		return s.saveOrder(ctx, tx, p, before, o, porting.EventOrderStatusChanged)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return result, nil
+}
+
+// applyRules checks and applies what action a does to o besides the state
+// change.
+func (s *Service) applyRules(ctx context.Context, tx porting.Tx, p porting.Principal, o *porting.PortOrder, a porting.Action, in ActionInput) error {
+	o.StatusReason = strings.TrimSpace(in.Reason)
+	switch a {
+	case porting.ActionApprove:
+		return approveNumbers(o, in.NotPortableNumbers)
+	case porting.ActionMarkNotPortable:
+		if o.StatusReason == "" {
+			return porting.FieldErrorf("reason", "say why the numbers are not portable")
+		}
+		o.SetNumberStatus(porting.NumberNotPortable)
+	case porting.ActionReturnLOA:
+		if strings.TrimSpace(in.Message) == "" {
+			return porting.FieldErrorf("message", "tell the customer what to fix")
+		}
+		return s.notifyCustomer(ctx, tx, p, o, in.Message)
+	case porting.ActionApproveLOA:
+		return tx.Enqueue(ctx, porting.SubmitToCarrierJob{PortOrderID: o.ID})
+	case porting.ActionRecordRejection:
+		return s.recordRejection(ctx, tx, p, o, in)
+	case porting.ActionResubmit:
+		o.Exception = nil
+	case porting.ActionRecordFOC:
+		if in.FOCAt == nil || !in.FOCAt.After(s.Clock.Now()) {
+			return porting.FieldErrorf("foc_at", "the confirmed port date must be in the future")
+		}
+		foc := in.FOCAt.UTC()
+		o.FOCAt, o.Exception = &foc, nil
+	case porting.ActionReschedule:
+		return s.reschedule(ctx, tx, o, in.FOCAt)
+	case porting.ActionLoadNumbers:
+		return s.loadNumbers(ctx, tx, p, o)
+	case porting.ActionStartPort:
+		o.SetNumberStatus(porting.NumberInProgress)
+	case porting.ActionRecordPorted:
+		o.SetNumberStatus(porting.NumberPorted)
+		return s.placeInventory(ctx, tx, p, o, porting.InventoryActive)
+	case porting.ActionVerify:
+		o.SetNumberStatus(porting.NumberVerified)
+	case porting.ActionCancel:
+		wasLoaded := o.Status == porting.StateNumbersLoaded
+		o.SetNumberStatus(porting.NumberCancelled)
+		if wasLoaded {
+			return s.unloadInventory(ctx, tx, p, o)
+		}
+	}
+	return nil
+}
+
+// approveNumbers marks the numbers staff found not portable and the rest
+// portable. At least one number must stay, or the order is not portable.
+func approveNumbers(o *porting.PortOrder, notPortable []string) error {
+	for _, n := range notPortable {
+		if !slices.ContainsFunc(o.PhoneNumbers, func(on porting.OrderNumber) bool { return on.PhoneNumber == n }) {
+			return porting.FieldErrorf("not_portable_numbers", "%s is not a number of this order", n)
+		}
+	}
+	if len(notPortable) >= len(o.PhoneNumbers) {
+		return porting.FieldErrorf("not_portable_numbers", "no number would be left to port; use mark_not_portable")
+	}
+	for i := range o.PhoneNumbers {
+		if slices.Contains(notPortable, o.PhoneNumbers[i].PhoneNumber) {
+			o.PhoneNumbers[i].Status = porting.NumberNotPortable
+		} else {
+			o.PhoneNumbers[i].Status = porting.NumberPortable
+		}
+	}
+	return nil
+}
+
+func (s *Service) recordRejection(ctx context.Context, tx porting.Tx, p porting.Principal, o *porting.PortOrder, in ActionInput) error {
+	if !slices.Contains(porting.ExceptionCodes, in.ExceptionCode) {
+		return porting.FieldErrorf("exception_code", "exception_code must be one of the carrier codes, e.g. ENTITY_NAME_MISMATCH or OTHER")
+	}
+	o.Exception = &porting.Exception{Code: in.ExceptionCode, Message: strings.TrimSpace(in.Message), At: s.Clock.Now()}
+	text := fmt.Sprintf("The losing carrier rejected the port of order %s (%s).", o.ID, in.ExceptionCode)
+	if o.Exception.Message != "" {
+		text += " " + o.Exception.Message
+	}
+	return s.notifyCustomer(ctx, tx, p, o, text+" Please correct it and resubmit.")
+}
+
+// notifyCustomer posts a message on the order's request thread.
+func (s *Service) notifyCustomer(ctx context.Context, tx porting.Tx, p porting.Principal, o *porting.PortOrder, body string) error {
+	req, err := tx.FindPortRequest(ctx, o.PortRequestID)
+	if err != nil {
+		return err
+	}
+	m := &porting.Message{ID: newID("msg"), PortRequestID: req.ID, Author: p, Body: strings.TrimSpace(body), CreatedAt: s.Clock.Now()}
+	return s.postMessage(ctx, tx, req, m)
+}
+
+// reschedule asks the carrier for a new date. It needs the configured
+// business days' notice before the current FOC, in the order's country.
+func (s *Service) reschedule(ctx context.Context, tx porting.Tx, o *porting.PortOrder, newAt *time.Time) error {
+	now := s.Clock.Now()
+	if newAt == nil || !newAt.After(now) {
+		return porting.FieldErrorf("foc_at", "name the new requested port date, in the future")
+	}
+	loc := calendar.Location(o.Country)
+	need := s.Settings.rescheduleNotice()
+	if o.FOCAt != nil && calendar.BusinessDaysUntil(now, *o.FOCAt, loc) < need {
+		latest := calendar.AddBusinessDays(*o.FOCAt, -need, loc)
+		return porting.Errorf(porting.ECONFLICT, "a reschedule needs %d business days' notice before the port date %s; the last day for it was %s",
+			need, o.FOCAt.In(loc).Format(time.RFC3339), latest.Format("2006-01-02"))
+	}
+	wasLoaded := o.Status == porting.StateNumbersLoaded
+	at := newAt.UTC()
+	o.RequestedFOCAt, o.FOCAt = &at, nil
+	o.SetNumberStatus(porting.NumberPortable)
+	if wasLoaded {
+		return s.unloadInventory(ctx, tx, porting.SystemPrincipal, o)
+	}
+	return nil
+}
+
+// restart creates a new order in review for the numbers of a cancelled one
+// and links the two.
+func (s *Service) restart(ctx context.Context, tx porting.Tx, p porting.Principal, old *porting.PortOrder) (*porting.PortOrder, error) {
+	if old.NextOrderID != "" {
+		return nil, porting.Errorf(porting.ECONFLICT, "order %s was already restarted as %s", old.ID, old.NextOrderID)
+	}
+	now := s.Clock.Now()
+	o := &porting.PortOrder{
+		ID: newID("po"), PortRequestID: old.PortRequestID, AccountID: old.AccountID, InstanceID: old.InstanceID,
+		Status: porting.StateReview, Country: old.Country, LosingCarrier: old.LosingCarrier,
+		NumberKind: old.NumberKind, PreviousOrderID: old.ID, CreatedAt: now, UpdatedAt: now,
+	}
+	for _, n := range old.PhoneNumbers {
+		if n.Status == porting.NumberCancelled {
+			o.PhoneNumbers = append(o.PhoneNumbers, porting.OrderNumber{PhoneNumber: n.PhoneNumber, NumberType: n.NumberType, Status: porting.NumberPending})
+		}
+	}
+	if len(o.PhoneNumbers) == 0 {
+		return nil, porting.Errorf(porting.ECONFLICT, "order %s has no cancelled numbers to port again", old.ID)
+	}
+	if err := s.createOrder(ctx, tx, p, o); err != nil {
+		return nil, err
+	}
+	before := old.Clone()
+	old.NextOrderID = o.ID
+	if err := s.saveOrder(ctx, tx, p, before, old, porting.EventOrderUpdated); err != nil {
+		return nil, err
+	}
+	return o, nil
+}

@@ -1,0 +1,55 @@
+package workflow
+
+import (
+	"context"
+
+	"github.com/portdesk/portdesk/porting"
+)
+
+// ManualGateway is the carrier gateway for carriers without an API: the
+// porting team submits by email or portal and records the carrier's answers
+// as actions. Submit only hands the order to the team.
+type ManualGateway struct{}
+
+// Name implements porting.CarrierGateway.
+func (ManualGateway) Name() string { return "manual" }
+
+// Submit implements porting.CarrierGateway; the reference is the order ID
+// the team quotes to the carrier.
+func (ManualGateway) Submit(_ context.Context, o *porting.PortOrder) (string, error) {
+	return o.ID, nil
+}
+
+func (s *Service) gateway() porting.CarrierGateway {
+	if s.Carrier != nil {
+		return s.Carrier
+	}
+	return ManualGateway{}
+}
+
+// SubmitToCarrier hands a submitted order to its carrier gateway and records
+// the submission. It runs as a background job after approve_loa commits; an
+// order that has moved on since is left alone.
+func (s *Service) SubmitToCarrier(ctx context.Context, orderID string) error {
+	var o *porting.PortOrder
+	err := s.Store.View(ctx, func(tx porting.Tx) error {
+		var err error
+		o, err = tx.FindPortOrder(ctx, orderID)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if o.Status != porting.StateSubmitted {
+		return nil
+	}
+	gw := s.gateway()
+	ref, err := gw.Submit(ctx, o)
+	if err != nil {
+		return err
+	}
+	return s.Store.InTx(ctx, func(tx porting.Tx) error {
+		return s.record(ctx, tx, porting.Principal{Role: porting.RoleSystem}, porting.EventCarrierSubmission, orderEvent(o), nil,
+			map[string]string{"gateway": gw.Name(), "reference": ref, "awaiting": "carrier answer (FOC or rejection)"})
+	})
+}

@@ -1,0 +1,72 @@
+package workflow
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/portdesk/portdesk/porting"
+)
+
+// record appends an event to tx. before and after are marshalled as JSON;
+// nil leaves them empty.
+func (s *Service) record(ctx context.Context, tx porting.Tx, p porting.Principal, typ string, e porting.Event, before, after any) error {
+	e.Type = typ
+	e.Actor = p
+	e.At = s.Clock.Now()
+	var err error
+	if e.Before, err = marshalOrNil(before); err != nil {
+		return err
+	}
+	if e.After, err = marshalOrNil(after); err != nil {
+		return err
+	}
+	if err := tx.AppendEvent(ctx, &e); err != nil {
+		return fmt.Errorf("workflow: record %s: %w", typ, err)
+	}
+	return nil
+}
+
+func marshalOrNil(v any) (json.RawMessage, error) {
+	if v == nil {
+		return nil, nil
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("workflow: marshal event body: %w", err)
+	}
+	return b, nil
+}
+
+// Events lists events after the cursor: a customer's own account only,
+// everything for staff.
+func (s *Service) Events(ctx context.Context, p porting.Principal, after int64, limit int) ([]*porting.Event, error) {
+	f := porting.EventFilter{After: after, Limit: limit}
+	if p.Role == porting.RoleCustomer {
+		f.AccountID = p.AccountID
+	}
+	var out []*porting.Event
+	err := s.Store.View(ctx, func(tx porting.Tx) error {
+		var err error
+		out, err = tx.FindEvents(ctx, f)
+		return err
+	})
+	return out, err
+}
+
+// Timeline lists the events of one port order, oldest first.
+func (s *Service) Timeline(ctx context.Context, p porting.Principal, orderID string, after int64, limit int) ([]*porting.Event, error) {
+	var out []*porting.Event
+	err := s.Store.View(ctx, func(tx porting.Tx) error {
+		o, err := tx.FindPortOrder(ctx, orderID)
+		if err != nil {
+			return err
+		}
+		if err := visible(p, o.AccountID, "port order", orderID); err != nil {
+			return err
+		}
+		out, err = tx.FindEvents(ctx, porting.EventFilter{PortOrderID: orderID, After: after, Limit: limit})
+		return err
+	})
+	return out, err
+}

@@ -1,0 +1,30 @@
+package workflow
+
+import (
+	"context"
+
+	"github.com/portdesk/portdesk/porting"
+)
+
+// ClaimIdempotencyKey claims a key for a request; it returns nil when the
+// key is new, or the record of its earlier use.
+func (s *Service) ClaimIdempotencyKey(ctx context.Context, rec *porting.IdempotencyRecord) (*porting.IdempotencyRecord, error) {
+	var prior *porting.IdempotencyRecord
+	err := s.Store.InTx(ctx, func(tx porting.Tx) error {
+		var err error
+		prior, err = tx.ClaimIdempotencyKey(ctx, rec)
+		return err
+	})
+	return prior, err
+}
+
+// CompleteIdempotencyKey stores the answer given to a claimed key.
+func (s *Service) CompleteIdempotencyKey(ctx context.Context, rec *porting.IdempotencyRecord) error {
+	return s.Store.InTx(ctx, func(tx porting.Tx) error { return tx.CompleteIdempotencyKey(ctx, rec) })
+}
+
+// ReleaseIdempotencyKey forgets a claimed key whose request failed, so a
+// retry runs again.
+func (s *Service) ReleaseIdempotencyKey(ctx context.Context, scope, key string) error {
+	return s.Store.InTx(ctx, func(tx porting.Tx) error { return tx.ReleaseIdempotencyKey(ctx, scope, key) })
+}

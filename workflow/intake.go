@@ -1,0 +1,227 @@
+package workflow
+
+import (
+	"context"
+	"fmt"
+	"net/mail"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/portdesk/portdesk/porting"
+)
+
+// CreatePortRequestParams are the inputs of an intake. AccountID is taken
+// from the principal for customers and required from staff filing on a
+// customer's behalf. Premium accounts fill Severity, Subject and InstanceID;
+// basic accounts fill LimitRequests (InstanceID optional).
+type CreatePortRequestParams struct {
+	AccountID          string
+	InstanceID         string
+	Severity           porting.Severity
+	Subject            string
+	LimitRequests      []porting.LimitRequest
+	Description        string
+	CurrentCarrier     string
+	AuthorizedContact  porting.Contact
+	ContactPreferences porting.ContactPreferences
+	PhoneNumbers       []string
+	DefaultRegion      string
+}
+
+var languagePattern = regexp.MustCompile(`^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$`)
+
+// CreatePortRequest files a port request: it checks every number, splits the
+// portable ones into one order per (country, losing carrier, number kind)
+// and reports the others with their reasons.
+func (s *Service) CreatePortRequest(ctx context.Context, p porting.Principal, in CreatePortRequestParams) (*porting.PortRequest, []*porting.PortOrder, error) {
+	accountID, err := intakeAccount(p, in.AccountID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := s.checkNumberCount(len(in.PhoneNumbers)); err != nil {
+		return nil, nil, err
+	}
+	if err := validateContact(&in); err != nil {
+		return nil, nil, err
+	}
+	now := s.Clock.Now()
+	req := &porting.PortRequest{
+		ID: newID("req"), AccountID: accountID, InstanceID: in.InstanceID,
+		Description: strings.TrimSpace(in.Description), CurrentCarrier: strings.TrimSpace(in.CurrentCarrier),
+		AuthorizedContact: in.AuthorizedContact, ContactPreferences: in.ContactPreferences,
+		RejectedNumbers: []porting.RejectedNumber{}, CreatedBy: p, CreatedAt: now,
+	}
+	var orders []*porting.PortOrder
+	err = s.Store.InTx(ctx, func(tx porting.Tx) error {
+		acct, err := tx.FindAccount(ctx, accountID)
+		if err != nil {
+			return err
+		}
+		var inst *porting.Instance
+		if in.InstanceID != "" {
+			if inst, err = tx.FindInstance(ctx, in.InstanceID); err != nil || inst.AccountID != accountID {
+				return porting.FieldErrorf("instance_id", "instance %s not found in this account", in.InstanceID)
+			}
+		}
+		rep, err := s.classify(ctx, tx, CheckParams{PhoneNumbers: in.PhoneNumbers, CarrierHint: req.CurrentCarrier, DefaultRegion: in.DefaultRegion})
+		if err != nil {
+			return err
+		}
+		if err := fillCase(req, acct, inst, in, distinctInputs(rep)); err != nil {
+			return err
+		}
+		for _, r := range rep.Results {
+			if !r.Portable {
+				req.RejectedNumbers = append(req.RejectedNumbers, porting.RejectedNumber{PhoneNumber: r.PhoneNumber, Reasons: r.Reasons})
+			}
+		}
+		types := make(map[string]string, len(rep.Results))
+		for _, r := range rep.Results {
+			types[r.PhoneNumber] = r.NumberType
+		}
+		if err := tx.CreatePortRequest(ctx, req); err != nil {
+			return err
+		}
+		if err := s.record(ctx, tx, p, porting.EventRequestCreated, porting.Event{AccountID: accountID, PortRequestID: req.ID}, nil, req); err != nil {
+			return err
+		}
+		for _, g := range rep.Groups {
+			o := &porting.PortOrder{
+				ID: newID("po"), PortRequestID: req.ID, AccountID: accountID, InstanceID: req.InstanceID,
+				Status: porting.StateReview, Country: g.Country, LosingCarrier: g.LosingCarrier,
+				NumberKind: porting.NumberKind(g.NumberKind), CreatedAt: now, UpdatedAt: now,
+			}
+			for _, n := range g.PhoneNumbers {
+				o.PhoneNumbers = append(o.PhoneNumbers, porting.OrderNumber{PhoneNumber: n, NumberType: types[n], Status: porting.NumberPending})
+			}
+			if err := s.createOrder(ctx, tx, p, o); err != nil {
+				return err
+			}
+			orders = append(orders, o)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return req, orders, nil
+}
+
+func (s *Service) createOrder(ctx context.Context, tx porting.Tx, p porting.Principal, o *porting.PortOrder) error {
+	if err := tx.CreatePortOrder(ctx, o); err != nil {
+		return err
+	}
+	return s.record(ctx, tx, p, porting.EventOrderCreated, orderEvent(o), nil, o)
+}
+
+func orderEvent(o *porting.PortOrder) porting.Event {
+	return porting.Event{AccountID: o.AccountID, PortRequestID: o.PortRequestID, PortOrderID: o.ID}
+}
+
+func intakeAccount(p porting.Principal, accountID string) (string, error) {
+	switch {
+	case p.Role == porting.RoleCustomer:
+		if accountID != "" && accountID != p.AccountID {
+			return "", porting.Errorf(porting.ENOTFOUND, "account %s not found", accountID)
+		}
+		return p.AccountID, nil
+	case p.Role.Staff():
+		if accountID == "" {
+			return "", porting.FieldErrorf("account_id", "staff filing for a customer must name the account")
+		}
+		return accountID, nil
+	}
+	return "", porting.Errorf(porting.EFORBIDDEN, "role %s may not file port requests", p.Role)
+}
+
+// validateContact checks and normalises the contact fields in place.
+func validateContact(in *CreatePortRequestParams) error {
+	c := &in.AuthorizedContact
+	c.Name, c.Email, c.Phone = strings.TrimSpace(c.Name), strings.TrimSpace(c.Email), strings.TrimSpace(c.Phone)
+	if c.Name == "" || len(c.Name) > 200 {
+		return porting.FieldErrorf("authorized_contact.name", "the authorized contact's name must hold 1 to 200 characters")
+	}
+	if c.Email != "" {
+		if a, err := mail.ParseAddress(c.Email); err != nil || a.Address != c.Email {
+			return porting.FieldErrorf("authorized_contact.email", "%q is not an email address", c.Email)
+		}
+	}
+	if len(in.Description) > 10_000 {
+		return porting.FieldErrorf("description", "description holds at most 10,000 characters")
+	}
+	cp := &in.ContactPreferences
+	if cp.Language == "" {
+		cp.Language = "en"
+	}
+	if !languagePattern.MatchString(cp.Language) {
+		return porting.FieldErrorf("contact_preferences.language", "%q is not a language tag such as en or pt-BR", cp.Language)
+	}
+	if len(cp.Methods) == 0 {
+		cp.Methods = []string{"email"}
+	}
+	for i, m := range cp.Methods {
+		if !slices.Contains(porting.ContactMethods, m) {
+			return porting.FieldErrorf(fmt.Sprintf("contact_preferences.methods[%d]", i), "contact method must be one of %s", strings.Join(porting.ContactMethods, ", "))
+		}
+	}
+	return nil
+}
+
+// distinctInputs counts the numbers a request lists, duplicates once.
+func distinctInputs(rep *PortabilityReport) int {
+	n := 0
+	for _, r := range rep.Results {
+		if !slices.Contains(r.Reasons, "duplicate_in_request") {
+			n++
+		}
+	}
+	return n
+}
+
+// fillCase applies the support plan's case rules: premium files a technical
+// case, basic a limit increase whose values add up to the numbers listed.
+func fillCase(req *porting.PortRequest, acct *porting.Account, inst *porting.Instance, in CreatePortRequestParams, count int) error {
+	if acct.SupportPlan == porting.PlanPremium {
+		req.CaseType = porting.CaseTechnical
+		if !slices.Contains(porting.Severities, in.Severity) {
+			return porting.FieldErrorf("severity", "severity must be one of low, normal, high, urgent, critical")
+		}
+		subject := strings.TrimSpace(in.Subject)
+		if subject == "" || len(subject) > 200 {
+			return porting.FieldErrorf("subject", "subject must hold 1 to 200 characters")
+		}
+		if inst == nil {
+			return porting.FieldErrorf("instance_id", "a premium technical case names the instance to port into")
+		}
+		req.Severity, req.Subject = in.Severity, subject
+		return nil
+	}
+	req.CaseType = porting.CaseLimitIncrease
+	if len(in.LimitRequests) == 0 {
+		return porting.FieldErrorf("limit_requests", "a basic plan case lists one limit request per region")
+	}
+	seen, total := map[string]bool{}, 0
+	for i, lr := range in.LimitRequests {
+		field := fmt.Sprintf("limit_requests[%d]", i)
+		if !regionPattern.MatchString(lr.Region) {
+			return porting.FieldErrorf(field+".region", "region %q is not a region name such as us-east-1", lr.Region)
+		}
+		if seen[lr.Region] {
+			return porting.FieldErrorf(field+".region", "region %s is listed twice", lr.Region)
+		}
+		if inst != nil && lr.Region != inst.Region {
+			return porting.FieldErrorf(field+".region", "the instance is in %s; its numbers count there", inst.Region)
+		}
+		if lr.NewLimitValue < 1 {
+			return porting.FieldErrorf(field+".new_limit_value", "new_limit_value must be at least 1")
+		}
+		seen[lr.Region] = true
+		total += lr.NewLimitValue
+	}
+	if total != count {
+		return porting.FieldErrorf("limit_requests", "the new limit values add up to %d but the request lists %d distinct numbers", total, count)
+	}
+	req.LimitRequests = in.LimitRequests
+	return nil
+}

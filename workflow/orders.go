@@ -1,0 +1,140 @@
+package workflow
+
+import (
+	"context"
+	"time"
+
+	"github.com/portdesk/portdesk/porting"
+)
+
+// findOrder loads an order the principal may see.
+func findOrder(ctx context.Context, tx porting.Tx, p porting.Principal, id string) (*porting.PortOrder, error) {
+	o, err := tx.FindPortOrder(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := visible(p, o.AccountID, "port order", id); err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
+// GetPortOrder returns an order its account or staff may see.
+func (s *Service) GetPortOrder(ctx context.Context, p porting.Principal, id string) (*porting.PortOrder, error) {
+	var o *porting.PortOrder
+	err := s.Store.View(ctx, func(tx porting.Tx) error {
+		var err error
+		o, err = findOrder(ctx, tx, p, id)
+		return err
+	})
+	return o, err
+}
+
+// ListPortOrders pages through orders; customers see only their account's.
+func (s *Service) ListPortOrders(ctx context.Context, p porting.Principal, f porting.PortOrderFilter) (*porting.PortOrderPage, error) {
+	if p.Role == porting.RoleCustomer {
+		f.AccountID = p.AccountID
+	}
+	if f.Status != "" && !f.Status.Valid() {
+		return nil, porting.FieldErrorf("status", "unknown status %q", f.Status)
+	}
+	var page *porting.PortOrderPage
+	err := s.Store.View(ctx, func(tx porting.Tx) error {
+		var err error
+		page, err = tx.FindPortOrders(ctx, f)
+		return err
+	})
+	return page, err
+}
+
+// UpdatePortOrderParams are the fields a PATCH may change; nil leaves a
+// field as it is.
+type UpdatePortOrderParams struct {
+	InstanceID     *string
+	RequestedFOCAt *time.Time
+}
+
+// UpdatePortOrder changes the editable fields of an order: the instance to
+// load into (until the numbers are loaded) and the requested port date
+// (until the carrier has confirmed one).
+func (s *Service) UpdatePortOrder(ctx context.Context, p porting.Principal, id string, in UpdatePortOrderParams) (*porting.PortOrder, error) {
+	if p.Role != porting.RoleCustomer && !p.Role.Staff() {
+		return nil, porting.Errorf(porting.EFORBIDDEN, "role %s may not change orders", p.Role)
+	}
+	var o *porting.PortOrder
+	err := s.Store.InTx(ctx, func(tx porting.Tx) error {
+		var err error
+		if o, err = findOrder(ctx, tx, p, id); err != nil {
+			return err
+		}
+		before := o.Clone()
+		if in.InstanceID != nil {
+			if err := s.changeInstance(ctx, tx, o, *in.InstanceID); err != nil {
+				return err
+			}
+		}
+		if in.RequestedFOCAt != nil {
+			if err := s.changeRequestedFOC(o, *in.RequestedFOCAt); err != nil {
+				return err
+			}
+		}
+		return s.saveOrder(ctx, tx, p, before, o, porting.EventOrderUpdated)
+	})
+	return o, err
+}
+
+func (s *Service) changeInstance(ctx context.Context, tx porting.Tx, o *porting.PortOrder, instanceID string) error {
+	if !beforeLoading(o.Status) {
+		return porting.Errorf(porting.ECONFLICT, "the instance cannot change once numbers are loaded (status %s)", o.Status)
+	}
+	inst, err := tx.FindInstance(ctx, instanceID)
+	if err != nil || inst.AccountID != o.AccountID {
+		return porting.FieldErrorf("instance_id", "instance %s not found in this account", instanceID)
+	}
+	o.InstanceID = instanceID
+	return nil
+}
+
+func (s *Service) changeRequestedFOC(o *porting.PortOrder, at time.Time) error {
+	switch o.Status {
+	case porting.StateReview, porting.StateAwaitingLOA, porting.StateLOAReview, porting.StateException:
+	default:
+		return porting.Errorf(porting.ECONFLICT, "the requested date cannot change in status %s; use reschedule", o.Status)
+	}
+	if !at.After(s.Clock.Now()) {
+		return porting.FieldErrorf("requested_foc_at", "the requested port date must be in the future")
+	}
+	t := at.UTC()
+	o.RequestedFOCAt = &t
+	return nil
+}
+
+func beforeLoading(st porting.State) bool {
+	switch st {
+	case porting.StateReview, porting.StateAwaitingLOA, porting.StateLOAReview,
+		porting.StateSubmitted, porting.StateException, porting.StateFOCConfirmed:
+		return true
+	}
+	return false
+}
+
+// setRespondBy sets the customer's answer deadline when the order waits on
+// them and clears it otherwise.
+func (s *Service) setRespondBy(o *porting.PortOrder) {
+	if o.WaitingOn() != porting.PartyCustomer {
+		o.RespondBy = nil
+		return
+	}
+	t := s.Clock.Now().AddDate(0, 0, s.Settings.respondWithinDays())
+	o.RespondBy = &t
+}
+
+// saveOrder stores o (optimistically, against before's version) and records
+// the change as an event of type typ.
+func (s *Service) saveOrder(ctx context.Context, tx porting.Tx, p porting.Principal, before, o *porting.PortOrder, typ string) error {
+	o.UpdatedAt = s.Clock.Now()
+	if err := tx.UpdatePortOrder(ctx, o); err != nil {
+		return err
+	}
+	return s.record(ctx, tx, p, typ, orderEvent(o), before, o)
+}

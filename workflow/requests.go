@@ -1,0 +1,122 @@
+package workflow
+
+import (
+	"context"
+	"strings"
+
+	"github.com/portdesk/portdesk/porting"
+)
+
+// PortRequestView is a port request with its orders and message thread.
+type PortRequestView struct {
+	Request  *porting.PortRequest
+	Orders   []*porting.PortOrder
+	Messages []*porting.Message
+}
+
+// GetPortRequest returns a request its account or staff may see.
+func (s *Service) GetPortRequest(ctx context.Context, p porting.Principal, id string) (*PortRequestView, error) {
+	var v PortRequestView
+	err := s.Store.View(ctx, func(tx porting.Tx) error {
+		req, err := findRequest(ctx, tx, p, id)
+		if err != nil {
+			return err
+		}
+		v.Request = req
+		if v.Orders, err = requestOrders(ctx, tx, id); err != nil {
+			return err
+		}
+		v.Messages, err = tx.FindMessages(ctx, id)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &v, nil
+}
+
+func findRequest(ctx context.Context, tx porting.Tx, p porting.Principal, id string) (*porting.PortRequest, error) {
+	req, err := tx.FindPortRequest(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := visible(p, req.AccountID, "port request", id); err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// requestOrders loads every order of a request, page by page.
+func requestOrders(ctx context.Context, tx porting.Tx, requestID string) ([]*porting.PortOrder, error) {
+	var out []*porting.PortOrder
+	f := porting.PortOrderFilter{PortRequestID: requestID, Limit: 100}
+	for {
+		page, err := tx.FindPortOrders(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, page.Orders...)
+		if page.NextCursor == "" {
+			return out, nil
+		}
+		f.Cursor = page.NextCursor
+	}
+}
+
+// AddMessage posts to a request's thread. A customer's message is an answer:
+// it resets the respond-by date of every order waiting on the customer.
+func (s *Service) AddMessage(ctx context.Context, p porting.Principal, requestID, body string) (*porting.Message, error) {
+	body = strings.TrimSpace(body)
+	if body == "" || len(body) > 10_000 {
+		return nil, porting.FieldErrorf("body", "a message holds 1 to 10,000 characters")
+	}
+	if p.Role != porting.RoleCustomer && !p.Role.Staff() {
+		return nil, porting.Errorf(porting.EFORBIDDEN, "role %s may not post messages", p.Role)
+	}
+	m := &porting.Message{ID: newID("msg"), PortRequestID: requestID, Author: p, Body: body, CreatedAt: s.Clock.Now()}
+	err := s.Store.InTx(ctx, func(tx porting.Tx) error {
+		req, err := findRequest(ctx, tx, p, requestID)
+		if err != nil {
+			return err
+		}
+		if err := s.postMessage(ctx, tx, req, m); err != nil {
+			return err
+		}
+		if p.Role != porting.RoleCustomer {
+			return nil
+		}
+		return s.resetRespondBy(ctx, tx, p, requestID)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+func (s *Service) postMessage(ctx context.Context, tx porting.Tx, req *porting.PortRequest, m *porting.Message) error {
+	if err := tx.CreateMessage(ctx, m); err != nil {
+		return err
+	}
+	return s.record(ctx, tx, m.Author, porting.EventMessageCreated,
+		porting.Event{AccountID: req.AccountID, PortRequestID: req.ID}, nil, m)
+}
+
+// resetRespondBy gives the customer a fresh answer period on every order of
+// the request that waits on them.
+func (s *Service) resetRespondBy(ctx context.Context, tx porting.Tx, p porting.Principal, requestID string) error {
+	orders, err := requestOrders(ctx, tx, requestID)
+	if err != nil {
+		return err
+	}
+	for _, o := range orders {
+		if o.WaitingOn() != porting.PartyCustomer {
+			continue
+		}
+		before := o.Clone()
+		s.setRespondBy(o)
+		if err := s.saveOrder(ctx, tx, p, before, o, porting.EventOrderUpdated); err != nil {
+			return err
+		}
+	}
+	return nil
+}

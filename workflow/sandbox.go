@@ -1,0 +1,54 @@
+package workflow
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/portdesk/portdesk/porting"
+)
+
+// SandboxClock is the state of the sandbox clock.
+type SandboxClock struct {
+	Now    time.Time
+	Offset time.Duration
+}
+
+// ParseAdvance reads a clock advance such as "72h", "90m" or "3d".
+func ParseAdvance(s string) (time.Duration, error) {
+	s = strings.TrimSpace(s)
+	if days, ok := strings.CutSuffix(s, "d"); ok {
+		n, err := strconv.Atoi(days)
+		if err == nil && n >= 0 && n <= 3650 {
+			return time.Duration(n) * 24 * time.Hour, nil
+		}
+	} else if d, err := time.ParseDuration(s); err == nil && d >= 0 {
+		return d, nil
+	}
+	return 0, porting.FieldErrorf("advance", "advance %q is not a duration such as 72h, 90m or 3d", s)
+}
+
+// AdvanceClock moves the sandbox clock forward. Admins only; outside the
+// sandbox the clock does not exist (ENOTFOUND).
+func (s *Service) AdvanceClock(ctx context.Context, p porting.Principal, d time.Duration) (*SandboxClock, error) {
+	if s.Sandbox == nil {
+		return nil, porting.Errorf(porting.ENOTFOUND, "the clock can only be moved in the sandbox (serve --sandbox)")
+	}
+	if err := requireAdmin(p); err != nil {
+		return nil, err
+	}
+	now, err := s.Sandbox.Advance(d)
+	if err != nil {
+		return nil, err
+	}
+	return &SandboxClock{Now: now, Offset: s.Sandbox.Offset()}, nil
+}
+
+// ReadClock returns the sandbox clock (ENOTFOUND outside the sandbox).
+func (s *Service) ReadClock(ctx context.Context, p porting.Principal) (*SandboxClock, error) {
+	if s.Sandbox == nil {
+		return nil, porting.Errorf(porting.ENOTFOUND, "the clock can only be read in the sandbox (serve --sandbox)")
+	}
+	return &SandboxClock{Now: s.Sandbox.Now(), Offset: s.Sandbox.Offset()}, nil
+}

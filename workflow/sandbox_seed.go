@@ -1,0 +1,94 @@
+package workflow
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/portdesk/portdesk/porting"
+)
+
+// SandboxKey is a demo API key of the sandbox. Its secret is fixed so the
+// README and a restart can name it; it exists only in sandbox databases.
+type SandboxKey struct {
+	Secret    string
+	Role      porting.Role
+	AccountID string
+	Who       string
+}
+
+// SandboxData names what the sandbox seeds.
+type SandboxData struct {
+	Keys       []SandboxKey
+	InstanceID string
+}
+
+// Fixed identifiers of the sandbox's demo data.
+const (
+	DemoPremiumAccountID = "acc_demo_acme"
+	DemoBasicAccountID   = "acc_demo_bakery"
+	DemoInstanceID       = "inst_demo_acme"
+)
+
+// SandboxKeys lists the sandbox's demo keys.
+var SandboxKeys = []SandboxKey{
+	{Secret: "pd_sandbox_admin", Role: porting.RoleAdmin, Who: "admin (porting team)"},
+	{Secret: "pd_sandbox_specialist", Role: porting.RoleSpecialist, Who: "porting specialist"},
+	{Secret: "pd_sandbox_acme", Role: porting.RoleCustomer, AccountID: DemoPremiumAccountID, Who: "customer Acme Support Ltd (premium plan)"},
+	{Secret: "pd_sandbox_bakery", Role: porting.RoleCustomer, AccountID: DemoBasicAccountID, Who: "customer Blue Bakery (basic plan)"},
+}
+
+// SeedSandbox creates the sandbox's demo accounts, instance, contact flows
+// and keys, once: a database that already holds them is left as it is.
+func (s *Service) SeedSandbox(ctx context.Context) (*SandboxData, error) {
+	data := &SandboxData{Keys: SandboxKeys, InstanceID: DemoInstanceID}
+	sys := porting.SystemPrincipal
+	now := s.Clock.Now()
+	err := s.Store.InTx(ctx, func(tx porting.Tx) error {
+		if _, err := tx.FindAccount(ctx, DemoPremiumAccountID); err == nil {
+			return nil
+		} else if porting.ErrorCode(err) != porting.ENOTFOUND {
+			return err
+		}
+		accounts := []*porting.Account{
+			{ID: DemoPremiumAccountID, Name: "Acme Support Ltd", SupportPlan: porting.PlanPremium, CreatedAt: now},
+			{ID: DemoBasicAccountID, Name: "Blue Bakery", SupportPlan: porting.PlanBasic, CreatedAt: now},
+		}
+		for _, a := range accounts {
+			if err := tx.CreateAccount(ctx, a); err != nil {
+				return err
+			}
+			if err := s.record(ctx, tx, sys, porting.EventAccountCreated, porting.Event{AccountID: a.ID}, nil, a); err != nil {
+				return err
+			}
+		}
+		inst := &porting.Instance{
+			ID: DemoInstanceID, AccountID: DemoPremiumAccountID, Name: "acme-contact-center", Region: "us-east-1",
+			ARN:       fmt.Sprintf("arn:portdesk:connect:us-east-1:%s:instance/%s", DemoPremiumAccountID, DemoInstanceID),
+			Quotas:    porting.Quotas{PhoneNumbers: porting.DefaultQuotaPhoneNumbers, ConcurrentCalls: porting.DefaultQuotaConcurrentCall, OutboundCountries: []string{}},
+			CreatedAt: now,
+		}
+		if err := tx.CreateInstance(ctx, inst); err != nil {
+			return err
+		}
+		for _, name := range []string{"Main menu", "Sales queue", "Support queue"} {
+			f := &porting.ContactFlow{ID: newID("flow"), InstanceID: inst.ID, Name: name, CreatedAt: now}
+			if err := tx.CreateContactFlow(ctx, f); err != nil {
+				return err
+			}
+		}
+		for i, k := range SandboxKeys {
+			key := &porting.APIKey{
+				ID: fmt.Sprintf("key_sandbox_%d", i), AccountID: k.AccountID, Role: k.Role,
+				Prefix: k.Secret[:11], Hash: HashSecret(k.Secret), CreatedAt: now,
+			}
+			if err := tx.CreateAPIKey(ctx, key); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("workflow: seed sandbox: %w", err)
+	}
+	return data, nil
+}

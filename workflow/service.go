@@ -1,0 +1,119 @@
+// Package workflow holds portdesk's use cases. Each one checks who is
+// calling, loads what it needs, applies the domain's rules, saves, appends
+// events and enqueues jobs in one transaction. Handlers and stores only
+// translate; the rules live here and in the pure packages.
+package workflow
+
+import (
+	"crypto/rand"
+	"encoding/base32"
+	"strings"
+
+	"github.com/portdesk/portdesk/numbers"
+	"github.com/portdesk/portdesk/porting"
+)
+
+// Service runs the use cases. Its fields are set once by the program that
+// wires it and are read-only afterwards.
+type Service struct {
+	Store porting.Store
+	Clock porting.Clock
+	// Checker classifies phone numbers; its zero value works (original
+	// carrier data off, customer hints only) but the binary sets a lookup.
+	Checker *numbers.Checker
+	// Carrier hands approved orders to the losing carrier. Nil means the
+	// manual gateway: staff submit by email or portal and record answers.
+	Carrier porting.CarrierGateway
+	// AdminToken, when set, is accepted as an admin API key while the
+	// database holds no admin key yet.
+	AdminToken string
+	// Sandbox is the advanceable clock of serve --sandbox (also set as
+	// Clock); nil outside the sandbox.
+	Sandbox *porting.OffsetClock
+	// Settings are the tunable rules; zero fields take their defaults.
+	Settings Settings
+}
+
+// Settings are the tunable rules of the desk.
+type Settings struct {
+	// RespondWithinDays is how long a customer has to answer while an order
+	// waits on them before the order may be cancelled (default 30).
+	RespondWithinDays int
+	// RescheduleNoticeBusinessDays is the notice a reschedule needs before the
+	// current FOC (default 5).
+	RescheduleNoticeBusinessDays int
+	// MaxNumbersPerRequest caps a single intake (default 100,000).
+	MaxNumbersPerRequest int
+	// DefaultRegion parses numbers written without a country code (default "US").
+	DefaultRegion string
+}
+
+func (s Settings) respondWithinDays() int {
+	if s.RespondWithinDays > 0 {
+		return s.RespondWithinDays
+	}
+	return 30
+}
+
+func (s Settings) rescheduleNotice() int {
+	if s.RescheduleNoticeBusinessDays > 0 {
+		return s.RescheduleNoticeBusinessDays
+	}
+	return 5
+}
+
+// MaxNumbers returns the intake cap.
+func (s Settings) MaxNumbers() int {
+	if s.MaxNumbersPerRequest > 0 {
+		return s.MaxNumbersPerRequest
+	}
+	return 100_000
+}
+
+func (s Settings) defaultRegion() string {
+	if s.DefaultRegion != "" {
+		return s.DefaultRegion
+	}
+	return "US"
+}
+
+func (s *Service) checker() *numbers.Checker {
+	if s.Checker != nil {
+		return s.Checker
+	}
+	return &numbers.Checker{}
+}
+
+// newID returns a random identifier with a readable prefix, e.g. "po_…".
+func newID(prefix string) string {
+	var b [12]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic("workflow: no randomness: " + err.Error())
+	}
+	return prefix + "_" + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b[:]))
+}
+
+// requireStaff refuses anyone but admins and specialists.
+func requireStaff(p porting.Principal) error {
+	if !p.Role.Staff() {
+		return porting.Errorf(porting.EFORBIDDEN, "only the porting team may do this")
+	}
+	return nil
+}
+
+// requireAdmin refuses anyone but admins.
+func requireAdmin(p porting.Principal) error {
+	if p.Role != porting.RoleAdmin {
+		return porting.Errorf(porting.EFORBIDDEN, "only an admin may do this")
+	}
+	return nil
+}
+
+// visible hides another account's object behind ENOTFOUND, so a customer
+// cannot even learn that it exists.
+func visible(p porting.Principal, accountID, what, id string) error {
+	if !p.CanSee(accountID) {
+		return porting.Errorf(porting.ENOTFOUND, "%s %s not found", what, id)
+	}
+	return nil
+}
