@@ -29,12 +29,15 @@ func TestCustomerIsolation(t *testing.T) {
 				t.Errorf("B GET %s: %d, want 404: %s", path, r.Status, r.Body)
 			}
 		}
-		for _, call := range []struct{ method, path string }{
-			{"POST", "/v1/port-requests/" + reqID + "/messages"},
-			{"POST", "/v1/port-orders/" + orderID + "/actions/cancel"},
-			{"PATCH", "/v1/port-orders/" + orderID},
+		for _, call := range []struct {
+			method, path string
+			body         map[string]any
+		}{
+			{"POST", "/v1/port-requests/" + reqID + "/messages", map[string]any{"body": "hi"}},
+			{"POST", "/v1/port-orders/" + orderID + "/actions/cancel", map[string]any{"reason": "mine now"}},
+			{"PATCH", "/v1/port-orders/" + orderID, map[string]any{"instance_id": instA}},
 		} {
-			if r := c.do(call.method, call.path, keyB, map[string]any{"body": "hi"}); r.Status != http.StatusNotFound {
+			if r := c.do(call.method, call.path, keyB, call.body); r.Status != http.StatusNotFound {
 				t.Errorf("B %s %s: %d, want 404: %s", call.method, call.path, r.Status, r.Body)
 			}
 		}

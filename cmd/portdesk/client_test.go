@@ -36,6 +36,12 @@ func (r response) JSON(t testing.TB) map[string]any {
 
 func (c *client) do(method, path, key string, body any) response {
 	c.t.Helper()
+	return c.doWithHeader(method, path, key, body)
+}
+
+// doWithHeader sends a request with extra header name/value pairs.
+func (c *client) doWithHeader(method, path, key string, body any, header ...string) response {
+	c.t.Helper()
 	var rd io.Reader
 	switch b := body.(type) {
 	case nil:
@@ -61,6 +67,9 @@ func (c *client) do(method, path, key string, body any) response {
 	}
 	if key != "" {
 		req.Header.Set("Authorization", "Bearer "+key)
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	_ "time/tzdata" // porting windows need time zones even where the host has none
 )
 
 // Version is set at build time with -ldflags "-X main.Version=…".

@@ -1,0 +1,182 @@
+// Package store implements porting.Store on SQLite (the embedded default) and
+// on PostgreSQL, both through database/sql, so that one *sql.Tx carries a
+// state change, its events and its River jobs atomically. The package only
+// translates between domain types and rows; rules live in workflow.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+
+	"github.com/portdesk/portdesk/porting"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+)
+
+// Engine names returned by DB.Engine.
+const (
+	EngineSQLite   = "sqlite"
+	EnginePostgres = "postgres"
+)
+
+// Config says which database to open.
+type Config struct {
+	// DataDir is the directory of the SQLite database file portdesk.db. It
+	// is created (mode 0700) when missing. Ignored when DatabaseURL is set.
+	DataDir string
+	// DatabaseURL, when set, is a postgres:// or postgresql:// URL and
+	// selects PostgreSQL. A search_path query parameter selects the schema
+	// of both portdesk's and River's tables.
+	DatabaseURL string
+	// Clock stamps timestamps left zero by callers (created_at, updated_at,
+	// event times). Required.
+	Clock porting.Clock
+	// Logger receives River's log output. Defaults to discarding it.
+	Logger *slog.Logger
+}
+
+// DB is portdesk's database. It implements porting.Store.
+//
+// On SQLite, writes go through a pool of one connection whose transactions
+// begin with BEGIN IMMEDIATE, so concurrent writers queue in the process
+// instead of failing with SQLITE_BUSY; View uses a separate read-only pool.
+// On PostgreSQL one pool serves both.
+//
+// SQL returns the write pool for the job runner. Build its River driver with
+// riversqlite.New(db.SQL()) when Engine() is "sqlite" and with
+// riverdatabasesql.New(db.SQL()) when it is "postgres"; Migrate creates
+// River's tables for either. On SQLite the runner then shares the single
+// write connection, so a worker must never hold a River transaction open
+// while calling InTx (it would wait for itself).
+type DB struct {
+	engine string
+	write  *sql.DB
+	read   *sql.DB
+	clock  porting.Clock
+	logger *slog.Logger
+	river  *river.Client[*sql.Tx]
+}
+
+var _ porting.Store = (*DB)(nil)
+
+// Open opens the database described by cfg without migrating it. It
+// returns EINVALID for a bad configuration and EUNAVAILABLE when the
+// database does not answer.
+func Open(ctx context.Context, cfg Config) (*DB, error) {
+	if cfg.Clock == nil {
+		return nil, porting.Errorf(porting.EINVALID, "store: Config.Clock is required")
+	}
+	db := &DB{clock: cfg.Clock, logger: cfg.Logger}
+	if db.logger == nil {
+		db.logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	var err error
+	switch {
+	case cfg.DatabaseURL != "":
+		if !strings.HasPrefix(cfg.DatabaseURL, "postgres://") && !strings.HasPrefix(cfg.DatabaseURL, "postgresql://") {
+			return nil, porting.FieldErrorf("database_url", "store: database URL must start with postgres://")
+		}
+		db.engine = EnginePostgres
+		err = db.openPostgres(ctx, cfg.DatabaseURL)
+	case cfg.DataDir != "":
+		db.engine = EngineSQLite
+		err = db.openSQLite(ctx, cfg.DataDir)
+	default:
+		return nil, porting.Errorf(porting.EINVALID, "store: Config needs DataDir or DatabaseURL")
+	}
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	if db.engine == EngineSQLite {
+		db.river, err = river.NewClient(riversqlite.New(db.write), &river.Config{Logger: db.logger})
+	} else {
+		db.river, err = river.NewClient(riverdatabasesql.New(db.write), &river.Config{Logger: db.logger})
+	}
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: river client: %w", err)
+	}
+	return db, nil
+}
+
+// Close closes the connection pools.
+func (db *DB) Close() error {
+	var err error
+	if db.read != nil && db.read != db.write {
+		err = db.read.Close()
+	}
+	if db.write != nil {
+		if werr := db.write.Close(); werr != nil {
+			err = werr
+		}
+	}
+	return err
+}
+
+// Engine returns "sqlite" or "postgres".
+func (db *DB) Engine() string { return db.engine }
+
+// SQL returns the write pool, on which the job runner builds its River
+// driver (see DB).
+func (db *DB) SQL() *sql.DB { return db.write }
+
+// Ping reports whether the database answers; EUNAVAILABLE if not.
+func (db *DB) Ping(ctx context.Context) error {
+	for _, p := range []*sql.DB{db.write, db.read} {
+		if err := p.PingContext(ctx); err != nil {
+			return fmt.Errorf("store: ping: %w", unavailable(err))
+		}
+	}
+	return nil
+}
+
+// InTx runs fn in a read-write transaction and commits when fn returns nil.
+// fn's error is returned as it is; database errors carry porting codes
+// (ECONFLICT for conflicting concurrent writes). InTx must not be called
+// from inside fn: on SQLite it would wait for its own connection.
+func (db *DB) InTx(ctx context.Context, fn func(porting.Tx) error) error {
+	sqlTx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", interpretError(err))
+	}
+	return db.run(sqlTx, fn, true)
+}
+
+// View runs fn in a read-only transaction.
+func (db *DB) View(ctx context.Context, fn func(porting.Tx) error) error {
+	sqlTx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return fmt.Errorf("store: begin read: %w", interpretError(err))
+	}
+	return db.run(sqlTx, fn, false)
+}
+
+// run calls fn with a Tx over sqlTx, then commits when commit is set and
+// fn succeeded. Anything else, a panic in fn included, rolls back (the
+// deferred Rollback is a no-op after a commit).
+func (db *DB) run(sqlTx *sql.Tx, fn func(porting.Tx) error, commit bool) error {
+	defer sqlTx.Rollback() //nolint:errcheck // no-op after commit
+	if err := fn(&tx{db: db, tx: sqlTx}); err != nil || !commit {
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return fmt.Errorf("store: commit: %w", interpretError(err))
+	}
+	return nil
+}
+
+// SQLTx returns the *sql.Tx under a Tx handed out by InTx or View, or nil
+// for a Tx of another implementation. The job runner uses it to complete a
+// River job in the same transaction as the work it did.
+func SQLTx(t porting.Tx) *sql.Tx {
+	if t, ok := t.(*tx); ok {
+		return t.tx
+	}
+	return nil
+}

@@ -1,0 +1,190 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/portdesk/portdesk/porting"
+)
+
+const portOrderColumns = `id, port_request_id, account_id, instance_id, status, country, losing_carrier,
+	number_kind, foc_at, requested_foc_at, respond_by, exception, status_reason, previous_order_id,
+	next_order_id, version, created_at, updated_at`
+
+// scanPortOrder reads a row of portOrderColumns; the numbers come separately.
+func scanPortOrder(r scanner) (*porting.PortOrder, error) {
+	o := porting.PortOrder{PhoneNumbers: []porting.OrderNumber{}}
+	err := r.Scan(&o.ID, &o.PortRequestID, &o.AccountID, strCol{&o.InstanceID}, &o.Status, &o.Country,
+		&o.LosingCarrier, &o.NumberKind, nullTimeCol{&o.FOCAt}, nullTimeCol{&o.RequestedFOCAt},
+		nullTimeCol{&o.RespondBy}, jsonCol{&o.Exception}, &o.StatusReason, strCol{&o.PreviousOrderID},
+		strCol{&o.NextOrderID}, &o.Version, timeCol{&o.CreatedAt}, timeCol{&o.UpdatedAt})
+	return &o, err
+}
+
+// normPortOrder makes o hold what a Find will return: times in UTC cut to
+// microseconds, an empty rather than nil number list.
+func normPortOrder(o *porting.PortOrder) {
+	o.FOCAt = normTimePtr(o.FOCAt)
+	o.RequestedFOCAt = normTimePtr(o.RequestedFOCAt)
+	o.RespondBy = normTimePtr(o.RespondBy)
+	if o.PhoneNumbers == nil {
+		o.PhoneNumbers = []porting.OrderNumber{}
+	}
+}
+
+// exceptionArg encodes an order's exception for its JSON column.
+func exceptionArg(e *porting.Exception) (any, error) {
+	if e == nil {
+		return nil, nil
+	}
+	return jsonArg(e)
+}
+
+// CreatePortOrder stores o and its numbers. Version 0 becomes 1; ID,
+// CreatedAt and UpdatedAt are filled when missing. A number held by
+// another active order is ECONFLICT naming the number and that order.
+func (t *tx) CreatePortOrder(ctx context.Context, o *porting.PortOrder) error {
+	setID(&o.ID, "po")
+	t.db.stamp(&o.CreatedAt)
+	if o.UpdatedAt.IsZero() {
+		o.UpdatedAt = o.CreatedAt
+	}
+	t.db.stamp(&o.UpdatedAt)
+	if o.Version == 0 {
+		o.Version = 1
+	}
+	normPortOrder(o)
+	exc, err := exceptionArg(o.Exception)
+	if err != nil {
+		return err
+	}
+	_, err = t.exec(ctx, `INSERT INTO port_orders (`+portOrderColumns+`) VALUES
+		($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
+		o.ID, o.PortRequestID, o.AccountID, nullStr(o.InstanceID), o.Status, o.Country, o.LosingCarrier,
+		o.NumberKind, o.FOCAt, o.RequestedFOCAt, o.RespondBy, exc, o.StatusReason,
+		nullStr(o.PreviousOrderID), nullStr(o.NextOrderID), o.Version, o.CreatedAt, o.UpdatedAt)
+	if err != nil {
+		return errorf(err, "create port order %s", o.ID)
+	}
+	return t.insertOrderNumbers(ctx, o)
+}
+
+// UpdatePortOrder saves o when the stored version is o.Version, then
+// increments o.Version and stamps UpdatedAt with the clock. A different
+// stored version is ECONFLICT, a missing order ENOTFOUND, a number held by
+// another active order ECONFLICT. The order's request, account and
+// creation time never change.
+func (t *tx) UpdatePortOrder(ctx context.Context, o *porting.PortOrder) error {
+	normPortOrder(o)
+	exc, err := exceptionArg(o.Exception)
+	if err != nil {
+		return err
+	}
+	now := t.db.now()
+	res, err := t.exec(ctx, `UPDATE port_orders SET instance_id = $1, status = $2, country = $3,
+		losing_carrier = $4, number_kind = $5, foc_at = $6, requested_foc_at = $7, respond_by = $8,
+		exception = $9, status_reason = $10, previous_order_id = $11, next_order_id = $12,
+		version = version + 1, updated_at = $13 WHERE id = $14 AND version = $15`,
+		nullStr(o.InstanceID), o.Status, o.Country, o.LosingCarrier, o.NumberKind, o.FOCAt,
+		o.RequestedFOCAt, o.RespondBy, exc, o.StatusReason, nullStr(o.PreviousOrderID),
+		nullStr(o.NextOrderID), now, o.ID, o.Version)
+	if err != nil {
+		return errorf(err, "update port order %s", o.ID)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return errorf(err, "update port order %s", o.ID)
+	} else if n == 0 {
+		var stored int
+		if err := t.queryRow(ctx, `SELECT version FROM port_orders WHERE id = $1`, o.ID).Scan(&stored); err != nil {
+			return findErr(err, "port order", o.ID)
+		}
+		return fmt.Errorf("store: update port order %s: %w", o.ID, porting.Errorf(porting.ECONFLICT,
+			"port order %s was changed by someone else (version %d, not %d); reload it", o.ID, stored, o.Version))
+	}
+	if _, err := t.exec(ctx, `DELETE FROM port_order_numbers WHERE order_id = $1`, o.ID); err != nil {
+		return errorf(err, "update numbers of port order %s", o.ID)
+	}
+	if err := t.insertOrderNumbers(ctx, o); err != nil {
+		return err
+	}
+	o.Version++
+	o.UpdatedAt = now
+	return nil
+}
+
+// insertOrderNumbers stores o's numbers, marking as held those that an
+// active order holds. The partial unique index on held numbers decides
+// races: a number another active order holds is skipped by ON CONFLICT (on
+// PostgreSQL after that order's transaction commits) and reported.
+func (t *tx) insertOrderNumbers(ctx context.Context, o *porting.PortOrder) error {
+	for i, n := range o.PhoneNumbers {
+		held := o.Status.Active() && n.Status.Holds()
+		res, err := t.exec(ctx, `INSERT INTO port_order_numbers
+			(order_id, position, phone_number, number_type, status, held) VALUES ($1, $2, $3, $4, $5, $6)
+			ON CONFLICT (phone_number) WHERE held DO NOTHING`,
+			o.ID, i, n.PhoneNumber, n.NumberType, n.Status, held)
+		if err != nil {
+			return errorf(err, "store number %s of port order %s", n.PhoneNumber, o.ID)
+		}
+		if inserted, err := res.RowsAffected(); err != nil {
+			return errorf(err, "store number %s of port order %s", n.PhoneNumber, o.ID)
+		} else if inserted == 0 {
+			return t.heldConflict(ctx, o.ID, n.PhoneNumber)
+		}
+	}
+	return nil
+}
+
+// heldConflict is the ECONFLICT error for a number that another active
+// order holds.
+func (t *tx) heldConflict(ctx context.Context, orderID, phoneNumber string) error {
+	var holder string
+	if err := t.queryRow(ctx, `SELECT order_id FROM port_order_numbers WHERE phone_number = $1 AND held`,
+		phoneNumber).Scan(&holder); err != nil {
+		return errorf(err, "find order holding %s", phoneNumber)
+	}
+	return fmt.Errorf("store: port order %s: %w", orderID, &porting.Error{
+		Code:    porting.ECONFLICT,
+		Field:   "phone_numbers",
+		Message: fmt.Sprintf("phone number %s is already on active port order %s", phoneNumber, holder),
+	})
+}
+
+// FindPortOrder returns the order with the given ID and its numbers in
+// their stored order; ENOTFOUND if none.
+func (t *tx) FindPortOrder(ctx context.Context, id string) (*porting.PortOrder, error) {
+	o, err := scanPortOrder(t.queryRow(ctx, `SELECT `+portOrderColumns+` FROM port_orders WHERE id = $1`, id))
+	if err != nil {
+		return nil, findErr(err, "port order", id)
+	}
+	if err := t.loadOrderNumbers(ctx, []*porting.PortOrder{o}); err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
+// FindHeldNumbers returns, of phoneNumbers, those held by an active order,
+// mapped to that order's ID.
+func (t *tx) FindHeldNumbers(ctx context.Context, phoneNumbers []string) (map[string]string, error) {
+	out := map[string]string{}
+	for chunk := range slices.Chunk(phoneNumbers, inChunk) {
+		args := make([]any, len(chunk))
+		for i, n := range chunk {
+			args[i] = n
+		}
+		err := queryAll(ctx, t, func(r scanner) error {
+			var number, order string
+			if err := r.Scan(&number, &order); err != nil {
+				return err
+			}
+			out[number] = order
+			return nil
+		}, `SELECT phone_number, order_id FROM port_order_numbers WHERE held AND phone_number IN (`+
+			inList(1, len(chunk))+`)`, args...)
+		if err != nil {
+			return nil, errorf(err, "find held numbers")
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,132 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/portdesk/portdesk/porting"
+)
+
+// tx implements porting.Tx over one *sql.Tx. Queries are written once for
+// both engines with $1, $2… placeholders numbered in order of first
+// appearance (modernc binds them as named parameters in that order);
+// arguments go through DB.arg, which is where the engines differ.
+type tx struct {
+	db           *DB
+	tx           *sql.Tx
+	eventsLocked bool // the PostgreSQL events lock is held (see lockEventOrder)
+}
+
+var _ porting.Tx = (*tx)(nil)
+
+func (t *tx) args(args []any) []any {
+	out := make([]any, len(args))
+	for i, a := range args {
+		out[i] = t.db.arg(a)
+	}
+	return out
+}
+
+func (t *tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return t.tx.ExecContext(ctx, query, t.args(args)...)
+}
+
+func (t *tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return t.tx.QueryContext(ctx, query, t.args(args)...)
+}
+
+func (t *tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return t.tx.QueryRowContext(ctx, query, t.args(args)...)
+}
+
+// scanner is what *sql.Row and *sql.Rows have in common.
+type scanner interface{ Scan(dest ...any) error }
+
+// queryAll runs query and calls scan for each row.
+func queryAll(ctx context.Context, t *tx, scan func(scanner) error, query string, args ...any) error {
+	rows, err := t.query(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := scan(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// errorf wraps err, mapped to a porting code, with where it happened:
+// "store: <what>: <err>".
+func errorf(err error, format string, args ...any) error {
+	return fmt.Errorf("store: "+format+": %w", append(args, interpretError(err))...)
+}
+
+// findErr is the error of a Find method that failed with err: ENOTFOUND
+// naming the record when no row matched, else err mapped and wrapped. An
+// empty id is left out of messages.
+func findErr(err error, what, id string) error {
+	name := strings.TrimSpace(what + " " + id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return &porting.Error{Code: porting.ENOTFOUND, Message: name + " not found", Err: err}
+	}
+	return errorf(err, "find %s", name)
+}
+
+// where builds a WHERE clause whose placeholders continue after the
+// arguments already added.
+type where struct {
+	conds []string
+	args  []any
+}
+
+// add appends a condition; each %s in cond becomes the next placeholder
+// bound to the matching value.
+func (w *where) add(cond string, values ...any) {
+	ph := make([]any, len(values))
+	for i, v := range values {
+		w.args = append(w.args, v)
+		ph[i] = fmt.Sprintf("$%d", len(w.args))
+	}
+	w.conds = append(w.conds, fmt.Sprintf(cond, ph...))
+}
+
+// String returns " WHERE a AND b", or "" without conditions.
+func (w *where) String() string {
+	if len(w.conds) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(w.conds, " AND ")
+}
+
+// next returns the placeholder that follows the added arguments, for a
+// trailing LIMIT.
+func (w *where) next(v any) string {
+	w.args = append(w.args, v)
+	return fmt.Sprintf("$%d", len(w.args))
+}
+
+// inList returns "$first, …" for n values, for IN lists.
+func inList(first, n int) string {
+	var b strings.Builder
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "$%d", first+i)
+	}
+	return b.String()
+}
+
+// Enqueue inserts j as a River job in this transaction: it becomes
+// runnable when the transaction commits and vanishes if it rolls back.
+func (t *tx) Enqueue(ctx context.Context, j porting.Job) error {
+	if _, err := t.db.river.InsertTx(ctx, t.tx, j, nil); err != nil {
+		return errorf(err, "enqueue %s", j.Kind())
+	}
+	return nil
+}
