@@ -126,6 +126,9 @@ func (s *Service) setRespondBy(o *porting.PortOrder) {
 		return
 	}
 	t := s.Clock.Now().AddDate(0, 0, s.Settings.respondWithinDays())
+	if o.Status == porting.StateNumbersLoaded && o.FOCAt != nil && o.FOCAt.Before(t) {
+		t = *o.FOCAt // flows must be associated before the port, not a month later
+	}
 	o.RespondBy = &t
 }
 
