@@ -1,57 +1,150 @@
 package calendar
 
-import "time"
+import (
+	"strings"
+	"sync"
+	"time"
+
+	// The zone database is embedded so that porting windows keep their local
+	// times on hosts without /usr/share/zoneinfo (scratch and distroless
+	// images).
+	_ "time/tzdata"
+)
 
 // IsBusinessDay reports whether the calendar day of t (in t's location) is
-// Monday to Friday. Public holidays join the rule with the holiday calendar.
+// Monday to Friday. It knows no holidays; IsCountryBusinessDay adds the
+// country's weekdays and public holidays.
 func IsBusinessDay(t time.Time) bool {
 	wd := t.Weekday()
 	return wd != time.Saturday && wd != time.Sunday
 }
 
-// BusinessDaysUntil counts the business days d with from < d <= to, by
-// calendar day in loc: the notice that from gives before to. It is 0 when to
-// is not after from's day.
+// BusinessDaysUntil counts the Monday-to-Friday days d with from < d <= to,
+// by calendar day in loc: the notice that from gives before to. It is 0 when
+// to is not after from's day. BusinessDaysBetween also skips the holidays of
+// a country.
 func BusinessDaysUntil(from, to time.Time, loc *time.Location) int {
-	from, to = from.In(loc), to.In(loc)
-	day := time.Date(from.Year(), from.Month(), from.Day(), 0, 0, 0, 0, loc)
-	last := time.Date(to.Year(), to.Month(), to.Day(), 0, 0, 0, 0, loc)
+	return countDays(from.In(loc), to.In(loc), IsBusinessDay)
+}
+
+// AddBusinessDays returns the calendar day n Monday-to-Friday days before
+// (n < 0) or after t, keeping t's clock time, in loc. AddCountryBusinessDays
+// also skips the holidays of a country.
+func AddBusinessDays(t time.Time, n int, loc *time.Location) time.Time {
+	return addDays(t.In(loc), n, IsBusinessDay)
+}
+
+// Location returns the time zone of a country's porting rules, UTC when the
+// country has none or its zone does not load.
+func Location(country string) *time.Location {
+	if loc, ok := locations()[strings.ToUpper(strings.TrimSpace(country))]; ok {
+		return loc
+	}
+	return time.UTC
+}
+
+// locations loads the zone of every country in the dataset once;
+// time.LoadLocation reads and parses the zone on every call.
+var locations = sync.OnceValue(func() map[string]*time.Location {
+	m := map[string]*time.Location{}
+	for _, c := range Countries() {
+		if c.TimeZone == "" {
+			continue
+		}
+		if loc, err := time.LoadLocation(c.TimeZone); err == nil {
+			m[c.Code] = loc
+		}
+	}
+	return m
+})
+
+// IsCountryBusinessDay reports whether the calendar day of t in the
+// country's zone is a business day there: one of the country's weekdays in
+// the dataset and not a public holiday (see IsHoliday). A country the
+// dataset does not know, or one without weekdays, works Monday to Friday in
+// UTC.
+func IsCountryBusinessDay(country string, t time.Time) bool {
+	c := lookupPortCountry(country)
+	return c.isBusinessDay(t.In(c.loc))
+}
+
+// BusinessDaysBetween counts the business days of the country (see
+// IsCountryBusinessDay) d with from < d <= to, by calendar day in the
+// country's zone: the notice that from gives before to. It is 0 when to is
+// not after from's day.
+func BusinessDaysBetween(country string, from, to time.Time) int {
+	c := lookupPortCountry(country)
+	return countDays(from.In(c.loc), to.In(c.loc), c.isBusinessDay)
+}
+
+// AddCountryBusinessDays returns the calendar day n business days of the
+// country before (n < 0) or after t, keeping t's clock time in the country's
+// zone. With n == 0 it returns t, even on a day that is not a business day.
+func AddCountryBusinessDays(country string, t time.Time, n int) time.Time {
+	c := lookupPortCountry(country)
+	return addDays(t.In(c.loc), n, c.isBusinessDay)
+}
+
+// portCountry gathers what the date arithmetic needs about one country, so
+// that loops over days look it up once.
+type portCountry struct {
+	code     string // as asked, upper case
+	rules    CountryRules
+	known    bool
+	loc      *time.Location
+	weekdays []time.Weekday
+}
+
+var weekdaysMondayToFriday = []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday}
+
+func lookupPortCountry(code string) portCountry {
+	code = strings.ToUpper(strings.TrimSpace(code))
+	rules, known := LookupCountry(code)
+	c := portCountry{code: code, rules: rules, known: known, loc: Location(code), weekdays: rules.Weekdays}
+	if len(c.weekdays) == 0 {
+		c.weekdays = weekdaysMondayToFriday
+	}
+	return c
+}
+
+// isBusinessDay judges the calendar day of day, which must be in c.loc.
+func (c portCountry) isBusinessDay(day time.Time) bool {
+	if !c.isWeekday(day) {
+		return false
+	}
+	_, holiday := holidayOn(c.code, day)
+	return !holiday
+}
+
+// countDays counts the days d with from < d <= to, by calendar day in
+// from's location, for which isDay holds.
+func countDays(from, to time.Time, isDay func(time.Time) bool) int {
+	loc := from.Location()
+	to = to.In(loc)
+	last := time.Date(to.Year(), to.Month(), to.Day(), 12, 0, 0, 0, loc)
 	n := 0
-	for day = day.AddDate(0, 0, 1); !day.After(last); day = day.AddDate(0, 0, 1) {
-		if IsBusinessDay(day) {
+	// Noon keeps AddDate on the intended day whatever the DST rules do at
+	// midnight.
+	for day := time.Date(from.Year(), from.Month(), from.Day()+1, 12, 0, 0, 0, loc); !day.After(last); day = day.AddDate(0, 0, 1) {
+		if isDay(day) {
 			n++
 		}
 	}
 	return n
 }
 
-// AddBusinessDays returns the calendar day n business days before (n < 0)
-// or after t, keeping t's clock time, in loc.
-func AddBusinessDays(t time.Time, n int, loc *time.Location) time.Time {
-	t = t.In(loc)
+// addDays steps from t, one calendar day at a time, until it has passed n
+// days for which isDay holds, and keeps t's clock time.
+func addDays(t time.Time, n int, isDay func(time.Time) bool) time.Time {
 	step := 1
 	if n < 0 {
 		step, n = -1, -n
 	}
 	for n > 0 {
 		t = t.AddDate(0, 0, step)
-		if IsBusinessDay(t) {
+		if isDay(t) {
 			n--
 		}
 	}
 	return t
-}
-
-// Location returns the time zone of a country's porting rules, UTC when the
-// country has none or its zone does not load.
-func Location(country string) *time.Location {
-	rules, ok := LookupCountry(country)
-	if !ok || rules.TimeZone == "" {
-		return time.UTC
-	}
-	loc, err := time.LoadLocation(rules.TimeZone)
-	if err != nil {
-		return time.UTC
-	}
-	return loc
 }

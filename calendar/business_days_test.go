@@ -6,10 +6,8 @@ import (
 )
 
 func TestBusinessDaysUntil(t *testing.T) {
-	loc, err := time.LoadLocation("America/Chicago")
-	if err != nil {
-		t.Fatal(err)
-	}
+	t.Parallel()
+	loc := mustLoc(t, "America/Chicago")
 	mon := time.Date(2026, 11, 16, 9, 0, 0, 0, loc) // a Monday
 	tests := []struct {
 		name string
@@ -21,6 +19,8 @@ func TestBusinessDaysUntil(t *testing.T) {
 		{"friday", mon.AddDate(0, 0, 4), 4},
 		{"saturday", mon.AddDate(0, 0, 5), 4},
 		{"before", mon.AddDate(0, 0, -3), 0},
+		// BusinessDaysUntil knows no holidays: Thanksgiving counts.
+		{"across thanksgiving", mon.AddDate(0, 0, 14), 10},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -32,11 +32,106 @@ func TestBusinessDaysUntil(t *testing.T) {
 }
 
 func TestAddBusinessDays(t *testing.T) {
+	t.Parallel()
 	fri := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
 	if got, want := AddBusinessDays(fri, 1, time.UTC), fri.AddDate(0, 0, 3); !got.Equal(want) {
 		t.Errorf("Friday + 1 = %v, want %v", got, want)
 	}
 	if got, want := AddBusinessDays(fri.AddDate(0, 0, 3), -5, time.UTC), fri.AddDate(0, 0, -4); !got.Equal(want) {
 		t.Errorf("Monday - 5 = %v, want %v", got, want)
+	}
+}
+
+func TestIsCountryBusinessDay(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		country string
+		at      time.Time
+		want    bool
+	}{
+		{"US Thanksgiving", "US", localTime(t, "US", 2026, 11, 26, 10, 0), false},
+		{"US Friday after", "US", localTime(t, "US", 2026, 11, 27, 10, 0), true},
+		{"US Saturday", "US", localTime(t, "US", 2026, 11, 28, 10, 0), false},
+		{"US Friday evening, Saturday in UTC", "US", time.Date(2026, 11, 28, 3, 0, 0, 0, time.UTC), true},
+		{"CL works on US Thanksgiving", "CL", localTime(t, "CL", 2026, 11, 26, 10, 0), true},
+		{"GB Boxing Day substitute", "GB", localTime(t, "GB", 2026, 12, 28, 10, 0), false},
+		{"unknown country Monday", "XX", time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC), true},
+		{"unknown country Sunday", "XX", time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := IsCountryBusinessDay(tt.country, tt.at); got != tt.want {
+				t.Errorf("IsCountryBusinessDay(%s, %v) = %v, want %v", tt.country, tt.at, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestBusinessDaysBetween(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		country  string
+		from, to time.Time
+		want     int
+	}{
+		// Thursday is Thanksgiving, then a weekend: Friday and Monday count.
+		{"US across holiday and weekend", "US", localTime(t, "US", 2026, 11, 25, 10, 0), localTime(t, "US", 2026, 11, 30, 10, 0), 2},
+		// Tuesday 23:00 in Chicago although Wednesday in UTC.
+		{"US from the local day", "US", time.Date(2026, 11, 25, 5, 0, 0, 0, time.UTC), localTime(t, "US", 2026, 11, 30, 10, 0), 3},
+		{"CL has no holidays", "CL", localTime(t, "CL", 2026, 11, 25, 10, 0), localTime(t, "CL", 2026, 11, 30, 10, 0), 3},
+		// Christmas Friday, weekend, Boxing Day substitute Monday.
+		{"GB Christmas week", "GB", localTime(t, "GB", 2026, 12, 24, 10, 0), localTime(t, "GB", 2026, 12, 29, 10, 0), 1},
+		{"same day", "US", localTime(t, "US", 2026, 11, 30, 8, 0), localTime(t, "US", 2026, 11, 30, 17, 0), 0},
+		{"backwards", "US", localTime(t, "US", 2026, 11, 30, 10, 0), localTime(t, "US", 2026, 11, 25, 10, 0), 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := BusinessDaysBetween(tt.country, tt.from, tt.to); got != tt.want {
+				t.Errorf("BusinessDaysBetween(%s, %v, %v) = %d, want %d", tt.country, tt.from, tt.to, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestAddCountryBusinessDays(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		country string
+		t       time.Time
+		n       int
+		want    time.Time
+	}{
+		{"US over Thanksgiving", "US", localTime(t, "US", 2026, 11, 25, 10, 0), 1, localTime(t, "US", 2026, 11, 27, 10, 0)},
+		{"US over Thanksgiving and weekend", "US", localTime(t, "US", 2026, 11, 25, 10, 0), 2, localTime(t, "US", 2026, 11, 30, 10, 0)},
+		{"US backwards", "US", localTime(t, "US", 2026, 11, 30, 10, 0), -2, localTime(t, "US", 2026, 11, 25, 10, 0)},
+		{"GB over Christmas", "GB", localTime(t, "GB", 2026, 12, 24, 10, 0), 1, localTime(t, "GB", 2026, 12, 29, 10, 0)},
+		{"zero keeps a Saturday", "US", localTime(t, "US", 2026, 11, 28, 10, 0), 0, localTime(t, "US", 2026, 11, 28, 10, 0)},
+		{"keeps local clock across DST", "DE", localTime(t, "DE", 2026, 3, 27, 10, 0), 1, localTime(t, "DE", 2026, 3, 30, 10, 0)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := AddCountryBusinessDays(tt.country, tt.t, tt.n); !got.Equal(tt.want) {
+				t.Errorf("AddCountryBusinessDays(%s, %v, %d) = %v, want %v", tt.country, tt.t, tt.n, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestLocation(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ country, want string }{
+		{"US", "America/Chicago"},
+		{" cl ", "America/Los_Angeles"},
+		{"SG", "Asia/Singapore"},
+		{"KR", "UTC"},
+		{"XX", "UTC"},
+	}
+	for _, tt := range tests {
+		if got := Location(tt.country).String(); got != tt.want {
+			t.Errorf("Location(%q) = %s, want %s", tt.country, got, tt.want)
+		}
 	}
 }

@@ -1,7 +1,9 @@
 // Package calendar holds the per-country porting rules (supported number
 // kinds, porting windows in local time, weekdays, ranges that cannot be
-// ported) and the date arithmetic built on them. It imports only the
-// standard library.
+// ported), public holidays, and the date arithmetic built on them: business
+// days, occurrences of porting windows, checks of a port time and the
+// deadlines that follow from a firm order commitment. It imports the
+// standard library and github.com/rickar/cal/v2 (holidays) only.
 package calendar
 
 import (

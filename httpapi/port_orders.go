@@ -19,7 +19,9 @@ type portOrderBody struct {
 }
 
 func orderBody(p porting.Principal, o *porting.PortOrder) portOrderBody {
-	return portOrderBody{PortOrder: *o, WaitingOn: o.WaitingOn(), AllowedActions: nonNil(porting.AllowedActions(o.Status, p.Role))}
+	b := portOrderBody{PortOrder: *o, WaitingOn: o.WaitingOn(), AllowedActions: nonNil(porting.AllowedActions(o.Status, p.Role))}
+	b.Findings = nonNil(o.Findings)
+	return b
 }
 
 func orderBodies(p porting.Principal, orders []*porting.PortOrder) []portOrderBody {
@@ -55,20 +57,46 @@ type portOrderListOutput struct {
 type portOrderPatchInput struct {
 	ID   string `path:"id"`
 	Body struct {
-		InstanceID     *string    `json:"instance_id,omitempty" doc:"The instance to load the numbers into."`
-		RequestedFOCAt *time.Time `json:"requested_foc_at,omitempty" doc:"The port date the customer asks for."`
+		InstanceID     *string           `json:"instance_id,omitempty" doc:"The instance to load the numbers into."`
+		RequestedFOCAt *time.Time        `json:"requested_foc_at,omitempty" doc:"The port date the customer asks for."`
+		LOA            *porting.LOAData  `json:"loa,omitempty" doc:"The LOA data; replaces what is on file. Customers edit it in awaiting_loa and exception."`
+		PIN            *string           `json:"pin,omitempty" maxLength:"64" doc:"The account PIN or passcode at the losing carrier; stored encrypted and never shown again."`
+		CSR            *csrInput         `json:"csr,omitempty" doc:"The losing carrier's Customer Service Record."`
+		Attestation    *attestationInput `json:"attestation,omitempty" doc:"Staff: the judgement of the signed LOA (loa_review)."`
 	}
+}
+
+type csrInput struct {
+	AccountName       string          `json:"account_name"`
+	ServiceAddress    porting.Address `json:"service_address"`
+	AuthorizedContact string          `json:"authorized_contact"`
+	BTN               string          `json:"btn"`
+	AccountNumber     string          `json:"account_number"`
+	PhoneNumbers      []string        `json:"phone_numbers" maxItems:"100000"`
+}
+
+type attestationInput struct {
+	WetSignature *bool `json:"wet_signature,omitempty" doc:"The signature is handwritten in ink (not typed, printed or pasted)."`
+	Legible      *bool `json:"legible,omitempty" doc:"The returned LOA is legible."`
+}
+
+func (a *attestationInput) input() *workflow.AttestationInput {
+	if a == nil {
+		return nil
+	}
+	return &workflow.AttestationInput{WetSignature: a.WetSignature, Legible: a.Legible}
 }
 
 type actionInput struct {
 	ID     string `path:"id"`
 	Action string `path:"action" enum:"approve,mark_not_portable,submit_loa,approve_loa,return_loa,record_rejection,resubmit,record_foc,reschedule,load_numbers,start_port,record_ported,pass_testing,verify,cancel,restart"`
 	Body   *struct {
-		Reason             string     `json:"reason,omitempty" maxLength:"2000" doc:"Why (cancel, mark_not_portable)."`
-		Message            string     `json:"message,omitempty" maxLength:"10000" doc:"To the customer (return_loa, record_rejection)."`
-		ExceptionCode      string     `json:"exception_code,omitempty" doc:"The carrier's rejection code (record_rejection)."`
-		FOCAt              *time.Time `json:"foc_at,omitempty" doc:"Confirmed (record_foc) or newly requested (reschedule) port date."`
-		NotPortableNumbers []string   `json:"not_portable_numbers,omitempty" maxItems:"100000" doc:"Numbers found not portable on approve; the rest port."`
+		Reason             string            `json:"reason,omitempty" maxLength:"2000" doc:"Why (cancel, mark_not_portable)."`
+		Message            string            `json:"message,omitempty" maxLength:"10000" doc:"To the customer (return_loa, record_rejection)."`
+		ExceptionCode      string            `json:"exception_code,omitempty" doc:"The carrier's rejection code (record_rejection)."`
+		FOCAt              *time.Time        `json:"foc_at,omitempty" doc:"Confirmed (record_foc) or newly requested (reschedule) port date."`
+		NotPortableNumbers []string          `json:"not_portable_numbers,omitempty" maxItems:"100000" doc:"Numbers found not portable on approve; the rest port."`
+		Attestation        *attestationInput `json:"attestation,omitempty" doc:"The judgement of the signed LOA (approve_loa)."`
 	}
 }
 
@@ -113,7 +141,13 @@ func (s *Server) handlePortOrderGet(ctx context.Context, in *portOrderPath) (*po
 
 func (s *Server) handlePortOrderPatch(ctx context.Context, in *portOrderPatchInput) (*portOrderOutput, error) {
 	p := principal(ctx)
-	o, err := s.Service.UpdatePortOrder(ctx, p, in.ID, workflow.UpdatePortOrderParams{InstanceID: in.Body.InstanceID, RequestedFOCAt: in.Body.RequestedFOCAt})
+	b := in.Body
+	params := workflow.UpdatePortOrderParams{InstanceID: b.InstanceID, RequestedFOCAt: b.RequestedFOCAt, LOA: b.LOA, PIN: b.PIN, Attestation: b.Attestation.input()}
+	if c := b.CSR; c != nil {
+		params.CSR = &porting.CSR{AccountName: c.AccountName, ServiceAddress: c.ServiceAddress, AuthorizedContact: c.AuthorizedContact,
+			BTN: c.BTN, AccountNumber: c.AccountNumber, PhoneNumbers: c.PhoneNumbers}
+	}
+	o, err := s.Service.UpdatePortOrder(ctx, p, in.ID, params)
 	if err != nil {
 		return nil, problem(err)
 	}
@@ -124,7 +158,8 @@ func (s *Server) handlePortOrderAction(ctx context.Context, in *actionInput) (*p
 	p := principal(ctx)
 	var ai workflow.ActionInput
 	if b := in.Body; b != nil {
-		ai = workflow.ActionInput{Reason: b.Reason, Message: b.Message, ExceptionCode: strings.ToUpper(b.ExceptionCode), FOCAt: b.FOCAt, NotPortableNumbers: b.NotPortableNumbers}
+		ai = workflow.ActionInput{Reason: b.Reason, Message: b.Message, ExceptionCode: strings.ToUpper(b.ExceptionCode), FOCAt: b.FOCAt,
+			NotPortableNumbers: b.NotPortableNumbers, Attestation: b.Attestation.input()}
 	}
 	o, err := s.Service.Act(ctx, p, in.ID, porting.Action(in.Action), ai)
 	if err != nil {

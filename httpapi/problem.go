@@ -16,6 +16,7 @@ type Problem struct {
 	huma.ErrorModel
 	Code           string            `json:"code,omitempty" doc:"Stable error code: invalid, not_found, conflict, unauthorized, forbidden, unavailable, internal."`
 	AllowedActions *[]porting.Action `json:"allowed_actions,omitempty" doc:"For a refused action: the actions the caller may take on the order now."`
+	Findings       []porting.Finding `json:"findings,omitempty" doc:"For a refused LOA: what to fix."`
 }
 
 // GetStatus implements huma.StatusError.
@@ -91,6 +92,7 @@ func problem(err error) error {
 		if e.Field != "" {
 			p.Errors = []*huma.ErrorDetail{{Message: e.Message, Location: "body." + e.Field}}
 		}
+		p.Findings = e.Findings
 		if e.Allowed != nil {
 			allowed := e.Allowed
 			p.AllowedActions = &allowed

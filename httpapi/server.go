@@ -16,7 +16,7 @@ import (
 
 // APIVersion is the version of the API contract in the OpenAPI document.
 // Changing the document without changing this fails the golden test.
-const APIVersion = "0.1.0"
+const APIVersion = "0.2.0"
 
 // Server is the HTTP API.
 type Server struct {
@@ -42,10 +42,12 @@ func NewServer(svc *workflow.Service, reg *prometheus.Registry) *Server {
 	s.registerPortRequests()
 	s.registerPortOrders()
 	s.registerEvents()
+	s.registerDocuments()
+	s.registerLOA()
 	s.registerSandbox()
 	s.registerHealth(mux)
 	m := newMetrics(reg)
-	s.handler = m.instrument(s.authenticate(s.idempotent(mux)))
+	s.handler = m.instrument(limitUploads(s.authenticate(s.idempotent(mux))))
 	return s
 }
 

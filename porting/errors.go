@@ -24,13 +24,15 @@ const (
 // Error is the one error type of the domain. Code is one of the E* constants,
 // Message is safe to show to the caller, Field names the input at fault when
 // there is one, Allowed lists the actions allowed now for a refused
-// transition, and Err is the wrapped cause (never shown to callers).
+// transition, Findings the LOA problems behind a refusal, and Err is the
+// wrapped cause (never shown to callers).
 type Error struct {
-	Code    string
-	Message string
-	Field   string
-	Allowed []Action
-	Err     error
+	Code     string
+	Message  string
+	Field    string
+	Allowed  []Action
+	Findings []Finding
+	Err      error
 }
 
 // Error implements the error interface.

@@ -33,6 +33,9 @@ const (
 	EventOrderStatusChanged = "port_order.status_changed"
 	EventCarrierSubmission  = "port_order.carrier_submission"
 	EventInventoryChanged   = "instance.phone_numbers_changed"
+	EventLOAChecked         = "port_order.loa_checked"
+	EventDocumentUploaded   = "document.uploaded"
+	EventDocumentDownloaded = "document.downloaded"
 )
 
 // EventFilter selects events. AccountID limits them to one account (always

@@ -62,6 +62,10 @@ type PortOrder struct {
 	RespondBy       *time.Time    `json:"respond_by,omitempty"`
 	Exception       *Exception    `json:"exception,omitempty"`
 	StatusReason    string        `json:"status_reason,omitempty"`
+	LOA             *LOAData      `json:"loa,omitempty"`
+	CSR             *CSR          `json:"csr,omitempty"`
+	Attestation     *Attestation  `json:"attestation,omitempty"`
+	Findings        []Finding     `json:"findings"`
 	PreviousOrderID string        `json:"previous_order_id,omitempty"`
 	NextOrderID     string        `json:"next_order_id,omitempty"`
 	Version         int           `json:"version"`
@@ -135,6 +139,27 @@ func (o *PortOrder) Clone() *PortOrder {
 	if o.Exception != nil {
 		e := *o.Exception
 		c.Exception = &e
+	}
+	if o.LOA != nil {
+		l := *o.LOA
+		if l.PartialPort != nil {
+			pp := *l.PartialPort
+			pp.RemainingNumbers = append([]string(nil), pp.RemainingNumbers...)
+			l.PartialPort = &pp
+		}
+		c.LOA = &l
+	}
+	if o.CSR != nil {
+		r := *o.CSR
+		r.PhoneNumbers = append([]string(nil), r.PhoneNumbers...)
+		c.CSR = &r
+	}
+	if o.Attestation != nil {
+		a := *o.Attestation
+		c.Attestation = &a
+	}
+	if o.Findings != nil {
+		c.Findings = append([]Finding{}, o.Findings...)
 	}
 	return &c
 }

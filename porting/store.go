@@ -59,6 +59,15 @@ type Tx interface {
 	// active order, mapped to that order's ID.
 	FindHeldNumbers(ctx context.Context, phoneNumbers []string) (map[string]string, error)
 
+	// CreateDocument stores a document's metadata and its content, which the
+	// store encrypts at rest.
+	CreateDocument(ctx context.Context, d *Document, content []byte) error
+	FindDocument(ctx context.Context, id string) (*Document, error)
+	// FindDocuments lists an order's documents, oldest first.
+	FindDocuments(ctx context.Context, portOrderID string) ([]*Document, error)
+	// ReadDocumentContent returns the decrypted content of a document.
+	ReadDocumentContent(ctx context.Context, id string) ([]byte, error)
+
 	// AppendEvent stores e and sets its ID. IDs grow in commit order.
 	AppendEvent(ctx context.Context, e *Event) error
 	FindEvents(ctx context.Context, f EventFilter) ([]*Event, error)

@@ -38,6 +38,13 @@ type Config struct {
 	Clock porting.Clock
 	// Logger receives River's log output. Defaults to discarding it.
 	Logger *slog.Logger
+	// SecretKey is the 32-byte AES-256 key that encrypts secrets at rest:
+	// LOA PINs and document contents (see ParseSecretKey to decode one).
+	// When empty, SQLite uses the key in DataDir/secret.key, created with
+	// a random key (mode 0600) on first use; PostgreSQL refuses to open,
+	// since every replica must share one key, so it has to be configured.
+	// Losing the key loses the encrypted data.
+	SecretKey []byte
 }
 
 // DB is portdesk's database. It implements porting.Store.
@@ -60,6 +67,7 @@ type DB struct {
 	clock  porting.Clock
 	logger *slog.Logger
 	river  *river.Client[*sql.Tx]
+	sealer *sealer
 }
 
 var _ porting.Store = (*DB)(nil)
@@ -71,6 +79,9 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	if cfg.Clock == nil {
 		return nil, porting.Errorf(porting.EINVALID, "store: Config.Clock is required")
 	}
+	if err := checkSecretKey(cfg.SecretKey); err != nil {
+		return nil, err
+	}
 	db := &DB{clock: cfg.Clock, logger: cfg.Logger}
 	if db.logger == nil {
 		db.logger = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -81,6 +92,10 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		if !strings.HasPrefix(cfg.DatabaseURL, "postgres://") && !strings.HasPrefix(cfg.DatabaseURL, "postgresql://") {
 			return nil, porting.FieldErrorf("database_url", "store: database URL must start with postgres://")
 		}
+		if len(cfg.SecretKey) == 0 {
+			return nil, porting.FieldErrorf("secret_key", "store: PostgreSQL needs a secret key: set "+
+				"PORTDESK_SECRET_KEY to 32 random bytes in hex or base64, the same on every replica")
+		}
 		db.engine = EnginePostgres
 		err = db.openPostgres(ctx, cfg.DatabaseURL)
 	case cfg.DataDir != "":
@@ -88,6 +103,9 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		err = db.openSQLite(ctx, cfg.DataDir)
 	default:
 		return nil, porting.Errorf(porting.EINVALID, "store: Config needs DataDir or DatabaseURL")
+	}
+	if err == nil {
+		err = db.openSealer(cfg)
 	}
 	if err != nil {
 		db.Close()
@@ -103,6 +121,22 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		return nil, fmt.Errorf("store: river client: %w", err)
 	}
 	return db, nil
+}
+
+// openSealer sets up encryption at rest with cfg.SecretKey or, when that
+// is empty (SQLite only, see Open), the data directory's key file, which
+// openSQLite has made sure exists as a directory.
+func (db *DB) openSealer(cfg Config) error {
+	key := cfg.SecretKey
+	if len(key) == 0 {
+		var err error
+		if key, err = loadSecretKeyFile(cfg.DataDir); err != nil {
+			return err
+		}
+	}
+	var err error
+	db.sealer, err = newSealer(key)
+	return err
 }
 
 // Close closes the connection pools.

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"path/filepath"
 	"sync"
 	"testing"
 
@@ -31,8 +32,12 @@ func testMigrate(t *testing.T, e storetest.Engine) {
 	if err := db.SQL().QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations`).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
-	if n != 1 {
-		t.Errorf("schema_migrations has %d rows, want 1", n)
+	files, err := filepath.Glob(filepath.Join("migrations", e.Name, "*.sql"))
+	if err != nil || len(files) < 2 {
+		t.Fatalf("migration files of %s: %v, %v", e.Name, files, err)
+	}
+	if n != len(files) {
+		t.Errorf("schema_migrations has %d rows, want %d", n, len(files))
 	}
 	// River's tables exist and its migrations are recorded.
 	if got := storetest.CountJobs(t, db, ""); got != 0 {

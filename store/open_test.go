@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/portdesk/portdesk/porting"
@@ -14,6 +15,7 @@ import (
 func TestOpenConfig(t *testing.T) {
 	t.Parallel()
 	clock := porting.NewFixedClock(storetest.Epoch)
+	key := storetest.NewSecretKey()
 	tests := []struct {
 		name string
 		cfg  store.Config
@@ -22,7 +24,11 @@ func TestOpenConfig(t *testing.T) {
 		{"no clock", store.Config{DataDir: t.TempDir()}, porting.EINVALID},
 		{"no database", store.Config{Clock: clock}, porting.EINVALID},
 		{"not a postgres URL", store.Config{DatabaseURL: "mysql://x", Clock: clock}, porting.EINVALID},
-		{"postgres down", store.Config{DatabaseURL: "postgres://nobody@127.0.0.1:1/x?connect_timeout=2", Clock: clock}, porting.EUNAVAILABLE},
+		{"postgres down", store.Config{DatabaseURL: "postgres://nobody@127.0.0.1:1/x?connect_timeout=2", Clock: clock, SecretKey: key}, porting.EUNAVAILABLE},
+		{"postgres without key", store.Config{DatabaseURL: "postgres://nobody@127.0.0.1:1/x", Clock: clock}, porting.EINVALID},
+		{"postgres short key", store.Config{DatabaseURL: "postgres://nobody@127.0.0.1:1/x", Clock: clock, SecretKey: key[:16]}, porting.EINVALID},
+		{"sqlite short key", store.Config{DataDir: t.TempDir(), Clock: clock, SecretKey: key[:31]}, porting.EINVALID},
+		{"sqlite long key", store.Config{DataDir: t.TempDir(), Clock: clock, SecretKey: append(key, 0)}, porting.EINVALID},
 		{"data dir is a file", store.Config{DataDir: filepath.Join(fileIn(t), "sub"), Clock: clock}, porting.EINTERNAL},
 	}
 	for _, tc := range tests {
@@ -33,7 +39,22 @@ func TestOpenConfig(t *testing.T) {
 				t.Fatal("Open succeeded, want an error")
 			}
 			wantCode(t, err, tc.want)
+			if tc.want == porting.EINVALID && len(tc.cfg.SecretKey) != 0 && strings.Contains(err.Error(), "PORTDESK_SECRET_KEY") {
+				t.Errorf("a bad key is reported as a missing one: %v", err)
+			}
 		})
+	}
+}
+
+// TestOpenPostgresWithoutKey checks that the error tells the operator what
+// to set.
+func TestOpenPostgresWithoutKey(t *testing.T) {
+	t.Parallel()
+	_, err := store.Open(context.Background(), store.Config{DatabaseURL: "postgres://x@127.0.0.1:1/x",
+		Clock: porting.NewFixedClock(storetest.Epoch)})
+	wantCode(t, err, porting.EINVALID)
+	if !strings.Contains(porting.ErrorMessage(err), "PORTDESK_SECRET_KEY") {
+		t.Errorf("error %q does not name PORTDESK_SECRET_KEY", err)
 	}
 }
 

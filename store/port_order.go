@@ -9,21 +9,41 @@ import (
 )
 
 const portOrderColumns = `id, port_request_id, account_id, instance_id, status, country, losing_carrier,
-	number_kind, foc_at, requested_foc_at, respond_by, exception, status_reason, previous_order_id,
-	next_order_id, version, created_at, updated_at`
+	number_kind, foc_at, requested_foc_at, respond_by, exception, status_reason, loa, csr, attestation,
+	findings, loa_pin_sealed, previous_order_id, next_order_id, version, created_at, updated_at`
 
-// scanPortOrder reads a row of portOrderColumns; the numbers come separately.
-func scanPortOrder(r scanner) (*porting.PortOrder, error) {
-	o := porting.PortOrder{PhoneNumbers: []porting.OrderNumber{}}
+// scanPortOrder reads a row of portOrderColumns and opens the sealed LOA
+// PIN; the numbers come separately.
+func (t *tx) scanPortOrder(r scanner) (*porting.PortOrder, error) {
+	o := porting.PortOrder{PhoneNumbers: []porting.OrderNumber{}, Findings: []porting.Finding{}}
+	var pinSealed []byte
 	err := r.Scan(&o.ID, &o.PortRequestID, &o.AccountID, strCol{&o.InstanceID}, &o.Status, &o.Country,
 		&o.LosingCarrier, &o.NumberKind, nullTimeCol{&o.FOCAt}, nullTimeCol{&o.RequestedFOCAt},
-		nullTimeCol{&o.RespondBy}, jsonCol{&o.Exception}, &o.StatusReason, strCol{&o.PreviousOrderID},
+		nullTimeCol{&o.RespondBy}, jsonCol{&o.Exception}, &o.StatusReason, jsonCol{&o.LOA}, jsonCol{&o.CSR},
+		jsonCol{&o.Attestation}, jsonCol{&o.Findings}, &pinSealed, strCol{&o.PreviousOrderID},
 		strCol{&o.NextOrderID}, &o.Version, timeCol{&o.CreatedAt}, timeCol{&o.UpdatedAt})
-	return &o, err
+	if err != nil {
+		return nil, err
+	}
+	if pinSealed != nil {
+		pin, err := t.db.sealer.open(pinSealed, o.ID, "LOA PIN")
+		if err != nil {
+			return nil, err
+		}
+		if o.LOA == nil {
+			o.LOA = &porting.LOAData{}
+		}
+		o.LOA.PIN = string(pin)
+	}
+	if o.LOA != nil {
+		o.LOA.PINSet = o.LOA.PIN != ""
+	}
+	return &o, nil
 }
 
 // normPortOrder makes o hold what a Find will return: times in UTC cut to
-// microseconds, an empty rather than nil number list.
+// microseconds, empty rather than nil number and finding lists, PINSet
+// telling whether the LOA has a PIN.
 func normPortOrder(o *porting.PortOrder) {
 	o.FOCAt = normTimePtr(o.FOCAt)
 	o.RequestedFOCAt = normTimePtr(o.RequestedFOCAt)
@@ -31,14 +51,61 @@ func normPortOrder(o *porting.PortOrder) {
 	if o.PhoneNumbers == nil {
 		o.PhoneNumbers = []porting.OrderNumber{}
 	}
+	if o.Findings == nil {
+		o.Findings = []porting.Finding{}
+	}
+	if o.LOA != nil {
+		o.LOA.PINSet = o.LOA.PIN != ""
+		o.LOA.SignedOn = normTimePtr(o.LOA.SignedOn)
+	}
+	if o.CSR != nil {
+		o.CSR.RecordedAt = normTime(o.CSR.RecordedAt)
+	}
+	if o.Attestation != nil {
+		o.Attestation.At = normTimePtr(o.Attestation.At)
+	}
 }
 
-// exceptionArg encodes an order's exception for its JSON column.
-func exceptionArg(e *porting.Exception) (any, error) {
-	if e == nil {
+// portOrderArgs are the encoded values of an order's JSON and sealed
+// columns.
+type portOrderArgs struct {
+	exception, loa, csr, attestation any
+	findings                         string
+	pinSealed                        any // []byte, or nil without a PIN
+}
+
+// encodePortOrder encodes o's JSON columns and seals its LOA PIN under its
+// ID. The PIN is not part of the LOA's JSON (its tag is "-").
+func (t *tx) encodePortOrder(o *porting.PortOrder) (portOrderArgs, error) {
+	var a portOrderArgs
+	var err error
+	if a.exception, err = nullJSONArg(o.Exception); err != nil {
+		return a, err
+	}
+	if a.loa, err = nullJSONArg(o.LOA); err != nil {
+		return a, err
+	}
+	if a.csr, err = nullJSONArg(o.CSR); err != nil {
+		return a, err
+	}
+	if a.attestation, err = nullJSONArg(o.Attestation); err != nil {
+		return a, err
+	}
+	if a.findings, err = jsonArg(o.Findings); err != nil {
+		return a, err
+	}
+	if o.LOA != nil && o.LOA.PIN != "" {
+		a.pinSealed = t.db.sealer.seal([]byte(o.LOA.PIN), o.ID)
+	}
+	return a, nil
+}
+
+// nullJSONArg encodes v for a nullable JSON column: a nil pointer is NULL.
+func nullJSONArg[T any](v *T) (any, error) {
+	if v == nil {
 		return nil, nil
 	}
-	return jsonArg(e)
+	return jsonArg(v)
 }
 
 // CreatePortOrder stores o and its numbers. Version 0 becomes 1; ID,
@@ -55,15 +122,16 @@ func (t *tx) CreatePortOrder(ctx context.Context, o *porting.PortOrder) error {
 		o.Version = 1
 	}
 	normPortOrder(o)
-	exc, err := exceptionArg(o.Exception)
+	a, err := t.encodePortOrder(o)
 	if err != nil {
 		return err
 	}
-	_, err = t.exec(ctx, `INSERT INTO port_orders (`+portOrderColumns+`) VALUES
-		($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
+	_, err = t.exec(ctx, `INSERT INTO port_orders (`+portOrderColumns+`) VALUES ($1, $2, $3, $4, $5, $6,
+		$7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)`,
 		o.ID, o.PortRequestID, o.AccountID, nullStr(o.InstanceID), o.Status, o.Country, o.LosingCarrier,
-		o.NumberKind, o.FOCAt, o.RequestedFOCAt, o.RespondBy, exc, o.StatusReason,
-		nullStr(o.PreviousOrderID), nullStr(o.NextOrderID), o.Version, o.CreatedAt, o.UpdatedAt)
+		o.NumberKind, o.FOCAt, o.RequestedFOCAt, o.RespondBy, a.exception, o.StatusReason, a.loa, a.csr,
+		a.attestation, a.findings, a.pinSealed, nullStr(o.PreviousOrderID), nullStr(o.NextOrderID),
+		o.Version, o.CreatedAt, o.UpdatedAt)
 	if err != nil {
 		return errorf(err, "create port order %s", o.ID)
 	}
@@ -77,18 +145,19 @@ func (t *tx) CreatePortOrder(ctx context.Context, o *porting.PortOrder) error {
 // creation time never change.
 func (t *tx) UpdatePortOrder(ctx context.Context, o *porting.PortOrder) error {
 	normPortOrder(o)
-	exc, err := exceptionArg(o.Exception)
+	a, err := t.encodePortOrder(o)
 	if err != nil {
 		return err
 	}
 	now := t.db.now()
 	res, err := t.exec(ctx, `UPDATE port_orders SET instance_id = $1, status = $2, country = $3,
 		losing_carrier = $4, number_kind = $5, foc_at = $6, requested_foc_at = $7, respond_by = $8,
-		exception = $9, status_reason = $10, previous_order_id = $11, next_order_id = $12,
-		version = version + 1, updated_at = $13 WHERE id = $14 AND version = $15`,
+		exception = $9, status_reason = $10, loa = $11, csr = $12, attestation = $13, findings = $14,
+		loa_pin_sealed = $15, previous_order_id = $16, next_order_id = $17,
+		version = version + 1, updated_at = $18 WHERE id = $19 AND version = $20`,
 		nullStr(o.InstanceID), o.Status, o.Country, o.LosingCarrier, o.NumberKind, o.FOCAt,
-		o.RequestedFOCAt, o.RespondBy, exc, o.StatusReason, nullStr(o.PreviousOrderID),
-		nullStr(o.NextOrderID), now, o.ID, o.Version)
+		o.RequestedFOCAt, o.RespondBy, a.exception, o.StatusReason, a.loa, a.csr, a.attestation,
+		a.findings, a.pinSealed, nullStr(o.PreviousOrderID), nullStr(o.NextOrderID), now, o.ID, o.Version)
 	if err != nil {
 		return errorf(err, "update port order %s", o.ID)
 	}
@@ -154,7 +223,7 @@ func (t *tx) heldConflict(ctx context.Context, orderID, phoneNumber string) erro
 // FindPortOrder returns the order with the given ID and its numbers in
 // their stored order; ENOTFOUND if none.
 func (t *tx) FindPortOrder(ctx context.Context, id string) (*porting.PortOrder, error) {
-	o, err := scanPortOrder(t.queryRow(ctx, `SELECT `+portOrderColumns+` FROM port_orders WHERE id = $1`, id))
+	o, err := t.scanPortOrder(t.queryRow(ctx, `SELECT `+portOrderColumns+` FROM port_orders WHERE id = $1`, id))
 	if err != nil {
 		return nil, findErr(err, "port order", id)
 	}

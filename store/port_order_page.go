@@ -78,7 +78,7 @@ func (t *tx) FindPortOrders(ctx context.Context, f porting.PortOrderFilter) (*po
 
 	page := &porting.PortOrderPage{Orders: []*porting.PortOrder{}}
 	err := queryAll(ctx, t, func(r scanner) error {
-		o, err := scanPortOrder(r)
+		o, err := t.scanPortOrder(r)
 		if err != nil {
 			return err
 		}

@@ -27,6 +27,38 @@ func fullOrder(r *porting.PortRequest, instanceID string, numbers ...string) *po
 		FOCAt: &foc, RequestedFOCAt: &requested, RespondBy: &respondBy,
 		Exception:    &porting.Exception{Code: "ENTITY_NAME_MISMATCH", Message: "Name differs", At: storetest.Epoch},
 		StatusReason: "carrier rejected",
+		LOA:          fullLOA(numbers...),
+		CSR: &porting.CSR{AccountName: "Example Limited", ServiceAddress: testAddress, AuthorizedContact: "Ada Lovelace",
+			BTN: numbers[0], AccountNumber: "BT-0042", PhoneNumbers: numbers, Source: "carrier", RecordedAt: storetest.Epoch},
+		Attestation: &porting.Attestation{WetSignature: &yes, Legible: &no, By: "key_staff", At: &respondBy},
+		Findings: []porting.Finding{
+			{Code: "ENTITY_NAME_MISMATCH", Severity: porting.SeverityBlocking, Field: "entity_name",
+				Expected: "Example Limited", Got: "Example Ltd", Hint: "Write the name as on the CSR."},
+			{Code: "SIGNATURE_OLD", Severity: "warning"},
+		},
+	}
+}
+
+var (
+	yes, no     = true, false
+	testAddress = porting.Address{Street: "1 High Street", City: "London", PostalCode: "EC1A 1BB", Country: "GB"}
+)
+
+// testPIN is the LOA PIN of fullLOA: distinctive, so finding it in raw
+// rows cannot be a coincidence.
+const testPIN = "PIN-834271"
+
+// fullLOA returns LOA data with every field set, for the given numbers
+// (at least one).
+func fullLOA(numbers ...string) *porting.LOAData {
+	signed := storetest.Epoch.Add(-48 * time.Hour)
+	return &porting.LOAData{
+		EntityName: "Example Ltd", ServiceAddress: testAddress,
+		AuthorizedPerson: porting.LOAPerson{Name: "Ada Lovelace", Title: "Director"},
+		AccountNumber:    "BT-0042", PIN: testPIN, BTN: numbers[0],
+		PartialPort: &porting.PartialPort{RemainingNumbers: []string{"+442071838799"}, RemainingAction: "keep",
+			NewBTN: "+442071838799"},
+		SignedOn: &signed,
 	}
 }
 

@@ -26,6 +26,9 @@ type ActionInput struct {
 	// NotPortableNumbers are numbers staff found not portable on approve; the
 	// order ports the rest.
 	NotPortableNumbers []string
+	// Attestation is the team's judgement of the signed LOA, given with
+	// approve_loa (or earlier with PATCH).
+	Attestation *AttestationInput
 }
 
 // Act takes action a on an order. It checks the transition table (ECONFLICT
@@ -74,17 +77,20 @@ func (s *Service) applyRules(ctx context.Context, tx porting.Tx, p porting.Princ
 			return porting.FieldErrorf("reason", "say why the numbers are not portable")
 		}
 		o.SetNumberStatus(porting.NumberNotPortable)
+	case porting.ActionSubmitLOA:
+		return s.submitLOA(ctx, tx, p, o)
 	case porting.ActionReturnLOA:
-		if strings.TrimSpace(in.Message) == "" {
-			return porting.FieldErrorf("message", "tell the customer what to fix")
-		}
-		return s.notifyCustomer(ctx, tx, p, o, in.Message)
+		return s.returnLOA(ctx, tx, p, o, in.Message)
 	case porting.ActionApproveLOA:
-		return tx.Enqueue(ctx, porting.SubmitToCarrierJob{PortOrderID: o.ID})
+		if in.Attestation != nil {
+			s.attest(p, o, *in.Attestation)
+		}
+		return s.approveLOA(ctx, tx, p, o)
 	case porting.ActionRecordRejection:
 		return s.recordRejection(ctx, tx, p, o, in)
 	case porting.ActionResubmit:
 		o.Exception = nil
+		return s.submitLOA(ctx, tx, p, o)
 	case porting.ActionRecordFOC:
 		if in.FOCAt == nil || !in.FOCAt.After(s.Clock.Now()) {
 			return porting.FieldErrorf("foc_at", "the confirmed port date must be in the future")
@@ -162,12 +168,12 @@ func (s *Service) reschedule(ctx context.Context, tx porting.Tx, o *porting.Port
 	if newAt == nil || !newAt.After(now) {
 		return porting.FieldErrorf("foc_at", "name the new requested port date, in the future")
 	}
-	loc := calendar.Location(o.Country)
 	need := s.Settings.rescheduleNotice()
-	if o.FOCAt != nil && calendar.BusinessDaysUntil(now, *o.FOCAt, loc) < need {
-		latest := calendar.AddBusinessDays(*o.FOCAt, -need, loc)
-		return porting.Errorf(porting.ECONFLICT, "a reschedule needs %d business days' notice before the port date %s; the last day for it was %s",
-			need, o.FOCAt.In(loc).Format(time.RFC3339), latest.Format("2006-01-02"))
+	if o.FOCAt != nil && calendar.BusinessDaysBetween(o.Country, now, *o.FOCAt) < need {
+		loc := calendar.Location(o.Country)
+		latest := calendar.AddCountryBusinessDays(o.Country, *o.FOCAt, -need)
+		return porting.Errorf(porting.ECONFLICT, "a reschedule needs %d business days' notice before the port date %s (holidays excluded); the last day for it was %s",
+			need, o.FOCAt.In(loc).Format(time.RFC3339), latest.In(loc).Format("2006-01-02"))
 	}
 	wasLoaded := o.Status == porting.StateNumbersLoaded
 	at := newAt.UTC()

@@ -52,11 +52,20 @@ func (s *Service) ListPortOrders(ctx context.Context, p porting.Principal, f por
 type UpdatePortOrderParams struct {
 	InstanceID     *string
 	RequestedFOCAt *time.Time
+	// LOA replaces the LOA data; PIN, when not nil, replaces the PIN on
+	// file (nil keeps it, "" clears it).
+	LOA *porting.LOAData
+	PIN *string
+	// CSR records the carrier's Customer Service Record.
+	CSR *porting.CSR
+	// Attestation is the team's judgement of the signed LOA (staff only).
+	Attestation *AttestationInput
 }
 
 // UpdatePortOrder changes the editable fields of an order: the instance to
-// load into (until the numbers are loaded) and the requested port date
-// (until the carrier has confirmed one).
+// load into (until the numbers are loaded), the requested port date (until
+// the carrier has confirmed one), the LOA data and CSR (until submission),
+// and the team's attestation. The LOA is re-checked after a change.
 func (s *Service) UpdatePortOrder(ctx context.Context, p porting.Principal, id string, in UpdatePortOrderParams) (*porting.PortOrder, error) {
 	if p.Role != porting.RoleCustomer && !p.Role.Staff() {
 		return nil, porting.Errorf(porting.EFORBIDDEN, "role %s may not change orders", p.Role)
@@ -78,9 +87,50 @@ func (s *Service) UpdatePortOrder(ctx context.Context, p porting.Principal, id s
 				return err
 			}
 		}
+		if err := s.changeLOA(ctx, tx, p, o, in); err != nil {
+			return err
+		}
 		return s.saveOrder(ctx, tx, p, before, o, porting.EventOrderUpdated)
 	})
 	return o, err
+}
+
+func (s *Service) changeLOA(ctx context.Context, tx porting.Tx, p porting.Principal, o *porting.PortOrder, in UpdatePortOrderParams) error {
+	if in.LOA == nil && in.PIN == nil && in.CSR == nil && in.Attestation == nil {
+		return nil
+	}
+	if in.LOA != nil || in.PIN != nil {
+		data := porting.LOAData{}
+		switch {
+		case in.LOA != nil:
+			data = *in.LOA
+		case o.LOA != nil:
+			data = *o.LOA
+		}
+		if err := setLOA(p, o, data, in.PIN); err != nil {
+			return err
+		}
+	}
+	if in.CSR != nil {
+		if err := s.setCSR(p, o, *in.CSR); err != nil {
+			return err
+		}
+	}
+	if in.Attestation != nil {
+		if !p.Role.Staff() {
+			return porting.Errorf(porting.EFORBIDDEN, "only the porting team attests the signed LOA")
+		}
+		if o.Status != porting.StateLOAReview {
+			return porting.Errorf(porting.ECONFLICT, "the signed LOA is attested while the order is in loa_review, not %s", o.Status)
+		}
+		s.attest(p, o, *in.Attestation)
+	}
+	fs, err := s.checkLOA(ctx, tx, o, o.Status == porting.StateLOAReview)
+	if err != nil {
+		return err
+	}
+	o.Findings = fs
+	return nil
 }
 
 func (s *Service) changeInstance(ctx context.Context, tx porting.Tx, o *porting.PortOrder, instanceID string) error {

@@ -46,6 +46,34 @@ type Settings struct {
 	MaxNumbersPerRequest int
 	// DefaultRegion parses numbers written without a country code (default "US").
 	DefaultRegion string
+	// WinningCarrier is the name the LOA gives the gaining carrier (default "portdesk").
+	WinningCarrier string
+	// LOAMaxAgeDays is how old a signed LOA may be (default 15).
+	LOAMaxAgeDays int
+	// MaxDocumentBytes caps an upload (default 10 MB).
+	MaxDocumentBytes int64
+}
+
+func (s Settings) winningCarrier() string {
+	if s.WinningCarrier != "" {
+		return s.WinningCarrier
+	}
+	return "portdesk"
+}
+
+func (s Settings) loaMaxAgeDays() int {
+	if s.LOAMaxAgeDays > 0 {
+		return s.LOAMaxAgeDays
+	}
+	return 15
+}
+
+// MaxDocument returns the upload cap in bytes.
+func (s Settings) MaxDocument() int64 {
+	if s.MaxDocumentBytes > 0 {
+		return s.MaxDocumentBytes
+	}
+	return 10 << 20
 }
 
 func (s Settings) respondWithinDays() int {

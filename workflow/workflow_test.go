@@ -161,10 +161,11 @@ func TestRescheduleNotice(t *testing.T) {
 		monday := time.Date(2026, 11, 23, 15, 0, 0, 0, time.UTC) // 5 business days after Monday the 16th
 		friday := time.Date(2026, 11, 20, 15, 0, 0, 0, time.UTC) // 4 business days
 		later := monday.AddDate(0, 0, 14)
-		o := walk(t, b, orders[0],
-			spec, porting.ActionApprove, ActionInput{},
+		o := walk(t, b, orders[0], spec, porting.ActionApprove, ActionInput{})
+		fillLOA(t, b, o)
+		o = walk(t, b, o,
 			b.premium, porting.ActionSubmitLOA, ActionInput{},
-			spec, porting.ActionApproveLOA, ActionInput{},
+			spec, porting.ActionApproveLOA, ActionInput{Attestation: &AttestationInput{WetSignature: &yes, Legible: &yes}},
 			spec, porting.ActionRecordFOC, ActionInput{FOCAt: &monday},
 			b.premium, porting.ActionReschedule, ActionInput{FOCAt: &later})
 		if o.Status != porting.StateSubmitted || o.FOCAt != nil || !o.RequestedFOCAt.Equal(later) {
@@ -225,4 +226,27 @@ func TestCustomerMessageResetsRespondBy(t *testing.T) {
 			t.Fatalf("after the customer's answer respond_by = %v, want %v", o.RespondBy, b.clock.Now().AddDate(0, 0, 30))
 		}
 	})
+}
+
+var yes = true
+
+// fillLOA gives an order in awaiting_loa a clean LOA: data equal to the CSR,
+// signed today, with the signed LOA and an invoice uploaded.
+func fillLOA(t *testing.T, b *testBundle, o *porting.PortOrder) {
+	t.Helper()
+	ctx := context.Background()
+	addr := porting.Address{Street: "1 High St", City: "Springfield", Region: "IL", PostalCode: "62701", Country: "US"}
+	today := b.clock.Now()
+	csr := porting.CSR{AccountName: "Premium Co", ServiceAddress: addr, AuthorizedContact: "Jane Roe", BTN: o.HeldNumbers()[0],
+		AccountNumber: "A-1", PhoneNumbers: o.HeldNumbers()}
+	data := porting.LOAData{EntityName: "Premium Co", ServiceAddress: addr, AuthorizedPerson: porting.LOAPerson{Name: "Jane Roe"},
+		AccountNumber: "A-1", BTN: o.HeldNumbers()[0], SignedOn: &today}
+	if _, err := b.svc.UpdatePortOrder(ctx, spec, o.ID, UpdatePortOrderParams{CSR: &csr, LOA: &data}); err != nil {
+		t.Fatal(err)
+	}
+	for _, typ := range []porting.DocumentType{porting.DocLOASigned, porting.DocInvoice} {
+		if _, err := b.svc.UploadDocument(ctx, b.premium, o.ID, UploadParams{Type: typ, Filename: "x.pdf", Content: []byte("%PDF-1.4\n%%EOF\n")}); err != nil {
+			t.Fatal(err)
+		}
+	}
 }

@@ -14,7 +14,11 @@ import (
 // openService opens and migrates the database for a one-shot command.
 func openService(ctx context.Context, cfg Config) (*workflow.Service, *store.DB, error) {
 	clock := wallClock
-	db, err := store.Open(ctx, store.Config{DataDir: cfg.DataDir, DatabaseURL: cfg.DatabaseURL, Clock: clock})
+	scfg, err := cfg.storeConfig(clock)
+	if err != nil {
+		return nil, nil, err
+	}
+	db, err := store.Open(ctx, scfg)
 	if err != nil {
 		return nil, nil, err
 	}

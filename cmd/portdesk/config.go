@@ -2,7 +2,10 @@ package main
 
 import (
 	"flag"
+
 	"fmt"
+	"github.com/portdesk/portdesk/porting"
+	"github.com/portdesk/portdesk/store"
 	"io"
 	"os"
 	"strings"
@@ -20,6 +23,11 @@ type Config struct {
 	Sandbox bool
 	// AdminToken is accepted as an admin key while no admin key exists.
 	AdminToken string
+	// SecretKey encrypts documents and PINs at rest: 64 hex characters or
+	// base64 of 32 bytes, from PORTDESK_SECRET_KEY only (never a flag, so it
+	// stays out of process lists). SQLite generates one into the data
+	// directory when it is empty; PostgreSQL requires it.
+	SecretKey string
 	// LogLevel is debug, info, warn or error (default info).
 	LogLevel string
 }
@@ -52,6 +60,7 @@ func newFlagSet(name string, stderr io.Writer, cfg *Config, serve bool) *flag.Fl
 		fs.BoolVar(&cfg.Sandbox, "sandbox", def, "sandbox: advanceable clock and demo data (env PORTDESK_SANDBOX)")
 	}
 	cfg.AdminToken = os.Getenv("PORTDESK_ADMIN_TOKEN")
+	cfg.SecretKey = os.Getenv("PORTDESK_SECRET_KEY")
 	return fs
 }
 
@@ -63,4 +72,17 @@ func parse(fs *flag.FlagSet, args []string) error {
 		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
 	return nil
+}
+
+// storeConfig turns the configuration into the store's.
+func (c Config) storeConfig(clock porting.Clock) (store.Config, error) {
+	cfg := store.Config{DataDir: c.DataDir, DatabaseURL: c.DatabaseURL, Clock: clock}
+	if c.SecretKey != "" {
+		key, err := store.ParseSecretKey(c.SecretKey)
+		if err != nil {
+			return cfg, fmt.Errorf("PORTDESK_SECRET_KEY: %w", err)
+		}
+		cfg.SecretKey = key
+	}
+	return cfg, nil
 }

@@ -46,7 +46,7 @@ func binary(t *testing.T) string {
 func startProcess(t *testing.T, args ...string) (*exec.Cmd, string) {
 	t.Helper()
 	cmd := exec.Command(binary(t), append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
-	cmd.Env = append(os.Environ(), "PORTDESK_ADMIN_TOKEN="+testAdminToken)
+	cmd.Env = append(os.Environ(), "PORTDESK_ADMIN_TOKEN="+testAdminToken, "PORTDESK_SECRET_KEY="+testSecretKey)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

@@ -99,20 +99,21 @@ func TestPortLifecycle(t *testing.T) {
 			return o
 		}
 		act(spec, "approve", nil, "awaiting_loa")
+		fillLOA(t, c, spec, cust, orderID)
 		o := act(cust, "submit_loa", nil, "loa_review")
 		if str(t, o, "waiting_on") != "team" {
 			t.Errorf("loa_review waits on %s, want team", str(t, o, "waiting_on"))
 		}
 		act(spec, "return_loa", map[string]any{"message": "Please sign in ink."}, "awaiting_loa")
 		act(cust, "submit_loa", nil, "loa_review")
-		act(spec, "approve_loa", nil, "submitted")
+		act(spec, "approve_loa", attested, "submitted")
 		waitForEvent(t, c, spec, orderID, "port_order.carrier_submission", 1)
 		act(spec, "record_rejection", map[string]any{"exception_code": "POSTAL_CODE_MISMATCH", "message": "ZIP differs"}, "exception")
 		o = act(cust, "resubmit", nil, "loa_review")
 		if o["exception"] != nil {
 			t.Errorf("resubmit kept the exception: %v", o["exception"])
 		}
-		act(spec, "approve_loa", nil, "submitted")
+		act(spec, "approve_loa", attested, "submitted")
 		waitForEvent(t, c, spec, orderID, "port_order.carrier_submission", 2)
 		foc := time.Now().Add(30 * 24 * time.Hour).UTC().Truncate(time.Second)
 		act(spec, "record_foc", map[string]any{"foc_at": foc}, "foc_confirmed")
@@ -170,6 +171,35 @@ func TestPortLifecycle(t *testing.T) {
 			t.Fatalf("second restart: %d %s", r.Status, r.Body)
 		}
 	})
+}
+
+var attested = map[string]any{"attestation": map[string]any{"wet_signature": true, "legible": true}}
+
+// fillLOA gives an order in awaiting_loa a clean LOA: the CSR recorded by
+// staff, the same data filled by the customer, the signed LOA and an
+// invoice uploaded.
+func fillLOA(t *testing.T, c *client, staffKey, customerKey, orderID string) {
+	t.Helper()
+	path := "/v1/port-orders/" + orderID
+	o := c.must(http.StatusOK, "GET", path, customerKey, nil)
+	var nums []string
+	for _, n := range list(t, o, "phone_numbers") {
+		nums = append(nums, str(t, n, "phone_number"))
+	}
+	csr := map[string]any{}
+	for k, v := range csrBody {
+		csr[k] = v
+	}
+	csr["phone_numbers"], csr["btn"] = nums, nums[0]
+	loa := loaBody("ACME, Inc.", "10001")
+	loa["btn"] = nums[0]
+	c.must(http.StatusOK, "PATCH", path, staffKey, map[string]any{"csr": csr})
+	c.must(http.StatusOK, "PATCH", path, customerKey, map[string]any{"loa": loa})
+	for _, typ := range []string{"loa_signed", "invoice"} {
+		if r := c.upload(customerKey, orderID, typ, typ+".pdf", fakePDF(typ)); r.Status != http.StatusCreated {
+			t.Fatalf("upload %s: %d %s", typ, r.Status, r.Body)
+		}
+	}
 }
 
 // waitForEvent polls an order's timeline until n events of type typ are

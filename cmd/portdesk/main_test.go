@@ -11,6 +11,9 @@ import (
 
 const testAdminToken = "test-admin-token"
 
+// testSecretKey is the document key of tests on PostgreSQL.
+const testSecretKey = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+
 // testServer runs the real program's Main on :0 against a fresh database
 // of the given engine and returns a client for it.
 func testServer(t *testing.T, databaseURL string, sandbox bool) (*Main, *client) {
@@ -20,6 +23,9 @@ func testServer(t *testing.T, databaseURL string, sandbox bool) (*Main, *client)
 		m.stderr = os.Stderr
 	}
 	m.Config = Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), DatabaseURL: databaseURL, AdminToken: testAdminToken, LogLevel: "warn", Sandbox: sandbox}
+	if databaseURL != "" {
+		m.Config.SecretKey = testSecretKey
+	}
 	if err := m.Open(context.Background()); err != nil {
 		m.Close()
 		t.Fatalf("open: %v", err)

@@ -60,7 +60,11 @@ func (m *Main) Open(ctx context.Context) error {
 		sandbox = porting.NewOffsetClock(wallClock)
 		clock = sandbox
 	}
-	db, err := store.Open(ctx, store.Config{DataDir: m.Config.DataDir, DatabaseURL: m.Config.DatabaseURL, Clock: clock})
+	cfg, err := m.Config.storeConfig(clock)
+	if err != nil {
+		return err
+	}
+	db, err := store.Open(ctx, cfg)
 	if err != nil {
 		return err
 	}

@@ -64,10 +64,18 @@ func openSQLite(tb testing.TB, clock porting.Clock) *store.DB {
 	return openMigrated(tb, store.Config{DataDir: tb.TempDir(), Clock: clock})
 }
 
-// openPostgres opens a migrated DB in a fresh schema (see PostgresURL).
+// openPostgres opens a migrated DB in a fresh schema (see PostgresURL)
+// with a random secret key. (SQLite makes its own in the data directory.)
 func openPostgres(tb testing.TB, databaseURL string, clock porting.Clock) *store.DB {
 	tb.Helper()
-	return openMigrated(tb, store.Config{DatabaseURL: schemaURL(tb, databaseURL), Clock: clock})
+	return openMigrated(tb, store.Config{DatabaseURL: schemaURL(tb, databaseURL), Clock: clock, SecretKey: NewSecretKey()})
+}
+
+// NewSecretKey returns a random key for store.Config.SecretKey.
+func NewSecretKey() []byte {
+	k := make([]byte, store.SecretKeySize)
+	_, _ = rand.Read(k) // crypto/rand.Read never fails
+	return k
 }
 
 // PostgresURL creates a schema with a random name on the server of

@@ -1,0 +1,92 @@
+package loa
+
+// Finding codes. The CSR mismatch codes reuse the carrier exception
+// vocabulary, so a finding before submission and a carrier rejection after
+// it read the same.
+const (
+	// CodeEntityNameMismatch means the entity name differs from the CSR account name.
+	CodeEntityNameMismatch = "ENTITY_NAME_MISMATCH"
+	// CodeLocationMismatch means street, city, region or country differs from the CSR.
+	CodeLocationMismatch = "LOCATION_MISMATCH"
+	// CodePostalCodeMismatch means the postal code differs from the CSR.
+	CodePostalCodeMismatch = "POSTAL_CODE_MISMATCH"
+	// CodeAuthPersonMismatch means the authorized person differs from the CSR contact.
+	CodeAuthPersonMismatch = "AUTH_PERSON_MISMATCH"
+	// CodeAccountNumberMismatch means the account number differs from the CSR.
+	CodeAccountNumberMismatch = "ACCOUNT_NUMBER_MISMATCH"
+	// CodeBTNMismatch means the billing telephone number differs from the CSR.
+	CodeBTNMismatch = "BTN_ATN_MISMATCH"
+	// CodePhoneNumberMismatch means an order number is not on the CSR account.
+	CodePhoneNumberMismatch = "PHONE_NUMBER_MISMATCH"
+	// CodeLOAExpired means the LOA was signed more than MaxAgeDays ago.
+	CodeLOAExpired = "LOA_EXPIRED"
+	// CodeLOADateInFuture means the LOA is dated after today.
+	CodeLOADateInFuture = "LOA_DATE_IN_FUTURE"
+	// CodeSignatureNotWet means the signature is not, or not yet attested as, handwritten in ink.
+	CodeSignatureNotWet = "SIGNATURE_NOT_WET"
+	// CodeIllegible means the LOA is not, or not yet attested as, legible.
+	CodeIllegible = "ILLEGIBLE"
+	// CodeMissingField means a field the carrier needs is blank.
+	CodeMissingField = "MISSING_FIELD"
+	// CodeMixedCarriers means the order's numbers belong to more than one losing carrier.
+	CodeMixedCarriers = "MIXED_CARRIERS"
+	// CodeMixedCountries means the order's numbers belong to more than one country.
+	CodeMixedCountries = "MIXED_COUNTRIES"
+	// CodeAttachmentRequired means too many numbers to list and no spreadsheet attached.
+	CodeAttachmentRequired = "ATTACHMENT_REQUIRED"
+	// CodePOBoxAddress means the service address is a post-office box.
+	CodePOBoxAddress = "PO_BOX_ADDRESS"
+	// CodeMissingDocument means a required document has not been uploaded.
+	CodeMissingDocument = "MISSING_DOCUMENT"
+	// CodePartialPortBTN means the BTN is ported away from numbers that stay and
+	// no new BTN is named.
+	CodePartialPortBTN = "PARTIAL_PORT_BTN"
+)
+
+// Finding severities.
+const (
+	// SeverityBlocking findings stop the LOA from being submitted.
+	SeverityBlocking = "blocking"
+	// SeverityWarning findings deserve a look but do not stop submission.
+	SeverityWarning = "warning"
+)
+
+// DocumentSignedLOA is the document type of the signed LOA. Its presence in
+// Input.DocumentTypes makes the signing date required.
+const DocumentSignedLOA = "loa_signed"
+
+// Finding is one problem found on an LOA. Field is the JSON path of the LOA
+// field concerned (e.g. "service_address.postal_code"); Expected is what the
+// CSR or the rule wants, Got what the LOA says; Hint tells a person what to
+// change. Hints may suggest a normalization; they never accept one.
+type Finding struct {
+	Code     string `json:"code"`
+	Severity string `json:"severity"`
+	Field    string `json:"field"`
+	Expected string `json:"expected"`
+	Got      string `json:"got"`
+	Hint     string `json:"hint"`
+}
+
+// HasBlocking reports whether any of the findings is blocking.
+func HasBlocking(findings []Finding) bool {
+	for _, f := range findings {
+		if f.Severity == SeverityBlocking {
+			return true
+		}
+	}
+	return false
+}
+
+// findings collects findings in the order the checks run.
+type findings []Finding
+
+func (fs *findings) block(code, field, expected, got, hint string) {
+	*fs = append(*fs, Finding{Code: code, Severity: SeverityBlocking, Field: field,
+		Expected: expected, Got: got, Hint: hint})
+}
+
+func (fs *findings) warn(code, field, expected, got, hint string) {
+	*fs = append(*fs, Finding{Code: code, Severity: SeverityWarning, Field: field,
+		Expected: expected, Got: got, Hint: hint})
+}

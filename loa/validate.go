@@ -1,0 +1,219 @@
+package loa
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Defaults of the validation limits.
+const (
+	// DefaultMaxAgeDays is how many days after its signing date an LOA is
+	// still accepted.
+	DefaultMaxAgeDays = 15
+	// DefaultAttachmentThreshold is how many numbers an LOA may list; above
+	// it the letter says "See Attached" and a spreadsheet lists them.
+	DefaultAttachmentThreshold = 10
+)
+
+// Input is everything Validate looks at.
+type Input struct {
+	Order Order `json:"order"`
+	Data  Data  `json:"data"`
+	// CSR is the losing carrier's record; nil skips every CSR comparison.
+	CSR *CSR `json:"csr,omitempty"`
+	// DocumentTypes are the types of the documents uploaded for the order.
+	DocumentTypes []string `json:"document_types"`
+	// RequiredDocuments are the document types the country and number kind require.
+	RequiredDocuments []string    `json:"required_documents"`
+	Attestation       Attestation `json:"attestation"`
+	// Now is the current time from the injected clock, in the zone whose
+	// calendar decides the LOA's age (the zone the LOA is signed in).
+	Now time.Time `json:"now"`
+	// MaxAgeDays defaults to DefaultMaxAgeDays when zero.
+	MaxAgeDays int `json:"max_age_days"`
+	// AttachmentThreshold defaults to DefaultAttachmentThreshold when zero.
+	AttachmentThreshold int `json:"attachment_threshold"`
+	// HasAttachment reports whether the numbers spreadsheet accompanies the LOA.
+	HasAttachment bool `json:"has_attachment"`
+	// RequireAttestation turns a missing staff attestation into a blocking
+	// finding; set it when the LOA is approved.
+	RequireAttestation bool `json:"require_attestation"`
+}
+
+// Validate checks an LOA and returns its findings, empty when the LOA is
+// fit to submit. The order is deterministic: blank fields, the address,
+// the order's composition, the CSR comparisons, the signing date, the
+// attestations, then the documents; within a check, in the order of the
+// LOA's fields and of the order's numbers.
+func Validate(in Input) []Finding {
+	var fs findings
+	checkRequiredFields(&fs, in)
+	checkPOBox(&fs, in.Data.ServiceAddress.Street)
+	checkComposition(&fs, in)
+	if in.CSR != nil {
+		compareWithCSR(&fs, in.Data, *in.CSR)
+		checkNumbersOnAccount(&fs, in.Order, *in.CSR)
+		checkPartialPortBTN(&fs, in.Order, in.Data, *in.CSR)
+	}
+	checkSigningDate(&fs, in)
+	checkAttestation(&fs, in)
+	checkDocuments(&fs, in)
+	return fs
+}
+
+func checkRequiredFields(fs *findings, in Input) {
+	var csr CSR
+	if in.CSR != nil {
+		csr = *in.CSR
+	}
+	d, a, ca := in.Data, in.Data.ServiceAddress, csr.ServiceAddress
+	required := []struct{ field, got, csr string }{
+		{"entity_name", d.EntityName, csr.AccountName},
+		{"service_address.street", a.Street, ca.Street},
+		{"service_address.city", a.City, ca.City},
+		{"service_address.postal_code", a.PostalCode, ca.PostalCode},
+		{"service_address.country", a.Country, ca.Country},
+		{"authorized_person.name", d.AuthorizedPerson.Name, csr.AuthorizedContact},
+		{"account_number", d.AccountNumber, csr.AccountNumber},
+		{"btn", d.BTN, csr.BTN},
+	}
+	for _, r := range required {
+		if trim(r.got) == "" {
+			hint := "required by the losing carrier"
+			if trim(r.csr) != "" {
+				hint = "copy it exactly as the CSR shows it"
+			}
+			fs.block(CodeMissingField, r.field, trim(r.csr), "", hint)
+		}
+	}
+	if d.SignedOn == nil && slices.Contains(in.DocumentTypes, DocumentSignedLOA) {
+		fs.block(CodeMissingField, "signed_on", "the date written on the signed LOA", "",
+			"record the date the customer wrote next to the signature")
+	}
+	if len(in.Order.Numbers) == 0 {
+		fs.block(CodeMissingField, "numbers", "at least one number", "", "the LOA lists no number to port")
+	}
+}
+
+// checkComposition enforces one losing carrier and one country per LOA, and
+// the attachment above the listing threshold.
+func checkComposition(fs *findings, in Input) {
+	o := in.Order
+	mixed(fs, CodeMixedCarriers, "numbers.losing_carrier", "losing carrier", o.LosingCarrier, o, o.numberCarrier)
+	mixed(fs, CodeMixedCountries, "numbers.country", "country", o.Country, o, o.numberCountry)
+	limit := in.AttachmentThreshold
+	if limit <= 0 {
+		limit = DefaultAttachmentThreshold
+	}
+	if len(o.Numbers) > limit && !in.HasAttachment {
+		fs.block(CodeAttachmentRequired, "numbers", "a spreadsheet listing the numbers",
+			fmt.Sprintf("%d numbers, no attachment", len(o.Numbers)),
+			fmt.Sprintf("an LOA lists at most %d numbers; write \"See Attached\" and attach the spreadsheet", limit))
+	}
+}
+
+// mixed reports each value of attr that differs from want (the order's
+// own value or, when the order has none, the first number's), once per value.
+func mixed(fs *findings, code, field, noun, want string, o Order, attr func(Number) string) {
+	want = trim(want)
+	for _, n := range o.Numbers {
+		if want != "" {
+			break
+		}
+		want = attr(n)
+	}
+	type other struct {
+		value, first string
+		count        int
+	}
+	var others []*other
+	byValue := map[string]*other{}
+	for _, n := range o.Numbers {
+		v := attr(n)
+		if v == "" || v == want {
+			continue
+		}
+		if byValue[v] == nil {
+			byValue[v] = &other{value: v, first: trim(n.PhoneNumber)}
+			others = append(others, byValue[v])
+		}
+		byValue[v].count++
+	}
+	for _, x := range others {
+		fs.block(code, field, want, x.value, fmt.Sprintf(
+			"%d number(s), first %s, belong to another %s; an LOA covers one %s, so split the order",
+			x.count, x.first, noun, noun))
+	}
+}
+
+// checkSigningDate compares calendar dates: the date written on the LOA and
+// today's date in Now's zone.
+func checkSigningDate(fs *findings, in Input) {
+	if in.Data.SignedOn == nil {
+		return
+	}
+	maxAge := in.MaxAgeDays
+	if maxAge <= 0 {
+		maxAge = DefaultMaxAgeDays
+	}
+	signed, today := civilDate(*in.Data.SignedOn), civilDate(in.Now)
+	age := int(today.Sub(signed).Hours() / 24)
+	got := signed.Format(time.DateOnly)
+	switch {
+	case age > maxAge:
+		fs.block(CodeLOAExpired, "signed_on",
+			"on or after "+today.AddDate(0, 0, -maxAge).Format(time.DateOnly), got,
+			fmt.Sprintf("signed %d days ago; an LOA is accepted for %d days, so ask for a newly signed one", age, maxAge))
+	case age < 0:
+		fs.block(CodeLOADateInFuture, "signed_on",
+			"on or before "+today.Format(time.DateOnly), got,
+			"the date is after today; check the date read from the letter")
+	}
+}
+
+// civilDate returns t's calendar date at midnight UTC, so differences are
+// whole days whatever the zones and daylight-saving changes.
+func civilDate(t time.Time) time.Time {
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+func checkAttestation(fs *findings, in Input) {
+	attested := []struct {
+		code, field string
+		value       *bool
+		refused     string
+	}{
+		{CodeSignatureNotWet, "attestation.wet_signature", in.Attestation.WetSignature,
+			"the signature is not handwritten in ink; typed, printed, pasted or copied signatures are rejected"},
+		{CodeIllegible, "attestation.legible", in.Attestation.Legible,
+			"part of the LOA cannot be read; ask for a clearly written or typed copy"},
+	}
+	for _, a := range attested {
+		switch {
+		case a.value == nil && in.RequireAttestation:
+			fs.block(a.code, a.field, "true", "", "attestation missing: staff must check the signed LOA first")
+		case a.value != nil && !*a.value:
+			fs.block(a.code, a.field, "true", "false", a.refused)
+		}
+	}
+}
+
+func checkDocuments(fs *findings, in Input) {
+	seen := map[string]bool{}
+	for _, t := range in.RequiredDocuments {
+		t = trim(t)
+		if t == "" || seen[t] {
+			continue
+		}
+		seen[t] = true
+		if !slices.Contains(in.DocumentTypes, t) {
+			fs.block(CodeMissingDocument, "documents."+t, t, "", "upload a document of type "+t)
+		}
+	}
+}
+
+// trim removes outer white space, the only change made before comparing.
+func trim(s string) string { return strings.TrimSpace(s) }

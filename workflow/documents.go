@@ -1,0 +1,184 @@
+package workflow
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"net/http"
+	"path/filepath"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/portdesk/portdesk/porting"
+)
+
+// UploadParams are the inputs of an upload.
+type UploadParams struct {
+	Type     porting.DocumentType
+	Filename string
+	Content  []byte
+}
+
+// UploadDocument stores a document of an order after checking its type,
+// size and content. A customer's upload is an answer: it resets the
+// respond-by date of the request's orders that wait on the customer.
+func (s *Service) UploadDocument(ctx context.Context, p porting.Principal, orderID string, in UploadParams) (*porting.Document, error) {
+	if p.Role != porting.RoleCustomer && !p.Role.Staff() {
+		return nil, porting.Errorf(porting.EFORBIDDEN, "role %s may not upload documents", p.Role)
+	}
+	if !slices.Contains(porting.DocumentTypes, in.Type) {
+		return nil, porting.FieldErrorf("type", "type must be one of loa_signed, csr, invoice, proof_of_address, proof_of_business, proof_of_id, number_list, other")
+	}
+	if len(in.Content) == 0 {
+		return nil, porting.FieldErrorf("file", "the file is empty")
+	}
+	if max := s.Settings.MaxDocument(); int64(len(in.Content)) > max {
+		return nil, porting.FieldErrorf("file", "the file is larger than %d bytes", max)
+	}
+	ct, err := sniff(in.Type, in.Content)
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(in.Content)
+	d := &porting.Document{
+		ID: newID("doc"), PortOrderID: orderID, Type: in.Type, Filename: cleanFilename(in.Filename),
+		ContentType: ct, Size: int64(len(in.Content)), SHA256: hex.EncodeToString(sum[:]),
+		UploadedBy: p, CreatedAt: s.Clock.Now(),
+	}
+	err = s.Store.InTx(ctx, func(tx porting.Tx) error {
+		o, err := findOrder(ctx, tx, p, orderID)
+		if err != nil {
+			return err
+		}
+		if o.Status.Terminal() {
+			return porting.Errorf(porting.ECONFLICT, "the order is %s; documents can no longer be added", o.Status)
+		}
+		d.AccountID = o.AccountID
+		if err := tx.CreateDocument(ctx, d, in.Content); err != nil {
+			return err
+		}
+		if err := s.record(ctx, tx, p, porting.EventDocumentUploaded, orderEvent(o), nil, d); err != nil {
+			return err
+		}
+		if p.Role == porting.RoleCustomer {
+			return s.resetRespondBy(ctx, tx, p, o.PortRequestID)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// sniff checks what the content is, whatever its name says: PDF or an image
+// for papers, CSV or XLSX only for number lists.
+func sniff(t porting.DocumentType, b []byte) (string, error) {
+	detected := http.DetectContentType(b)
+	switch {
+	case strings.HasPrefix(detected, "application/pdf"):
+		detected = "application/pdf"
+	case detected == "image/png", detected == "image/jpeg":
+	case bytes.HasPrefix(b, []byte("II*\x00")), bytes.HasPrefix(b, []byte("MM\x00*")):
+		detected = "image/tiff"
+	case t == porting.DocNumberList && isXLSX(b):
+		detected = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	case t == porting.DocNumberList && isCSV(b):
+		detected = "text/csv"
+	default:
+		return "", porting.FieldErrorf("file", "the file is %s; upload a PDF, PNG, JPEG or TIFF (number lists: CSV or XLSX)", detected)
+	}
+	if t == porting.DocNumberList && !strings.HasPrefix(detected, "text/csv") && !strings.Contains(detected, "spreadsheet") {
+		return "", porting.FieldErrorf("file", "a number_list is a CSV or XLSX spreadsheet")
+	}
+	return detected, nil
+}
+
+func isXLSX(b []byte) bool {
+	r, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		return false
+	}
+	for _, f := range r.File {
+		if f.Name == "xl/workbook.xml" {
+			return true
+		}
+	}
+	return false
+}
+
+// isCSV accepts printable UTF-8 text with the same number of separators on
+// its first lines.
+func isCSV(b []byte) bool {
+	if !utf8.Valid(b) || bytes.IndexByte(b, 0) >= 0 {
+		return false
+	}
+	for _, r := range string(b) {
+		if r < ' ' && r != '\n' && r != '\r' && r != '\t' {
+			return false
+		}
+	}
+	return true
+}
+
+// cleanFilename keeps only the base name, bounded, for display and
+// Content-Disposition.
+func cleanFilename(name string) string {
+	name = filepath.Base(strings.ReplaceAll(strings.TrimSpace(name), "\\", "/"))
+	name = strings.Map(func(r rune) rune {
+		if r < ' ' || r == '"' || r == '/' {
+			return '_'
+		}
+		return r
+	}, name)
+	if name == "." || name == "" {
+		name = "document"
+	}
+	if len(name) > 200 {
+		name = name[:200]
+	}
+	return name
+}
+
+// Documents lists an order's documents.
+func (s *Service) Documents(ctx context.Context, p porting.Principal, orderID string) ([]*porting.Document, error) {
+	var out []*porting.Document
+	err := s.Store.View(ctx, func(tx porting.Tx) error {
+		if _, err := findOrder(ctx, tx, p, orderID); err != nil {
+			return err
+		}
+		var err error
+		out, err = tx.FindDocuments(ctx, orderID)
+		return err
+	})
+	return out, err
+}
+
+// DownloadDocument returns a document and its content, recording who read it.
+func (s *Service) DownloadDocument(ctx context.Context, p porting.Principal, orderID, docID string) (*porting.Document, []byte, error) {
+	var (
+		d       *porting.Document
+		content []byte
+	)
+	err := s.Store.InTx(ctx, func(tx porting.Tx) error {
+		o, err := findOrder(ctx, tx, p, orderID)
+		if err != nil {
+			return err
+		}
+		if d, err = tx.FindDocument(ctx, docID); err != nil || d.PortOrderID != o.ID {
+			return porting.Errorf(porting.ENOTFOUND, "document %s not found", docID)
+		}
+		if content, err = tx.ReadDocumentContent(ctx, docID); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, p, porting.EventDocumentDownloaded, orderEvent(o), nil,
+			map[string]string{"document_id": d.ID, "type": string(d.Type)})
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return d, content, nil
+}

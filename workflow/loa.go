@@ -1,0 +1,177 @@
+package workflow
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/portdesk/portdesk/loa"
+	"github.com/portdesk/portdesk/porting"
+)
+
+// Finding codes that mean the customer has not finished: submit_loa refuses
+// them instead of sending an incomplete LOA to review.
+var incompleteCodes = []string{loa.CodeMissingField, loa.CodeMissingDocument}
+
+// checkLOA runs the LOA validation of an order against its CSR, documents
+// and the country's requirements. requireAttestation is true at approval,
+// when the team's judgement of the signature and legibility must be in.
+func (s *Service) checkLOA(ctx context.Context, tx porting.Tx, o *porting.PortOrder, requireAttestation bool) ([]porting.Finding, error) {
+	docs, err := tx.FindDocuments(ctx, o.ID)
+	if err != nil {
+		return nil, err
+	}
+	in := loa.Input{
+		Order:               loaOrder(o, s.Settings.winningCarrier()),
+		CSR:                 loaCSR(o.CSR),
+		RequiredDocuments:   loa.Requirements(o.Country, string(o.NumberKind)).Documents,
+		Now:                 s.Clock.Now(),
+		MaxAgeDays:          s.Settings.loaMaxAgeDays(),
+		HasAttachment:       true, // portdesk generates the spreadsheet for every order
+		RequireAttestation:  requireAttestation,
+		AttachmentThreshold: loaListLimit,
+	}
+	if o.LOA != nil {
+		in.Data = loaData(o.LOA)
+	}
+	if o.Attestation != nil {
+		in.Attestation = loa.Attestation{WetSignature: o.Attestation.WetSignature, Legible: o.Attestation.Legible}
+	}
+	for _, d := range docs {
+		in.DocumentTypes = append(in.DocumentTypes, string(d.Type))
+	}
+	var out []porting.Finding
+	if requireAttestation && o.CSR == nil {
+		out = append(out, porting.Finding{Code: loa.CodeMissingField, Severity: porting.SeverityBlocking, Field: "csr",
+			Hint: "record the carrier's Customer Service Record so the LOA can be compared with it"})
+	}
+	for _, f := range loa.Validate(in) {
+		out = append(out, porting.Finding{Code: f.Code, Severity: f.Severity, Field: f.Field, Expected: f.Expected, Got: f.Got, Hint: f.Hint})
+	}
+	return out, nil
+}
+
+// loaListLimit is how many numbers an LOA lists before "See Attached".
+const loaListLimit = 10
+
+func blocking(fs []porting.Finding) []porting.Finding {
+	var out []porting.Finding
+	for _, f := range fs {
+		if f.Severity == porting.SeverityBlocking {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// applyLOACheck records the findings on the order and in the timeline.
+func (s *Service) applyLOACheck(ctx context.Context, tx porting.Tx, p porting.Principal, o *porting.PortOrder, requireAttestation bool) error {
+	fs, err := s.checkLOA(ctx, tx, o, requireAttestation)
+	if err != nil {
+		return err
+	}
+	o.Findings = fs
+	if fs == nil {
+		o.Findings = []porting.Finding{}
+	}
+	return s.record(ctx, tx, p, porting.EventLOAChecked, orderEvent(o), nil, map[string]any{"findings": o.Findings})
+}
+
+// submitLOA refuses an incomplete LOA and otherwise checks it for review.
+func (s *Service) submitLOA(ctx context.Context, tx porting.Tx, p porting.Principal, o *porting.PortOrder) error {
+	if err := s.applyLOACheck(ctx, tx, p, o, false); err != nil {
+		return err
+	}
+	var missing []porting.Finding
+	for _, f := range o.Findings {
+		if slices.Contains(incompleteCodes, f.Code) {
+			missing = append(missing, f)
+		}
+	}
+	if len(missing) > 0 {
+		return &porting.Error{Code: porting.EINVALID, Message: "the LOA is incomplete: " + summarize(missing), Findings: missing}
+	}
+	return nil
+}
+
+// approveLOA needs the team's attestations and no blocking finding.
+func (s *Service) approveLOA(ctx context.Context, tx porting.Tx, p porting.Principal, o *porting.PortOrder) error {
+	if err := s.applyLOACheck(ctx, tx, p, o, true); err != nil {
+		return err
+	}
+	if b := blocking(o.Findings); len(b) > 0 {
+		return &porting.Error{Code: porting.ECONFLICT, Message: "the LOA cannot go to the carrier: " + summarize(b), Findings: b}
+	}
+	return tx.Enqueue(ctx, porting.SubmitToCarrierJob{PortOrderID: o.ID})
+}
+
+// returnLOA sends the findings (and the team's words) to the customer.
+func (s *Service) returnLOA(ctx context.Context, tx porting.Tx, p porting.Principal, o *porting.PortOrder, message string) error {
+	if err := s.applyLOACheck(ctx, tx, p, o, false); err != nil {
+		return err
+	}
+	message = strings.TrimSpace(message)
+	if message == "" && len(o.Findings) == 0 {
+		return porting.FieldErrorf("message", "tell the customer what to fix")
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "The LOA of order %s needs changes before it can go to %s.", o.ID, o.LosingCarrier)
+	if message != "" {
+		b.WriteString("\n\n" + message)
+	}
+	for _, f := range o.Findings {
+		b.WriteString("\n- " + describe(f))
+	}
+	return s.notifyCustomer(ctx, tx, p, o, b.String())
+}
+
+func describe(f porting.Finding) string {
+	s := f.Code
+	if f.Field != "" {
+		s += " (" + f.Field + ")"
+	}
+	if f.Expected != "" || f.Got != "" {
+		s += fmt.Sprintf(": the carrier's record has %q, the LOA %q", f.Expected, f.Got)
+	}
+	if f.Hint != "" {
+		s += " — " + f.Hint
+	}
+	return s
+}
+
+func summarize(fs []porting.Finding) string {
+	parts := make([]string, len(fs))
+	for i, f := range fs {
+		parts[i] = f.Code
+		if f.Field != "" {
+			parts[i] += " (" + f.Field + ")"
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// FindingsOf re-checks an order's LOA now, without saving, so a customer
+// can see what would block it before submitting.
+func (s *Service) FindingsOf(ctx context.Context, p porting.Principal, orderID string) ([]porting.Finding, error) {
+	var out []porting.Finding
+	err := s.Store.View(ctx, func(tx porting.Tx) error {
+		o, err := findOrder(ctx, tx, p, orderID)
+		if err != nil {
+			return err
+		}
+		out, err = s.checkLOA(ctx, tx, o, o.Status == porting.StateLOAReview)
+		return err
+	})
+	return out, err
+}
+
+// loaExpiry is the last moment the signed LOA is valid, or nil.
+func (s *Service) loaExpiry(o *porting.PortOrder) *time.Time {
+	if o.LOA == nil || o.LOA.SignedOn == nil {
+		return nil
+	}
+	t := o.LOA.SignedOn.AddDate(0, 0, s.Settings.loaMaxAgeDays())
+	return &t
+}

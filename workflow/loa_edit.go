@@ -1,0 +1,125 @@
+package workflow
+
+import (
+	"strings"
+	"time"
+
+	"github.com/portdesk/portdesk/loa"
+	"github.com/portdesk/portdesk/porting"
+)
+
+// AttestationInput is the team's judgement of the signed LOA; nil fields
+// stay as they are.
+type AttestationInput struct {
+	WetSignature *bool
+	Legible      *bool
+}
+
+// loaEditable tells whether role may change the LOA data in state st: the
+// customer while the LOA is theirs to fix, staff until it is submitted.
+func loaEditable(role porting.Role, st porting.State) bool {
+	switch st {
+	case porting.StateAwaitingLOA, porting.StateException:
+		return true
+	case porting.StateReview, porting.StateLOAReview:
+		return role.Staff()
+	}
+	return false
+}
+
+// setLOA replaces the order's LOA data. A nil pin keeps the PIN on file.
+func setLOA(p porting.Principal, o *porting.PortOrder, data porting.LOAData, pin *string) error {
+	if !loaEditable(p.Role, o.Status) {
+		return porting.Errorf(porting.ECONFLICT, "the LOA data cannot change in status %s", o.Status)
+	}
+	if data.PartialPort != nil && data.PartialPort.RemainingAction != "keep" && data.PartialPort.RemainingAction != "disconnect" {
+		return porting.FieldErrorf("loa.partial_port.remaining_action", "remaining_action must be keep or disconnect")
+	}
+	data.PIN = ""
+	if o.LOA != nil {
+		data.PIN = o.LOA.PIN
+	}
+	if pin != nil {
+		data.PIN = strings.TrimSpace(*pin)
+	}
+	data.PINSet = data.PIN != ""
+	if data.SignedOn != nil {
+		d := data.SignedOn.UTC().Truncate(24 * time.Hour)
+		data.SignedOn = &d
+	}
+	o.LOA = &data
+	return nil
+}
+
+// setCSR records the carrier's Customer Service Record on the order.
+func (s *Service) setCSR(p porting.Principal, o *porting.PortOrder, csr porting.CSR) error {
+	ok := p.Role.Staff() && beforeSubmission(o.Status) || p.Role == porting.RoleCustomer && loaEditable(p.Role, o.Status)
+	if !ok {
+		return porting.Errorf(porting.ECONFLICT, "the CSR cannot change in status %s", o.Status)
+	}
+	csr.Source = "customer"
+	if p.Role.Staff() {
+		csr.Source = "staff"
+	}
+	csr.RecordedAt = s.Clock.Now()
+	o.CSR = &csr
+	return nil
+}
+
+func beforeSubmission(st porting.State) bool {
+	switch st {
+	case porting.StateReview, porting.StateAwaitingLOA, porting.StateLOAReview, porting.StateException:
+		return true
+	}
+	return false
+}
+
+// attest records the team's judgement of the signed LOA.
+func (s *Service) attest(p porting.Principal, o *porting.PortOrder, in AttestationInput) {
+	a := porting.Attestation{}
+	if o.Attestation != nil {
+		a = *o.Attestation
+	}
+	if in.WetSignature != nil {
+		a.WetSignature = in.WetSignature
+	}
+	if in.Legible != nil {
+		a.Legible = in.Legible
+	}
+	now := s.Clock.Now()
+	a.By, a.At = p.KeyID, &now
+	o.Attestation = &a
+}
+
+// loaOrder maps an order to the LOA package's view of it.
+func loaOrder(o *porting.PortOrder, winning string) loa.Order {
+	out := loa.Order{ID: o.ID, Country: o.Country, LosingCarrier: o.LosingCarrier, WinningCarrier: winning, NumberKind: string(o.NumberKind)}
+	for _, n := range o.HeldNumbers() {
+		out.Numbers = append(out.Numbers, loa.Number{PhoneNumber: n, Country: o.Country, LosingCarrier: o.LosingCarrier})
+	}
+	return out
+}
+
+func loaAddress(a porting.Address) loa.Address {
+	return loa.Address{Street: a.Street, City: a.City, Region: a.Region, PostalCode: a.PostalCode, Country: a.Country}
+}
+
+func loaData(d *porting.LOAData) loa.Data {
+	out := loa.Data{
+		EntityName: d.EntityName, ServiceAddress: loaAddress(d.ServiceAddress),
+		AuthorizedPerson: loa.Person{Name: d.AuthorizedPerson.Name, Title: d.AuthorizedPerson.Title},
+		AccountNumber:    d.AccountNumber, PIN: d.PIN, BTN: d.BTN, SignedOn: d.SignedOn,
+	}
+	if pp := d.PartialPort; pp != nil {
+		out.PartialPort = &loa.PartialPort{RemainingNumbers: pp.RemainingNumbers, RemainingAction: pp.RemainingAction, NewBTN: pp.NewBTN}
+	}
+	return out
+}
+
+func loaCSR(c *porting.CSR) *loa.CSR {
+	if c == nil {
+		return nil
+	}
+	return &loa.CSR{AccountName: c.AccountName, ServiceAddress: loaAddress(c.ServiceAddress),
+		AuthorizedContact: c.AuthorizedContact, BTN: c.BTN, AccountNumber: c.AccountNumber, PhoneNumbers: c.PhoneNumbers}
+}

@@ -1,0 +1,80 @@
+package workflow
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/portdesk/portdesk/loa"
+	"github.com/portdesk/portdesk/porting"
+)
+
+// LOA file formats.
+const (
+	FormatPDF  = "pdf"
+	FormatXLSX = "xlsx"
+	FormatCSV  = "csv"
+)
+
+// RenderedFile is a generated file.
+type RenderedFile struct {
+	Filename    string
+	ContentType string
+	Content     []byte
+}
+
+// RenderLOA generates the order's LOA (pdf) or its number attachment (xlsx,
+// csv) from the data on file; blank fields print as blank lines to fill.
+func (s *Service) RenderLOA(ctx context.Context, p porting.Principal, orderID, format string) (*RenderedFile, error) {
+	o, err := s.GetPortOrder(ctx, p, orderID)
+	if err != nil {
+		return nil, err
+	}
+	doc := loa.Document{Order: loaOrder(o, s.Settings.winningCarrier()), GeneratedAt: s.Clock.Now()}
+	if o.LOA != nil {
+		doc.Data = loaData(o.LOA)
+	}
+	var (
+		buf bytes.Buffer
+		out = &RenderedFile{}
+	)
+	switch format {
+	case FormatPDF:
+		err = loa.RenderPDF(&buf, doc)
+		out.Filename, out.ContentType = fmt.Sprintf("loa-%s.pdf", o.ID), "application/pdf"
+	case FormatXLSX:
+		err = loa.RenderXLSX(&buf, doc)
+		out.Filename, out.ContentType = fmt.Sprintf("loa-attachment-%s.xlsx", o.ID), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	case FormatCSV:
+		err = loa.RenderCSV(&buf, doc)
+		out.Filename, out.ContentType = fmt.Sprintf("loa-attachment-%s.csv", o.ID), "text/csv; charset=utf-8"
+	default:
+		return nil, porting.FieldErrorf("format", "format must be pdf, xlsx or csv")
+	}
+	var unprintable *loa.UnprintableError
+	if errors.As(err, &unprintable) {
+		return nil, &porting.Error{Code: porting.EINVALID, Field: "loa",
+			Message: fmt.Sprintf("%q cannot be printed on the LOA (only Western European characters); write the name as it appears on the carrier's record in Latin letters", unprintable.Text)}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("workflow: render %s of %s: %w", format, o.ID, err)
+	}
+	out.Content = buf.Bytes()
+	return out, nil
+}
+
+// Requirements tells what a port from a country and number kind needs,
+// before any order exists: documents, who may port, the porting windows and
+// whether the country is supported at all.
+func (s *Service) Requirements(country, kind string) (*CountryRequirements, error) {
+	if len(country) != 2 {
+		return nil, porting.FieldErrorf("country", "country is an ISO 3166 alpha-2 code such as GB")
+	}
+	switch porting.NumberKind(kind) {
+	case porting.KindDID, porting.KindTollFree, porting.KindSharedCost:
+	default:
+		return nil, porting.FieldErrorf("number_kind", "number_kind must be did, toll_free or shared_cost")
+	}
+	return countryRequirements(country, kind), nil
+}
