@@ -43,16 +43,17 @@ type PlanRules struct {
 }
 
 // DefaultLeadBusinessDays returns the default minimum notice, in business
-// days, between asking for a port time and the port day: 10 (two weeks) in
-// the US, Canada and Puerto Rico, where a port takes 2 to 4 weeks once the
-// documents are right, and 40 (about two months) elsewhere, where it takes 2
-// to 6 months.
+// days, between asking for a port time and the port day: the time carriers
+// need to confirm a date once the documents are right. 5 in the US, Canada
+// and Puerto Rico (the common one-week minimum there), 10 (two weeks)
+// elsewhere. The whole process takes longer (2–4 weeks in North America,
+// 2–6 months elsewhere); that is the order's history, not this notice.
 func DefaultLeadBusinessDays(country string) int {
 	switch strings.ToUpper(strings.TrimSpace(country)) {
 	case "US", "CA", "PR":
-		return 10
+		return 5
 	default:
-		return 40
+		return 10
 	}
 }
 

@@ -99,7 +99,7 @@ func TestDefaultLeadBusinessDays(t *testing.T) {
 		country string
 		want    int
 	}{
-		{"US", 10}, {"ca", 10}, {"PR", 10}, {"GB", 40}, {"JP", 40}, {"XX", 40},
+		{"US", 5}, {"ca", 5}, {"PR", 5}, {"GB", 10}, {"JP", 10}, {"XX", 10},
 	}
 	for _, tt := range tests {
 		if got := DefaultLeadBusinessDays(tt.country); got != tt.want {
@@ -115,7 +115,7 @@ func TestPlanRulesDefaults(t *testing.T) {
 		in   PlanRules
 		want PlanRules
 	}{
-		{"zero takes defaults", PlanRules{}, PlanRules{LeadBusinessDays: 10, QuotaLeadDays: 5, LoadLeadBusinessDays: 3, NoticeBusinessDays: 5}},
+		{"zero takes defaults", PlanRules{}, PlanRules{LeadBusinessDays: 5, QuotaLeadDays: 5, LoadLeadBusinessDays: 3, NoticeBusinessDays: 5}},
 		{"set fields stay", PlanRules{LeadBusinessDays: 7, QuotaLeadDays: 6, LoadLeadBusinessDays: 4, NoticeBusinessDays: 8},
 			PlanRules{LeadBusinessDays: 7, QuotaLeadDays: 6, LoadLeadBusinessDays: 4, NoticeBusinessDays: 8}},
 		{"negative means none", PlanRules{LeadBusinessDays: -1, QuotaLeadDays: -1, LoadLeadBusinessDays: -1, NoticeBusinessDays: -1}, PlanRules{}},

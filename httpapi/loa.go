@@ -3,7 +3,6 @@ package httpapi
 import (
 	"context"
 	"net/http"
-	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 
@@ -37,10 +36,8 @@ type requirementsOutput struct {
 }
 
 type deadlineBody struct {
-	Kind   string    `json:"kind"`
-	DueAt  time.Time `json:"due_at"`
-	Missed bool      `json:"missed"`
-	OnMiss string    `json:"on_miss" doc:"What happens when the deadline passes."`
+	porting.Deadline
+	OnMiss string `json:"on_miss" doc:"What happens when the deadline passes."`
 }
 
 type deadlinesOutput struct {
@@ -89,7 +86,7 @@ func (s *Server) handleDeadlines(ctx context.Context, in *portOrderPath) (*deadl
 	out := &deadlinesOutput{}
 	out.Body.Data = []deadlineBody{}
 	for _, d := range ds {
-		out.Body.Data = append(out.Body.Data, deadlineBody{Kind: d.Kind, DueAt: d.DueAt, Missed: d.Missed, OnMiss: d.OnMiss})
+		out.Body.Data = append(out.Body.Data, deadlineBody{Deadline: d.Deadline, OnMiss: d.OnMiss})
 	}
 	return out, nil
 }

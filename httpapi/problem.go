@@ -17,6 +17,7 @@ type Problem struct {
 	Code           string            `json:"code,omitempty" doc:"Stable error code: invalid, not_found, conflict, unauthorized, forbidden, unavailable, internal."`
 	AllowedActions *[]porting.Action `json:"allowed_actions,omitempty" doc:"For a refused action: the actions the caller may take on the order now."`
 	Findings       []porting.Finding `json:"findings,omitempty" doc:"For a refused LOA: what to fix."`
+	NextWindows    []porting.Slot    `json:"next_windows,omitempty" doc:"For a refused port date: the next valid porting windows."`
 }
 
 // GetStatus implements huma.StatusError.
@@ -92,7 +93,7 @@ func problem(err error) error {
 		if e.Field != "" {
 			p.Errors = []*huma.ErrorDetail{{Message: e.Message, Location: "body." + e.Field}}
 		}
-		p.Findings = e.Findings
+		p.Findings, p.NextWindows = e.Findings, e.Next
 		if e.Allowed != nil {
 			allowed := e.Allowed
 			p.AllowedActions = &allowed

@@ -20,6 +20,7 @@ type clockOutput struct {
 	Body struct {
 		Now           time.Time `json:"now"`
 		OffsetSeconds int64     `json:"offset_seconds" doc:"How far the sandbox clock is ahead of the wall clock."`
+		Fired         int       `json:"deadlines_fired" doc:"Deadlines the advance fired, in due order."`
 	}
 }
 
@@ -51,6 +52,6 @@ func (s *Server) handleClockGet(ctx context.Context, _ *struct{}) (*clockOutput,
 
 func clockBody(c *workflow.SandboxClock) *clockOutput {
 	out := &clockOutput{}
-	out.Body.Now, out.Body.OffsetSeconds = c.Now, int64(c.Offset/time.Second)
+	out.Body.Now, out.Body.OffsetSeconds, out.Body.Fired = c.Now, int64(c.Offset/time.Second), c.Fired
 	return out
 }

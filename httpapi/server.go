@@ -16,7 +16,7 @@ import (
 
 // APIVersion is the version of the API contract in the OpenAPI document.
 // Changing the document without changing this fails the golden test.
-const APIVersion = "0.2.0"
+const APIVersion = "0.3.0"
 
 // Server is the HTTP API.
 type Server struct {
@@ -44,6 +44,7 @@ func NewServer(svc *workflow.Service, reg *prometheus.Registry) *Server {
 	s.registerEvents()
 	s.registerDocuments()
 	s.registerLOA()
+	s.registerWebhooks()
 	s.registerSandbox()
 	s.registerHealth(mux)
 	m := newMetrics(reg)

@@ -9,6 +9,7 @@ import (
 	"database/sql"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
@@ -35,13 +36,34 @@ type Config struct {
 	Logger *slog.Logger
 	// MaxWorkers bounds concurrent jobs (default 10).
 	MaxWorkers int
+	// SweepInterval is how often the leader sweeps due deadlines (default
+	// 30s; negative disables the periodic sweep, as tests that sweep by
+	// hand do).
+	SweepInterval time.Duration
+	// RetryBase is the first webhook retry delay, doubled per attempt up to
+	// an hour (default 10s).
+	RetryBase time.Duration
 }
 
 // New builds a Runner; Start begins working.
 func New(cfg Config) (*Runner, error) {
 	workers := river.NewWorkers()
-	if err := river.AddWorkerSafely(workers, &submitWorker{svc: cfg.Service}); err != nil {
-		return nil, fmt.Errorf("jobs: register workers: %w", err)
+	retryBase := cfg.RetryBase
+	if retryBase <= 0 {
+		retryBase = 10 * time.Second
+	}
+	for _, add := range []func() error{
+		func() error { return river.AddWorkerSafely(workers, &submitWorker{svc: cfg.Service}) },
+		func() error { return river.AddWorkerSafely(workers, &notifyWorker{svc: cfg.Service}) },
+		func() error {
+			return river.AddWorkerSafely(workers, &deliverWorker{svc: cfg.Service, base: retryBase})
+		},
+		func() error { return river.AddWorkerSafely(workers, &emailWorker{svc: cfg.Service}) },
+		func() error { return river.AddWorkerSafely(workers, &sweepWorker{svc: cfg.Service}) },
+	} {
+		if err := add(); err != nil {
+			return nil, fmt.Errorf("jobs: register workers: %w", err)
+		}
 	}
 	max := cfg.MaxWorkers
 	if max <= 0 {
@@ -55,6 +77,17 @@ func New(cfg Config) (*Runner, error) {
 		Logger:  logger,
 		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: max}},
 		Workers: workers,
+	}
+	interval := cfg.SweepInterval
+	if interval == 0 {
+		interval = 30 * time.Second
+	}
+	if interval > 0 {
+		// Periodic jobs are inserted by the elected leader only, so with N
+		// replicas the sweep still runs once per interval.
+		rc.PeriodicJobs = []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(interval),
+			func() (river.JobArgs, *river.InsertOpts) { return SweepDeadlinesJob{}, nil },
+			&river.PeriodicJobOpts{RunOnStart: true})}
 	}
 	var (
 		client *river.Client[*sql.Tx]

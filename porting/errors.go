@@ -24,7 +24,8 @@ const (
 // Error is the one error type of the domain. Code is one of the E* constants,
 // Message is safe to show to the caller, Field names the input at fault when
 // there is one, Allowed lists the actions allowed now for a refused
-// transition, Findings the LOA problems behind a refusal, and Err is the
+// transition, Findings the LOA problems behind a refusal, Next the valid
+// windows instead of a refused date, and Err is the
 // wrapped cause (never shown to callers).
 type Error struct {
 	Code     string
@@ -32,7 +33,9 @@ type Error struct {
 	Field    string
 	Allowed  []Action
 	Findings []Finding
-	Err      error
+	// Next offers the next valid porting windows when a date was refused.
+	Next []Slot
+	Err  error
 }
 
 // Error implements the error interface.

@@ -36,6 +36,14 @@ const (
 	EventLOAChecked         = "port_order.loa_checked"
 	EventDocumentUploaded   = "document.uploaded"
 	EventDocumentDownloaded = "document.downloaded"
+	EventRespondReminder    = "deadline.respond_reminder"
+	EventRespondByPassed    = "deadline.respond_by_passed"
+	EventLOAExpired         = "deadline.loa_expired"
+	EventQuotaRequestsDue   = "deadline.quota_requests_due"
+	EventDeadlineFailed     = "deadline.failed"
+	EventWebhookCreated     = "webhook_endpoint.created"
+	EventWebhookUpdated     = "webhook_endpoint.updated"
+	EventWebhookDisabled    = "webhook_endpoint.disabled"
 )
 
 // EventFilter selects events. AccountID limits them to one account (always

@@ -68,6 +68,40 @@ type Tx interface {
 	// ReadDocumentContent returns the decrypted content of a document.
 	ReadDocumentContent(ctx context.Context, id string) ([]byte, error)
 
+	// ReplaceDeadlines makes the order's pending deadlines equal to plan:
+	// pending rows with the same kind and due time stay, other pending rows
+	// become cancelled, new ones are inserted pending. Fired rows are never
+	// touched. It returns the order's deadlines after the change.
+	ReplaceDeadlines(ctx context.Context, portOrderID string, plan []Deadline) ([]*Deadline, error)
+	// FindDeadlines lists an order's deadlines (all states) by due time.
+	FindDeadlines(ctx context.Context, portOrderID string) ([]*Deadline, error)
+	// FindDueDeadlines lists up to limit pending deadlines with due_at <=
+	// now, oldest first (then by ID).
+	FindDueDeadlines(ctx context.Context, now time.Time, limit int) ([]*Deadline, error)
+	// FireDeadline marks a pending deadline fired at now. It returns false,
+	// without error, when the deadline is no longer pending: another
+	// sweeper fired it, or a recomputation cancelled it. On PostgreSQL a
+	// concurrent FireDeadline of the same row waits for this transaction.
+	FireDeadline(ctx context.Context, id int64, now time.Time) (bool, error)
+
+	CreateWebhookEndpoint(ctx context.Context, w *WebhookEndpoint) error
+	FindWebhookEndpoint(ctx context.Context, id string) (*WebhookEndpoint, error)
+	// FindWebhookEndpoints lists enabled and disabled endpoints; accountID
+	// "" lists all. FindEventEndpoints lists the enabled endpoints that may
+	// receive an event of the account: its own and the staff ones.
+	FindWebhookEndpoints(ctx context.Context, accountID string) ([]*WebhookEndpoint, error)
+	FindEventEndpoints(ctx context.Context, accountID string) ([]*WebhookEndpoint, error)
+	UpdateWebhookEndpoint(ctx context.Context, w *WebhookEndpoint) error
+	// CreateDelivery stores a delivery; a second delivery of the same event
+	// to the same endpoint is ECONFLICT.
+	CreateDelivery(ctx context.Context, d *Delivery) error
+	FindDelivery(ctx context.Context, id string) (*Delivery, error)
+	// FindDeliveries lists an endpoint's deliveries, newest first.
+	FindDeliveries(ctx context.Context, endpointID string, limit int) ([]*Delivery, error)
+	UpdateDelivery(ctx context.Context, d *Delivery) error
+	// FindEvent returns one event by ID.
+	FindEvent(ctx context.Context, id int64) (*Event, error)
+
 	// AppendEvent stores e and sets its ID. IDs grow in commit order.
 	AppendEvent(ctx context.Context, e *Event) error
 	FindEvents(ctx context.Context, f EventFilter) ([]*Event, error)

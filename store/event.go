@@ -2,9 +2,22 @@ package store
 
 import (
 	"context"
+	"strconv"
 
 	"github.com/portdesk/portdesk/porting"
 )
+
+const eventColumns = `id, type, account_id, port_request_id, port_order_id, actor_role, actor_account_id,
+	actor_key_id, created_at, data_before, data_after`
+
+// scanEvent reads a row of eventColumns.
+func scanEvent(r scanner) (*porting.Event, error) {
+	var e porting.Event
+	err := r.Scan(&e.ID, &e.Type, strCol{&e.AccountID}, strCol{&e.PortRequestID}, strCol{&e.PortOrderID},
+		&e.Actor.Role, strCol{&e.Actor.AccountID}, strCol{&e.Actor.KeyID}, timeCol{&e.At},
+		rawCol{&e.Before}, rawCol{&e.After})
+	return &e, err
+}
 
 // Page sizes of FindEvents.
 const (
@@ -52,23 +65,28 @@ func (t *tx) FindEvents(ctx context.Context, f porting.EventFilter) ([]*porting.
 	if f.PortOrderID != "" {
 		w.add("port_order_id = %s", f.PortOrderID)
 	}
-	query := `SELECT id, type, account_id, port_request_id, port_order_id, actor_role, actor_account_id,
-		actor_key_id, created_at, data_before, data_after FROM events` + w.String() +
+	query := `SELECT ` + eventColumns + ` FROM events` + w.String() +
 		` ORDER BY id LIMIT ` + w.next(limit)
 
 	out := []*porting.Event{}
 	err := queryAll(ctx, t, func(r scanner) error {
-		var e porting.Event
-		if err := r.Scan(&e.ID, &e.Type, strCol{&e.AccountID}, strCol{&e.PortRequestID},
-			strCol{&e.PortOrderID}, &e.Actor.Role, strCol{&e.Actor.AccountID}, strCol{&e.Actor.KeyID},
-			timeCol{&e.At}, rawCol{&e.Before}, rawCol{&e.After}); err != nil {
-			return err
+		e, err := scanEvent(r)
+		if err == nil {
+			out = append(out, e)
 		}
-		out = append(out, &e)
-		return nil
+		return err
 	}, query, w.args...)
 	if err != nil {
 		return nil, errorf(err, "find events")
 	}
 	return out, nil
+}
+
+// FindEvent returns the event with the given ID; ENOTFOUND if none.
+func (t *tx) FindEvent(ctx context.Context, id int64) (*porting.Event, error) {
+	e, err := scanEvent(t.queryRow(ctx, `SELECT `+eventColumns+` FROM events WHERE id = $1`, id))
+	if err != nil {
+		return nil, findErr(err, "event", strconv.FormatInt(id, 10))
+	}
+	return e, nil
 }

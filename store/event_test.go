@@ -157,3 +157,23 @@ func testEventOrder(t *testing.T, e storetest.Engine) {
 		}
 	}
 }
+
+func testFindEvent(t *testing.T, e storetest.Engine) {
+	db := e.Open(t)
+	ev := storetest.MustAppendEvent(t, db, &porting.Event{Type: porting.EventOrderStatusChanged, AccountID: "acct_1",
+		PortRequestID: "req_1", PortOrderID: "po_1", Actor: porting.Principal{Role: porting.RoleSpecialist, KeyID: "key_s"},
+		Before: json.RawMessage(`{"status":"review"}`), After: json.RawMessage(`{"status": "awaiting_loa"}`)})
+	storetest.MustAppendEvent(t, db, nil)
+	view(t, db, func(ctx context.Context, tx porting.Tx) error {
+		got, err := tx.FindEvent(ctx, ev.ID)
+		if err != nil {
+			return err
+		}
+		if !reflect.DeepEqual(got, ev) {
+			t.Errorf("FindEvent =\n%+v\nwant\n%+v", got, ev)
+		}
+		_, err = tx.FindEvent(ctx, ev.ID+100)
+		wantCode(t, err, porting.ENOTFOUND)
+		return nil
+	})
+}

@@ -42,27 +42,31 @@ func (s *Service) Act(ctx context.Context, p porting.Principal, orderID string, 
 		if err != nil {
 			return err
 		}
-		to, err := porting.Apply(o.Status, a, p.Role)
-		if err != nil {
-			return err
-		}
-		before := o.Clone()
-		if a == porting.ActionRestart {
-			result, err = s.restart(ctx, tx, p, o)
-			return err
-		}
-		if err := s.applyRules(ctx, tx, p, o, a, in); err != nil {
-			return err
-		}
-		o.Status = to
-		s.setRespondBy(o)
-		result = o
-		return s.saveOrder(ctx, tx, p, before, o, porting.EventOrderStatusChanged)
+		result, err = s.act(ctx, tx, p, o, a, in)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return result, nil
+}
+
+// act is Act inside a transaction the caller holds (the sweeper's).
+func (s *Service) act(ctx context.Context, tx porting.Tx, p porting.Principal, o *porting.PortOrder, a porting.Action, in ActionInput) (*porting.PortOrder, error) {
+	to, err := porting.Apply(o.Status, a, p.Role)
+	if err != nil {
+		return nil, err
+	}
+	if a == porting.ActionRestart {
+		return s.restart(ctx, tx, p, o)
+	}
+	before := o.Clone()
+	if err := s.applyRules(ctx, tx, p, o, a, in); err != nil {
+		return nil, err
+	}
+	o.Status = to
+	s.setRespondBy(o)
+	return o, s.saveOrder(ctx, tx, p, before, o, porting.EventOrderStatusChanged)
 }
 
 // applyRules checks and applies what action a does to o besides the state
@@ -172,8 +176,18 @@ func (s *Service) reschedule(ctx context.Context, tx porting.Tx, o *porting.Port
 	if o.FOCAt != nil && calendar.BusinessDaysBetween(o.Country, now, *o.FOCAt) < need {
 		loc := calendar.Location(o.Country)
 		latest := calendar.AddCountryBusinessDays(o.Country, *o.FOCAt, -need)
-		return porting.Errorf(porting.ECONFLICT, "a reschedule needs %d business days' notice before the port date %s (holidays excluded); the last day for it was %s",
+		e := porting.Errorf(porting.ECONFLICT, "a reschedule needs %d business days' notice before the port date %s (holidays excluded); the last day for it was %s. The port stays as agreed; to move it, cancel and file again.",
 			need, o.FOCAt.In(loc).Format(time.RFC3339), latest.In(loc).Format("2006-01-02"))
+		if next, err := s.nextWindows(o, now, 3); err == nil {
+			e.Next = slots(next)
+			if len(next) > 0 {
+				e.Message += " The earliest date a new port could take is " + next[0].Day + "."
+			}
+		}
+		return e
+	}
+	if err := s.checkPortTime(o, *newAt, "foc_at"); err != nil {
+		return err
 	}
 	wasLoaded := o.Status == porting.StateNumbersLoaded
 	at := newAt.UTC()

@@ -24,7 +24,9 @@ func (s *Service) record(ctx context.Context, tx porting.Tx, p porting.Principal
 	if err := tx.AppendEvent(ctx, &e); err != nil {
 		return fmt.Errorf("workflow: record %s: %w", typ, err)
 	}
-	return nil
+	// The event log is the outbox: its notification is enqueued in the
+	// same transaction, so it goes out exactly when the change commits.
+	return tx.Enqueue(ctx, porting.NotifyEventJob{EventID: e.ID})
 }
 
 func marshalOrNil(v any) (json.RawMessage, error) {

@@ -112,6 +112,9 @@ func (s *Service) createOrder(ctx context.Context, tx porting.Tx, p porting.Prin
 	if err := tx.CreatePortOrder(ctx, o); err != nil {
 		return err
 	}
+	if err := s.replan(ctx, tx, o); err != nil {
+		return err
+	}
 	return s.record(ctx, tx, p, porting.EventOrderCreated, orderEvent(o), nil, o)
 }
 

@@ -151,8 +151,8 @@ func (s *Service) changeRequestedFOC(o *porting.PortOrder, at time.Time) error {
 	default:
 		return porting.Errorf(porting.ECONFLICT, "the requested date cannot change in status %s; use reschedule", o.Status)
 	}
-	if !at.After(s.Clock.Now()) {
-		return porting.FieldErrorf("requested_foc_at", "the requested port date must be in the future")
+	if err := s.checkPortTime(o, at, "requested_foc_at"); err != nil {
+		return err
 	}
 	t := at.UTC()
 	o.RequestedFOCAt = &t
@@ -187,6 +187,9 @@ func (s *Service) setRespondBy(o *porting.PortOrder) {
 func (s *Service) saveOrder(ctx context.Context, tx porting.Tx, p porting.Principal, before, o *porting.PortOrder, typ string) error {
 	o.UpdatedAt = s.Clock.Now()
 	if err := tx.UpdatePortOrder(ctx, o); err != nil {
+		return err
+	}
+	if err := s.replan(ctx, tx, o); err != nil {
 		return err
 	}
 	return s.record(ctx, tx, p, typ, orderEvent(o), before, o)

@@ -13,6 +13,8 @@ import (
 type SandboxClock struct {
 	Now    time.Time
 	Offset time.Duration
+	// Fired is how many deadlines the advance fired.
+	Fired int
 }
 
 // ParseAdvance reads a clock advance such as "72h", "90m" or "3d".
@@ -42,7 +44,13 @@ func (s *Service) AdvanceClock(ctx context.Context, p porting.Principal, d time.
 	if err != nil {
 		return nil, err
 	}
-	return &SandboxClock{Now: now, Offset: s.Sandbox.Offset()}, nil
+	// Fire what came due right away, in order, so a rehearsal is
+	// deterministic instead of waiting for the periodic sweeper.
+	fired, err := s.SweepDeadlines(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &SandboxClock{Now: now, Offset: s.Sandbox.Offset(), Fired: fired}, nil
 }
 
 // ReadClock returns the sandbox clock (ENOTFOUND outside the sandbox).

@@ -6,7 +6,9 @@ package workflow
 
 import (
 	"crypto/rand"
+
 	"encoding/base32"
+	"github.com/portdesk/portdesk/calendar"
 	"strings"
 
 	"github.com/portdesk/portdesk/numbers"
@@ -24,6 +26,8 @@ type Service struct {
 	// Carrier hands approved orders to the losing carrier. Nil means the
 	// manual gateway: staff submit by email or portal and record answers.
 	Carrier porting.CarrierGateway
+	// Notifier sends webhooks and emails; nil sends nothing.
+	Notifier porting.Notifier
 	// AdminToken, when set, is accepted as an admin API key while the
 	// database holds no admin key yet.
 	AdminToken string
@@ -52,6 +56,59 @@ type Settings struct {
 	LOAMaxAgeDays int
 	// MaxDocumentBytes caps an upload (default 10 MB).
 	MaxDocumentBytes int64
+	// ReminderDays are how many days before respond_by the customer is
+	// reminded (default 7 and 2).
+	ReminderDays []int
+	// SilencePolicy is what happens when a customer has not answered by
+	// respond_by: "cancel" (default), "restart" (cancel and open a new order
+	// in review) or "hold" (tell the team and wait).
+	SilencePolicy string
+	// Plan are the lead times of port dates; zero fields take the
+	// calendar's defaults (lead time per country, quota 5 days, loading 3
+	// business days, notice 5 business days).
+	Plan calendar.PlanRules
+	// WebhookMaxAttempts is how often a webhook delivery is tried before it
+	// fails for good (default 12); WebhookDisableAfter is how many
+	// deliveries may fail for good in a row before the endpoint is disabled
+	// (default 5).
+	WebhookMaxAttempts  int
+	WebhookDisableAfter int
+}
+
+// Silence policies.
+const (
+	SilenceCancel  = "cancel"
+	SilenceRestart = "restart"
+	SilenceHold    = "hold"
+)
+
+func (s Settings) reminderDays() []int {
+	if s.ReminderDays != nil {
+		return s.ReminderDays
+	}
+	return []int{7, 2}
+}
+
+func (s Settings) silencePolicy() string {
+	switch s.SilencePolicy {
+	case SilenceRestart, SilenceHold:
+		return s.SilencePolicy
+	}
+	return SilenceCancel
+}
+
+func (s Settings) webhookMaxAttempts() int {
+	if s.WebhookMaxAttempts > 0 {
+		return s.WebhookMaxAttempts
+	}
+	return 12
+}
+
+func (s Settings) webhookDisableAfter() int {
+	if s.WebhookDisableAfter > 0 {
+		return s.WebhookDisableAfter
+	}
+	return 5
 }
 
 func (s Settings) winningCarrier() string {

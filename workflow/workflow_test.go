@@ -160,14 +160,25 @@ func TestRescheduleNotice(t *testing.T) {
 		}
 		monday := time.Date(2026, 11, 23, 15, 0, 0, 0, time.UTC) // 5 business days after Monday the 16th
 		friday := time.Date(2026, 11, 20, 15, 0, 0, 0, time.UTC) // 4 business days
-		later := monday.AddDate(0, 0, 14)
 		o := walk(t, b, orders[0], spec, porting.ActionApprove, ActionInput{})
 		fillLOA(t, b, o)
 		o = walk(t, b, o,
 			b.premium, porting.ActionSubmitLOA, ActionInput{},
 			spec, porting.ActionApproveLOA, ActionInput{Attestation: &AttestationInput{WetSignature: &yes, Legible: &yes}},
-			spec, porting.ActionRecordFOC, ActionInput{FOCAt: &monday},
-			b.premium, porting.ActionReschedule, ActionInput{FOCAt: &later})
+			spec, porting.ActionRecordFOC, ActionInput{FOCAt: &monday})
+		// A new date must be a valid window: after the lead time, while the LOA is valid.
+		tooSoon := b.clock.Now().AddDate(0, 0, 1) // inside a window, inside the lead time
+		_, err = b.svc.Act(ctx, b.premium, o.ID, porting.ActionReschedule, ActionInput{FOCAt: &tooSoon})
+		wantCode(t, err, porting.EINVALID, "foc_at")
+		if e := err.(*porting.Error); len(e.Next) == 0 {
+			t.Fatalf("a refused date offers no windows: %v", err)
+		}
+		next, err := b.svc.FOCWindows(ctx, b.premium, o.ID, time.Time{}, 1)
+		if err != nil || len(next) != 1 {
+			t.Fatalf("FOCWindows = %v, %v", next, err)
+		}
+		later := next[0].Start
+		o = walk(t, b, o, b.premium, porting.ActionReschedule, ActionInput{FOCAt: &later})
 		if o.Status != porting.StateSubmitted || o.FOCAt != nil || !o.RequestedFOCAt.Equal(later) {
 			t.Fatalf("after reschedule: %+v", o)
 		}

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 )
 
 // Config is what serve, migrate and admin read from flags and environment.
@@ -30,6 +31,16 @@ type Config struct {
 	SecretKey string
 	// LogLevel is debug, info, warn or error (default info).
 	LogLevel string
+	// SMTPURL sends customer emails (smtp://user:pass@host:587?from=desk@example.com);
+	// empty sends none.
+	SMTPURL string
+	// SweepInterval is how often due deadlines are swept (default 30s).
+	SweepInterval time.Duration
+	// SilencePolicy is what happens after 30 days without a customer
+	// answer: cancel (default), restart or hold.
+	SilencePolicy string
+	// RetryBase is the first webhook retry delay (default 10s), doubled per attempt.
+	RetryBase time.Duration
 }
 
 // envName turns a flag name into its environment variable.
@@ -53,6 +64,18 @@ func newFlagSet(name string, stderr io.Writer, cfg *Config, serve bool) *flag.Fl
 	if serve {
 		str(&cfg.Addr, "addr", "127.0.0.1:8080", "listen address")
 		str(&cfg.LogLevel, "log-level", "info", "log level: debug, info, warn, error")
+		str(&cfg.SMTPURL, "smtp-url", "", "SMTP server for customer emails, smtp://user:pass@host:587?from=desk@example.com; empty sends none")
+		str(&cfg.SilencePolicy, "silence-policy", "cancel", "after 30 days without a customer answer: cancel, restart or hold")
+		dur := func(p *time.Duration, n string, def time.Duration, help string) {
+			if v, ok := os.LookupEnv(envName(n)); ok {
+				if d, err := time.ParseDuration(v); err == nil {
+					def = d
+				}
+			}
+			fs.DurationVar(p, n, def, help+" (env "+envName(n)+")")
+		}
+		dur(&cfg.SweepInterval, "sweep-interval", 30*time.Second, "how often due deadlines are swept")
+		dur(&cfg.RetryBase, "webhook-retry-base", 10*time.Second, "first webhook retry delay, doubled per attempt up to an hour")
 		def := false
 		if v, ok := os.LookupEnv(envName("sandbox")); ok {
 			def = v == "1" || strings.EqualFold(v, "true")

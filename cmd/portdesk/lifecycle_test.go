@@ -115,10 +115,14 @@ func TestPortLifecycle(t *testing.T) {
 		}
 		act(spec, "approve_loa", attested, "submitted")
 		waitForEvent(t, c, spec, orderID, "port_order.carrier_submission", 2)
-		foc := time.Now().Add(30 * 24 * time.Hour).UTC().Truncate(time.Second)
+		windows := list(t, c.must(http.StatusOK, "GET", "/v1/port-orders/"+orderID+"/foc-windows?count=30", cust, nil), "data")
+		if len(windows) != 30 {
+			t.Fatalf("%d FOC windows, want 30", len(windows))
+		}
+		foc, newFOC := str(t, windows[20], "start"), str(t, windows[29], "start")
 		act(spec, "record_foc", map[string]any{"foc_at": foc}, "foc_confirmed")
-		act(cust, "reschedule", map[string]any{"foc_at": foc.Add(7 * 24 * time.Hour)}, "submitted")
-		act(spec, "record_foc", map[string]any{"foc_at": foc.Add(7 * 24 * time.Hour)}, "foc_confirmed")
+		act(cust, "reschedule", map[string]any{"foc_at": newFOC}, "submitted")
+		act(spec, "record_foc", map[string]any{"foc_at": newFOC}, "foc_confirmed")
 		act(spec, "load_numbers", nil, "numbers_loaded")
 		inv := c.must(http.StatusOK, "GET", "/v1/instances/"+inst+"/phone-numbers", cust, nil)
 		if n := len(list(t, inv, "data")); n != 2 {

@@ -72,11 +72,23 @@ func (m *Main) Open(ctx context.Context) error {
 	if err := db.Migrate(ctx); err != nil {
 		return err
 	}
-	m.Service = &workflow.Service{
-		Store: db, Clock: clock, Sandbox: sandbox, AdminToken: m.Config.AdminToken,
-		Checker: &numbers.Checker{Lookup: numbers.OriginalCarrierLookup{}},
+	switch m.Config.SilencePolicy {
+	case "", workflow.SilenceCancel, workflow.SilenceRestart, workflow.SilenceHold:
+	default:
+		return fmt.Errorf("--silence-policy %q: want cancel, restart or hold", m.Config.SilencePolicy)
 	}
-	if m.Jobs, err = jobs.New(jobs.Config{DB: db.SQL(), Engine: db.Engine(), Service: m.Service, Logger: m.logger}); err != nil {
+	notifier, err := newNotifier(m.Config)
+	if err != nil {
+		return err
+	}
+	m.Service = &workflow.Service{
+		Store: db, Clock: clock, Sandbox: sandbox, AdminToken: m.Config.AdminToken, Notifier: notifier,
+		Checker:  &numbers.Checker{Lookup: numbers.OriginalCarrierLookup{}},
+		Settings: workflow.Settings{SilencePolicy: m.Config.SilencePolicy},
+	}
+	m.Jobs, err = jobs.New(jobs.Config{DB: db.SQL(), Engine: db.Engine(), Service: m.Service, Logger: m.logger,
+		SweepInterval: m.Config.SweepInterval, RetryBase: m.Config.RetryBase})
+	if err != nil {
 		return err
 	}
 	if err := m.Jobs.Start(ctx); err != nil {

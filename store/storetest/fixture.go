@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
 	"testing"
 
@@ -136,4 +137,39 @@ func mustCreate(tb testing.TB, db porting.Store, what string, fn func(context.Co
 	if err := db.InTx(context.Background(), func(t porting.Tx) error { return fn(context.Background(), t) }); err != nil {
 		tb.Fatalf("create %s: %v", what, err)
 	}
+}
+
+// MustAppendEvent stores e, filling its type (port_order.updated) and
+// actor (the system) when missing, and returns it with its ID.
+func MustAppendEvent(tb testing.TB, db porting.Store, e *porting.Event) *porting.Event {
+	tb.Helper()
+	if e == nil {
+		e = &porting.Event{}
+	}
+	if e.Type == "" {
+		e.Type = porting.EventOrderUpdated
+	}
+	if e.Actor.Role == "" {
+		e.Actor = porting.SystemPrincipal
+	}
+	mustCreate(tb, db, "event", func(ctx context.Context, t porting.Tx) error { return t.AppendEvent(ctx, e) })
+	return e
+}
+
+// MustCreateWebhookEndpoint stores w, filling the URL and the secret when
+// missing. The account (none: a staff endpoint) and Enabled are stored as
+// given.
+func MustCreateWebhookEndpoint(tb testing.TB, db porting.Store, w *porting.WebhookEndpoint) *porting.WebhookEndpoint {
+	tb.Helper()
+	if w == nil {
+		w = &porting.WebhookEndpoint{}
+	}
+	if w.URL == "" {
+		w.URL = fmt.Sprintf("https://hooks.example.com/%d", next())
+	}
+	if w.Secret == "" {
+		w.Secret = "whsec_" + base64.StdEncoding.EncodeToString([]byte(randomHex(16)))
+	}
+	mustCreate(tb, db, "webhook endpoint", func(ctx context.Context, t porting.Tx) error { return t.CreateWebhookEndpoint(ctx, w) })
+	return w
 }

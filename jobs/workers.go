@@ -1,0 +1,81 @@
+package jobs
+
+import (
+	"context"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/portdesk/portdesk/porting"
+	"github.com/portdesk/portdesk/workflow"
+)
+
+// SweepDeadlinesJob fires the deadlines due on the service's clock.
+type SweepDeadlinesJob struct{}
+
+// Kind implements river.JobArgs.
+func (SweepDeadlinesJob) Kind() string { return "sweep_deadlines" }
+
+type sweepWorker struct {
+	river.WorkerDefaults[SweepDeadlinesJob]
+	svc *workflow.Service
+}
+
+// Work implements river.Worker.
+func (w *sweepWorker) Work(ctx context.Context, _ *river.Job[SweepDeadlinesJob]) error {
+	_, err := w.svc.SweepDeadlines(ctx)
+	return err
+}
+
+type notifyWorker struct {
+	river.WorkerDefaults[porting.NotifyEventJob]
+	svc *workflow.Service
+}
+
+// Work implements river.Worker.
+func (w *notifyWorker) Work(ctx context.Context, job *river.Job[porting.NotifyEventJob]) error {
+	return w.svc.NotifyEvent(ctx, job.Args.EventID)
+}
+
+// deliverWorker makes webhook attempts; the workflow decides when to stop,
+// River retries with exponential backoff until then.
+type deliverWorker struct {
+	river.WorkerDefaults[porting.DeliverWebhookJob]
+	svc  *workflow.Service
+	base time.Duration
+}
+
+// Work implements river.Worker.
+func (w *deliverWorker) Work(ctx context.Context, job *river.Job[porting.DeliverWebhookJob]) error {
+	return w.svc.DeliverWebhook(ctx, job.Args.DeliveryID, job.Attempt)
+}
+
+// NextRetry doubles the delay from the base per attempt, up to an hour. It
+// reads the wall clock because River schedules retries on it.
+func (w *deliverWorker) NextRetry(job *river.Job[porting.DeliverWebhookJob]) time.Time {
+	return time.Now().Add(backoff(w.base, job.Attempt))
+}
+
+// Timeout bounds one attempt.
+func (w *deliverWorker) Timeout(*river.Job[porting.DeliverWebhookJob]) time.Duration {
+	return 30 * time.Second
+}
+
+// backoff is base·2^(attempt−1), capped at one hour.
+func backoff(base time.Duration, attempt int) time.Duration {
+	d := base
+	for i := 1; i < attempt && d < time.Hour; i++ {
+		d *= 2
+	}
+	return min(d, time.Hour)
+}
+
+type emailWorker struct {
+	river.WorkerDefaults[porting.SendEmailJob]
+	svc *workflow.Service
+}
+
+// Work implements river.Worker.
+func (w *emailWorker) Work(ctx context.Context, job *river.Job[porting.SendEmailJob]) error {
+	return w.svc.SendEmail(ctx, job.Args.EventID, job.Args.To)
+}

@@ -1,0 +1,217 @@
+package notify
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"path"
+	"strings"
+	"text/template"
+	"time"
+
+	"github.com/portdesk/portdesk/porting"
+)
+
+// Deadline event types that workflow records when the sweeper fires a
+// deadline, each of which emails the customer. They equal porting's
+// constants of the same name, which workflow should use (it does not
+// import adapters); they are repeated here so notify's callers and tests
+// can name every mailed kind from one package.
+const (
+	// EventRespondReminder: the order waits on the customer and respond_by
+	// (EmailData.RespondBy) is near.
+	EventRespondReminder = porting.EventRespondReminder
+	// EventRespondByPassed: respond_by passed without an answer and the
+	// silence policy (EmailData.Policy: cancel, restart or hold) applied.
+	EventRespondByPassed = porting.EventRespondByPassed
+	// EventLOAExpired: the signed LOA is too old for the carrier.
+	EventLOAExpired = porting.EventLOAExpired
+	// EventQuotaRequestsDue: quota increases (concurrent calls, outbound
+	// countries, phone numbers) must be requested now to be in place by
+	// the FOC (EmailData.FOCAt).
+	EventQuotaRequestsDue = porting.EventQuotaRequestsDue
+)
+
+// MailedEventTypes lists the event types that may email the customer.
+// RenderEmail still declines some events of these types: a message whose
+// author is not staff, an LOA check without blocking findings.
+var MailedEventTypes = []string{
+	porting.EventOrderStatusChanged,
+	porting.EventMessageCreated,
+	porting.EventLOAChecked,
+	EventRespondReminder,
+	EventRespondByPassed,
+	EventLOAExpired,
+	EventQuotaRequestsDue,
+}
+
+// Languages lists the translations of every template; the first is the
+// fallback.
+var Languages = []string{"en", "es", "de"}
+
+// Silence policies, the values of EmailData.Policy.
+const (
+	PolicyCancel  = "cancel"
+	PolicyRestart = "restart"
+	PolicyHold    = "hold"
+)
+
+// EmailData is what an email's text may show. Every field is optional and
+// the templates leave out what is blank. It must never carry a PIN, an
+// account number or a document's contents.
+type EmailData struct {
+	RequestID string
+	OrderID   string
+	// Status is the order's status after the event; PreviousStatus before.
+	Status         porting.State
+	PreviousStatus porting.State
+	// StatusReason is the reason recorded with the status (cancel,
+	// not portable), as its author wrote it.
+	StatusReason  string
+	LosingCarrier string
+	// NumberCount is how many numbers the order ports.
+	NumberCount int
+	// ExceptionCode and ExceptionMessage are the carrier's rejection.
+	ExceptionCode    string
+	ExceptionMessage string
+	// FOCAt is the firm order commitment: the agreed port date.
+	FOCAt *time.Time
+	// RespondBy is when the customer must answer by.
+	RespondBy *time.Time
+	// LOASignedOn is the date on the signed LOA that expired.
+	LOASignedOn *time.Time
+	// Policy is the silence policy applied after respond_by passed.
+	Policy string
+	// Message is a staff message's body.
+	Message string
+	// Findings are the LOA check's findings; emails name the code and the
+	// field of the blocking ones, never the values compared.
+	Findings []porting.Finding
+	// PhoneNumberQuota is the instance's phone-number quota and
+	// PhoneNumbersNeeded how many it must hold after the port (0: unknown).
+	PhoneNumberQuota   int
+	PhoneNumbersNeeded int
+	// Link is the customer-facing page of the order or request.
+	Link string
+}
+
+// Blocking returns the findings that stop the LOA from going to the carrier.
+func (d EmailData) Blocking() []porting.Finding {
+	var out []porting.Finding
+	for _, f := range d.Findings {
+		if f.Severity == porting.SeverityBlocking {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// QuotaShortfall reports whether the instance cannot hold the numbers.
+func (d EmailData) QuotaShortfall() bool {
+	return d.PhoneNumbersNeeded > 0 && d.PhoneNumbersNeeded > d.PhoneNumberQuota
+}
+
+//go:embed templates/*.txt
+var templateFiles embed.FS
+
+// templates holds one parsed set per language: templates/<lang>.txt
+// defines "<event type>.subject" and "<event type>.body" for every mailed
+// type, plus the shared pieces they call.
+var templates = parseTemplates()
+
+var templateFuncs = template.FuncMap{
+	// date shows an instant in UTC, in a form every language reads.
+	"date": func(t *time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
+	// day shows a calendar date.
+	"day": func(t *time.Time) string { return t.UTC().Format("2006-01-02") },
+}
+
+func parseTemplates() map[string]*template.Template {
+	out := make(map[string]*template.Template, len(Languages))
+	for _, lang := range Languages {
+		name := path.Join("templates", lang+".txt")
+		out[lang] = template.Must(template.New(name).Funcs(templateFuncs).ParseFS(templateFiles, name))
+	}
+	return out
+}
+
+// BaseLanguage picks the translation for a BCP 47 tag by its base
+// language: "es-MX" → "es", "de-AT" → "de"; anything without a
+// translation, or blank, → "en".
+func BaseLanguage(tag string) string {
+	base, _, _ := strings.Cut(strings.ReplaceAll(strings.TrimSpace(tag), "_", "-"), "-")
+	base = strings.ToLower(base)
+	if _, ok := templates[base]; ok {
+		return base
+	}
+	return Languages[0]
+}
+
+// MailsCustomer reports whether events of type t may email the customer.
+func MailsCustomer(t string) bool {
+	for _, m := range MailedEventTypes {
+		if m == t {
+			return true
+		}
+	}
+	return false
+}
+
+// RenderEmail writes the customer's email about e in the translation lang
+// picks (see BaseLanguage), filled from data. To is left for the caller.
+// It returns false when e sends no email: a type not in MailedEventTypes, a
+// message not written by staff (the customer's own words, or the system's
+// notes that accompany a deadline event which mails by itself), an LOA
+// check without blocking findings.
+func RenderEmail(e *porting.Event, lang string, data EmailData) (Email, bool) {
+	switch {
+	case !MailsCustomer(e.Type):
+		return Email{}, false
+	case e.Type == porting.EventMessageCreated && !e.Actor.Role.Staff():
+		return Email{}, false
+	case e.Type == porting.EventLOAChecked && len(data.Blocking()) == 0:
+		return Email{}, false
+	}
+	if data.OrderID == "" {
+		data.OrderID = e.PortOrderID
+	}
+	if data.RequestID == "" {
+		data.RequestID = e.PortRequestID
+	}
+	m, err := render(BaseLanguage(lang), e.Type, data)
+	if err != nil {
+		// Tests render every type in every language, so this is a
+		// translation bug; English is the next best thing to silence.
+		if m, err = render(Languages[0], e.Type, data); err != nil {
+			return Email{}, false
+		}
+	}
+	return m, true
+}
+
+func render(lang, typ string, data EmailData) (Email, error) {
+	t := templates[lang]
+	var subject, body bytes.Buffer
+	if err := t.ExecuteTemplate(&subject, typ+".subject", data); err != nil {
+		return Email{}, fmt.Errorf("notify: render %s subject in %s: %w", typ, lang, err)
+	}
+	if err := t.ExecuteTemplate(&body, typ+".body", data); err != nil {
+		return Email{}, fmt.Errorf("notify: render %s body in %s: %w", typ, lang, err)
+	}
+	return Email{Subject: strings.Join(strings.Fields(subject.String()), " "), Text: tidyText(body.String())}, nil
+}
+
+// tidyText trims the blank lines that template actions leave behind: no
+// leading or trailing ones, never two in a row, and no trailing spaces.
+func tidyText(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	out := make([]string, 0, len(lines))
+	for _, l := range lines {
+		l = strings.TrimRight(l, " \t")
+		if l == "" && len(out) > 0 && out[len(out)-1] == "" {
+			continue
+		}
+		out = append(out, l)
+	}
+	return strings.Join(out, "\n") + "\n"
+}

@@ -1,0 +1,101 @@
+package porting
+
+import (
+	"context"
+	"time"
+)
+
+// WebhookEndpoint is a URL that receives an account's events, signed with
+// its secret (Standard Webhooks). Staff endpoints (no account) receive
+// every account's events.
+type WebhookEndpoint struct {
+	ID         string   `json:"id"`
+	AccountID  string   `json:"account_id,omitempty"`
+	URL        string   `json:"url"`
+	EventTypes []string `json:"event_types" doc:"Event types to send; empty means all."`
+	// Secret is "whsec_" + base64 of the signing key. It is shown once.
+	Secret  string `json:"-"`
+	Enabled bool   `json:"enabled"`
+	// ConsecutiveFailures counts deliveries that failed for good in a row;
+	// the endpoint is disabled when it reaches the limit.
+	ConsecutiveFailures int        `json:"consecutive_failures"`
+	DisabledAt          *time.Time `json:"disabled_at,omitempty"`
+	CreatedAt           time.Time  `json:"created_at"`
+}
+
+// Wants reports whether the endpoint subscribes to events of type t.
+func (w *WebhookEndpoint) Wants(t string) bool {
+	if len(w.EventTypes) == 0 {
+		return true
+	}
+	for _, et := range w.EventTypes {
+		if et == t {
+			return true
+		}
+	}
+	return false
+}
+
+// DeliveryState is where a webhook delivery or an email is.
+type DeliveryState string
+
+// Delivery states.
+const (
+	DeliveryPending   DeliveryState = "pending"
+	DeliveryDelivered DeliveryState = "delivered"
+	DeliveryFailed    DeliveryState = "failed"
+)
+
+// Delivery is one event sent (or to be sent) to one endpoint. Its MessageID
+// is the webhook-id header: the same for every attempt, so receivers can
+// drop duplicates.
+type Delivery struct {
+	ID         string        `json:"id"`
+	EndpointID string        `json:"endpoint_id"`
+	EventID    int64         `json:"event_id"`
+	MessageID  string        `json:"message_id"`
+	State      DeliveryState `json:"state"`
+	Attempts   int           `json:"attempts"`
+	LastError  string        `json:"last_error,omitempty"`
+	CreatedAt  time.Time     `json:"created_at"`
+	UpdatedAt  time.Time     `json:"updated_at"`
+}
+
+// NotifyEventJob fans one event out to webhooks and email, after the
+// change that recorded it commits.
+type NotifyEventJob struct {
+	EventID int64 `json:"event_id"`
+}
+
+// Kind implements Job.
+func (NotifyEventJob) Kind() string { return "notify_event" }
+
+// DeliverWebhookJob sends one delivery; River retries it with backoff.
+type DeliverWebhookJob struct {
+	DeliveryID string `json:"delivery_id"`
+}
+
+// Kind implements Job.
+func (DeliverWebhookJob) Kind() string { return "deliver_webhook" }
+
+// SendEmailJob sends one event's email to one recipient.
+type SendEmailJob struct {
+	EventID int64  `json:"event_id"`
+	To      string `json:"to"`
+}
+
+// Kind implements Job.
+func (SendEmailJob) Kind() string { return "send_email" }
+
+// Notifier sends events out: signed webhooks and customer emails.
+type Notifier interface {
+	// Webhook posts event e to endpoint w under message ID msgID (the
+	// webhook-id, equal for every attempt). Any error means not delivered.
+	Webhook(ctx context.Context, w *WebhookEndpoint, e *Event, msgID string) error
+	// Email sends the email event e asks for to one recipient, in lang
+	// (BCP 47) when a translation exists. It returns false when events of
+	// e's type send no email.
+	Email(ctx context.Context, to, lang string, e *Event) (bool, error)
+	// MailsCustomer reports whether events of type t email the customer.
+	MailsCustomer(t string) bool
+}

@@ -1,0 +1,209 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/portdesk/portdesk/porting"
+)
+
+const deadlineColumns = `id, port_order_id, account_id, kind, due_at, state, fired_at, created_at`
+
+// dueDeadlinesQuery is FindDueDeadlines' query. The state test is a
+// literal, not a parameter, so that both planners see that the partial
+// index deadlines_due (WHERE state = 'pending') answers it, in order.
+const dueDeadlinesQuery = `SELECT ` + deadlineColumns + ` FROM deadlines
+	WHERE state = 'pending' AND due_at <= $1 ORDER BY due_at, id LIMIT $2`
+
+// defaultDueLimit is FindDueDeadlines' page size when none is given.
+const defaultDueLimit = 100
+
+// scanDeadline reads a row of deadlineColumns.
+func scanDeadline(r scanner) (*porting.Deadline, error) {
+	var d porting.Deadline
+	err := r.Scan(&d.ID, &d.PortOrderID, &d.AccountID, &d.Kind, timeCol{&d.DueAt}, &d.State,
+		nullTimeCol{&d.FiredAt}, timeCol{&d.CreatedAt})
+	return &d, err
+}
+
+// queryDeadlines runs a query of deadlineColumns; none is an empty list.
+func (t *tx) queryDeadlines(ctx context.Context, query string, args ...any) ([]*porting.Deadline, error) {
+	out := []*porting.Deadline{}
+	err := queryAll(ctx, t, func(r scanner) error {
+		d, err := scanDeadline(r)
+		if err == nil {
+			out = append(out, d)
+		}
+		return err
+	}, query, args...)
+	return out, err
+}
+
+// deadlineKey is what identifies a deadline within its order: its kind
+// and due time (in microseconds, the stored precision).
+type deadlineKey struct {
+	kind porting.DeadlineKind
+	due  int64
+}
+
+func keyOf(d *porting.Deadline) deadlineKey {
+	return deadlineKey{d.Kind, normTime(d.DueAt).UnixMicro()}
+}
+
+// ReplaceDeadlines makes the order's pending deadlines those of plan,
+// matching by kind and due time: a pending row that matches an entry
+// stays as it is, the other pending rows become cancelled, and an entry
+// that matches no pending row is inserted pending, unless a fired row
+// matches it. That deadline has already happened, and firing it again
+// would repeat its effect whenever the order is saved with the same date
+// (a fired respond_by or loa_expiry still lies in the plan). Fired and
+// cancelled rows are never changed; entries equal in kind and due time
+// are one deadline.
+//
+// Each entry of plan is filled in with the row it matched or became: ID,
+// order, account, state, creation time (the clock's when zero), due time
+// as stored. It returns all the order's deadlines by due time, then ID.
+//
+// ENOTFOUND when the order does not exist; EINVALID for an entry of
+// another order or account, without due time, or of an unknown kind. On
+// PostgreSQL the order's row stays locked (FOR NO KEY UPDATE) until the
+// transaction ends, so concurrent replacements of one order take turns
+// instead of both inserting what is missing.
+func (t *tx) ReplaceDeadlines(ctx context.Context, portOrderID string, plan []porting.Deadline) ([]*porting.Deadline, error) {
+	accountID, err := t.lockOrder(ctx, portOrderID)
+	if err != nil {
+		return nil, err
+	}
+	for i, d := range plan {
+		switch {
+		case d.PortOrderID != "" && d.PortOrderID != portOrderID:
+			return nil, porting.FieldErrorf("port_order_id", "store: deadline %d of the plan of port order %s is of port order %s", i, portOrderID, d.PortOrderID)
+		case d.AccountID != "" && d.AccountID != accountID:
+			return nil, porting.FieldErrorf("account_id", "store: deadline %d of the plan of port order %s is of account %s, not %s", i, portOrderID, d.AccountID, accountID)
+		case d.DueAt.IsZero():
+			return nil, porting.FieldErrorf("due_at", "store: deadline %d of the plan of port order %s has no due time", i, portOrderID)
+		}
+	}
+	existing, err := t.FindDeadlines(ctx, portOrderID)
+	if err != nil {
+		return nil, err
+	}
+	wanted := map[deadlineKey]bool{}
+	for i := range plan {
+		wanted[keyOf(&plan[i])] = true
+	}
+	kept := map[deadlineKey]*porting.Deadline{}  // the pending row that stays
+	fired := map[deadlineKey]*porting.Deadline{} // the first fired row
+	var cancel []any
+	for _, d := range existing { // by due time, then ID: the oldest duplicate stays
+		k := keyOf(d)
+		switch {
+		case d.State == porting.DeadlinePending && wanted[k] && kept[k] == nil:
+			kept[k] = d
+		case d.State == porting.DeadlinePending:
+			cancel = append(cancel, d.ID)
+		case d.State == porting.DeadlineFired && fired[k] == nil:
+			fired[k] = d
+		}
+	}
+	for i := range plan {
+		k := keyOf(&plan[i])
+		if d := kept[k]; d != nil {
+			plan[i] = *d
+			continue
+		}
+		if d := fired[k]; d != nil {
+			plan[i] = *d
+			continue
+		}
+		if err := t.insertDeadline(ctx, &plan[i], portOrderID, accountID); err != nil {
+			return nil, err
+		}
+		d := plan[i]
+		kept[k] = &d
+	}
+	if len(cancel) > 0 {
+		_, err := t.exec(ctx, `UPDATE deadlines SET state = 'cancelled' WHERE state = 'pending' AND id IN (`+
+			inList(1, len(cancel))+`)`, cancel...)
+		if err != nil {
+			return nil, errorf(err, "cancel deadlines of port order %s", portOrderID)
+		}
+	}
+	return t.FindDeadlines(ctx, portOrderID)
+}
+
+// lockOrder returns the account of an order and, on PostgreSQL, locks its
+// row until the transaction ends. NO KEY UPDATE is the lock an UPDATE of
+// the order takes anyway; unlike FOR UPDATE it lets other transactions
+// insert rows that refer to the order. SQLite has one writer at a time.
+func (t *tx) lockOrder(ctx context.Context, id string) (string, error) {
+	query := `SELECT account_id FROM port_orders WHERE id = $1`
+	if t.db.engine == EnginePostgres {
+		query += ` FOR NO KEY UPDATE`
+	}
+	var accountID string
+	if err := t.queryRow(ctx, query, id).Scan(&accountID); err != nil {
+		return "", findErr(err, "port order", id)
+	}
+	return accountID, nil
+}
+
+// insertDeadline stores d as a new pending deadline of the order and
+// fills it in.
+func (t *tx) insertDeadline(ctx context.Context, d *porting.Deadline, portOrderID, accountID string) error {
+	d.PortOrderID, d.AccountID, d.State, d.FiredAt = portOrderID, accountID, porting.DeadlinePending, nil
+	d.DueAt = normTime(d.DueAt)
+	t.db.stamp(&d.CreatedAt)
+	err := t.queryRow(ctx, `INSERT INTO deadlines (port_order_id, account_id, kind, due_at, state, created_at)
+		VALUES ($1, $2, $3, $4, 'pending', $5) RETURNING id`,
+		d.PortOrderID, d.AccountID, d.Kind, d.DueAt, d.CreatedAt).Scan(&d.ID)
+	if err != nil {
+		return errorf(err, "insert %s deadline of port order %s", d.Kind, portOrderID)
+	}
+	return nil
+}
+
+// FindDeadlines lists an order's deadlines in all states by due time, then
+// ID; an unknown order has none.
+func (t *tx) FindDeadlines(ctx context.Context, portOrderID string) ([]*porting.Deadline, error) {
+	out, err := t.queryDeadlines(ctx, `SELECT `+deadlineColumns+` FROM deadlines
+		WHERE port_order_id = $1 ORDER BY due_at, id`, portOrderID)
+	if err != nil {
+		return nil, errorf(err, "find deadlines of port order %s", portOrderID)
+	}
+	return out, nil
+}
+
+// FindDueDeadlines lists up to limit (default 100) pending deadlines due
+// at or before now, oldest first, then by ID. It reads the partial index
+// deadlines_due, which holds only pending rows.
+func (t *tx) FindDueDeadlines(ctx context.Context, now time.Time, limit int) ([]*porting.Deadline, error) {
+	if limit <= 0 {
+		limit = defaultDueLimit
+	}
+	out, err := t.queryDeadlines(ctx, dueDeadlinesQuery, now, limit)
+	if err != nil {
+		return nil, errorf(err, "find due deadlines")
+	}
+	return out, nil
+}
+
+// FireDeadline marks a pending deadline fired at now (the clock's time
+// when zero) and reports whether it did. The WHERE clause is the claim:
+// on PostgreSQL a second transaction updating the same row waits for the
+// first, then re-reads the row, finds it fired and changes nothing (under
+// REPEATABLE READ or SERIALIZABLE it fails with ECONFLICT instead). An
+// unknown, fired or cancelled deadline is false without error.
+func (t *tx) FireDeadline(ctx context.Context, id int64, now time.Time) (bool, error) {
+	t.db.stamp(&now)
+	res, err := t.exec(ctx, `UPDATE deadlines SET state = 'fired', fired_at = $1 WHERE id = $2 AND state = 'pending'`,
+		now, id)
+	if err != nil {
+		return false, errorf(err, "fire deadline %d", id)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, errorf(err, "fire deadline %d", id)
+	}
+	return n == 1, nil
+}

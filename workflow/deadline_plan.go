@@ -1,0 +1,92 @@
+package workflow
+
+import (
+	"context"
+	"time"
+
+	"github.com/portdesk/portdesk/calendar"
+	"github.com/portdesk/portdesk/porting"
+)
+
+// planDeadlines computes the pending deadlines an order should have now,
+// from its state and dates. It is pure: the store diffs it against what is
+// there, so recomputing after every change is cheap and idempotent.
+func (s *Service) planDeadlines(o *porting.PortOrder) []porting.Deadline {
+	now := s.Clock.Now()
+	var out []porting.Deadline
+	add := func(kind porting.DeadlineKind, at time.Time) {
+		out = append(out, porting.Deadline{PortOrderID: o.ID, AccountID: o.AccountID, Kind: kind, DueAt: at.UTC()})
+	}
+	switch o.Status {
+	case porting.StateAwaitingLOA, porting.StateException:
+		if o.RespondBy != nil {
+			for _, d := range s.Settings.reminderDays() {
+				if at := o.RespondBy.AddDate(0, 0, -d); at.After(now) {
+					add(porting.DeadlineRespondReminder, at)
+				}
+			}
+			add(porting.DeadlineRespondBy, *o.RespondBy)
+		}
+	}
+	switch o.Status {
+	case porting.StateAwaitingLOA, porting.StateLOAReview, porting.StateException:
+		if exp := s.loaExpiry(o); exp != nil {
+			add(porting.DeadlineLOAExpiry, *exp)
+		}
+	}
+	if o.FOCAt != nil {
+		plan := calendar.Plan(o.Country, *o.FOCAt, s.Settings.Plan)
+		switch o.Status {
+		case porting.StateFOCConfirmed:
+			if plan.QuotaRequestsDue.After(now) {
+				add(porting.DeadlineQuotaRequestsDue, plan.QuotaRequestsDue)
+			}
+			add(porting.DeadlineLoadNumbers, plan.LoadNumbersAt)
+			add(porting.DeadlinePortWindowOpens, plan.PortWindowOpens)
+		case porting.StateNumbersLoaded:
+			if plan.QuotaRequestsDue.After(now) {
+				add(porting.DeadlineQuotaRequestsDue, plan.QuotaRequestsDue)
+			}
+			add(porting.DeadlinePortWindowOpens, plan.PortWindowOpens)
+		}
+	}
+	return out
+}
+
+// replan stores the order's deadline plan.
+func (s *Service) replan(ctx context.Context, tx porting.Tx, o *porting.PortOrder) error {
+	_, err := tx.ReplaceDeadlines(ctx, o.ID, s.planDeadlines(o))
+	return err
+}
+
+// DeadlineView is a deadline with what happens when it passes.
+type DeadlineView struct {
+	porting.Deadline
+	OnMiss string
+}
+
+// onMiss says what firing each kind does.
+var onMiss = map[porting.DeadlineKind]string{
+	porting.DeadlineRespondReminder:  "the customer is reminded that an answer is due",
+	porting.DeadlineRespondBy:        "the silence policy applies: by default the order is cancelled",
+	porting.DeadlineLOAExpiry:        "the signed LOA is too old for the carrier: the order goes back to awaiting_loa for a new one",
+	porting.DeadlineQuotaRequestsDue: "quota increases requested later may not be in place for the port",
+	porting.DeadlineLoadNumbers:      "the numbers are loaded into the instance as pending_port",
+	porting.DeadlinePortWindowOpens:  "the port starts (status porting)",
+}
+
+// Deadlines lists an order's deadlines: pending, fired and cancelled.
+func (s *Service) Deadlines(ctx context.Context, p porting.Principal, orderID string) ([]DeadlineView, error) {
+	var out []DeadlineView
+	err := s.Store.View(ctx, func(tx porting.Tx) error {
+		if _, err := findOrder(ctx, tx, p, orderID); err != nil {
+			return err
+		}
+		ds, err := tx.FindDeadlines(ctx, orderID)
+		for _, d := range ds {
+			out = append(out, DeadlineView{Deadline: *d, OnMiss: onMiss[d.Kind]})
+		}
+		return err
+	})
+	return out, err
+}

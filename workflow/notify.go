@@ -1,0 +1,188 @@
+package workflow
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/portdesk/portdesk/porting"
+)
+
+// messageID is the webhook-id of an event: the same for every endpoint and
+// every attempt, so receivers can drop duplicates.
+func messageID(eventID int64) string { return fmt.Sprintf("evt_%d", eventID) }
+
+// deliveryID names the one delivery of an event to an endpoint.
+func deliveryID(endpointID string, eventID int64) string {
+	return fmt.Sprintf("dlv_%s_%d", endpointID, eventID)
+}
+
+// NotifyEvent fans an event out after the change that recorded it
+// committed: a delivery per subscribed webhook endpoint, and an email when
+// the event concerns the customer and they chose email.
+func (s *Service) NotifyEvent(ctx context.Context, eventID int64) error {
+	return s.Store.InTx(ctx, func(tx porting.Tx) error {
+		e, err := tx.FindEvent(ctx, eventID)
+		if err != nil {
+			return err
+		}
+		eps, err := tx.FindEventEndpoints(ctx, e.AccountID)
+		if err != nil {
+			return err
+		}
+		for _, w := range eps {
+			if w.Wants(e.Type) {
+				if err := s.queueDelivery(ctx, tx, w, e); err != nil {
+					return err
+				}
+			}
+		}
+		return s.queueEmail(ctx, tx, e)
+	})
+}
+
+// queueDelivery creates (or, for a replay, resets) the delivery of e to w
+// and enqueues its first attempt.
+func (s *Service) queueDelivery(ctx context.Context, tx porting.Tx, w *porting.WebhookEndpoint, e *porting.Event) error {
+	now := s.Clock.Now()
+	d := &porting.Delivery{ID: deliveryID(w.ID, e.ID), EndpointID: w.ID, EventID: e.ID, MessageID: messageID(e.ID),
+		State: porting.DeliveryPending, CreatedAt: now, UpdatedAt: now}
+	err := tx.CreateDelivery(ctx, d)
+	if porting.ErrorCode(err) == porting.ECONFLICT {
+		if d, err = tx.FindDelivery(ctx, d.ID); err != nil {
+			return err
+		}
+		d.State, d.LastError, d.UpdatedAt = porting.DeliveryPending, "", now
+		err = tx.UpdateDelivery(ctx, d)
+	}
+	if err != nil {
+		return err
+	}
+	return tx.Enqueue(ctx, porting.DeliverWebhookJob{DeliveryID: d.ID})
+}
+
+// queueEmail enqueues the customer's email about e, if e sends one and the
+// request's contact chose email. Customers are not mailed their own words.
+func (s *Service) queueEmail(ctx context.Context, tx porting.Tx, e *porting.Event) error {
+	if s.Notifier == nil || e.PortRequestID == "" || !s.Notifier.MailsCustomer(e.Type) || e.Actor.Role == porting.RoleCustomer {
+		return nil
+	}
+	req, err := tx.FindPortRequest(ctx, e.PortRequestID)
+	if err != nil {
+		return err
+	}
+	to := req.AuthorizedContact.Email
+	if to == "" || !slices.Contains(req.ContactPreferences.Methods, "email") {
+		return nil
+	}
+	return tx.Enqueue(ctx, porting.SendEmailJob{EventID: e.ID, To: to})
+}
+
+// DeliverWebhook makes one attempt (number attempt, from 1) at a delivery.
+// It returns an error when the attempt failed and another should follow;
+// after the last attempt the delivery fails for good, and after too many
+// such failures in a row the endpoint is disabled until its owner enables
+// it again.
+func (s *Service) DeliverWebhook(ctx context.Context, id string, attempt int) error {
+	if s.Notifier == nil {
+		return porting.Errorf(porting.EUNAVAILABLE, "no notifier is configured")
+	}
+	var (
+		d *porting.Delivery
+		w *porting.WebhookEndpoint
+		e *porting.Event
+	)
+	err := s.Store.View(ctx, func(tx porting.Tx) error {
+		var err error
+		if d, err = tx.FindDelivery(ctx, id); err != nil {
+			return err
+		}
+		if w, err = tx.FindWebhookEndpoint(ctx, d.EndpointID); err != nil {
+			return err
+		}
+		e, err = tx.FindEvent(ctx, d.EventID)
+		return err
+	})
+	if err != nil || d.State == porting.DeliveryDelivered {
+		return err
+	}
+	var sendErr error
+	if w.Enabled {
+		sendErr = s.Notifier.Webhook(ctx, w, e, d.MessageID)
+	} else {
+		sendErr = fmt.Errorf("the endpoint is disabled")
+		attempt = s.Settings.webhookMaxAttempts()
+	}
+	return s.recordAttempt(ctx, d.ID, attempt, sendErr)
+}
+
+func (s *Service) recordAttempt(ctx context.Context, id string, attempt int, sendErr error) error {
+	final := sendErr != nil && attempt >= s.Settings.webhookMaxAttempts()
+	err := s.Store.InTx(ctx, func(tx porting.Tx) error {
+		d, err := tx.FindDelivery(ctx, id)
+		if err != nil {
+			return err
+		}
+		w, err := tx.FindWebhookEndpoint(ctx, d.EndpointID)
+		if err != nil {
+			return err
+		}
+		d.Attempts++
+		d.UpdatedAt = s.Clock.Now()
+		switch {
+		case sendErr == nil:
+			d.State, d.LastError = porting.DeliveryDelivered, ""
+			w.ConsecutiveFailures = 0
+		case final:
+			d.State, d.LastError = porting.DeliveryFailed, sendErr.Error()
+			w.ConsecutiveFailures++
+			if w.Enabled && w.ConsecutiveFailures >= s.Settings.webhookDisableAfter() {
+				now := s.Clock.Now()
+				w.Enabled, w.DisabledAt = false, &now
+				if err := s.record(ctx, tx, porting.SystemPrincipal, porting.EventWebhookDisabled, porting.Event{AccountID: w.AccountID}, nil, w); err != nil {
+					return err
+				}
+			}
+		default:
+			d.LastError = sendErr.Error()
+		}
+		if err := tx.UpdateDelivery(ctx, d); err != nil {
+			return err
+		}
+		return tx.UpdateWebhookEndpoint(ctx, w)
+	})
+	if err != nil {
+		return err
+	}
+	if sendErr != nil && !final {
+		return fmt.Errorf("workflow: deliver %s (attempt %d): %w", id, attempt, sendErr)
+	}
+	return nil
+}
+
+// SendEmail sends the customer's email about an event.
+func (s *Service) SendEmail(ctx context.Context, eventID int64, to string) error {
+	if s.Notifier == nil {
+		return nil
+	}
+	var (
+		e    *porting.Event
+		lang = "en"
+	)
+	err := s.Store.View(ctx, func(tx porting.Tx) error {
+		var err error
+		if e, err = tx.FindEvent(ctx, eventID); err != nil {
+			return err
+		}
+		req, err := tx.FindPortRequest(ctx, e.PortRequestID)
+		if err == nil && req.ContactPreferences.Language != "" {
+			lang = req.ContactPreferences.Language
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	_, err = s.Notifier.Email(ctx, to, lang, e)
+	return err
+}

@@ -1,0 +1,204 @@
+package workflow
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/portdesk/portdesk/porting"
+)
+
+// sweepBatch is how many due deadlines one sweep reads at a time.
+const sweepBatch = 500
+
+// SweepDeadlines fires every deadline due on the clock, oldest first, each
+// in its own transaction and exactly once: FireDeadline claims the row, so
+// a second sweeper (another replica) skips it. Firing can make other
+// deadlines due (loading numbers plans the port), so it loops until none
+// is left. It returns how many it fired.
+func (s *Service) SweepDeadlines(ctx context.Context) (int, error) {
+	fired := 0
+	for {
+		var due []*porting.Deadline
+		err := s.Store.View(ctx, func(tx porting.Tx) error {
+			var err error
+			due, err = tx.FindDueDeadlines(ctx, s.Clock.Now(), sweepBatch)
+			return err
+		})
+		if err != nil {
+			return fired, err
+		}
+		if len(due) == 0 {
+			return fired, nil
+		}
+		progress := false
+		for _, d := range due {
+			ok, err := s.fireDeadline(ctx, d)
+			if err != nil {
+				return fired, err
+			}
+			if ok {
+				fired++
+				progress = true
+			}
+		}
+		if !progress {
+			return fired, nil // another sweeper holds what is left
+		}
+	}
+}
+
+// fireDeadline claims and applies one deadline. A rule that refuses (the
+// order moved on, no instance to load into) does not block the queue: the
+// deadline is marked fired and the failure recorded for the team.
+func (s *Service) fireDeadline(ctx context.Context, d *porting.Deadline) (bool, error) {
+	var claimed bool
+	err := s.Store.InTx(ctx, func(tx porting.Tx) error {
+		var err error
+		if claimed, err = tx.FireDeadline(ctx, d.ID, s.Clock.Now()); err != nil || !claimed {
+			return err
+		}
+		return s.applyDeadline(ctx, tx, d)
+	})
+	code := porting.ErrorCode(err)
+	if err == nil || code == porting.EINTERNAL || code == porting.EUNAVAILABLE {
+		return claimed, err
+	}
+	err = s.Store.InTx(ctx, func(tx porting.Tx) error {
+		if claimed, err = tx.FireDeadline(ctx, d.ID, s.Clock.Now()); err != nil || !claimed {
+			return err
+		}
+		return s.record(ctx, tx, porting.SystemPrincipal, porting.EventDeadlineFailed,
+			porting.Event{AccountID: d.AccountID, PortOrderID: d.PortOrderID}, nil,
+			map[string]any{"deadline_id": d.ID, "kind": d.Kind, "due_at": d.DueAt, "error": porting.ErrorMessage(err)})
+	})
+	return claimed, err
+}
+
+// applyDeadline does what a fired deadline means for its order.
+func (s *Service) applyDeadline(ctx context.Context, tx porting.Tx, d *porting.Deadline) error {
+	sys := porting.SystemPrincipal
+	o, err := tx.FindPortOrder(ctx, d.PortOrderID)
+	if err != nil {
+		return err
+	}
+	ev := orderEvent(o)
+	switch d.Kind {
+	case porting.DeadlineRespondReminder:
+		if o.RespondBy == nil || o.WaitingOn() != porting.PartyCustomer {
+			return porting.Errorf(porting.ECONFLICT, "order %s no longer waits on the customer", o.ID)
+		}
+		if err := s.record(ctx, tx, sys, porting.EventRespondReminder, ev, nil,
+			map[string]any{"deadline_id": d.ID, "respond_by": o.RespondBy, "status": o.Status}); err != nil {
+			return err
+		}
+		return s.notifyCustomer(ctx, tx, sys, o, fmt.Sprintf("Reminder: order %s is waiting for you (%s). Please answer by %s, or the order will be %s.",
+			o.ID, o.Status, o.RespondBy.Format(time.RFC1123), s.silenceOutcome()))
+	case porting.DeadlineRespondBy:
+		if o.RespondBy == nil || o.RespondBy.After(s.Clock.Now()) {
+			return porting.Errorf(porting.ECONFLICT, "order %s has a later respond-by date", o.ID)
+		}
+		return s.applySilence(ctx, tx, o)
+	case porting.DeadlineLOAExpiry:
+		if o.LOA == nil || o.LOA.SignedOn == nil {
+			return porting.Errorf(porting.ECONFLICT, "order %s has no signed LOA date", o.ID)
+		}
+		return s.expireLOA(ctx, tx, o)
+	case porting.DeadlineQuotaRequestsDue:
+		if o.FOCAt == nil {
+			return porting.Errorf(porting.ECONFLICT, "order %s has no FOC", o.ID)
+		}
+		return s.warnQuotas(ctx, tx, o)
+	case porting.DeadlineLoadNumbers:
+		_, err := s.act(ctx, tx, sys, o, porting.ActionLoadNumbers, ActionInput{})
+		return err
+	case porting.DeadlinePortWindowOpens:
+		_, err := s.act(ctx, tx, sys, o, porting.ActionStartPort, ActionInput{})
+		return err
+	}
+	return porting.Errorf(porting.EINVALID, "unknown deadline kind %s", d.Kind)
+}
+
+func (s *Service) silenceOutcome() string {
+	switch s.Settings.silencePolicy() {
+	case SilenceRestart:
+		return "restarted from the beginning"
+	case SilenceHold:
+		return "put on hold"
+	}
+	return "cancelled"
+}
+
+// applySilence applies the silence policy to an order whose customer has
+// not answered by respond_by.
+func (s *Service) applySilence(ctx context.Context, tx porting.Tx, o *porting.PortOrder) error {
+	sys := porting.SystemPrincipal
+	policy := s.Settings.silencePolicy()
+	if err := s.record(ctx, tx, sys, porting.EventRespondByPassed, orderEvent(o), nil,
+		map[string]any{"policy": policy, "respond_by": o.RespondBy, "status": o.Status}); err != nil {
+		return err
+	}
+	text := fmt.Sprintf("We have not heard from you about order %s for %d days, so it has been %s.", o.ID, s.Settings.respondWithinDays(), s.silenceOutcome())
+	if err := s.notifyCustomer(ctx, tx, sys, o, text); err != nil {
+		return err
+	}
+	if policy == SilenceHold {
+		return nil
+	}
+	cancelled, err := s.act(ctx, tx, sys, o, porting.ActionCancel, ActionInput{Reason: "no answer from the customer by the respond-by date"})
+	if err != nil || policy != SilenceRestart {
+		return err
+	}
+	_, err = s.restart(ctx, tx, sys, cancelled)
+	return err
+}
+
+// expireLOA sends an order whose signed LOA is too old back for a new one.
+func (s *Service) expireLOA(ctx context.Context, tx porting.Tx, o *porting.PortOrder) error {
+	sys := porting.SystemPrincipal
+	if err := s.record(ctx, tx, sys, porting.EventLOAExpired, orderEvent(o), nil, map[string]any{"signed_on": o.LOA.SignedOn, "status": o.Status}); err != nil {
+		return err
+	}
+	if err := s.notifyCustomer(ctx, tx, sys, o, fmt.Sprintf("The signed LOA of order %s is now older than %d days, which carriers refuse. Please sign and upload a new one.", o.ID, s.Settings.loaMaxAgeDays())); err != nil {
+		return err
+	}
+	if o.Status != porting.StateLOAReview {
+		return nil
+	}
+	before := o.Clone()
+	o.Status, o.StatusReason = porting.StateAwaitingLOA, "the signed LOA expired"
+	s.setRespondBy(o)
+	return s.saveOrder(ctx, tx, sys, before, o, porting.EventOrderStatusChanged)
+}
+
+// warnQuotas tells the customer to request quota increases now, naming a
+// phone-number shortfall when the instance cannot hold the ported numbers.
+func (s *Service) warnQuotas(ctx context.Context, tx porting.Tx, o *porting.PortOrder) error {
+	sys := porting.SystemPrincipal
+	data := map[string]any{"foc_at": o.FOCAt, "numbers": len(o.HeldNumbers())}
+	text := fmt.Sprintf("Order %s ports on %s. Request any service quota increases now (concurrent calls, outbound countries) so they are in place for the port.", o.ID, o.FOCAt.Format(time.RFC1123))
+	if o.InstanceID != "" {
+		inst, err := tx.FindInstance(ctx, o.InstanceID)
+		if err != nil {
+			return err
+		}
+		inv, err := tx.FindInstancePhoneNumbers(ctx, o.InstanceID)
+		if err != nil {
+			return err
+		}
+		need := len(o.HeldNumbers())
+		for _, n := range inv {
+			if n.PortOrderID != o.ID {
+				need++
+			}
+		}
+		data["phone_number_quota"], data["phone_numbers_needed"] = inst.Quotas.PhoneNumbers, need
+		if need > inst.Quotas.PhoneNumbers {
+			text += fmt.Sprintf(" The instance may hold %d phone numbers but will need %d: raise its phone-number quota.", inst.Quotas.PhoneNumbers, need)
+		}
+	}
+	if err := s.record(ctx, tx, sys, porting.EventQuotaRequestsDue, orderEvent(o), nil, data); err != nil {
+		return err
+	}
+	return s.notifyCustomer(ctx, tx, sys, o, text)
+}
