@@ -9,9 +9,11 @@ import (
 
 const deadlineColumns = `id, port_order_id, account_id, kind, due_at, state, fired_at, created_at`
 
-// dueDeadlinesQuery is FindDueDeadlines' query. The state test is a
-// literal, not a parameter, so that both planners see that the partial
-// index deadlines_due (WHERE state = 'pending') answers it, in order.
+// dueDeadlinesQuery is FindDueDeadlines' query. The partial index
+// deadlines_due (WHERE state = 'pending') answers it in order. The state
+// test is a literal, not a parameter: PostgreSQL's generic plan of a
+// prepared statement, which pgx's statement cache ends up running, cannot
+// match a parameter to the index's predicate and would scan and sort.
 const dueDeadlinesQuery = `SELECT ` + deadlineColumns + ` FROM deadlines
 	WHERE state = 'pending' AND due_at <= $1 ORDER BY due_at, id LIMIT $2`
 

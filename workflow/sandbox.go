@@ -17,18 +17,26 @@ type SandboxClock struct {
 	Fired int
 }
 
-// ParseAdvance reads a clock advance such as "72h", "90m" or "3d".
+// ParseAdvance reads a clock advance such as "72h", "90m", "3d" or "3d1h".
 func ParseAdvance(s string) (time.Duration, error) {
 	s = strings.TrimSpace(s)
-	if days, ok := strings.CutSuffix(s, "d"); ok {
+	bad := porting.FieldErrorf("advance", "advance %q is not a duration such as 72h, 90m, 3d or 3d12h", s)
+	var total time.Duration
+	if days, rest, ok := strings.Cut(s, "d"); ok {
 		n, err := strconv.Atoi(days)
-		if err == nil && n >= 0 && n <= 3650 {
-			return time.Duration(n) * 24 * time.Hour, nil
+		if err != nil || n < 0 || n > 3650 {
+			return 0, bad
 		}
-	} else if d, err := time.ParseDuration(s); err == nil && d >= 0 {
-		return d, nil
+		total, s = time.Duration(n)*24*time.Hour, rest
 	}
-	return 0, porting.FieldErrorf("advance", "advance %q is not a duration such as 72h, 90m or 3d", s)
+	if s != "" {
+		d, err := time.ParseDuration(s)
+		if err != nil || d < 0 {
+			return 0, bad
+		}
+		total += d
+	}
+	return total, nil
 }
 
 // AdvanceClock moves the sandbox clock forward. Admins only; outside the

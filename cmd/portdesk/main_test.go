@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"testing"
+	"time"
 
 	"github.com/portdesk/portdesk/store/storetest"
 )
@@ -18,14 +19,22 @@ const testSecretKey = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1
 // of the given engine and returns a client for it.
 func testServer(t *testing.T, databaseURL string, sandbox bool) (*Main, *client) {
 	t.Helper()
+	return testServerWith(t, databaseURL, func(c *Config) { c.Sandbox = sandbox })
+}
+
+// testServerWith is testServer with the configuration adjusted by tune.
+func testServerWith(t *testing.T, databaseURL string, tune func(*Config)) (*Main, *client) {
+	t.Helper()
 	m := NewMain(io.Discard, io.Discard)
 	if testing.Verbose() {
 		m.stderr = os.Stderr
 	}
-	m.Config = Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), DatabaseURL: databaseURL, AdminToken: testAdminToken, LogLevel: "warn", Sandbox: sandbox}
+	m.Config = Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), DatabaseURL: databaseURL, AdminToken: testAdminToken, LogLevel: "warn",
+		SweepInterval: -1, RetryBase: 100 * time.Millisecond}
 	if databaseURL != "" {
 		m.Config.SecretKey = testSecretKey
 	}
+	tune(&m.Config)
 	if err := m.Open(context.Background()); err != nil {
 		m.Close()
 		t.Fatalf("open: %v", err)

@@ -34,6 +34,7 @@ type Main struct {
 
 	stdout, stderr io.Writer
 	logger         *slog.Logger
+	sandbox        *workflow.SandboxData
 }
 
 // NewMain returns a Main writing its banner to stdout and logs to stderr.
@@ -91,6 +92,11 @@ func (m *Main) Open(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if m.Config.Sandbox {
+		if m.sandbox, err = m.Service.SeedSandbox(ctx); err != nil {
+			return err
+		}
+	}
 	if err := m.Jobs.Start(ctx); err != nil {
 		return err
 	}
@@ -146,10 +152,7 @@ func (m *Main) printBanner(ctx context.Context) error {
 		}
 		return nil
 	}
-	data, err := m.Service.SeedSandbox(ctx)
-	if err != nil {
-		return err
-	}
+	data := m.sandbox
 	fmt.Fprintln(m.stdout, "  sandbox: clock advances with POST /v1/sandbox/clock {\"advance\":\"72h\"}; demo data loaded")
 	fmt.Fprintf(m.stdout, "  demo instance: %s\n", data.InstanceID)
 	for _, k := range data.Keys {

@@ -1,0 +1,149 @@
+package main
+
+import (
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/mail"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-smtp"
+
+	"github.com/portdesk/portdesk/notify"
+)
+
+// mailbox is a real SMTP server on loopback that keeps what it receives.
+type mailbox struct {
+	mu   sync.Mutex
+	msgs []*mail.Message
+	to   []string
+}
+
+func startMailbox(t *testing.T) (*mailbox, string) {
+	t.Helper()
+	mb := &mailbox{}
+	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &mailSession{mb: mb}, nil }))
+	srv.Domain, srv.AllowInsecureAuth = "localhost", true
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	return mb, "smtp://" + ln.Addr().String() + "?from=desk%40portdesk.test&tls=none"
+}
+
+// to returns the messages received for addr.
+func (mb *mailbox) messagesTo(addr string) []*mail.Message {
+	mb.mu.Lock()
+	defer mb.mu.Unlock()
+	var out []*mail.Message
+	for i, m := range mb.msgs {
+		if mb.to[i] == addr {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+type mailSession struct {
+	mb *mailbox
+	to string
+}
+
+func (s *mailSession) Mail(string, *smtp.MailOptions) error { return nil }
+func (s *mailSession) Rcpt(to string, _ *smtp.RcptOptions) error {
+	s.to = to
+	return nil
+}
+func (s *mailSession) Data(r io.Reader) error {
+	m, err := mail.ReadMessage(r)
+	if err != nil {
+		return err
+	}
+	body, _ := io.ReadAll(m.Body)
+	m.Body = strings.NewReader(string(body))
+	s.mb.mu.Lock()
+	s.mb.msgs, s.mb.to = append(s.mb.msgs, m), append(s.mb.to, s.to)
+	s.mb.mu.Unlock()
+	return nil
+}
+func (s *mailSession) Reset()        {}
+func (s *mailSession) Logout() error { return nil }
+
+// hook is a webhook receiver that verifies signatures and counts what it
+// accepted per webhook-id. While down it answers 503.
+type hook struct {
+	mu       sync.Mutex
+	secret   string
+	down     bool
+	accepted map[string]int    // webhook-id → accepted deliveries
+	types    map[string]string // webhook-id → event type
+	refused  int
+	bad      int
+	srv      *httptest.Server
+}
+
+func startHook(t *testing.T) *hook {
+	t.Helper()
+	h := &hook{accepted: map[string]int{}, types: map[string]string{}}
+	h.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		if h.down {
+			h.refused++
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
+		if err := notify.Verify(h.secret, r.Header, body, time.Now(), 5*time.Minute); err != nil {
+			h.bad++
+			w.WriteHeader(http.StatusBadRequest)
+			return
+		}
+		id := r.Header.Get("webhook-id")
+		h.accepted[id]++
+		var env struct{ Type string }
+		_ = jsonUnmarshal(body, &env)
+		h.types[id] = env.Type
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	t.Cleanup(h.srv.Close)
+	return h
+}
+
+func (h *hook) setDown(down bool) {
+	h.mu.Lock()
+	h.down = down
+	h.mu.Unlock()
+}
+
+// countType counts accepted messages of an event type.
+func (h *hook) countType(typ string) int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	n := 0
+	for id, t := range h.types {
+		if t == typ {
+			n += h.accepted[id]
+		}
+	}
+	return n
+}
+
+// eventually polls cond for up to 30s: notifications go out from jobs after
+// their transaction commits.
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("after 30s: %s", what)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
