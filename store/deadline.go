@@ -79,11 +79,13 @@ func (t *tx) ReplaceDeadlines(ctx context.Context, portOrderID string, plan []po
 	for i, d := range plan {
 		switch {
 		case d.PortOrderID != "" && d.PortOrderID != portOrderID:
-			return nil, porting.FieldErrorf("port_order_id", "store: deadline %d of the plan of port order %s is of port order %s", i, portOrderID, d.PortOrderID)
+			return nil, porting.FieldErrorf("port_order_id", "store: plan entry %d of port order %s is of port order %s",
+				i, portOrderID, d.PortOrderID)
 		case d.AccountID != "" && d.AccountID != accountID:
-			return nil, porting.FieldErrorf("account_id", "store: deadline %d of the plan of port order %s is of account %s, not %s", i, portOrderID, d.AccountID, accountID)
+			return nil, porting.FieldErrorf("account_id", "store: plan entry %d of port order %s is of account %s, not %s",
+				i, portOrderID, d.AccountID, accountID)
 		case d.DueAt.IsZero():
-			return nil, porting.FieldErrorf("due_at", "store: deadline %d of the plan of port order %s has no due time", i, portOrderID)
+			return nil, porting.FieldErrorf("due_at", "store: plan entry %d of port order %s has no due time", i, portOrderID)
 		}
 	}
 	existing, err := t.FindDeadlines(ctx, portOrderID)

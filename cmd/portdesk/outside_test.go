@@ -78,25 +78,27 @@ func (s *mailSession) Logout() error { return nil }
 // hook is a webhook receiver that verifies signatures and counts what it
 // accepted per webhook-id. While down it answers 503.
 type hook struct {
-	mu       sync.Mutex
-	secret   string
-	down     bool
-	accepted map[string]int    // webhook-id → accepted deliveries
-	types    map[string]string // webhook-id → event type
-	refused  int
-	bad      int
-	srv      *httptest.Server
+	mu         sync.Mutex
+	secret     string
+	down       bool
+	accepted   map[string]int    // webhook-id → accepted deliveries
+	types      map[string]string // webhook-id → event type
+	refused    int
+	refusedIDs map[string]bool
+	bad        int
+	srv        *httptest.Server
 }
 
 func startHook(t *testing.T) *hook {
 	t.Helper()
-	h := &hook{accepted: map[string]int{}, types: map[string]string{}}
+	h := &hook{accepted: map[string]int{}, types: map[string]string{}, refusedIDs: map[string]bool{}}
 	h.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		h.mu.Lock()
 		defer h.mu.Unlock()
 		if h.down {
 			h.refused++
+			h.refusedIDs[r.Header.Get("webhook-id")] = true
 			w.WriteHeader(http.StatusServiceUnavailable)
 			return
 		}
