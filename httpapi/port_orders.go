@@ -41,6 +41,7 @@ type portOrderPath struct {
 }
 
 type portOrderListInput struct {
+	AccountID     string `query:"account_id" doc:"Staff: only this account's orders (customers always see only their own)."`
 	PortRequestID string `query:"port_request_id"`
 	Status        string `query:"status" enum:"review,awaiting_loa,loa_review,submitted,exception,foc_confirmed,numbers_loaded,porting,ported,awaiting_verification,completed,not_portable,cancelled"`
 	Cursor        string `query:"cursor" maxLength:"512"`
@@ -120,7 +121,7 @@ func (s *Server) registerPortOrders() {
 func (s *Server) handlePortOrderList(ctx context.Context, in *portOrderListInput) (*portOrderListOutput, error) {
 	p := principal(ctx)
 	page, err := s.Service.ListPortOrders(ctx, p, porting.PortOrderFilter{
-		PortRequestID: in.PortRequestID, Status: porting.State(in.Status), Cursor: in.Cursor, Limit: in.Limit,
+		AccountID: in.AccountID, PortRequestID: in.PortRequestID, Status: porting.State(in.Status), Cursor: in.Cursor, Limit: in.Limit,
 	})
 	if err != nil {
 		return nil, problem(err)

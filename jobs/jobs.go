@@ -11,9 +11,11 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivertype"
 
 	"github.com/portdesk/portdesk/porting"
 	"github.com/portdesk/portdesk/workflow"
@@ -43,6 +45,8 @@ type Config struct {
 	// RetryBase is the first webhook retry delay, doubled per attempt up to
 	// an hour (default 10s).
 	RetryBase time.Duration
+	// Registerer receives the job metrics; nil registers none.
+	Registerer prometheus.Registerer
 }
 
 // New builds a Runner; Start begins working.
@@ -73,10 +77,19 @@ func New(cfg Config) (*Runner, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
+	var mw []rivertype.Middleware
+	if cfg.Registerer != nil {
+		m, err := newJobMetrics(cfg.Registerer)
+		if err != nil {
+			return nil, err
+		}
+		mw = append(mw, m)
+	}
 	rc := &river.Config{
-		Logger:  logger,
-		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: max}},
-		Workers: workers,
+		Middleware: mw,
+		Logger:     logger,
+		Queues:     map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: max}},
+		Workers:    workers,
 	}
 	interval := cfg.SweepInterval
 	if interval == 0 {

@@ -73,8 +73,13 @@ func TestHealthAndMetrics(t *testing.T) {
 		}
 	}
 	c.do("GET", "/v1/port-orders", "nope", nil)
-	r := c.do("GET", "/metrics", "", nil)
-	if r.Status != http.StatusOK || !strings.Contains(string(r.Body), "portdesk_http_requests_total") {
+	c.must(http.StatusCreated, "POST", "/v1/accounts", testAdminToken, map[string]any{"name": "Metered", "support_plan": "basic"})
+	var r response
+	eventually(t, "a worked job in the metrics", func() bool {
+		r = c.do("GET", "/metrics", "", nil)
+		return strings.Contains(string(r.Body), "portdesk_jobs_worked_total")
+	})
+	if r.Status != http.StatusOK || !strings.Contains(string(r.Body), "portdesk_http_requests_total") || !strings.Contains(string(r.Body), "portdesk_jobs_worked_total") {
 		t.Errorf("metrics: %d %s", r.Status, truncate(r.Body))
 	}
 }

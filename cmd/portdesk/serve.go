@@ -87,8 +87,10 @@ func (m *Main) Open(ctx context.Context) error {
 		Checker:  &numbers.Checker{Lookup: numbers.OriginalCarrierLookup{}},
 		Settings: workflow.Settings{SilencePolicy: m.Config.SilencePolicy},
 	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m.Jobs, err = jobs.New(jobs.Config{DB: db.SQL(), Engine: db.Engine(), Service: m.Service, Logger: m.logger,
-		SweepInterval: m.Config.SweepInterval, RetryBase: m.Config.RetryBase})
+		SweepInterval: m.Config.SweepInterval, RetryBase: m.Config.RetryBase, Registerer: reg})
 	if err != nil {
 		return err
 	}
@@ -100,8 +102,6 @@ func (m *Main) Open(ctx context.Context) error {
 	if err := m.Jobs.Start(ctx); err != nil {
 		return err
 	}
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m.HTTP = &http.Server{
 		Handler:           httpapi.NewServer(m.Service, reg),
 		ReadHeaderTimeout: 10 * time.Second,
