@@ -51,15 +51,15 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 
 func (m *metrics) instrument(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
+		start := time.Now() // latency is wall time, whatever the sandbox clock says
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
-		next.ServeHTTP(sw, r)
-		route := r.Pattern
-		if route == "" {
-			route = "unmatched"
+		route := new(string)
+		next.ServeHTTP(sw, r.WithContext(context.WithValue(r.Context(), routeKey{}, route)))
+		if *route == "" {
+			*route = "unmatched"
 		}
-		m.requests.WithLabelValues(r.Method, route, strconv.Itoa(sw.status)).Inc()
-		m.duration.WithLabelValues(r.Method, route).Observe(time.Since(start).Seconds())
+		m.requests.WithLabelValues(r.Method, *route, strconv.Itoa(sw.status)).Inc()
+		m.duration.WithLabelValues(r.Method, *route).Observe(time.Since(start).Seconds())
 	})
 }
 
@@ -71,4 +71,19 @@ type statusWriter struct {
 func (w *statusWriter) WriteHeader(status int) {
 	w.status = status
 	w.ResponseWriter.WriteHeader(status)
+}
+
+// routeKey holds, in a request's context, where the router reports the
+// pattern it matched: middleware in between copies the request, so the
+// outer layer cannot read r.Pattern itself.
+type routeKey struct{}
+
+// reportRoute wraps the router and reports the matched pattern outwards.
+func reportRoute(mux *http.ServeMux) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mux.ServeHTTP(w, r)
+		if route, ok := r.Context().Value(routeKey{}).(*string); ok {
+			*route = r.Pattern
+		}
+	})
 }

@@ -2,18 +2,27 @@ package httpapi
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/portdesk/portdesk/porting"
 )
 
 // maxIdempotentBody bounds the body the idempotency layer reads to
-// fingerprint a request; intake bodies of 100,000 numbers fit.
-const maxIdempotentBody = 8 << 20
+// fingerprint a request: intake bodies of 100,000 numbers and uploads fit.
+const maxIdempotentBody = maxUploadBody + 1<<20
+
+// secretPaths answer with a secret shown once (API keys, webhook signing
+// secrets). Their answers are not stored for replay: the store would then
+// hold the secret in clear. A retry of those creates a new key instead.
+func returnsSecret(path string) bool {
+	return strings.HasSuffix(path, "/api-keys") || strings.HasSuffix(path, "/webhook-endpoints")
+}
 
 // idempotent makes a creating POST sent with an Idempotency-Key safe to
 // retry: the first answer is stored and replayed for the same key and body;
@@ -22,7 +31,7 @@ func (s *Server) idempotent(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		key := r.Header.Get("Idempotency-Key")
 		p := principal(r.Context())
-		if r.Method != http.MethodPost || key == "" || p.KeyID == "" {
+		if r.Method != http.MethodPost || key == "" || p.KeyID == "" || returnsSecret(r.URL.Path) {
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -48,7 +57,14 @@ func (s *Server) idempotent(next http.Handler) http.Handler {
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		cw := &captureWriter{ResponseWriter: w, status: http.StatusOK}
+		completed := false
+		defer func() {
+			if !completed { // a panic: let a retry run again rather than wait forever
+				_ = s.Service.ReleaseIdempotencyKey(context.WithoutCancel(r.Context()), p.KeyID, key)
+			}
+		}()
 		next.ServeHTTP(cw, r)
+		completed = true
 		if cw.status >= 500 || cw.status == http.StatusConflict {
 			_ = s.Service.ReleaseIdempotencyKey(r.Context(), p.KeyID, key)
 			return

@@ -68,11 +68,11 @@ type portOrderPatchInput struct {
 }
 
 type csrInput struct {
-	AccountName       string          `json:"account_name"`
+	AccountName       string          `json:"account_name" maxLength:"200"`
 	ServiceAddress    porting.Address `json:"service_address"`
-	AuthorizedContact string          `json:"authorized_contact"`
-	BTN               string          `json:"btn"`
-	AccountNumber     string          `json:"account_number"`
+	AuthorizedContact string          `json:"authorized_contact" maxLength:"200"`
+	BTN               string          `json:"btn" maxLength:"64"`
+	AccountNumber     string          `json:"account_number" maxLength:"64"`
 	PhoneNumbers      []string        `json:"phone_numbers" maxItems:"100000"`
 }
 

@@ -21,6 +21,9 @@ import (
 	"github.com/portdesk/portdesk/workflow"
 )
 
+// deadlineQueue is the queue of the deadline sweeper.
+const deadlineQueue = "deadlines"
+
 // Runner is a working River client: it fetches and runs jobs.
 type Runner struct {
 	client *river.Client[*sql.Tx]
@@ -64,6 +67,7 @@ func New(cfg Config) (*Runner, error) {
 		},
 		func() error { return river.AddWorkerSafely(workers, &emailWorker{svc: cfg.Service}) },
 		func() error { return river.AddWorkerSafely(workers, &sweepWorker{svc: cfg.Service}) },
+		func() error { return river.AddWorkerSafely(workers, &cancelWorker{svc: cfg.Service}) },
 	} {
 		if err := add(); err != nil {
 			return nil, fmt.Errorf("jobs: register workers: %w", err)
@@ -88,8 +92,14 @@ func New(cfg Config) (*Runner, error) {
 	rc := &river.Config{
 		Middleware: mw,
 		Logger:     logger,
-		Queues:     map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: max}},
-		Workers:    workers,
+		// Deadlines get their own queue with one worker, so a sweep never
+		// waits behind the notifications the last sweep produced, and never
+		// runs beside another sweep competing for the same rows.
+		Queues: map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: max}, deadlineQueue: {MaxWorkers: 1}},
+		// Without LISTEN/NOTIFY (database/sql drivers) River polls; poll
+		// often enough that a due deadline waits well under a second.
+		FetchPollInterval: 200 * time.Millisecond,
+		Workers:           workers,
 	}
 	interval := cfg.SweepInterval
 	if interval == 0 {
@@ -99,7 +109,13 @@ func New(cfg Config) (*Runner, error) {
 		// Periodic jobs are inserted by the elected leader only, so with N
 		// replicas the sweep still runs once per interval.
 		rc.PeriodicJobs = []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(interval),
-			func() (river.JobArgs, *river.InsertOpts) { return SweepDeadlinesJob{}, nil },
+			func() (river.JobArgs, *river.InsertOpts) {
+				// One sweep queued or running at a time: a sweep already
+				// waiting will find whatever came due since.
+				return SweepDeadlinesJob{}, &river.InsertOpts{Queue: deadlineQueue, UniqueOpts: river.UniqueOpts{ByState: []rivertype.JobState{
+					rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRunning,
+					rivertype.JobStateRetryable, rivertype.JobStateScheduled}}}
+			},
 			&river.PeriodicJobOpts{RunOnStart: true})}
 	}
 	var (

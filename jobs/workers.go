@@ -79,3 +79,14 @@ type emailWorker struct {
 func (w *emailWorker) Work(ctx context.Context, job *river.Job[porting.SendEmailJob]) error {
 	return w.svc.SendEmail(ctx, job.Args.EventID, job.Args.To)
 }
+
+// cancelWorker withdraws cancelled orders from their carrier.
+type cancelWorker struct {
+	river.WorkerDefaults[porting.CancelAtCarrierJob]
+	svc *workflow.Service
+}
+
+// Work implements river.Worker.
+func (w *cancelWorker) Work(ctx context.Context, job *river.Job[porting.CancelAtCarrierJob]) error {
+	return w.svc.CancelAtCarrier(ctx, job.Args.PortOrderID)
+}

@@ -21,7 +21,7 @@ func TestNotifierWebhook(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	n := &Notifier{Clock: porting.ClockFunc(func() time.Time { return now })}
+	n := &Notifier{Clock: porting.ClockFunc(func() time.Time { return now }), Webhooks: WebhookSender{AllowPrivateNetworks: true}}
 	e := &porting.Event{ID: 9, Type: porting.EventOrderCreated, AccountID: "acc_1", At: now.Add(-time.Hour)}
 	if err := n.Webhook(context.Background(), &porting.WebhookEndpoint{URL: srv.URL, Secret: secret}, e, "evt_9"); err != nil {
 		t.Fatalf("Webhook = %v", err)

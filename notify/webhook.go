@@ -7,10 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/portdesk/portdesk/porting"
@@ -43,6 +46,45 @@ type WebhookSender struct {
 	Client *http.Client
 	// UserAgent is sent as User-Agent; empty means "portdesk-webhooks".
 	UserAgent string
+	// AllowPrivateNetworks lets the default client connect to loopback,
+	// private, link-local and other non-public addresses. Off, a customer's
+	// endpoint cannot make portdesk call into the network it runs in; the
+	// sandbox and tests turn it on to reach receivers on this machine.
+	AllowPrivateNetworks bool
+}
+
+// guardedClient is defaultWebhookClient whose connections to non-public
+// addresses are refused after DNS resolution, so a name that resolves to
+// an internal address is refused too.
+var guardedClient = &http.Client{
+	Timeout:       DefaultWebhookTimeout,
+	CheckRedirect: defaultWebhookClient.CheckRedirect,
+	Transport: &http.Transport{
+		Proxy: nil,
+		DialContext: (&net.Dialer{Timeout: DefaultWebhookTimeout, Control: func(_, address string, _ syscall.RawConn) error {
+			host, _, err := net.SplitHostPort(address)
+			if err != nil {
+				return err
+			}
+			ip, err := netip.ParseAddr(host)
+			if err != nil {
+				return err
+			}
+			if !publicAddr(ip) {
+				return fmt.Errorf("refusing to deliver to the non-public address %s", ip)
+			}
+			return nil
+		}}).DialContext,
+		TLSHandshakeTimeout: DefaultWebhookTimeout,
+		MaxIdleConnsPerHost: 4,
+	},
+}
+
+// publicAddr reports whether ip is routable on the public internet.
+func publicAddr(ip netip.Addr) bool {
+	ip = ip.Unmap()
+	return ip.IsGlobalUnicast() && !ip.IsPrivate() && !ip.IsLoopback() && !ip.IsLinkLocalUnicast() &&
+		!netip.MustParsePrefix("100.64.0.0/10").Contains(ip) && !netip.MustParsePrefix("fc00::/7").Contains(ip)
 }
 
 // SendError is a failed delivery attempt. Status is the receiver's HTTP
@@ -80,6 +122,9 @@ func (s *WebhookSender) Send(ctx context.Context, url, secret, msgID string, ts 
 		return &SendError{Err: err}
 	}
 	client := s.Client
+	if client == nil && !s.AllowPrivateNetworks {
+		client = guardedClient
+	}
 	if client == nil {
 		client = defaultWebhookClient
 	}
@@ -114,7 +159,8 @@ func (s *WebhookSender) Send(ctx context.Context, url, secret, msgID string, ts 
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 		return nil
 	}
-	return &SendError{Status: resp.StatusCode, Retryable: retryableStatus(resp.StatusCode), Err: errors.New(answerSummary(resp.Status, body))}
+	_ = body // drained for reuse; not quoted: the delivery log is shown to the endpoint's owner
+	return &SendError{Status: resp.StatusCode, Retryable: retryableStatus(resp.StatusCode), Err: errors.New("the endpoint answered " + resp.Status)}
 }
 
 // retryableStatus reports whether an answer with this status is worth

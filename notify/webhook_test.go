@@ -7,6 +7,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -45,7 +47,7 @@ func TestWebhookSenderDelivers(t *testing.T) {
 	}
 	ts := time.Date(2026, 5, 4, 10, 0, 0, 0, time.UTC)
 	payload := []byte(`{"type":"port_order.created"}`)
-	s := &WebhookSender{UserAgent: "portdesk-test"}
+	s := &WebhookSender{UserAgent: "portdesk-test", AllowPrivateNetworks: true}
 	if err := s.Send(context.Background(), srv.URL+"/hook", secret, "evt_7", ts, payload); err != nil {
 		t.Fatalf("Send = %v, want nil", err)
 	}
@@ -82,7 +84,7 @@ func TestWebhookSenderFailures(t *testing.T) {
 		t.Run(http.StatusText(tt.status), func(t *testing.T) {
 			t.Parallel()
 			srv, got := newReceiver(t, tt.status, "  no\n thanks  ")
-			err := (&WebhookSender{}).Send(context.Background(), srv.URL+"?token=hush", specSecret, "evt_1", time.Now(), []byte(`{}`))
+			err := (&WebhookSender{AllowPrivateNetworks: true}).Send(context.Background(), srv.URL+"?token=hush", specSecret, "evt_1", time.Now(), []byte(`{}`))
 			<-got
 			var se *SendError
 			if !errors.As(err, &se) {
@@ -91,8 +93,8 @@ func TestWebhookSenderFailures(t *testing.T) {
 			if se.Status != tt.status || se.Retryable != tt.retryable {
 				t.Errorf("SendError{Status: %d, Retryable: %v}, want {%d, %v}", se.Status, se.Retryable, tt.status, tt.retryable)
 			}
-			if msg := err.Error(); !strings.Contains(msg, "no thanks") || strings.Contains(msg, "hush") {
-				t.Errorf("error %q should quote the answer and not the URL's token", msg)
+			if msg := err.Error(); strings.Contains(msg, "no thanks") || strings.Contains(msg, "hush") || !strings.Contains(msg, strconv.Itoa(tt.status)) {
+				t.Errorf("error %q should name the status, and neither the answer's body nor the URL's token", msg)
 			}
 		})
 	}
@@ -122,7 +124,7 @@ func TestWebhookSenderUnreachable(t *testing.T) {
 	srv := httptest.NewServer(http.NotFoundHandler())
 	url := srv.URL
 	srv.Close() // nothing listens there any more
-	err := (&WebhookSender{}).Send(context.Background(), url, specSecret, "evt_1", time.Now(), []byte(`{}`))
+	err := (&WebhookSender{AllowPrivateNetworks: true}).Send(context.Background(), url, specSecret, "evt_1", time.Now(), []byte(`{}`))
 	var se *SendError
 	if !errors.As(err, &se) || !se.Retryable {
 		t.Errorf("Send to a closed port = %v, want a retryable *SendError", err)
@@ -170,5 +172,29 @@ func TestWebhookPayload(t *testing.T) {
 	}
 	if s := string(b); strings.Contains(s, "before") || strings.Contains(s, "port_order_id") {
 		t.Errorf("WebhookPayload = %s, want empty before and blank IDs left out", s)
+	}
+}
+
+// TestWebhookSenderRefusesPrivateNetworks: by default a customer's endpoint
+// cannot make portdesk call loopback, private or link-local addresses, by
+// literal IP or by a name that resolves there.
+func TestWebhookSenderRefusesPrivateNetworks(t *testing.T) {
+	t.Parallel()
+	srv, _ := newReceiver(t, http.StatusNoContent, "")
+	port := srv.URL[strings.LastIndex(srv.URL, ":")+1:]
+	for _, u := range []string{srv.URL, "http://localhost:" + port, "http://169.254.169.254/latest", "http://10.0.0.1:9200/"} {
+		err := (&WebhookSender{}).Send(context.Background(), u, specSecret, "evt_1", time.Now(), []byte(`{}`))
+		if err == nil || !strings.Contains(err.Error(), "non-public") {
+			t.Errorf("Send(%s) = %v, want a refusal of the non-public address", u, err)
+		}
+	}
+	for _, tt := range []struct {
+		ip   string
+		want bool
+	}{{"8.8.8.8", true}, {"2001:4860:4860::8888", true}, {"127.0.0.1", false}, {"::1", false}, {"192.168.1.2", false},
+		{"172.16.0.1", false}, {"100.64.0.1", false}, {"fd00::1", false}, {"fe80::1", false}, {"::ffff:10.0.0.1", false}, {"0.0.0.0", false}} {
+		if got := publicAddr(netip.MustParseAddr(tt.ip)); got != tt.want {
+			t.Errorf("publicAddr(%s) = %v, want %v", tt.ip, got, tt.want)
+		}
 	}
 }

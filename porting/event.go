@@ -32,6 +32,7 @@ const (
 	EventOrderUpdated       = "port_order.updated"
 	EventOrderStatusChanged = "port_order.status_changed"
 	EventCarrierSubmission  = "port_order.carrier_submission"
+	EventCarrierCancel      = "port_order.carrier_cancellation"
 	EventInventoryChanged   = "instance.phone_numbers_changed"
 	EventLOAChecked         = "port_order.loa_checked"
 	EventDocumentUploaded   = "document.uploaded"

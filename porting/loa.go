@@ -4,38 +4,38 @@ import "time"
 
 // Address is a postal address as written on an LOA or a CSR.
 type Address struct {
-	Street     string `json:"street"`
-	City       string `json:"city"`
-	Region     string `json:"region,omitempty"`
-	PostalCode string `json:"postal_code"`
-	Country    string `json:"country"`
+	Street     string `json:"street" maxLength:"200"`
+	City       string `json:"city" maxLength:"100"`
+	Region     string `json:"region,omitempty" maxLength:"100"`
+	PostalCode string `json:"postal_code" maxLength:"20"`
+	Country    string `json:"country" maxLength:"60"`
 }
 
 // LOAPerson is the person who signs the LOA for the entity.
 type LOAPerson struct {
-	Name  string `json:"name"`
-	Title string `json:"title,omitempty"`
+	Name  string `json:"name" maxLength:"200"`
+	Title string `json:"title,omitempty" maxLength:"100"`
 }
 
 // PartialPort describes numbers of the losing carrier's account that stay
 // behind: what happens to them and, when the billing number leaves, the new one.
 type PartialPort struct {
-	RemainingNumbers []string `json:"remaining_numbers"`
+	RemainingNumbers []string `json:"remaining_numbers" maxItems:"100000"`
 	RemainingAction  string   `json:"remaining_action" enum:"keep,disconnect"`
-	NewBTN           string   `json:"new_btn,omitempty"`
+	NewBTN           string   `json:"new_btn,omitempty" maxLength:"64"`
 }
 
 // LOAData is what the customer fills for the Letter of Authorization. The
 // PIN is a secret: it is never part of JSON (events, answers); PINSet tells
 // whether one is on file, and the store keeps it encrypted.
 type LOAData struct {
-	EntityName       string       `json:"entity_name"`
+	EntityName       string       `json:"entity_name" maxLength:"200"`
 	ServiceAddress   Address      `json:"service_address"`
 	AuthorizedPerson LOAPerson    `json:"authorized_person"`
-	AccountNumber    string       `json:"account_number"`
+	AccountNumber    string       `json:"account_number" maxLength:"64"`
 	PIN              string       `json:"-"`
 	PINSet           bool         `json:"pin_set" readOnly:"true"`
-	BTN              string       `json:"btn"`
+	BTN              string       `json:"btn" maxLength:"64"`
 	PartialPort      *PartialPort `json:"partial_port,omitempty"`
 	// SignedOn is the date written next to the signature on the returned LOA.
 	SignedOn *time.Time `json:"signed_on,omitempty"`

@@ -53,21 +53,21 @@ type PortRequest struct {
 // LimitRequest is one line of a basic plan's limit-increase case: the number
 // of phone numbers to port into one region.
 type LimitRequest struct {
-	Region        string `json:"region"`
-	NewLimitValue int    `json:"new_limit_value"`
+	Region        string `json:"region" maxLength:"40"`
+	NewLimitValue int    `json:"new_limit_value" maximum:"100000"`
 }
 
 // Contact is the person authorized to make changes to the current service.
 type Contact struct {
-	Name  string `json:"name"`
-	Email string `json:"email,omitempty"`
-	Phone string `json:"phone,omitempty"`
+	Name  string `json:"name" maxLength:"200"`
+	Email string `json:"email,omitempty" maxLength:"254"`
+	Phone string `json:"phone,omitempty" maxLength:"64"`
 }
 
 // ContactPreferences are the customer's preferred language and methods.
 type ContactPreferences struct {
-	Language string   `json:"language"`
-	Methods  []string `json:"methods"`
+	Language string   `json:"language" maxLength:"35"`
+	Methods  []string `json:"methods" maxItems:"4"`
 }
 
 // RejectedNumber is a number of a request that no order carries, with why.

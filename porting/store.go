@@ -155,4 +155,15 @@ type CarrierGateway interface {
 	// Submit hands an approved order to the carrier. It returns a reference
 	// the carrier knows the submission by; EUNAVAILABLE means retry later.
 	Submit(ctx context.Context, o *PortOrder) (reference string, err error)
+	// Cancel withdraws a submitted order (a cancel or a reschedule that
+	// needs a new date). EUNAVAILABLE means retry later.
+	Cancel(ctx context.Context, o *PortOrder) error
 }
+
+// CancelAtCarrierJob withdraws an order the carrier already has.
+type CancelAtCarrierJob struct {
+	PortOrderID string `json:"port_order_id"`
+}
+
+// Kind implements Job.
+func (CancelAtCarrierJob) Kind() string { return "cancel_at_carrier" }

@@ -66,6 +66,8 @@ func (s *Service) CreateAPIKey(ctx context.Context, p porting.Principal, account
 		return nil, "", porting.FieldErrorf("role", "role must be admin, specialist or customer")
 	}
 	switch {
+	case p.Role == porting.RoleCustomer && role != porting.RoleCustomer:
+		return nil, "", porting.Errorf(porting.EFORBIDDEN, "customers may create customer keys only")
 	case role == porting.RoleCustomer && accountID == "":
 		return nil, "", porting.FieldErrorf("account_id", "a customer key belongs to an account")
 	case role != porting.RoleCustomer && accountID != "":

@@ -114,7 +114,14 @@ func (s *Service) applyRules(ctx context.Context, tx porting.Tx, p porting.Princ
 		o.SetNumberStatus(porting.NumberVerified)
 	case porting.ActionCancel:
 		wasLoaded := o.Status == porting.StateNumbersLoaded
+		atCarrier := o.Status == porting.StateSubmitted || o.Status == porting.StateFOCConfirmed || wasLoaded
 		o.SetNumberStatus(porting.NumberCancelled)
+		if atCarrier {
+			// Do not leave the carrier porting numbers the customer keeps.
+			if err := tx.Enqueue(ctx, porting.CancelAtCarrierJob{PortOrderID: o.ID}); err != nil {
+				return err
+			}
+		}
 		if wasLoaded {
 			return s.unloadInventory(ctx, tx, p, o)
 		}
@@ -193,6 +200,10 @@ func (s *Service) reschedule(ctx context.Context, tx porting.Tx, o *porting.Port
 	at := newAt.UTC()
 	o.RequestedFOCAt, o.FOCAt = &at, nil
 	o.SetNumberStatus(porting.NumberPortable)
+	// The carrier gets the new requested date as a new submission.
+	if err := tx.Enqueue(ctx, porting.SubmitToCarrierJob{PortOrderID: o.ID}); err != nil {
+		return err
+	}
 	if wasLoaded {
 		return s.unloadInventory(ctx, tx, porting.SystemPrincipal, o)
 	}

@@ -20,6 +20,10 @@ func (ManualGateway) Submit(_ context.Context, o *porting.PortOrder) (string, er
 	return o.ID, nil
 }
 
+// Cancel implements porting.CarrierGateway: the team withdraws the order by
+// email or portal.
+func (ManualGateway) Cancel(context.Context, *porting.PortOrder) error { return nil }
+
 func (s *Service) gateway() porting.CarrierGateway {
 	if s.Carrier != nil {
 		return s.Carrier
@@ -51,5 +55,27 @@ func (s *Service) SubmitToCarrier(ctx context.Context, orderID string) error {
 	return s.Store.InTx(ctx, func(tx porting.Tx) error {
 		return s.record(ctx, tx, porting.Principal{Role: porting.RoleSystem}, porting.EventCarrierSubmission, orderEvent(o), nil,
 			map[string]string{"gateway": gw.Name(), "reference": ref, "awaiting": "carrier answer (FOC or rejection)"})
+	})
+}
+
+// CancelAtCarrier withdraws an order from its carrier after a cancel, and
+// records it. It runs as a background job after the cancel commits.
+func (s *Service) CancelAtCarrier(ctx context.Context, orderID string) error {
+	var o *porting.PortOrder
+	err := s.Store.View(ctx, func(tx porting.Tx) error {
+		var err error
+		o, err = tx.FindPortOrder(ctx, orderID)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	gw := s.gateway()
+	if err := gw.Cancel(ctx, o); err != nil {
+		return err
+	}
+	return s.Store.InTx(ctx, func(tx porting.Tx) error {
+		return s.record(ctx, tx, porting.SystemPrincipal, porting.EventCarrierCancel, orderEvent(o), nil,
+			map[string]string{"gateway": gw.Name(), "status": string(o.Status)})
 	})
 }

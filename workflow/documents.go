@@ -63,6 +63,14 @@ func (s *Service) UploadDocument(ctx context.Context, p porting.Principal, order
 		if err := s.record(ctx, tx, p, porting.EventDocumentUploaded, orderEvent(o), nil, d); err != nil {
 			return err
 		}
+		if d.Type == porting.DocLOASigned && o.Attestation != nil {
+			// A new signed LOA has not been judged yet.
+			before := o.Clone()
+			o.Attestation = nil
+			if err := s.saveOrder(ctx, tx, p, before, o, porting.EventOrderUpdated); err != nil {
+				return err
+			}
+		}
 		if p.Role == porting.RoleCustomer {
 			return s.resetRespondBy(ctx, tx, p, o.PortRequestID)
 		}

@@ -2,9 +2,15 @@ package workflow
 
 import (
 	"context"
+	"time"
 
 	"github.com/portdesk/portdesk/porting"
 )
+
+// staleClaim is how long an unfinished use of a key blocks a retry: longer
+// than any request runs, so a claim this old belongs to a request that died
+// (a crash between its commit and the stored answer).
+const staleClaim = 5 * time.Minute
 
 // ClaimIdempotencyKey claims a key for a request; it returns nil when the
 // key is new, or the record of its earlier use.
@@ -12,6 +18,13 @@ func (s *Service) ClaimIdempotencyKey(ctx context.Context, rec *porting.Idempote
 	var prior *porting.IdempotencyRecord
 	err := s.Store.InTx(ctx, func(tx porting.Tx) error {
 		var err error
+		prior, err = tx.ClaimIdempotencyKey(ctx, rec)
+		if err != nil || prior == nil || prior.Done || s.Clock.Now().Sub(prior.CreatedAt) < staleClaim {
+			return err
+		}
+		if err := tx.ReleaseIdempotencyKey(ctx, rec.Scope, rec.Key); err != nil {
+			return err
+		}
 		prior, err = tx.ClaimIdempotencyKey(ctx, rec)
 		return err
 	})

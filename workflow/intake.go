@@ -39,7 +39,7 @@ func (s *Service) CreatePortRequest(ctx context.Context, p porting.Principal, in
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := s.checkNumberCount(len(in.PhoneNumbers)); err != nil {
+	if err := s.checkNumbers(in.PhoneNumbers); err != nil {
 		return nil, nil, err
 	}
 	if err := validateContact(&in); err != nil {
@@ -110,6 +110,10 @@ func (s *Service) CreatePortRequest(ctx context.Context, p porting.Principal, in
 
 func (s *Service) createOrder(ctx context.Context, tx porting.Tx, p porting.Principal, o *porting.PortOrder) error {
 	if err := tx.CreatePortOrder(ctx, o); err != nil {
+		if porting.ErrorCode(err) == porting.ECONFLICT && p.Role == porting.RoleCustomer {
+			// The store names the holding order, which may be another account's.
+			return porting.Errorf(porting.ECONFLICT, "a number of this order is already on another active port order")
+		}
 		return err
 	}
 	if err := s.replan(ctx, tx, o); err != nil {

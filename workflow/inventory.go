@@ -50,8 +50,15 @@ func (s *Service) unloadInventory(ctx context.Context, tx porting.Tx, p porting.
 	if o.InstanceID == "" {
 		return nil
 	}
+	inv, err := tx.FindInstancePhoneNumbers(ctx, o.InstanceID)
+	if err != nil {
+		return err
+	}
 	var removed []string
-	for _, n := range o.PhoneNumbers {
+	for _, n := range inv {
+		if n.PortOrderID != o.ID {
+			continue // loaded by another order: not ours to take out
+		}
 		if err := tx.DeleteInstancePhoneNumber(ctx, o.InstanceID, n.PhoneNumber); err != nil {
 			return err
 		}

@@ -80,7 +80,9 @@ func (s *Service) applyLOACheck(ctx context.Context, tx porting.Tx, p porting.Pr
 }
 
 // submitLOA refuses an incomplete LOA and otherwise checks it for review.
+// Each submission is a new signed LOA to judge: earlier attestations go.
 func (s *Service) submitLOA(ctx context.Context, tx porting.Tx, p porting.Principal, o *porting.PortOrder) error {
+	o.Attestation = nil
 	if err := s.applyLOACheck(ctx, tx, p, o, false); err != nil {
 		return err
 	}

@@ -57,6 +57,11 @@ func (s *Service) setCSR(p porting.Principal, o *porting.PortOrder, csr porting.
 	if !ok {
 		return porting.Errorf(porting.ECONFLICT, "the CSR cannot change in status %s", o.Status)
 	}
+	// The LOA is checked against the CSR; a customer who could replace the
+	// team's (or the carrier's) record could make any LOA match.
+	if p.Role == porting.RoleCustomer && o.CSR != nil && o.CSR.Source != "customer" {
+		return porting.Errorf(porting.ECONFLICT, "the CSR on file was recorded by the %s; ask the porting team to correct it", o.CSR.Source)
+	}
 	csr.Source = "customer"
 	if p.Role.Staff() {
 		csr.Source = "staff"

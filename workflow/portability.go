@@ -2,6 +2,7 @@ package workflow
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/portdesk/portdesk/numbers"
 	"github.com/portdesk/portdesk/porting"
@@ -25,7 +26,7 @@ type PortabilityReport struct {
 // CheckPortability classifies numbers without creating anything. Any
 // authenticated caller may check.
 func (s *Service) CheckPortability(ctx context.Context, p porting.Principal, in CheckParams) (*PortabilityReport, error) {
-	if err := s.checkNumberCount(len(in.PhoneNumbers)); err != nil {
+	if err := s.checkNumbers(in.PhoneNumbers); err != nil {
 		return nil, err
 	}
 	var rep *PortabilityReport
@@ -36,6 +37,22 @@ func (s *Service) CheckPortability(ctx context.Context, p porting.Principal, in 
 	})
 	return rep, err
 }
+
+func (s *Service) checkNumbers(nums []string) error {
+	if err := s.checkNumberCount(len(nums)); err != nil {
+		return err
+	}
+	for i, n := range nums {
+		if len(n) > maxNumberInput {
+			return porting.FieldErrorf(fmt.Sprintf("phone_numbers[%d]", i), "a phone number is at most %d characters", maxNumberInput)
+		}
+	}
+	return nil
+}
+
+// maxNumberInput bounds one written phone number (E.164 has at most 16
+// characters; written forms with spaces, brackets and an extension fit).
+const maxNumberInput = 64
 
 func (s *Service) checkNumberCount(n int) error {
 	if n == 0 {

@@ -2,6 +2,7 @@ package workflow
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -31,19 +32,24 @@ func (s *Service) SweepDeadlines(ctx context.Context) (int, error) {
 		if len(due) == 0 {
 			return fired, nil
 		}
+		// An internal error on one deadline (an unreadable row, a lost
+		// connection) must not hold up the others: carry on, and report
+		// the errors so the job is retried and the operator sees them.
 		progress := false
+		var errs []error
 		for _, d := range due {
 			ok, err := s.fireDeadline(ctx, d)
 			if err != nil {
-				return fired, err
+				errs = append(errs, fmt.Errorf("workflow: fire deadline %d (%s): %w", d.ID, d.Kind, err))
+				continue
 			}
 			if ok {
 				fired++
 				progress = true
 			}
 		}
-		if !progress {
-			return fired, nil // another sweeper holds what is left
+		if !progress || len(errs) > 0 {
+			return fired, errors.Join(errs...) // nothing left this sweep can do
 		}
 	}
 }
@@ -52,25 +58,37 @@ func (s *Service) SweepDeadlines(ctx context.Context) (int, error) {
 // order moved on, no instance to load into) does not block the queue: the
 // deadline is marked fired and the failure recorded for the team.
 func (s *Service) fireDeadline(ctx context.Context, d *porting.Deadline) (bool, error) {
-	var claimed bool
+	var (
+		claimed bool
+		cause   error
+	)
+	// A conflict can be a concurrent write to the order (a customer message
+	// saving it at the same moment) rather than a refusal: try again on a
+	// fresh read before calling it a refusal. Refusals repeat the same way.
+	for attempt := 0; attempt < 3; attempt++ {
+		cause = s.Store.InTx(ctx, func(tx porting.Tx) error {
+			var err error
+			if claimed, err = tx.FireDeadline(ctx, d.ID, s.Clock.Now()); err != nil || !claimed {
+				return err
+			}
+			return s.applyDeadline(ctx, tx, d)
+		})
+		if porting.ErrorCode(cause) != porting.ECONFLICT {
+			break
+		}
+	}
+	code := porting.ErrorCode(cause)
+	if cause == nil || code == porting.EINTERNAL || code == porting.EUNAVAILABLE {
+		return claimed, cause
+	}
 	err := s.Store.InTx(ctx, func(tx porting.Tx) error {
 		var err error
 		if claimed, err = tx.FireDeadline(ctx, d.ID, s.Clock.Now()); err != nil || !claimed {
 			return err
 		}
-		return s.applyDeadline(ctx, tx, d)
-	})
-	code := porting.ErrorCode(err)
-	if err == nil || code == porting.EINTERNAL || code == porting.EUNAVAILABLE {
-		return claimed, err
-	}
-	err = s.Store.InTx(ctx, func(tx porting.Tx) error {
-		if claimed, err = tx.FireDeadline(ctx, d.ID, s.Clock.Now()); err != nil || !claimed {
-			return err
-		}
 		return s.record(ctx, tx, porting.SystemPrincipal, porting.EventDeadlineFailed,
 			porting.Event{AccountID: d.AccountID, PortOrderID: d.PortOrderID}, nil,
-			map[string]any{"deadline_id": d.ID, "kind": d.Kind, "due_at": d.DueAt, "error": porting.ErrorMessage(err)})
+			map[string]any{"deadline_id": d.ID, "kind": d.Kind, "due_at": d.DueAt, "error": porting.ErrorMessage(cause)})
 	})
 	return claimed, err
 }

@@ -69,6 +69,9 @@ func TestCustomerIsolation(t *testing.T) {
 		if got := r.JSON(t)["allowed_actions"]; len(got.([]any)) != 1 || got.([]any)[0] != "cancel" {
 			t.Errorf("allowed_actions = %v, want [cancel]", got)
 		}
+		if r := c.do("POST", "/v1/api-keys", keyA, map[string]any{"role": "admin"}); r.Status != http.StatusForbidden {
+			t.Errorf("customer creating an admin key: %d %s", r.Status, r.Body)
+		}
 		if r := c.do("POST", "/v1/accounts", keyA, map[string]any{"name": "X", "support_plan": "basic"}); r.Status != http.StatusForbidden {
 			t.Errorf("customer creating an account: %d", r.Status)
 		}

@@ -48,6 +48,8 @@ func TestBadInput(t *testing.T) {
 		{"bad method", "POST", "/v1/port-requests", with("contact_preferences", map[string]any{"language": "en", "methods": []string{"pigeon"}}), "body.contact_preferences.methods[0]"},
 		{"instance of nobody", "POST", "/v1/port-requests", with("instance_id", "inst_nope"), "body.instance_id"},
 		{"bad region", "POST", "/v1/instances", map[string]any{"name": "x", "region": "moon"}, "body.region"},
+		{"number too long", "POST", "/v1/portability-checks", map[string]any{"phone_numbers": []string{strings.Repeat("1", 65)}}, "body.phone_numbers[0]"},
+		{"contact phone too long", "POST", "/v1/port-requests", with("authorized_contact", map[string]any{"name": "J", "phone": strings.Repeat("1", 100)}), "body.authorized_contact.phone"},
 		{"bad foc", "POST", "/v1/port-orders/po_x/actions/record_foc", map[string]any{"foc_at": "tomorrow"}, "body.foc_at"},
 	}
 	for _, tt := range tests {

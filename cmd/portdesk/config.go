@@ -41,6 +41,10 @@ type Config struct {
 	SilencePolicy string
 	// RetryBase is the first webhook retry delay (default 10s), doubled per attempt.
 	RetryBase time.Duration
+	// WebhookAllowPrivate lets webhook endpoints be on loopback or private
+	// networks (always so in the sandbox); off, portdesk refuses to call
+	// into the network it runs in on a customer's behalf.
+	WebhookAllowPrivate bool
 }
 
 // envName turns a flag name into its environment variable.
@@ -81,6 +85,11 @@ func newFlagSet(name string, stderr io.Writer, cfg *Config, serve bool) *flag.Fl
 			def = v == "1" || strings.EqualFold(v, "true")
 		}
 		fs.BoolVar(&cfg.Sandbox, "sandbox", def, "sandbox: advanceable clock and demo data (env PORTDESK_SANDBOX)")
+		allow := false
+		if v, ok := os.LookupEnv(envName("webhook-allow-private")); ok {
+			allow = v == "1" || strings.EqualFold(v, "true")
+		}
+		fs.BoolVar(&cfg.WebhookAllowPrivate, "webhook-allow-private", allow, "let webhook endpoints be on loopback or private networks; on in the sandbox (env PORTDESK_WEBHOOK_ALLOW_PRIVATE)")
 	}
 	cfg.AdminToken = os.Getenv("PORTDESK_ADMIN_TOKEN")
 	cfg.SecretKey = os.Getenv("PORTDESK_SECRET_KEY")

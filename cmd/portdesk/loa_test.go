@@ -84,6 +84,15 @@ func TestLOAFindingsEndToEnd(t *testing.T) {
 		}
 		c.must(http.StatusOK, "PATCH", orderPath, spec, map[string]any{"csr": csrBody})
 		c.must(http.StatusOK, "PATCH", orderPath, cust, map[string]any{"loa": loaBody("Acme Inc", "10002"), "pin": "97531"})
+		// The customer cannot make the LOA match by rewriting the team's CSR.
+		forged := map[string]any{}
+		for k, v := range csrBody {
+			forged[k] = v
+		}
+		forged["account_name"] = "Acme Inc"
+		if r := c.do("PATCH", orderPath, cust, map[string]any{"csr": forged}); r.Status != http.StatusConflict {
+			t.Fatalf("customer replaced the staff CSR: %d %s", r.Status, r.Body)
+		}
 		for _, typ := range []string{"loa_signed", "invoice"} {
 			if r := c.upload(cust, id, typ, typ+".pdf", fakePDF("doc "+typ)); r.Status != http.StatusCreated {
 				t.Fatalf("upload %s: %d %s", typ, r.Status, r.Body)
@@ -122,6 +131,10 @@ func TestLOAFindingsEndToEnd(t *testing.T) {
 
 		c.must(http.StatusOK, "PATCH", orderPath, cust, map[string]any{"loa": loaBody("ACME, Inc.", "10001")})
 		c.must(http.StatusOK, "POST", orderPath+"/actions/submit_loa", cust, nil)
+		// The attestation of the first signed LOA does not carry over to this one.
+		if r := c.do("POST", orderPath+"/actions/approve_loa", spec, nil); r.Status != http.StatusConflict || !strings.Contains(string(r.Body), "SIGNATURE_NOT_WET") {
+			t.Fatalf("approve_loa without a fresh attestation: %d %s", r.Status, r.Body)
+		}
 		o = c.must(http.StatusOK, "POST", orderPath+"/actions/approve_loa", spec, map[string]any{"attestation": map[string]any{"wet_signature": true, "legible": true}})
 		if str(t, o, "status") != "submitted" {
 			t.Fatalf("status %s after approve_loa", str(t, o, "status"))

@@ -10,7 +10,8 @@ import (
 // dated on the wall clock even in the sandbox: receivers check
 // webhook-timestamp against their own clocks.
 func newNotifier(cfg Config) (*notify.Notifier, error) {
-	n := &notify.Notifier{Webhooks: notify.WebhookSender{UserAgent: "portdesk/" + Version}, Clock: wallClock}
+	n := &notify.Notifier{Clock: wallClock, Webhooks: notify.WebhookSender{
+		UserAgent: "portdesk/" + Version, AllowPrivateNetworks: cfg.WebhookAllowPrivate || cfg.Sandbox}}
 	if cfg.SMTPURL != "" {
 		if _, err := notify.ParseSMTPURL(cfg.SMTPURL); err != nil {
 			return nil, fmt.Errorf("--smtp-url: %w", err)

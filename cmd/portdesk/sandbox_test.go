@@ -79,6 +79,9 @@ func TestHealthAndMetrics(t *testing.T) {
 		r = c.do("GET", "/metrics", "", nil)
 		return strings.Contains(string(r.Body), "portdesk_jobs_worked_total")
 	})
+	if !strings.Contains(string(r.Body), `route="POST /v1/accounts"`) {
+		t.Errorf("requests are not counted by route:\n%s", truncate(r.Body))
+	}
 	if r.Status != http.StatusOK || !strings.Contains(string(r.Body), "portdesk_http_requests_total") || !strings.Contains(string(r.Body), "portdesk_jobs_worked_total") {
 		t.Errorf("metrics: %d %s", r.Status, truncate(r.Body))
 	}
