@@ -8,6 +8,7 @@ import (
 	"github.com/portdesk/portdesk/store"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -41,6 +42,13 @@ type Config struct {
 	SilencePolicy string
 	// RetryBase is the first webhook retry delay (default 10s), doubled per attempt.
 	RetryBase time.Duration
+	// LoadLeadBusinessDays is how many business days before the FOC the
+	// numbers are loaded into the instance: 3 (default) or 4.
+	LoadLeadBusinessDays int
+	// LeadBusinessDays is the minimum notice from asking for a port date to
+	// the port day; 0 uses each country's default (5 in North America, 10
+	// elsewhere).
+	LeadBusinessDays int
 	// WebhookAllowPrivate lets webhook endpoints be on loopback or private
 	// networks (always so in the sandbox); off, portdesk refuses to call
 	// into the network it runs in on a customer's behalf.
@@ -78,6 +86,16 @@ func newFlagSet(name string, stderr io.Writer, cfg *Config, serve bool) *flag.Fl
 			}
 			fs.DurationVar(p, n, def, help+" (env "+envName(n)+")")
 		}
+		num := func(p *int, n string, def int, help string) {
+			if v, ok := os.LookupEnv(envName(n)); ok {
+				if i, err := strconv.Atoi(v); err == nil {
+					def = i
+				}
+			}
+			fs.IntVar(p, n, def, help+" (env "+envName(n)+")")
+		}
+		num(&cfg.LoadLeadBusinessDays, "load-lead-business-days", 3, "business days before the FOC the numbers are loaded: 3 or 4")
+		num(&cfg.LeadBusinessDays, "lead-business-days", 0, "minimum business days from asking for a port date to the port; 0 = the country's default")
 		dur(&cfg.SweepInterval, "sweep-interval", 30*time.Second, "how often due deadlines are swept")
 		dur(&cfg.RetryBase, "webhook-retry-base", 10*time.Second, "first webhook retry delay, doubled per attempt up to an hour")
 		def := false

@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/portdesk/portdesk/calendar"
 	"github.com/portdesk/portdesk/httpapi"
 	"github.com/portdesk/portdesk/jobs"
 	"github.com/portdesk/portdesk/numbers"
@@ -78,14 +79,21 @@ func (m *Main) Open(ctx context.Context) error {
 	default:
 		return fmt.Errorf("--silence-policy %q: want cancel, restart or hold", m.Config.SilencePolicy)
 	}
+	if l := m.Config.LoadLeadBusinessDays; l != 0 && l != 3 && l != 4 {
+		return fmt.Errorf("--load-lead-business-days %d: the numbers are loaded 3 or 4 business days before the port", l)
+	}
+	if m.Config.LeadBusinessDays < 0 || m.Config.LeadBusinessDays > 120 {
+		return fmt.Errorf("--lead-business-days %d: want 0 (the country's default) to 120", m.Config.LeadBusinessDays)
+	}
 	notifier, err := newNotifier(m.Config)
 	if err != nil {
 		return err
 	}
 	m.Service = &workflow.Service{
 		Store: db, Clock: clock, Sandbox: sandbox, AdminToken: m.Config.AdminToken, Notifier: notifier,
-		Checker:  &numbers.Checker{Lookup: numbers.OriginalCarrierLookup{}},
-		Settings: workflow.Settings{SilencePolicy: m.Config.SilencePolicy},
+		Checker: &numbers.Checker{Lookup: numbers.OriginalCarrierLookup{}},
+		Settings: workflow.Settings{SilencePolicy: m.Config.SilencePolicy, Plan: calendar.PlanRules{
+			LoadLeadBusinessDays: m.Config.LoadLeadBusinessDays, LeadBusinessDays: m.Config.LeadBusinessDays}},
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
