@@ -54,7 +54,10 @@ func (db *DB) Migrate(ctx context.Context) error {
 			return err
 		}
 	}
-	return db.migrateRiver(ctx, txs)
+	if err := db.migrateRiver(ctx, txs); err != nil {
+		return err
+	}
+	return db.checkSecretKeyMatches(ctx)
 }
 
 // txBeginner is a *sql.DB or a *sql.Conn.

@@ -102,9 +102,16 @@ func TestSecretKeyFile(t *testing.T) {
 		db.Close()
 	}
 
-	// Another key reads nothing sealed with this one.
-	db = openMigrated(t, store.Config{DataDir: dir, Clock: cfg.Clock, SecretKey: storetest.NewSecretKey()})
+	// Another key is refused at start (Migrate), and reads nothing sealed
+	// with this one even if a caller skipped that check.
+	db, err = store.Open(ctx, store.Config{DataDir: dir, Clock: cfg.Clock, SecretKey: storetest.NewSecretKey()})
+	if err != nil {
+		t.Fatal(err)
+	}
 	defer db.Close()
+	if err := db.Migrate(ctx); porting.ErrorCode(err) != porting.EINVALID || !strings.Contains(err.Error(), "secret key is not the one") {
+		t.Fatalf("Migrate with another key = %v, want the key check to refuse it", err)
+	}
 	_, err = readContent(t, db, d.ID)
 	wantSealError(t, err)
 	err = db.View(ctx, func(tx porting.Tx) error { _, err := tx.FindPortOrder(ctx, o.ID); return err })
