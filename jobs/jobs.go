@@ -68,6 +68,7 @@ func New(cfg Config) (*Runner, error) {
 		func() error { return river.AddWorkerSafely(workers, &emailWorker{svc: cfg.Service}) },
 		func() error { return river.AddWorkerSafely(workers, &sweepWorker{svc: cfg.Service}) },
 		func() error { return river.AddWorkerSafely(workers, &cancelWorker{svc: cfg.Service}) },
+		func() error { return river.AddWorkerSafely(workers, &purgeWorker{svc: cfg.Service}) },
 	} {
 		if err := add(); err != nil {
 			return nil, fmt.Errorf("jobs: register workers: %w", err)
@@ -118,6 +119,8 @@ func New(cfg Config) (*Runner, error) {
 			},
 			&river.PeriodicJobOpts{RunOnStart: true})}
 	}
+	rc.PeriodicJobs = append(rc.PeriodicJobs, river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
+		func() (river.JobArgs, *river.InsertOpts) { return PurgeJob{}, nil }, &river.PeriodicJobOpts{RunOnStart: true}))
 	var (
 		client *river.Client[*sql.Tx]
 		err    error

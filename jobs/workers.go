@@ -90,3 +90,20 @@ type cancelWorker struct {
 func (w *cancelWorker) Work(ctx context.Context, job *river.Job[porting.CancelAtCarrierJob]) error {
 	return w.svc.CancelAtCarrier(ctx, job.Args.PortOrderID)
 }
+
+// PurgeJob deletes expired records (idempotency keys older than a day).
+type PurgeJob struct{}
+
+// Kind implements river.JobArgs.
+func (PurgeJob) Kind() string { return "purge_expired" }
+
+type purgeWorker struct {
+	river.WorkerDefaults[PurgeJob]
+	svc *workflow.Service
+}
+
+// Work implements river.Worker.
+func (w *purgeWorker) Work(ctx context.Context, _ *river.Job[PurgeJob]) error {
+	_, err := w.svc.PurgeExpired(ctx)
+	return err
+}

@@ -114,6 +114,9 @@ type Tx interface {
 	CompleteIdempotencyKey(ctx context.Context, k *IdempotencyRecord) error
 	// ReleaseIdempotencyKey forgets a claimed key whose request failed.
 	ReleaseIdempotencyKey(ctx context.Context, scope, key string) error
+	// PurgeIdempotencyKeys deletes every record created before cutoff and
+	// returns how many: a key is honoured for a day, not forever.
+	PurgeIdempotencyKeys(ctx context.Context, cutoff time.Time) (int, error)
 
 	// Enqueue schedules a background job in this transaction.
 	Enqueue(ctx context.Context, j Job) error

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"time"
 
 	"github.com/portdesk/portdesk/porting"
 )
@@ -58,4 +59,17 @@ func (t *tx) ReleaseIdempotencyKey(ctx context.Context, scope, key string) error
 		return errorf(err, "release idempotency key")
 	}
 	return nil
+}
+
+// PurgeIdempotencyKeys deletes the records created before cutoff.
+func (t *tx) PurgeIdempotencyKeys(ctx context.Context, cutoff time.Time) (int, error) {
+	res, err := t.exec(ctx, `DELETE FROM idempotency_keys WHERE created_at < $1`, normTime(cutoff))
+	if err != nil {
+		return 0, errorf(err, "purge idempotency keys")
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, errorf(err, "purge idempotency keys")
+	}
+	return int(n), nil
 }

@@ -41,3 +41,18 @@ func (s *Service) CompleteIdempotencyKey(ctx context.Context, rec *porting.Idemp
 func (s *Service) ReleaseIdempotencyKey(ctx context.Context, scope, key string) error {
 	return s.Store.InTx(ctx, func(tx porting.Tx) error { return tx.ReleaseIdempotencyKey(ctx, scope, key) })
 }
+
+// idempotencyTTL is how long an Idempotency-Key is honoured.
+const idempotencyTTL = 24 * time.Hour
+
+// PurgeExpired deletes what portdesk keeps only for a while: idempotency
+// records older than a day. It runs hourly on the job runner's leader.
+func (s *Service) PurgeExpired(ctx context.Context) (int, error) {
+	var n int
+	err := s.Store.InTx(ctx, func(tx porting.Tx) error {
+		var err error
+		n, err = tx.PurgeIdempotencyKeys(ctx, s.Clock.Now().Add(-idempotencyTTL))
+		return err
+	})
+	return n, err
+}

@@ -62,9 +62,12 @@ func (s *Service) queueDelivery(ctx context.Context, tx porting.Tx, w *porting.W
 }
 
 // queueEmail enqueues the customer's email about e, if e sends one and the
-// request's contact chose email. Customers are not mailed their own words.
+// request's contact chose email. Customers are not mailed their own words,
+// and a LOA check by the team always comes with return_loa's message,
+// which carries the findings: one email, not two.
 func (s *Service) queueEmail(ctx context.Context, tx porting.Tx, e *porting.Event) error {
-	if s.Notifier == nil || e.PortRequestID == "" || !s.Notifier.MailsCustomer(e.Type) || e.Actor.Role == porting.RoleCustomer {
+	if s.Notifier == nil || e.PortRequestID == "" || !s.Notifier.MailsCustomer(e.Type) || e.Actor.Role == porting.RoleCustomer ||
+		e.Type == porting.EventLOAChecked {
 		return nil
 	}
 	req, err := tx.FindPortRequest(ctx, e.PortRequestID)
