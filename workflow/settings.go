@@ -1,0 +1,92 @@
+package workflow
+
+import "github.com/portdesk/portdesk/calendar"
+
+// Settings are the tunable rules of the desk.
+type Settings struct {
+	// RespondWithinDays is how long a customer has to answer while an order
+	// waits on them before the order may be cancelled (default 30).
+	RespondWithinDays int
+	// RescheduleNoticeBusinessDays is the notice a reschedule needs before the
+	// current FOC (default 5).
+	RescheduleNoticeBusinessDays int
+	// MaxNumbersPerRequest caps a single intake (default 100,000).
+	MaxNumbersPerRequest int
+	// DefaultRegion parses numbers written without a country code (default "US").
+	DefaultRegion string
+	// WinningCarrier is the name the LOA gives the gaining carrier (default "portdesk").
+	WinningCarrier string
+	// LOAMaxAgeDays is how old a signed LOA may be (default 15).
+	LOAMaxAgeDays int
+	// MaxDocumentBytes caps an upload (default 10 MB).
+	MaxDocumentBytes int64
+	// ReminderDays are how many days before respond_by the customer is
+	// reminded (default 7 and 2).
+	ReminderDays []int
+	// SilencePolicy is what happens when a customer has not answered by
+	// respond_by: "cancel" (default), "restart" (cancel and open a new order
+	// in review) or "hold" (tell the team and wait).
+	SilencePolicy string
+	// Plan are the lead times of port dates; zero fields take the
+	// calendar's defaults (lead time per country, quota 5 days, loading 3
+	// business days, notice 5 business days).
+	Plan calendar.PlanRules
+	// WebhookMaxAttempts is how often a webhook delivery is tried before it
+	// fails for good (default 12); WebhookDisableAfter is how many
+	// deliveries may fail for good in a row before the endpoint is disabled
+	// (default 5).
+	WebhookMaxAttempts  int
+	WebhookDisableAfter int
+}
+
+// Silence policies.
+const (
+	SilenceCancel  = "cancel"
+	SilenceRestart = "restart"
+	SilenceHold    = "hold"
+)
+
+// positive returns v, or def when v is not set (zero or less).
+func positive[T int | int64](v, def T) T {
+	if v > 0 {
+		return v
+	}
+	return def
+}
+
+// nonEmpty returns v, or def when v is empty.
+func nonEmpty(v, def string) string {
+	if v != "" {
+		return v
+	}
+	return def
+}
+
+func (s Settings) reminderDays() []int {
+	if s.ReminderDays != nil {
+		return s.ReminderDays
+	}
+	return []int{7, 2}
+}
+
+func (s Settings) silencePolicy() string {
+	switch s.SilencePolicy {
+	case SilenceRestart, SilenceHold:
+		return s.SilencePolicy
+	}
+	return SilenceCancel
+}
+
+func (s Settings) webhookMaxAttempts() int  { return positive(s.WebhookMaxAttempts, 12) }
+func (s Settings) webhookDisableAfter() int { return positive(s.WebhookDisableAfter, 5) }
+func (s Settings) loaMaxAgeDays() int       { return positive(s.LOAMaxAgeDays, 15) }
+func (s Settings) respondWithinDays() int   { return positive(s.RespondWithinDays, 30) }
+func (s Settings) rescheduleNotice() int    { return positive(s.RescheduleNoticeBusinessDays, 5) }
+func (s Settings) winningCarrier() string   { return nonEmpty(s.WinningCarrier, "portdesk") }
+func (s Settings) defaultRegion() string    { return nonEmpty(s.DefaultRegion, "US") }
+
+// MaxDocument returns the upload cap in bytes (default 10 MB).
+func (s Settings) MaxDocument() int64 { return positive(s.MaxDocumentBytes, 10<<20) }
+
+// MaxNumbers returns the intake cap (default 100,000).
+func (s Settings) MaxNumbers() int { return positive(s.MaxNumbersPerRequest, 100_000) }
