@@ -26,7 +26,7 @@ type requirementsOutput struct {
 		Country    string   `json:"country"`
 		NumberKind string   `json:"number_kind"`
 		Supported  bool     `json:"supported"`
-		Documents  []string `json:"documents" doc:"Document types to upload besides the data."`
+		Documents  []string `json:"documents" doc:"Document types to upload besides the data; \"invoice|csr\" means either one."`
 		Entity     string   `json:"entity" enum:"any,business" doc:"business when only businesses may port."`
 		TimeZone   string   `json:"time_zone,omitempty"`
 		Windows    []string `json:"porting_windows" doc:"Local porting windows, e.g. 10:00-12:00."`

@@ -14,7 +14,9 @@ type Requirement struct {
 	Country    string   `json:"country"`
 	NumberKind string   `json:"number_kind"`
 	Documents  []string `json:"documents"`
-	// Entity is "business" when only businesses may port, else "any".
+	// Documents lists the document types to upload; "invoice|csr" means
+	// either will do. Entity is "business" when only businesses may port,
+	// else "any".
 	Entity string `json:"entity"`
 	Note   string `json:"note,omitempty"`
 }

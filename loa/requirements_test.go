@@ -2,6 +2,7 @@ package loa
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -11,11 +12,11 @@ func TestRequirements(t *testing.T) {
 		docs          []string
 		entity        string
 	}{
-		{"US", "did", []string{"loa_signed", "invoice"}, "any"},
-		{"gb", "toll_free", []string{"loa_signed", "invoice"}, "any"},
-		{"IT", "did", []string{"loa_signed", "invoice", "proof_of_id", "proof_of_business"}, "any"},
-		{"IT", "toll_free", []string{"loa_signed", "invoice"}, "any"},
-		{"NO", "did", []string{"loa_signed", "invoice", "proof_of_business"}, "business"},
+		{"US", "did", []string{"loa_signed", "invoice|csr"}, "any"},
+		{"gb", "toll_free", []string{"loa_signed", "invoice|csr"}, "any"},
+		{"IT", "did", []string{"loa_signed", "invoice|csr", "proof_of_id", "proof_of_business"}, "any"},
+		{"IT", "toll_free", []string{"loa_signed", "invoice|csr"}, "any"},
+		{"NO", "did", []string{"loa_signed", "invoice|csr", "proof_of_business"}, "business"},
 	}
 	for _, tt := range tests {
 		got := Requirements(tt.country, tt.kind)
@@ -25,5 +26,19 @@ func TestRequirements(t *testing.T) {
 	}
 	if _, err := parseRequirements("country,number_kind,documents,entity,note\nXX,did,a,nobody,\n"); err == nil {
 		t.Error("a bad entity parsed")
+	}
+}
+
+func TestDocumentAlternatives(t *testing.T) {
+	in := Input{RequiredDocuments: []string{"loa_signed", "invoice|csr"}, DocumentTypes: []string{"loa_signed", "csr"}}
+	var fs findings
+	checkDocuments(&fs, in)
+	if len(fs) != 0 {
+		t.Fatalf("a CSR in place of the invoice: %+v", fs)
+	}
+	in.DocumentTypes = []string{"loa_signed"}
+	checkDocuments(&fs, in)
+	if len(fs) != 1 || fs[0].Field != "documents.invoice" || !strings.Contains(fs[0].Hint, "invoice or csr") {
+		t.Fatalf("neither invoice nor CSR: %+v", fs)
 	}
 }

@@ -209,8 +209,11 @@ func checkDocuments(fs *findings, in Input) {
 			continue
 		}
 		seen[t] = true
-		if !slices.Contains(in.DocumentTypes, t) {
-			fs.block(CodeMissingDocument, "documents."+t, t, "", "upload a document of type "+t)
+		// "invoice|csr": any one of the alternatives will do.
+		alternatives := strings.Split(t, "|")
+		if !slices.ContainsFunc(alternatives, func(a string) bool { return slices.Contains(in.DocumentTypes, a) }) {
+			fs.block(CodeMissingDocument, "documents."+alternatives[0], t, "",
+				"upload a document of type "+strings.Join(alternatives, " or "))
 		}
 	}
 }

@@ -80,12 +80,42 @@ var guardedClient = &http.Client{
 	},
 }
 
-// publicAddr reports whether ip is routable on the public internet.
+// publicAddr reports whether ip is routable on the public internet. IPv6
+// forms that carry an IPv4 address (NAT64, 6to4, IPv4-compatible) are
+// judged by that address.
 func publicAddr(ip netip.Addr) bool {
 	ip = ip.Unmap()
-	return ip.IsGlobalUnicast() && !ip.IsPrivate() && !ip.IsLoopback() && !ip.IsLinkLocalUnicast() &&
-		!netip.MustParsePrefix("100.64.0.0/10").Contains(ip) && !netip.MustParsePrefix("fc00::/7").Contains(ip)
+	if ip.Is6() {
+		b := ip.As16()
+		switch {
+		case nat64.Contains(ip) || ipv4Compatible.Contains(ip):
+			return publicAddr(netip.AddrFrom4([4]byte(b[12:16])))
+		case sixToFour.Contains(ip):
+			return publicAddr(netip.AddrFrom4([4]byte(b[2:6])))
+		}
+	}
+	if !ip.IsGlobalUnicast() || ip.IsPrivate() || ip.IsLoopback() || ip.IsLinkLocalUnicast() {
+		return false
+	}
+	for _, p := range nonPublic {
+		if p.Contains(ip) {
+			return false
+		}
+	}
+	return true
 }
+
+var (
+	nat64          = netip.MustParsePrefix("64:ff9b::/96")
+	sixToFour      = netip.MustParsePrefix("2002::/16")
+	ipv4Compatible = netip.MustParsePrefix("::/96")
+	// nonPublic are special-purpose ranges IsGlobalUnicast lets through.
+	nonPublic = []netip.Prefix{
+		netip.MustParsePrefix("0.0.0.0/8"), netip.MustParsePrefix("100.64.0.0/10"), netip.MustParsePrefix("192.0.0.0/24"),
+		netip.MustParsePrefix("198.18.0.0/15"), netip.MustParsePrefix("240.0.0.0/4"),
+		netip.MustParsePrefix("fc00::/7"), netip.MustParsePrefix("fec0::/10"),
+	}
+)
 
 // SendError is a failed delivery attempt. Status is the receiver's HTTP
 // status, 0 when none came back. Retryable tells whether the failure looks

@@ -192,7 +192,9 @@ func TestWebhookSenderRefusesPrivateNetworks(t *testing.T) {
 		ip   string
 		want bool
 	}{{"8.8.8.8", true}, {"2001:4860:4860::8888", true}, {"127.0.0.1", false}, {"::1", false}, {"192.168.1.2", false},
-		{"172.16.0.1", false}, {"100.64.0.1", false}, {"fd00::1", false}, {"fe80::1", false}, {"::ffff:10.0.0.1", false}, {"0.0.0.0", false}} {
+		{"172.16.0.1", false}, {"100.64.0.1", false}, {"fd00::1", false}, {"fe80::1", false}, {"::ffff:10.0.0.1", false}, {"0.0.0.0", false},
+		{"64:ff9b::a9fe:a9fe", false}, {"64:ff9b::808:808", true}, {"2002:7f00:1::1", false}, {"::127.0.0.1", false},
+		{"fec0::1", false}, {"198.18.0.1", false}, {"240.0.0.1", false}, {"192.0.0.8", false}} {
 		if got := publicAddr(netip.MustParseAddr(tt.ip)); got != tt.want {
 			t.Errorf("publicAddr(%s) = %v, want %v", tt.ip, got, tt.want)
 		}

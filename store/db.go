@@ -184,7 +184,13 @@ func (db *DB) InTx(ctx context.Context, fn func(porting.Tx) error) error {
 
 // View runs fn in a read-only transaction.
 func (db *DB) View(ctx context.Context, fn func(porting.Tx) error) error {
-	sqlTx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	opts := &sql.TxOptions{ReadOnly: true}
+	if db.engine == EnginePostgres {
+		// One snapshot for the whole read, as SQLite has: an order and its
+		// numbers (two statements) must come from the same commit.
+		opts.Isolation = sql.LevelRepeatableRead
+	}
+	sqlTx, err := db.read.BeginTx(ctx, opts)
 	if err != nil {
 		return fmt.Errorf("store: begin read: %w", interpretError(err))
 	}
@@ -196,7 +202,7 @@ func (db *DB) View(ctx context.Context, fn func(porting.Tx) error) error {
 // deferred Rollback is a no-op after a commit).
 func (db *DB) run(sqlTx *sql.Tx, fn func(porting.Tx) error, commit bool) error {
 	defer sqlTx.Rollback() //nolint:errcheck // no-op after commit
-	if err := fn(&tx{db: db, tx: sqlTx}); err != nil || !commit {
+	if err := fn(&tx{db: db, tx: sqlTx, writable: commit}); err != nil || !commit {
 		return err
 	}
 	if err := sqlTx.Commit(); err != nil {

@@ -94,7 +94,7 @@ func classifyPostgres(state string) (string, string) {
 		return porting.ECONFLICT, msgDuplicate
 	case "23503": // foreign_key_violation
 		return porting.EINVALID, msgMissingRef
-	case "23514", "23502", "22P02", "22007", "22008": // check, not null, bad text representation, datetime
+	case "23514", "23502", "22P02", "22007", "22008", "22P05", "22021": // check, not null, bad text representation, datetime, NUL / bad encoding
 		return porting.EINVALID, msgBadValue
 	case "40001", "40P01": // serialization_failure, deadlock_detected
 		return porting.ECONFLICT, msgConcurrent

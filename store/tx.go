@@ -18,6 +18,7 @@ type tx struct {
 	db           *DB
 	tx           *sql.Tx
 	eventsLocked bool // the PostgreSQL events lock is held (see lockEventOrder)
+	writable     bool // an InTx transaction (not a View)
 }
 
 var _ porting.Tx = (*tx)(nil)

@@ -61,8 +61,13 @@ func (t *tx) scanWebhookEndpoint(r scanner) (*porting.WebhookEndpoint, error) {
 // FindWebhookEndpoint returns the endpoint with the given ID, secret
 // included; ENOTFOUND if none, EINTERNAL when the secret does not decrypt.
 func (t *tx) FindWebhookEndpoint(ctx context.Context, id string) (*porting.WebhookEndpoint, error) {
-	w, err := t.scanWebhookEndpoint(t.queryRow(ctx, `SELECT `+webhookEndpointColumns+`
-		FROM webhook_endpoints WHERE id = $1`, id))
+	query := `SELECT ` + webhookEndpointColumns + ` FROM webhook_endpoints WHERE id = $1`
+	if t.writable && t.db.engine == EnginePostgres {
+		// Read-modify-write callers (delivery counters, the owner's PATCH)
+		// take turns instead of overwriting each other's changes.
+		query += ` FOR UPDATE`
+	}
+	w, err := t.scanWebhookEndpoint(t.queryRow(ctx, query, id))
 	if err != nil {
 		return nil, findErr(err, "webhook endpoint", id)
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/portdesk/portdesk/calendar"
 	"github.com/portdesk/portdesk/loa"
 	"github.com/portdesk/portdesk/porting"
 )
@@ -27,7 +28,7 @@ func (s *Service) checkLOA(ctx context.Context, tx porting.Tx, o *porting.PortOr
 		Order:               loaOrder(o, s.Settings.winningCarrier()),
 		CSR:                 loaCSR(o.CSR),
 		RequiredDocuments:   loa.Requirements(o.Country, string(o.NumberKind)).Documents,
-		Now:                 s.Clock.Now(),
+		Now:                 s.Clock.Now().In(calendar.Location(o.Country)), // dates are judged where the LOA is signed
 		MaxAgeDays:          s.Settings.loaMaxAgeDays(),
 		HasAttachment:       true, // portdesk generates the spreadsheet for every order
 		RequireAttestation:  requireAttestation,
@@ -169,11 +170,14 @@ func (s *Service) FindingsOf(ctx context.Context, p porting.Principal, orderID s
 	return out, err
 }
 
-// loaExpiry is the last moment the signed LOA is valid, or nil.
+// loaExpiry is the moment the signed LOA stops being valid, or nil: the
+// end of its last valid day (dated 15 days ago is still valid) in the
+// order's country, the same rule loa.Validate applies.
 func (s *Service) loaExpiry(o *porting.PortOrder) *time.Time {
 	if o.LOA == nil || o.LOA.SignedOn == nil {
 		return nil
 	}
-	t := o.LOA.SignedOn.AddDate(0, 0, s.Settings.loaMaxAgeDays())
+	d := o.LOA.SignedOn
+	t := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, calendar.Location(o.Country)).AddDate(0, 0, s.Settings.loaMaxAgeDays()+1).UTC()
 	return &t
 }

@@ -43,8 +43,13 @@ func setLOA(p porting.Principal, o *porting.PortOrder, data porting.LOAData, pin
 		data.PIN = strings.TrimSpace(*pin)
 	}
 	data.PINSet = data.PIN != ""
-	if data.SignedOn != nil {
-		d := data.SignedOn.UTC().Truncate(24 * time.Hour)
+	if so := data.SignedOn; so != nil {
+		// The date written on the LOA, as the signer wrote it: the calendar
+		// day in the offset it was given with.
+		if so.Year() < 2000 || so.Year() > 2100 {
+			return porting.FieldErrorf("loa.signed_on", "signed_on %s is not a plausible signing date", so.Format("2006-01-02"))
+		}
+		d := time.Date(so.Year(), so.Month(), so.Day(), 0, 0, 0, 0, time.UTC)
 		data.SignedOn = &d
 	}
 	o.LOA = &data
