@@ -15,7 +15,9 @@ import (
 var (
 	poBoxPhrase = regexp.MustCompile(`(?i)(?:` + strings.Join([]string{
 		`\bp(?:\.\s*|\s+)o\b\.?\s*box\b`, // P.O. Box, P. O. Box, P O Box, P.O.Box
-		`\bpo(?:\.\s*|\s+)box\b`,         // PO Box, PO. Box
+		`\bpo(?:\.\s*|\s+|-)box\b`,       // PO Box, PO. Box, PO-Box
+		`\bpost\s*box\b`,                  // Post Box, Postbox
+		`\blocked\s+bag\b`,                // Locked Bag (AU)
 		`\bg\.?p\.?o\.?\s*box\b`,         // GPO Box
 		`\bpost\s+office\s+box\b`,
 		`\bpostfach\b`,
@@ -27,7 +29,7 @@ var (
 		`\bcasilla\s+(?:de\s+correos?|postal)\b`,
 	}, "|") + `)`)
 	poBoxNumbered = regexp.MustCompile(
-		`(?i)\b(?:pobox|b\.?\s?p\.?|apartado|casilla)\s*(?:no\.?|n[°º]\.?|#|:)?\s*\d+`)
+		`(?i)\b(?:pobox|p\.?\s?o\.?\s?b\.?|pmb|b\.?\s?p\.?|apartado|casilla)(?:\s*(?:no\.?|n[°º]\.?|#|:))?\s+\d+|\b(?:pobox|pob|pmb)\d+`)
 	bareBoxNumbered = regexp.MustCompile(`(?i)\bbox\s*(?:no\.?|#)?\s*\d+`)
 )
 
