@@ -16,8 +16,8 @@ var (
 	poBoxPhrase = regexp.MustCompile(`(?i)(?:` + strings.Join([]string{
 		`\bp(?:\.\s*|\s+)o\b\.?\s*box\b`, // P.O. Box, P. O. Box, P O Box, P.O.Box
 		`\bpo(?:\.\s*|\s+|-)box\b`,       // PO Box, PO. Box, PO-Box
-		`\bpost\s*box\b`,                  // Post Box, Postbox
-		`\blocked\s+bag\b`,                // Locked Bag (AU)
+		`\bpost\s*box\b`,                 // Post Box, Postbox
+		`\blocked\s+bag\b`,               // Locked Bag (AU)
 		`\bg\.?p\.?o\.?\s*box\b`,         // GPO Box
 		`\bpost\s+office\s+box\b`,
 		`\bpostfach\b`,
