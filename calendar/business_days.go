@@ -11,29 +11,6 @@ import (
 	_ "time/tzdata"
 )
 
-// IsBusinessDay reports whether the calendar day of t (in t's location) is
-// Monday to Friday. It knows no holidays; IsCountryBusinessDay adds the
-// country's weekdays and public holidays.
-func IsBusinessDay(t time.Time) bool {
-	wd := t.Weekday()
-	return wd != time.Saturday && wd != time.Sunday
-}
-
-// BusinessDaysUntil counts the Monday-to-Friday days d with from < d <= to,
-// by calendar day in loc: the notice that from gives before to. It is 0 when
-// to is not after from's day. BusinessDaysBetween also skips the holidays of
-// a country.
-func BusinessDaysUntil(from, to time.Time, loc *time.Location) int {
-	return countDays(from.In(loc), to.In(loc), IsBusinessDay)
-}
-
-// AddBusinessDays returns the calendar day n Monday-to-Friday days before
-// (n < 0) or after t, keeping t's clock time, in loc. AddCountryBusinessDays
-// also skips the holidays of a country.
-func AddBusinessDays(t time.Time, n int, loc *time.Location) time.Time {
-	return addDays(t.In(loc), n, IsBusinessDay)
-}
-
 // Location returns the time zone of a country's porting rules, UTC when the
 // country has none or its zone does not load.
 func Location(country string) *time.Location {
