@@ -21,6 +21,7 @@ type portOrderBody struct {
 func orderBody(p porting.Principal, o *porting.PortOrder) portOrderBody {
 	b := portOrderBody{PortOrder: *o, WaitingOn: o.WaitingOn(), AllowedActions: nonNil(porting.AllowedActions(o.Status, p.Role))}
 	b.Findings = nonNil(o.Findings)
+	b.Attention = nonNil(o.Attention)
 	return b
 }
 
@@ -44,6 +45,7 @@ type portOrderListInput struct {
 	AccountID     string `query:"account_id" doc:"Staff: only this account's orders (customers always see only their own)."`
 	PortRequestID string `query:"port_request_id"`
 	Status        string `query:"status" enum:"review,awaiting_loa,loa_review,submitted,exception,foc_confirmed,numbers_loaded,porting,ported,awaiting_verification,completed,not_portable,cancelled"`
+	Attention     bool   `query:"attention" doc:"Only orders with an attention flag: work the desk could not do by itself."`
 	Cursor        string `query:"cursor" maxLength:"512"`
 	Limit         int    `query:"limit" minimum:"1" maximum:"100" default:"50"`
 }
@@ -98,6 +100,7 @@ type actionInput struct {
 		FOCAt              *time.Time        `json:"foc_at,omitempty" doc:"Confirmed (record_foc) or newly requested (reschedule) port date."`
 		NotPortableNumbers []string          `json:"not_portable_numbers,omitempty" maxItems:"100000" doc:"Numbers found not portable on approve; the rest port."`
 		Attestation        *attestationInput `json:"attestation,omitempty" doc:"The judgement of the signed LOA (approve_loa)."`
+		OverrideReason     string            `json:"override_reason,omitempty" maxLength:"500" doc:"Staff: accept a port date (record_foc, reschedule) that the porting rules refuse, saying why; recorded on the order as foc_override."`
 	}
 }
 
@@ -121,7 +124,7 @@ func (s *Server) registerPortOrders() {
 func (s *Server) handlePortOrderList(ctx context.Context, in *portOrderListInput) (*portOrderListOutput, error) {
 	p := principal(ctx)
 	page, err := s.Service.ListPortOrders(ctx, p, porting.PortOrderFilter{
-		AccountID: in.AccountID, PortRequestID: in.PortRequestID, Status: porting.State(in.Status), Cursor: in.Cursor, Limit: in.Limit,
+		AccountID: in.AccountID, PortRequestID: in.PortRequestID, Status: porting.State(in.Status), Attention: in.Attention, Cursor: in.Cursor, Limit: in.Limit,
 	})
 	if err != nil {
 		return nil, problem(err)
@@ -160,7 +163,7 @@ func (s *Server) handlePortOrderAction(ctx context.Context, in *actionInput) (*p
 	var ai workflow.ActionInput
 	if b := in.Body; b != nil {
 		ai = workflow.ActionInput{Reason: b.Reason, Message: b.Message, ExceptionCode: strings.ToUpper(b.ExceptionCode), FOCAt: b.FOCAt,
-			NotPortableNumbers: b.NotPortableNumbers, Attestation: b.Attestation.input()}
+			NotPortableNumbers: b.NotPortableNumbers, Attestation: b.Attestation.input(), OverrideReason: b.OverrideReason}
 	}
 	o, err := s.Service.Act(ctx, p, in.ID, porting.Action(in.Action), ai)
 	if err != nil {

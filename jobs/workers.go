@@ -77,7 +77,7 @@ type emailWorker struct {
 
 // Work implements river.Worker.
 func (w *emailWorker) Work(ctx context.Context, job *river.Job[porting.SendEmailJob]) error {
-	return w.svc.SendEmail(ctx, job.Args.EventID, job.Args.To)
+	return w.svc.SendEmail(ctx, job.Args)
 }
 
 // cancelWorker withdraws cancelled orders from their carrier.

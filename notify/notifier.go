@@ -47,6 +47,10 @@ func (n *Notifier) Webhook(ctx context.Context, w *porting.WebhookEndpoint, e *p
 // mailer is configured.
 func (n *Notifier) MailsCustomer(t string) bool { return n.Mailer != nil && MailsCustomer(t) }
 
+// MailsTeam reports whether events of type t email the porting team and a
+// mailer is configured.
+func (n *Notifier) MailsTeam(t string) bool { return n.Mailer != nil && MailsTeam(t) }
+
 // Email renders the email about e in lang and sends it to to. It returns
 // false, and sends nothing, when e sends no email (see RenderEmail).
 func (n *Notifier) Email(ctx context.Context, to, lang string, e *porting.Event) (bool, error) {
@@ -84,6 +88,8 @@ type eventBody struct {
 	Numbers            int                   `json:"numbers"`
 	PhoneNumberQuota   int                   `json:"phone_number_quota"`
 	PhoneNumbersNeeded int                   `json:"phone_numbers_needed"`
+	Message            string                `json:"message"`
+	DeadlineKind       string                `json:"deadline_kind"`
 }
 
 // EventEmailData reads what an email about e may show from the event's
@@ -110,6 +116,7 @@ func EventEmailData(e *porting.Event, linkBase string) (EmailData, error) {
 		FOCAt: after.FOCAt, RespondBy: after.RespondBy, LOASignedOn: after.SignedOn, Policy: after.Policy,
 		Message: after.Body, Findings: after.Findings,
 		PhoneNumberQuota: after.PhoneNumberQuota, PhoneNumbersNeeded: after.PhoneNumbersNeeded,
+		Attention: after.Message, AttentionKind: after.DeadlineKind,
 	}
 	if d.NumberCount == 0 {
 		for _, n := range after.PhoneNumbers {

@@ -5,6 +5,7 @@ import (
 	"embed"
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 	"text/template"
 	"time"
@@ -44,6 +45,14 @@ var MailedEventTypes = []string{
 	EventLOAExpired,
 	EventQuotaRequestsDue,
 }
+
+// TeamEventTypes lists the event types that email the porting team's
+// address (workflow.Settings.TeamEmail) instead of the customer: things a
+// person on the desk must look at.
+var TeamEventTypes = []string{porting.EventAttentionRaised}
+
+// MailsTeam reports whether events of type t email the porting team.
+func MailsTeam(t string) bool { return slices.Contains(TeamEventTypes, t) }
 
 // Languages lists the translations of every template; the first is the
 // fallback.
@@ -93,6 +102,10 @@ type EmailData struct {
 	PhoneNumbersNeeded int
 	// Link is the customer-facing page of the order or request.
 	Link string
+	// Attention is what went wrong with an order that a person must look
+	// at (team emails), and AttentionKind the deadline kind that failed.
+	Attention     string
+	AttentionKind string
 }
 
 // Blocking returns the findings that stop the LOA from going to the carrier.
@@ -165,7 +178,7 @@ func MailsCustomer(t string) bool {
 // check without blocking findings.
 func RenderEmail(e *porting.Event, lang string, data EmailData) (Email, bool) {
 	switch {
-	case !MailsCustomer(e.Type):
+	case !MailsCustomer(e.Type) && !MailsTeam(e.Type):
 		return Email{}, false
 	case e.Type == porting.EventMessageCreated && !e.Actor.Role.Staff():
 		return Email{}, false

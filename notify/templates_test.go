@@ -2,6 +2,7 @@ package notify
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -20,8 +21,9 @@ func fullData() EmailData {
 		StatusReason: "the carrier answered", LosingCarrier: "Old Telco", NumberCount: 3,
 		ExceptionCode: "ENTITY_NAME_MISMATCH", ExceptionMessage: "name differs", FOCAt: &at, RespondBy: &at, LOASignedOn: &at,
 		Policy: PolicyRestart, Message: "Please check the address.", PhoneNumberQuota: 5, PhoneNumbersNeeded: 7,
-		Findings: []porting.Finding{{Code: "POSTAL_CODE_MISMATCH", Severity: porting.SeverityBlocking, Field: "service_address.postal_code"}},
-		Link:     "https://desk.example.com/port-orders/po_full",
+		Findings:  []porting.Finding{{Code: "POSTAL_CODE_MISMATCH", Severity: porting.SeverityBlocking, Field: "service_address.postal_code"}},
+		Link:      "https://desk.example.com/port-orders/po_full",
+		Attention: "The load_numbers deadline could not do its work: no instance", AttentionKind: "load_numbers",
 	}
 }
 
@@ -29,7 +31,7 @@ func TestRenderEmailEveryTypeAndLanguage(t *testing.T) {
 	t.Parallel()
 	minimal := EmailData{Findings: fullData().Findings}
 	for _, lang := range Languages {
-		for _, typ := range MailedEventTypes {
+		for _, typ := range append(slices.Clone(MailedEventTypes), TeamEventTypes...) {
 			for name, data := range map[string]EmailData{"full": fullData(), "minimal": minimal} {
 				e := &porting.Event{Type: typ, PortRequestID: "req_ev", PortOrderID: "po_ev", Actor: staff}
 				// The templates themselves, not the English fallback.

@@ -42,6 +42,7 @@ const (
 	EventLOAExpired         = "deadline.loa_expired"
 	EventQuotaRequestsDue   = "deadline.quota_requests_due"
 	EventDeadlineFailed     = "deadline.failed"
+	EventAttentionRaised    = "port_order.attention_raised"
 	EventWebhookCreated     = "webhook_endpoint.created"
 	EventWebhookUpdated     = "webhook_endpoint.updated"
 	EventWebhookDisabled    = "webhook_endpoint.disabled"

@@ -76,8 +76,12 @@ type Finding struct {
 	Hint     string `json:"hint,omitempty"`
 }
 
-// SeverityBlocking marks a finding that stops approval.
-const SeverityBlocking = "blocking"
+// Finding severities: a blocking finding stops approval (or, for an
+// order's own items, the step it names); a warning only informs.
+const (
+	SeverityBlocking = "blocking"
+	SeverityWarning  = "warning"
+)
 
 // DocumentType is what an uploaded document is.
 type DocumentType string

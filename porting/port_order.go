@@ -66,11 +66,39 @@ type PortOrder struct {
 	CSR             *CSR          `json:"csr,omitempty"`
 	Attestation     *Attestation  `json:"attestation,omitempty"`
 	Findings        []Finding     `json:"findings"`
+	Attention       []Attention   `json:"attention" doc:"Problems a person must look at: work the desk could not do by itself (a deadline that failed). Empty when all is well."`
+	FOCOverride     *FOCOverride  `json:"foc_override,omitempty" doc:"Set when staff accepted a port date the porting rules refuse: a warning, with the rule and the reason given."`
 	PreviousOrderID string        `json:"previous_order_id,omitempty"`
 	NextOrderID     string        `json:"next_order_id,omitempty"`
 	Version         int           `json:"version"`
 	CreatedAt       time.Time     `json:"created_at"`
 	UpdatedAt       time.Time     `json:"updated_at"`
+}
+
+// Attention is a problem with an order that a person must look at: a
+// deadline that could not do its work. It stays on the order until the work
+// succeeds or the order moves past it; when a person changes the order the
+// work is tried again at RetryAt.
+type Attention struct {
+	Code         string       `json:"code" doc:"What is wrong, e.g. deadline_failed."`
+	DeadlineKind DeadlineKind `json:"deadline_kind,omitempty"`
+	Message      string       `json:"message"`
+	Since        time.Time    `json:"since"`
+	RetryAt      *time.Time   `json:"retry_at,omitempty" doc:"When the failed work is tried again: set when the order changes after the failure."`
+}
+
+// AttentionDeadlineFailed is the code of an Attention raised by a deadline
+// that could not do its work.
+const AttentionDeadlineFailed = "deadline_failed"
+
+// FOCOverride records a port date staff accepted although the porting
+// rules refuse it (a carrier may truly confirm an odd date).
+type FOCOverride struct {
+	Reason  string    `json:"reason" doc:"Why staff accepted the date, in their words."`
+	Rule    string    `json:"rule" doc:"The rule the date breaks, e.g. not_business_day, holiday, outside_window, too_soon, load_too_late."`
+	Message string    `json:"message" doc:"What the rule said about the date."`
+	By      string    `json:"by"`
+	At      time.Time `json:"at"`
 }
 
 // Exception is a carrier's rejection of a submission: a code from the
@@ -121,8 +149,10 @@ type PortOrderFilter struct {
 	AccountID     string
 	PortRequestID string
 	Status        State
-	Cursor        string
-	Limit         int
+	// Attention, when true, selects only orders with an attention flag.
+	Attention bool
+	Cursor    string
+	Limit     int
 }
 
 // PortOrderPage is one page of port orders and the cursor of the next page,
@@ -160,6 +190,13 @@ func (o *PortOrder) Clone() *PortOrder {
 	}
 	if o.Findings != nil {
 		c.Findings = append([]Finding{}, o.Findings...)
+	}
+	if o.Attention != nil {
+		c.Attention = append([]Attention{}, o.Attention...)
+	}
+	if o.FOCOverride != nil {
+		f := *o.FOCOverride
+		c.FOCOverride = &f
 	}
 	return &c
 }

@@ -82,6 +82,9 @@ func (DeliverWebhookJob) Kind() string { return "deliver_webhook" }
 type SendEmailJob struct {
 	EventID int64  `json:"event_id"`
 	To      string `json:"to"`
+	// Team marks an email to the porting team's address, in English,
+	// rather than to the request's contact in their language.
+	Team bool `json:"team,omitempty"`
 }
 
 // Kind implements Job.
@@ -98,4 +101,6 @@ type Notifier interface {
 	Email(ctx context.Context, to, lang string, e *Event) (bool, error)
 	// MailsCustomer reports whether events of type t email the customer.
 	MailsCustomer(t string) bool
+	// MailsTeam reports whether events of type t email the porting team.
+	MailsTeam(t string) bool
 }

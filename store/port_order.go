@@ -10,18 +10,20 @@ import (
 
 const portOrderColumns = `id, port_request_id, account_id, instance_id, status, country, losing_carrier,
 	number_kind, foc_at, requested_foc_at, respond_by, exception, status_reason, loa, csr, attestation,
-	findings, loa_pin_sealed, previous_order_id, next_order_id, version, created_at, updated_at`
+	findings, loa_pin_sealed, previous_order_id, next_order_id, version, created_at, updated_at,
+	attention, foc_override`
 
 // scanPortOrder reads a row of portOrderColumns and opens the sealed LOA
 // PIN; the numbers come separately.
 func (t *tx) scanPortOrder(r scanner) (*porting.PortOrder, error) {
-	o := porting.PortOrder{PhoneNumbers: []porting.OrderNumber{}, Findings: []porting.Finding{}}
+	o := porting.PortOrder{PhoneNumbers: []porting.OrderNumber{}, Findings: []porting.Finding{}, Attention: []porting.Attention{}}
 	var pinSealed []byte
 	err := r.Scan(&o.ID, &o.PortRequestID, &o.AccountID, strCol{&o.InstanceID}, &o.Status, &o.Country,
 		&o.LosingCarrier, &o.NumberKind, nullTimeCol{&o.FOCAt}, nullTimeCol{&o.RequestedFOCAt},
 		nullTimeCol{&o.RespondBy}, jsonCol{&o.Exception}, &o.StatusReason, jsonCol{&o.LOA}, jsonCol{&o.CSR},
 		jsonCol{&o.Attestation}, jsonCol{&o.Findings}, &pinSealed, strCol{&o.PreviousOrderID},
-		strCol{&o.NextOrderID}, &o.Version, timeCol{&o.CreatedAt}, timeCol{&o.UpdatedAt})
+		strCol{&o.NextOrderID}, &o.Version, timeCol{&o.CreatedAt}, timeCol{&o.UpdatedAt},
+		jsonCol{&o.Attention}, jsonCol{&o.FOCOverride})
 	if err != nil {
 		return nil, err
 	}
@@ -54,6 +56,16 @@ func normPortOrder(o *porting.PortOrder) {
 	if o.Findings == nil {
 		o.Findings = []porting.Finding{}
 	}
+	if o.Attention == nil {
+		o.Attention = []porting.Attention{}
+	}
+	for i := range o.Attention {
+		o.Attention[i].Since = normTime(o.Attention[i].Since)
+		o.Attention[i].RetryAt = normTimePtr(o.Attention[i].RetryAt)
+	}
+	if o.FOCOverride != nil {
+		o.FOCOverride.At = normTime(o.FOCOverride.At)
+	}
 	if o.LOA != nil {
 		o.LOA.PINSet = o.LOA.PIN != ""
 		o.LOA.SignedOn = normTimePtr(o.LOA.SignedOn)
@@ -69,9 +81,9 @@ func normPortOrder(o *porting.PortOrder) {
 // portOrderArgs are the encoded values of an order's JSON and sealed
 // columns.
 type portOrderArgs struct {
-	exception, loa, csr, attestation any
-	findings                         string
-	pinSealed                        any // []byte, or nil without a PIN
+	exception, loa, csr, attestation, focOverride any
+	findings, attention                           string
+	pinSealed                                     any // []byte, or nil without a PIN
 }
 
 // encodePortOrder encodes o's JSON columns and seals its LOA PIN under its
@@ -92,6 +104,12 @@ func (t *tx) encodePortOrder(o *porting.PortOrder) (portOrderArgs, error) {
 		return a, err
 	}
 	if a.findings, err = jsonArg(o.Findings); err != nil {
+		return a, err
+	}
+	if a.attention, err = jsonArg(o.Attention); err != nil {
+		return a, err
+	}
+	if a.focOverride, err = nullJSONArg(o.FOCOverride); err != nil {
 		return a, err
 	}
 	if o.LOA != nil && o.LOA.PIN != "" {
@@ -127,11 +145,11 @@ func (t *tx) CreatePortOrder(ctx context.Context, o *porting.PortOrder) error {
 		return err
 	}
 	_, err = t.exec(ctx, `INSERT INTO port_orders (`+portOrderColumns+`) VALUES ($1, $2, $3, $4, $5, $6,
-		$7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)`,
+		$7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)`,
 		o.ID, o.PortRequestID, o.AccountID, nullStr(o.InstanceID), o.Status, o.Country, o.LosingCarrier,
 		o.NumberKind, o.FOCAt, o.RequestedFOCAt, o.RespondBy, a.exception, o.StatusReason, a.loa, a.csr,
 		a.attestation, a.findings, a.pinSealed, nullStr(o.PreviousOrderID), nullStr(o.NextOrderID),
-		o.Version, o.CreatedAt, o.UpdatedAt)
+		o.Version, o.CreatedAt, o.UpdatedAt, a.attention, a.focOverride)
 	if err != nil {
 		return errorf(err, "create port order %s", o.ID)
 	}
@@ -154,10 +172,11 @@ func (t *tx) UpdatePortOrder(ctx context.Context, o *porting.PortOrder) error {
 		losing_carrier = $4, number_kind = $5, foc_at = $6, requested_foc_at = $7, respond_by = $8,
 		exception = $9, status_reason = $10, loa = $11, csr = $12, attestation = $13, findings = $14,
 		loa_pin_sealed = $15, previous_order_id = $16, next_order_id = $17,
-		version = version + 1, updated_at = $18 WHERE id = $19 AND version = $20`,
+		version = version + 1, updated_at = $18, attention = $19, foc_override = $20 WHERE id = $21 AND version = $22`,
 		nullStr(o.InstanceID), o.Status, o.Country, o.LosingCarrier, o.NumberKind, o.FOCAt,
 		o.RequestedFOCAt, o.RespondBy, a.exception, o.StatusReason, a.loa, a.csr, a.attestation,
-		a.findings, a.pinSealed, nullStr(o.PreviousOrderID), nullStr(o.NextOrderID), now, o.ID, o.Version)
+		a.findings, a.pinSealed, nullStr(o.PreviousOrderID), nullStr(o.NextOrderID), now,
+		a.attention, a.focOverride, o.ID, o.Version)
 	if err != nil {
 		return errorf(err, "update port order %s", o.ID)
 	}

@@ -20,6 +20,10 @@ const (
 // engine's limit on parameters.
 const inChunk = 500
 
+// attentionRaised selects orders with an attention flag; the partial index
+// port_orders_attention holds just those.
+const attentionRaised = `attention <> '[]'`
+
 // orderCursor is the position after the last order of a page: the key of
 // the (created_at, id) order. It travels as base64 JSON and is opaque to
 // callers.
@@ -65,6 +69,9 @@ func (t *tx) FindPortOrders(ctx context.Context, f porting.PortOrderFilter) (*po
 	}
 	if f.Status != "" {
 		w.add("status = %s", f.Status)
+	}
+	if f.Attention {
+		w.add(attentionRaised)
 	}
 	if f.Cursor != "" {
 		c, err := decodeOrderCursor(f.Cursor)

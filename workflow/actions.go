@@ -29,6 +29,10 @@ type ActionInput struct {
 	// Attestation is the team's judgement of the signed LOA, given with
 	// approve_loa (or earlier with PATCH).
 	Attestation *AttestationInput
+	// OverrideReason lets staff accept a port date (record_foc,
+	// reschedule) that the porting rules refuse; it is recorded on the
+	// order as FOCOverride.
+	OverrideReason string
 }
 
 // Act takes action a on an order. It checks the transition table (ECONFLICT
@@ -42,8 +46,10 @@ func (s *Service) Act(ctx context.Context, p porting.Principal, orderID string, 
 		if err != nil {
 			return err
 		}
-		result, err = s.act(ctx, tx, p, o, a, in)
-		return err
+		if result, err = s.act(ctx, tx, p, o, a, in); err != nil {
+			return err
+		}
+		return s.present(ctx, tx, result)
 	})
 	if err != nil {
 		return nil, err
@@ -96,13 +102,9 @@ func (s *Service) applyRules(ctx context.Context, tx porting.Tx, p porting.Princ
 		o.Exception = nil
 		return s.submitLOA(ctx, tx, p, o)
 	case porting.ActionRecordFOC:
-		if in.FOCAt == nil || !in.FOCAt.After(s.Clock.Now()) {
-			return porting.FieldErrorf("foc_at", "the confirmed port date must be in the future")
-		}
-		foc := in.FOCAt.UTC()
-		o.FOCAt, o.Exception = &foc, nil
+		return s.recordFOC(ctx, tx, p, o, in)
 	case porting.ActionReschedule:
-		return s.reschedule(ctx, tx, o, in.FOCAt)
+		return s.reschedule(ctx, tx, p, o, in)
 	case porting.ActionLoadNumbers:
 		return s.loadNumbers(ctx, tx, p, o)
 	case porting.ActionStartPort:
@@ -172,11 +174,34 @@ func (s *Service) notifyCustomer(ctx context.Context, tx porting.Tx, p porting.P
 	return s.postMessage(ctx, tx, req, m)
 }
 
+// recordFOC records the carrier's firm order commitment after the same
+// port-date rules as every other path. An order that names no instance yet
+// cannot have its numbers loaded: the customer is told by when to choose one.
+func (s *Service) recordFOC(ctx context.Context, tx porting.Tx, p porting.Principal, o *porting.PortOrder, in ActionInput) error {
+	if in.FOCAt == nil {
+		return porting.FieldErrorf("foc_at", "name the port date the carrier confirmed")
+	}
+	override, err := s.checkPortDate(p, o, *in.FOCAt, "foc_at", portDateConfirmed, in.OverrideReason)
+	if err != nil {
+		return err
+	}
+	foc := in.FOCAt.UTC()
+	o.FOCAt, o.Exception, o.FOCOverride = &foc, nil, override
+	if o.InstanceID != "" {
+		return nil
+	}
+	load := calendar.Plan(o.Country, foc, s.Settings.Plan).LoadNumbersAt
+	return s.notifyCustomer(ctx, tx, p, o, fmt.Sprintf("The carrier confirmed the port of order %s for %s. "+
+		"Choose the contact-center instance the numbers go to before %s: we load the numbers into it then, and without one they cannot be loaded.",
+		o.ID, foc.Format(time.RFC1123), load.Format(time.RFC1123)))
+}
+
 // reschedule asks the carrier for a new date. It needs the configured
 // business days' notice before the current FOC, in the order's country.
-func (s *Service) reschedule(ctx context.Context, tx porting.Tx, o *porting.PortOrder, newAt *time.Time) error {
+func (s *Service) reschedule(ctx context.Context, tx porting.Tx, p porting.Principal, o *porting.PortOrder, in ActionInput) error {
 	now := s.Clock.Now()
-	if newAt == nil || !newAt.After(now) {
+	newAt := in.FOCAt
+	if newAt == nil {
 		return porting.FieldErrorf("foc_at", "name the new requested port date, in the future")
 	}
 	need := s.Settings.rescheduleNotice()
@@ -193,12 +218,13 @@ func (s *Service) reschedule(ctx context.Context, tx porting.Tx, o *porting.Port
 		}
 		return e
 	}
-	if err := s.checkPortTime(o, *newAt, "foc_at"); err != nil {
+	override, err := s.checkPortDate(p, o, *newAt, "foc_at", portDateRequested, in.OverrideReason)
+	if err != nil {
 		return err
 	}
 	wasLoaded := o.Status == porting.StateNumbersLoaded
 	at := newAt.UTC()
-	o.RequestedFOCAt, o.FOCAt = &at, nil
+	o.RequestedFOCAt, o.FOCAt, o.FOCOverride = &at, nil, override
 	o.SetNumberStatus(porting.NumberPortable)
 	// The carrier gets the new requested date as a new submission.
 	if err := tx.Enqueue(ctx, porting.SubmitToCarrierJob{PortOrderID: o.ID}); err != nil {

@@ -9,13 +9,19 @@ import (
 )
 
 // planDeadlines computes the pending deadlines an order should have now,
-// from its state and dates. It is pure: the store diffs it against what is
-// there, so recomputing after every change is cheap and idempotent.
+// from its state and dates, and a retry of each failed deadline whose
+// attention flag has a retry time. It is pure: the store diffs it against
+// what is there, so recomputing after every change is cheap and idempotent.
 func (s *Service) planDeadlines(o *porting.PortOrder) []porting.Deadline {
 	now := s.Clock.Now()
 	var out []porting.Deadline
 	add := func(kind porting.DeadlineKind, at time.Time) {
 		out = append(out, porting.Deadline{PortOrderID: o.ID, AccountID: o.AccountID, Kind: kind, DueAt: at.UTC()})
+	}
+	for _, a := range o.Attention {
+		if a.RetryAt != nil && a.DeadlineKind != "" && s.deadlineApplies(o, a.DeadlineKind) {
+			add(a.DeadlineKind, *a.RetryAt)
+		}
 	}
 	switch o.Status {
 	case porting.StateAwaitingLOA, porting.StateException:
@@ -51,6 +57,23 @@ func (s *Service) planDeadlines(o *porting.PortOrder) []porting.Deadline {
 		}
 	}
 	return out
+}
+
+// deadlineApplies reports whether a deadline of kind k still means
+// something for o in its state: a failed deadline of a kind that no longer
+// applies needs nobody's attention (the order moved past it).
+func (s *Service) deadlineApplies(o *porting.PortOrder, k porting.DeadlineKind) bool {
+	switch k {
+	case porting.DeadlineRespondReminder, porting.DeadlineRespondBy:
+		return o.RespondBy != nil && (o.Status == porting.StateAwaitingLOA || o.Status == porting.StateException)
+	case porting.DeadlineLOAExpiry:
+		return beforeSubmission(o.Status) && o.Status != porting.StateReview && s.loaExpiry(o) != nil
+	case porting.DeadlineQuotaRequestsDue, porting.DeadlinePortWindowOpens:
+		return o.FOCAt != nil && (o.Status == porting.StateFOCConfirmed || o.Status == porting.StateNumbersLoaded)
+	case porting.DeadlineLoadNumbers:
+		return o.FOCAt != nil && o.Status == porting.StateFOCConfirmed
+	}
+	return false
 }
 
 // replan stores the order's deadline plan.

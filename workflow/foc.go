@@ -3,6 +3,8 @@ package workflow
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/portdesk/portdesk/calendar"
@@ -20,16 +22,79 @@ func (s *Service) planRules(o *porting.PortOrder) calendar.PlanRules {
 	return r
 }
 
-// checkPortTime checks a requested port date of o: business day, not a
-// holiday, inside a window, after the lead time, while the LOA is valid. A
-// refusal says why and offers the next valid windows.
-func (s *Service) checkPortTime(o *porting.PortOrder, at time.Time, field string) error {
-	err := calendar.CheckPortTime(o.Country, at, s.Clock.Now(), s.planRules(o))
-	var pt *calendar.PortTimeError
-	if !errors.As(err, &pt) {
-		return err
+// maxPortDateAhead bounds a port date: carriers confirm weeks ahead, not
+// years, and a later date is a typing error that no rule should walk to.
+const maxPortDateAhead = 2 * 366 * 24 * time.Hour
+
+// ReasonLoadTooLate is the refusal of a port date so close that the numbers
+// could not be loaded into the instance the agreed business days before it.
+const ReasonLoadTooLate = "load_too_late"
+
+// portDateUse says on which path a port date arrives.
+type portDateUse int
+
+const (
+	// portDateRequested is a date the customer or the team asks for.
+	portDateRequested portDateUse = iota
+	// portDateConfirmed is the carrier's firm order commitment, recorded by
+	// staff or a carrier gateway.
+	portDateConfirmed
+)
+
+// checkPortDate is the one gate every port date passes, on every path:
+// PATCH requested_foc_at, reschedule and record_foc (by staff or, later, a
+// carrier gateway). The date must be in the future and within two years;
+// then a business day, not a holiday, inside a porting window, after the
+// lead time, while the LOA is valid, and late enough that the numbers can be
+// loaded before it. A carrier may truly confirm an odd date: staff may
+// accept a date these rules refuse by giving overrideReason, and the
+// returned FOCOverride records what was overridden. A country that
+// publishes no windows agrees the time on the ticket, so the carrier's
+// confirmation is that agreement. Refusals are EINVALID on field with the
+// next valid windows; an override by anyone but staff is EFORBIDDEN.
+func (s *Service) checkPortDate(p porting.Principal, o *porting.PortOrder, at time.Time, field string, use portDateUse, overrideReason string) (*porting.FOCOverride, error) {
+	now := s.Clock.Now()
+	overrideReason = strings.TrimSpace(overrideReason)
+	if overrideReason != "" && !p.Role.Staff() {
+		return nil, &porting.Error{Code: porting.EFORBIDDEN, Field: "override_reason",
+			Message: "only the porting team may accept a port date the porting rules refuse"}
 	}
-	return &porting.Error{Code: porting.EINVALID, Field: field, Message: pt.Message + " (" + pt.Reason + ")", Next: slots(pt.Next)}
+	switch {
+	case !at.After(now):
+		return nil, porting.FieldErrorf(field, "the port date %s is not in the future", at.UTC().Format(time.RFC3339))
+	case at.After(now.Add(maxPortDateAhead)):
+		return nil, porting.FieldErrorf(field, "the port date %s is more than two years ahead", at.UTC().Format(time.RFC3339))
+	}
+	pt := s.portDateRefusal(o, at, now)
+	if pt == nil || use == portDateConfirmed && pt.Reason == calendar.ReasonNoWindowPublished {
+		return nil, nil
+	}
+	if overrideReason == "" {
+		msg := pt.Message + " (" + pt.Reason + ")"
+		if p.Role.Staff() && use == portDateConfirmed {
+			msg += " If the carrier really confirmed this date, record it with an override_reason."
+		}
+		return nil, &porting.Error{Code: porting.EINVALID, Field: field, Message: msg, Next: slots(pt.Next)}
+	}
+	return &porting.FOCOverride{Reason: overrideReason, Rule: pt.Reason, Message: pt.Message, By: p.KeyID, At: now}, nil
+}
+
+// portDateRefusal returns why the porting rules refuse at as o's port
+// date, or nil when they accept it.
+func (s *Service) portDateRefusal(o *porting.PortOrder, at, now time.Time) *calendar.PortTimeError {
+	rules := s.planRules(o)
+	var pt *calendar.PortTimeError
+	if errors.As(calendar.CheckPortTime(o.Country, at, now, rules), &pt) {
+		return pt
+	}
+	if load := calendar.Plan(o.Country, at, s.Settings.Plan).LoadNumbersAt; !load.After(now) {
+		loc := calendar.Location(o.Country)
+		next, _ := s.nextWindows(o, now, 3)
+		return &calendar.PortTimeError{Reason: ReasonLoadTooLate, Next: next, Message: fmt.Sprintf(
+			"The numbers must be loaded into the instance by %s %s, business days before the port, and that time has passed; pick a later date.",
+			load.In(loc).Format("2006-01-02 15:04"), loc)}
+	}
+	return nil
 }
 
 func slots(in []calendar.Slot) []porting.Slot {
@@ -70,7 +135,8 @@ func (s *Service) nextWindows(o *porting.PortOrder, from time.Time, count int) (
 	}
 	var out []calendar.Slot
 	for _, sl := range calendar.Windows(o.Country, from, count*2) {
-		if calendar.CheckPortTime(o.Country, sl.Start, now, rules) == nil {
+		load := calendar.Plan(o.Country, sl.Start, s.Settings.Plan).LoadNumbersAt
+		if calendar.CheckPortTime(o.Country, sl.Start, now, rules) == nil && load.After(now) {
 			out = append(out, sl)
 		}
 		if len(out) == count {

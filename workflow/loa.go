@@ -12,9 +12,11 @@ import (
 	"github.com/portdesk/portdesk/porting"
 )
 
-// Finding codes that mean the customer has not finished: submit_loa refuses
-// them instead of sending an incomplete LOA to review.
-var incompleteCodes = []string{loa.CodeMissingField, loa.CodeMissingDocument}
+// Finding codes submit_loa (and resubmit) refuse instead of sending the
+// LOA to review: the customer has not finished, or the LOA is already too
+// old for any carrier (its expiry deadline has passed and would not fire
+// again for the same date).
+var incompleteCodes = []string{loa.CodeMissingField, loa.CodeMissingDocument, loa.CodeLOAExpired}
 
 // checkLOA runs the LOA validation of an order against its CSR, documents
 // and the country's requirements. requireAttestation is true at approval,
@@ -94,7 +96,7 @@ func (s *Service) submitLOA(ctx context.Context, tx porting.Tx, p porting.Princi
 		}
 	}
 	if len(missing) > 0 {
-		return &porting.Error{Code: porting.EINVALID, Message: "the LOA is incomplete: " + summarize(missing), Findings: missing}
+		return &porting.Error{Code: porting.EINVALID, Message: "the LOA cannot be submitted as it is: " + summarize(missing), Findings: missing}
 	}
 	return nil
 }
@@ -155,19 +157,48 @@ func summarize(fs []porting.Finding) string {
 	return strings.Join(parts, ", ")
 }
 
-// FindingsOf re-checks an order's LOA now, without saving, so a customer
-// can see what would block it before submitting.
+// FindingsOf re-checks an order now, without saving, so a customer can see
+// what would block it before submitting: the same findings the order shows.
 func (s *Service) FindingsOf(ctx context.Context, p porting.Principal, orderID string) ([]porting.Finding, error) {
-	var out []porting.Finding
-	err := s.Store.View(ctx, func(tx porting.Tx) error {
-		o, err := findOrder(ctx, tx, p, orderID)
+	o, err := s.GetPortOrder(ctx, p, orderID)
+	if err != nil {
+		return nil, err
+	}
+	return o.Findings, nil
+}
+
+// CodeInstanceNotSet is the order's own item for an order that names no
+// instance to load its numbers into: a warning until the carrier confirms
+// the port date, blocking from then on.
+const CodeInstanceNotSet = "INSTANCE_NOT_SET"
+
+// present sets what an order shows from its current data, so that it is
+// true whenever the order is read or returned: while the LOA can still
+// change, the LOA check against the CSR, documents, requirements and
+// today's date; and the order's own items (an instance to load into).
+func (s *Service) present(ctx context.Context, tx porting.Tx, o *porting.PortOrder) error {
+	fs := []porting.Finding{}
+	if beforeSubmission(o.Status) {
+		loaFs, err := s.checkLOA(ctx, tx, o, o.Status == porting.StateLOAReview)
 		if err != nil {
 			return err
 		}
-		out, err = s.checkLOA(ctx, tx, o, o.Status == porting.StateLOAReview)
-		return err
-	})
-	return out, err
+		fs = append(fs, loaFs...)
+	}
+	if o.InstanceID == "" && o.Status.Active() {
+		f := porting.Finding{Code: CodeInstanceNotSet, Severity: porting.SeverityWarning, Field: "instance_id",
+			Hint: "choose the contact-center instance the numbers go to; they are loaded into it a few business days before the port"}
+		if !beforeSubmission(o.Status) && o.Status != porting.StateSubmitted {
+			f.Severity = porting.SeverityBlocking
+			if o.FOCAt != nil {
+				load := calendar.Plan(o.Country, *o.FOCAt, s.Settings.Plan).LoadNumbersAt
+				f.Hint = "choose the contact-center instance now: the numbers are loaded into it on " + load.UTC().Format(time.RFC3339) + " and cannot be without one"
+			}
+		}
+		fs = append(fs, f)
+	}
+	o.Findings = fs
+	return nil
 }
 
 // loaExpiry is the moment the signed LOA stops being valid, or nil: the

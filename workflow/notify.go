@@ -66,7 +66,15 @@ func (s *Service) queueDelivery(ctx context.Context, tx porting.Tx, w *porting.W
 // and a LOA check by the team always comes with return_loa's message,
 // which carries the findings: one email, not two.
 func (s *Service) queueEmail(ctx context.Context, tx porting.Tx, e *porting.Event) error {
-	if s.Notifier == nil || e.PortRequestID == "" || !s.Notifier.MailsCustomer(e.Type) || e.Actor.Role == porting.RoleCustomer ||
+	if s.Notifier == nil {
+		return nil
+	}
+	if to := s.Settings.TeamEmail; to != "" && s.Notifier.MailsTeam(e.Type) {
+		if err := tx.Enqueue(ctx, porting.SendEmailJob{EventID: e.ID, To: to, Team: true}); err != nil {
+			return err
+		}
+	}
+	if e.PortRequestID == "" || !s.Notifier.MailsCustomer(e.Type) || e.Actor.Role == porting.RoleCustomer ||
 		e.Type == porting.EventLOAChecked {
 		return nil
 	}
@@ -163,8 +171,9 @@ func (s *Service) recordAttempt(ctx context.Context, id string, attempt int, sen
 	return nil
 }
 
-// SendEmail sends the customer's email about an event.
-func (s *Service) SendEmail(ctx context.Context, eventID int64, to string) error {
+// SendEmail sends the email about an event that job names: to the
+// customer in the request's language, or to the porting team in English.
+func (s *Service) SendEmail(ctx context.Context, job porting.SendEmailJob) error {
 	if s.Notifier == nil {
 		return nil
 	}
@@ -174,7 +183,7 @@ func (s *Service) SendEmail(ctx context.Context, eventID int64, to string) error
 	)
 	err := s.Store.View(ctx, func(tx porting.Tx) error {
 		var err error
-		if e, err = tx.FindEvent(ctx, eventID); err != nil {
+		if e, err = tx.FindEvent(ctx, job.EventID); err != nil || job.Team {
 			return err
 		}
 		req, err := tx.FindPortRequest(ctx, e.PortRequestID)
@@ -186,6 +195,6 @@ func (s *Service) SendEmail(ctx context.Context, eventID int64, to string) error
 	if err != nil {
 		return err
 	}
-	_, err = s.Notifier.Email(ctx, to, lang, e)
+	_, err = s.Notifier.Email(ctx, job.To, lang, e)
 	return err
 }

@@ -24,8 +24,10 @@ func (s *Service) GetPortOrder(ctx context.Context, p porting.Principal, id stri
 	var o *porting.PortOrder
 	err := s.Store.View(ctx, func(tx porting.Tx) error {
 		var err error
-		o, err = findOrder(ctx, tx, p, id)
-		return err
+		if o, err = findOrder(ctx, tx, p, id); err != nil {
+			return err
+		}
+		return s.present(ctx, tx, o)
 	})
 	return o, err
 }
@@ -41,8 +43,15 @@ func (s *Service) ListPortOrders(ctx context.Context, p porting.Principal, f por
 	var page *porting.PortOrderPage
 	err := s.Store.View(ctx, func(tx porting.Tx) error {
 		var err error
-		page, err = tx.FindPortOrders(ctx, f)
-		return err
+		if page, err = tx.FindPortOrders(ctx, f); err != nil {
+			return err
+		}
+		for _, o := range page.Orders {
+			if err := s.present(ctx, tx, o); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	return page, err
 }
@@ -83,14 +92,17 @@ func (s *Service) UpdatePortOrder(ctx context.Context, p porting.Principal, id s
 			}
 		}
 		if in.RequestedFOCAt != nil {
-			if err := s.changeRequestedFOC(o, *in.RequestedFOCAt); err != nil {
+			if err := s.changeRequestedFOC(p, o, *in.RequestedFOCAt); err != nil {
 				return err
 			}
 		}
 		if err := s.changeLOA(ctx, tx, p, o, in); err != nil {
 			return err
 		}
-		return s.saveOrder(ctx, tx, p, before, o, porting.EventOrderUpdated)
+		if err := s.saveOrder(ctx, tx, p, before, o, porting.EventOrderUpdated); err != nil {
+			return err
+		}
+		return s.present(ctx, tx, o)
 	})
 	return o, err
 }
@@ -145,13 +157,13 @@ func (s *Service) changeInstance(ctx context.Context, tx porting.Tx, o *porting.
 	return nil
 }
 
-func (s *Service) changeRequestedFOC(o *porting.PortOrder, at time.Time) error {
+func (s *Service) changeRequestedFOC(p porting.Principal, o *porting.PortOrder, at time.Time) error {
 	switch o.Status {
 	case porting.StateReview, porting.StateAwaitingLOA, porting.StateLOAReview, porting.StateException:
 	default:
 		return porting.Errorf(porting.ECONFLICT, "the requested date cannot change in status %s; use reschedule", o.Status)
 	}
-	if err := s.checkPortTime(o, at, "requested_foc_at"); err != nil {
+	if _, err := s.checkPortDate(p, o, at, "requested_foc_at", portDateRequested, ""); err != nil {
 		return err
 	}
 	t := at.UTC()
@@ -186,6 +198,7 @@ func (s *Service) setRespondBy(o *porting.PortOrder) {
 // the change as an event of type typ.
 func (s *Service) saveOrder(ctx context.Context, tx porting.Tx, p porting.Principal, before, o *porting.PortOrder, typ string) error {
 	o.UpdatedAt = s.Clock.Now()
+	s.settleAttention(p, o)
 	if err := tx.UpdatePortOrder(ctx, o); err != nil {
 		return err
 	}

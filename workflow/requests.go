@@ -26,6 +26,11 @@ func (s *Service) GetPortRequest(ctx context.Context, p porting.Principal, id st
 		if v.Orders, err = requestOrders(ctx, tx, id); err != nil {
 			return err
 		}
+		for _, o := range v.Orders {
+			if err := s.present(ctx, tx, o); err != nil {
+				return err
+			}
+		}
 		v.Messages, err = tx.FindMessages(ctx, id)
 		return err
 	})

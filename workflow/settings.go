@@ -37,6 +37,9 @@ type Settings struct {
 	// (default 5).
 	WebhookMaxAttempts  int
 	WebhookDisableAfter int
+	// TeamEmail is the porting team's address: orders that need a person
+	// (an attention flag) are mailed there. Empty: no team email.
+	TeamEmail string
 }
 
 // Silence policies.

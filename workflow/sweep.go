@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/portdesk/portdesk/porting"
@@ -71,7 +72,10 @@ func (s *Service) fireDeadline(ctx context.Context, d *porting.Deadline) (bool, 
 			if claimed, err = tx.FireDeadline(ctx, d.ID, s.Clock.Now()); err != nil || !claimed {
 				return err
 			}
-			return s.applyDeadline(ctx, tx, d)
+			if err := s.applyDeadline(ctx, tx, d); err != nil {
+				return err
+			}
+			return s.settleDeadline(ctx, tx, d)
 		})
 		if porting.ErrorCode(cause) != porting.ECONFLICT {
 			break
@@ -86,11 +90,90 @@ func (s *Service) fireDeadline(ctx context.Context, d *porting.Deadline) (bool, 
 		if claimed, err = tx.FireDeadline(ctx, d.ID, s.Clock.Now()); err != nil || !claimed {
 			return err
 		}
-		return s.record(ctx, tx, porting.SystemPrincipal, porting.EventDeadlineFailed,
+		if err := s.record(ctx, tx, porting.SystemPrincipal, porting.EventDeadlineFailed,
 			porting.Event{AccountID: d.AccountID, PortOrderID: d.PortOrderID}, nil,
-			map[string]any{"deadline_id": d.ID, "kind": d.Kind, "due_at": d.DueAt, "error": porting.ErrorMessage(cause)})
+			map[string]any{"deadline_id": d.ID, "kind": d.Kind, "due_at": d.DueAt, "error": porting.ErrorMessage(cause)}); err != nil {
+			return err
+		}
+		return s.raiseAttention(ctx, tx, d, cause)
 	})
 	return claimed, err
+}
+
+// raiseAttention flags the order of a deadline that could not do its work,
+// so that it is never silent: the flag shows on the order and in staff
+// lists, the attention_raised event reaches webhooks and the team's
+// mailbox, and the customer is told when the cause is theirs to fix. The
+// work is tried again when someone changes the order (see settleAttention).
+// A deadline of a kind that no longer applies to the order (it moved on)
+// raises nothing.
+func (s *Service) raiseAttention(ctx context.Context, tx porting.Tx, d *porting.Deadline, cause error) error {
+	sys := porting.SystemPrincipal
+	o, err := tx.FindPortOrder(ctx, d.PortOrderID)
+	if err != nil || !s.deadlineApplies(o, d.Kind) {
+		return err
+	}
+	now := s.Clock.Now()
+	a := porting.Attention{Code: porting.AttentionDeadlineFailed, DeadlineKind: d.Kind, Since: now,
+		Message: fmt.Sprintf("The %s deadline due %s could not do its work: %s", d.Kind, d.DueAt.UTC().Format(time.RFC3339), porting.ErrorMessage(cause))}
+	before := o.Clone()
+	if i := slices.IndexFunc(o.Attention, func(x porting.Attention) bool { return x.DeadlineKind == d.Kind }); i >= 0 {
+		a.Since = o.Attention[i].Since
+		o.Attention[i] = a
+	} else {
+		o.Attention = append(o.Attention, a)
+	}
+	if err := s.saveOrder(ctx, tx, sys, before, o, porting.EventOrderUpdated); err != nil {
+		return err
+	}
+	if err := s.record(ctx, tx, sys, porting.EventAttentionRaised, orderEvent(o), nil, a); err != nil {
+		return err
+	}
+	if o.InstanceID == "" && (d.Kind == porting.DeadlineLoadNumbers || d.Kind == porting.DeadlinePortWindowOpens) {
+		return s.notifyCustomer(ctx, tx, sys, o, fmt.Sprintf("We could not load the numbers of order %s into your contact-center instance because the order names none. "+
+			"Choose the instance now: we load the numbers as soon as you do. Until then the numbers have nowhere to arrive on port day (%s).",
+			o.ID, o.FOCAt.UTC().Format(time.RFC1123)))
+	}
+	return nil
+}
+
+// settleDeadline clears the attention flag of a deadline kind once a
+// deadline of that kind has done its work.
+func (s *Service) settleDeadline(ctx context.Context, tx porting.Tx, d *porting.Deadline) error {
+	o, err := tx.FindPortOrder(ctx, d.PortOrderID)
+	if err != nil {
+		return err
+	}
+	i := slices.IndexFunc(o.Attention, func(x porting.Attention) bool { return x.DeadlineKind == d.Kind })
+	if i < 0 {
+		return nil
+	}
+	before := o.Clone()
+	o.Attention = slices.Delete(o.Attention, i, i+1)
+	return s.saveOrder(ctx, tx, porting.SystemPrincipal, before, o, porting.EventOrderUpdated)
+}
+
+// settleAttention runs on every save of an order: a flag whose deadline
+// kind no longer applies is resolved (the order moved past it), and when a
+// person changes the order each open flag gets a retry time, now: the
+// change may have fixed the cause (an instance chosen), and planDeadlines
+// turns the retry time into a deadline the sweeper fires.
+func (s *Service) settleAttention(p porting.Principal, o *porting.PortOrder) {
+	if len(o.Attention) == 0 {
+		return
+	}
+	kept := make([]porting.Attention, 0, len(o.Attention))
+	for _, a := range o.Attention {
+		if a.DeadlineKind != "" && !s.deadlineApplies(o, a.DeadlineKind) {
+			continue
+		}
+		if a.RetryAt == nil && p.Role != porting.RoleSystem {
+			now := s.Clock.Now()
+			a.RetryAt = &now
+		}
+		kept = append(kept, a)
+	}
+	o.Attention = kept
 }
 
 // applyDeadline does what a fired deadline means for its order.

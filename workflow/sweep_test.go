@@ -95,6 +95,7 @@ func (f *fakeNotifier) Email(context.Context, string, string, *porting.Event) (b
 	return false, nil
 }
 func (f *fakeNotifier) MailsCustomer(string) bool { return false }
+func (f *fakeNotifier) MailsTeam(string) bool     { return false }
 
 // TestWebhookDisableEnableReplay: deliveries that fail for good in a row
 // disable the endpoint; its owner enables it again and replays the events.

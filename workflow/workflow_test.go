@@ -173,6 +173,9 @@ func TestRescheduleNotice(t *testing.T) {
 		if e := err.(*porting.Error); len(e.Next) == 0 {
 			t.Fatalf("a refused date offers no windows: %v", err)
 		}
+		// Only the team may accept a date the rules refuse.
+		_, err = b.svc.Act(ctx, b.premium, o.ID, porting.ActionReschedule, ActionInput{FOCAt: &tooSoon, OverrideReason: "please"})
+		wantCode(t, err, porting.EFORBIDDEN, "override_reason")
 		next, err := b.svc.FOCWindows(ctx, b.premium, o.ID, time.Time{}, 1)
 		if err != nil || len(next) != 1 {
 			t.Fatalf("FOCWindows = %v, %v", next, err)
@@ -182,7 +185,14 @@ func TestRescheduleNotice(t *testing.T) {
 		if o.Status != porting.StateSubmitted || o.FOCAt != nil || !o.RequestedFOCAt.Equal(later) {
 			t.Fatalf("after reschedule: %+v", o)
 		}
-		o = walk(t, b, o, spec, porting.ActionRecordFOC, ActionInput{FOCAt: &friday})
+		// The carrier confirmed a date inside the lead time: the rules refuse
+		// it unless staff accept it with a reason, which the order shows.
+		_, err = b.svc.Act(ctx, spec, o.ID, porting.ActionRecordFOC, ActionInput{FOCAt: &friday})
+		wantCode(t, err, porting.EINVALID, "foc_at")
+		o = walk(t, b, o, spec, porting.ActionRecordFOC, ActionInput{FOCAt: &friday, OverrideReason: "the carrier confirmed it in writing"})
+		if ov := o.FOCOverride; ov == nil || ov.Rule != "too_soon" || ov.Reason != "the carrier confirmed it in writing" || ov.By != "spec" {
+			t.Fatalf("foc_override = %+v", ov)
+		}
 		_, err = b.svc.Act(ctx, b.premium, o.ID, porting.ActionReschedule, ActionInput{FOCAt: &later})
 		wantCode(t, err, porting.ECONFLICT, "")
 		if o, _ = b.svc.GetPortOrder(ctx, b.premium, o.ID); o.Status != porting.StateFOCConfirmed || !o.FOCAt.Equal(friday) {

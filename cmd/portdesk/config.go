@@ -35,6 +35,9 @@ type Config struct {
 	// SMTPURL sends customer emails (smtp://user:pass@host:587?from=desk@example.com);
 	// empty sends none.
 	SMTPURL string
+	// TeamEmail is the porting team's address for orders that need a
+	// person (attention flags); empty sends none.
+	TeamEmail string
 	// SweepInterval is how often due deadlines are swept (default 30s).
 	SweepInterval time.Duration
 	// SilencePolicy is what happens after 30 days without a customer
@@ -77,6 +80,7 @@ func newFlagSet(name string, stderr io.Writer, cfg *Config, serve bool) *flag.Fl
 		str(&cfg.Addr, "addr", "127.0.0.1:8080", "listen address")
 		str(&cfg.LogLevel, "log-level", "info", "log level: debug, info, warn, error")
 		str(&cfg.SMTPURL, "smtp-url", "", "SMTP server for customer emails, smtp://user:pass@host:587?from=desk@example.com; empty sends none")
+		str(&cfg.TeamEmail, "team-email", "", "the porting team's address: orders needing a person (attention flags) are mailed there; needs --smtp-url")
 		str(&cfg.SilencePolicy, "silence-policy", "cancel", "after 30 days without a customer answer: cancel, restart or hold")
 		dur := func(p *time.Duration, n string, def time.Duration, help string) {
 			if v, ok := os.LookupEnv(envName(n)); ok {
