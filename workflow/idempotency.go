@@ -61,4 +61,3 @@ func (s *Service) PurgeExpired(ctx context.Context) (int, error) {
 	})
 	return n, err
 }
-
