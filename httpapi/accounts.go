@@ -54,9 +54,11 @@ func (s *Server) registerAccounts() {
 	huma.Register(s.api, op("get-account", http.MethodGet, "/v1/accounts/{id}", "Get an account", "accounts"), s.handleAccountGet)
 	o = op("create-api-key", http.MethodPost, "/v1/accounts/{id}/api-keys", "Create a customer API key for an account", "accounts")
 	o.DefaultStatus = http.StatusCreated
+	o.Metadata = map[string]any{answerHoldsSecret: true}
 	huma.Register(s.api, o, s.handleAPIKeyCreate)
 	o = op("create-staff-api-key", http.MethodPost, "/v1/api-keys", "Create a staff API key (admin)", "accounts")
 	o.DefaultStatus = http.StatusCreated
+	o.Metadata = map[string]any{answerHoldsSecret: true}
 	huma.Register(s.api, o, s.handleStaffKeyCreate)
 }
 

@@ -48,7 +48,7 @@ func NewServer(svc *workflow.Service, reg *prometheus.Registry) *Server {
 	s.registerSandbox()
 	s.registerHealth(mux)
 	m := newMetrics(reg)
-	s.handler = m.instrument(limitUploads(s.authenticate(s.idempotent(reportRoute(mux)))))
+	s.handler = m.instrument(limitUploads(s.authenticate(s.idempotent(mux, reportRoute(mux)))))
 	return s
 }
 

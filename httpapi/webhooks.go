@@ -101,6 +101,7 @@ func portWindows(in []calendar.Slot) []portWindow {
 func (s *Server) registerWebhooks() {
 	o := op("create-webhook-endpoint", http.MethodPost, "/v1/webhook-endpoints", "Register a webhook endpoint (the secret is shown once)", "webhooks")
 	o.DefaultStatus = http.StatusCreated
+	o.Metadata = map[string]any{answerHoldsSecret: true}
 	huma.Register(s.api, o, s.handleWebhookCreate)
 	huma.Register(s.api, op("list-webhook-endpoints", http.MethodGet, "/v1/webhook-endpoints", "List webhook endpoints", "webhooks"), s.handleWebhookList)
 	huma.Register(s.api, op("update-webhook-endpoint", http.MethodPatch, "/v1/webhook-endpoints/{id}", "Change or re-enable a webhook endpoint", "webhooks"), s.handleWebhookUpdate)

@@ -11,7 +11,11 @@ import (
 // commits together or not at all.
 type Store interface {
 	// InTx runs fn in a read-write transaction and commits when fn returns
-	// nil. A conflicting concurrent write surfaces as ECONFLICT.
+	// nil. A conflicting concurrent write surfaces as ECONFLICT. When ctx
+	// carries an IdempotencyScope whose record has not committed yet, the
+	// record is written in the same transaction; if another use of the key
+	// committed first, the work is rolled back with ECONFLICT and the
+	// scope is marked taken.
 	InTx(ctx context.Context, fn func(Tx) error) error
 	// View runs fn in a read-only transaction.
 	View(ctx context.Context, fn func(Tx) error) error
@@ -106,14 +110,13 @@ type Tx interface {
 	AppendEvent(ctx context.Context, e *Event) error
 	FindEvents(ctx context.Context, f EventFilter) ([]*Event, error)
 
-	// ClaimIdempotencyKey records that key k is being used for a request
-	// with the given fingerprint. It returns the stored record when the key
-	// was used before (Done false while the first use is still running).
-	ClaimIdempotencyKey(ctx context.Context, k *IdempotencyRecord) (*IdempotencyRecord, error)
-	// CompleteIdempotencyKey stores the response of a claimed key.
+	// FindIdempotencyRecord returns the record of a key's use in a scope
+	// (ENOTFOUND when there is none). Records are written by the store
+	// itself, inside InTx, for the IdempotencyScope in the context.
+	FindIdempotencyRecord(ctx context.Context, scope, key string) (*IdempotencyRecord, error)
+	// CompleteIdempotencyKey stores the answer given to a recorded key
+	// (ENOTFOUND when the key has no record).
 	CompleteIdempotencyKey(ctx context.Context, k *IdempotencyRecord) error
-	// ReleaseIdempotencyKey forgets a claimed key whose request failed.
-	ReleaseIdempotencyKey(ctx context.Context, scope, key string) error
 	// PurgeIdempotencyKeys deletes every record created before cutoff and
 	// returns how many: a key is honoured for a day, not forever.
 	PurgeIdempotencyKeys(ctx context.Context, cutoff time.Time) (int, error)
@@ -124,10 +127,14 @@ type Tx interface {
 
 // IdempotencyRecord remembers the answer to a creating POST sent with an
 // Idempotency-Key, so a retry gets the same answer instead of a duplicate.
+// It is written with the request's work (see IdempotencyScope); Done is set
+// once the answer itself is stored. Until then Ref names the object the
+// answer is rendered from again.
 type IdempotencyRecord struct {
 	Scope       string // who used the key: the API key ID
 	Key         string
 	Fingerprint string // method, path and body hash of the first use
+	Ref         string // the object the answer shows (Ref.String), or ""
 	Done        bool
 	Status      int
 	Body        json.RawMessage

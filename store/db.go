@@ -174,12 +174,31 @@ func (db *DB) Ping(ctx context.Context) error {
 // fn's error is returned as it is; database errors carry porting codes
 // (ECONFLICT for conflicting concurrent writes). InTx must not be called
 // from inside fn: on SQLite it would wait for its own connection.
+//
+// When ctx carries a porting.IdempotencyScope whose record has not
+// committed yet, the record is written after fn, in the same transaction,
+// so that the work and the key's record commit together or not at all.
 func (db *DB) InTx(ctx context.Context, fn func(porting.Tx) error) error {
 	sqlTx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", interpretError(err))
 	}
-	return db.run(sqlTx, fn, true)
+	scope := porting.IdempotencyScopeFrom(ctx)
+	if scope == nil {
+		return db.run(sqlTx, fn, true)
+	}
+	recorded := false
+	err = db.run(sqlTx, func(t porting.Tx) error {
+		if err := fn(t); err != nil {
+			return err
+		}
+		recorded = scope.Pending() != nil
+		return t.(*tx).recordIdempotency(ctx, scope)
+	}, true)
+	if err == nil && recorded {
+		scope.MarkStored()
+	}
+	return err
 }
 
 // View runs fn in a read-only transaction.

@@ -10,64 +10,88 @@ import (
 	"github.com/portdesk/portdesk/store/storetest"
 )
 
-func claim(t *testing.T, db porting.Store, k porting.IdempotencyRecord) *porting.IdempotencyRecord {
+// scopedTx runs fn in InTx with sc in the context and returns its error.
+func scopedTx(db porting.Store, sc *porting.IdempotencyScope, fn func(ctx context.Context, tx porting.Tx) error) error {
+	ctx := porting.WithIdempotencyScope(context.Background(), sc)
+	return db.InTx(ctx, func(tx porting.Tx) error { return fn(ctx, tx) })
+}
+
+func findRecord(t *testing.T, db porting.Store, scope, key string) (*porting.IdempotencyRecord, error) {
 	t.Helper()
 	var got *porting.IdempotencyRecord
-	mustTx(t, db, func(ctx context.Context, tx porting.Tx) (err error) {
-		got, err = tx.ClaimIdempotencyKey(ctx, &k)
+	err := db.View(context.Background(), func(tx porting.Tx) (err error) {
+		got, err = tx.FindIdempotencyRecord(context.Background(), scope, key)
 		return err
 	})
-	return got
+	return got, err
+}
+
+func createAccountTx(id string) func(ctx context.Context, tx porting.Tx) error {
+	return func(ctx context.Context, tx porting.Tx) error {
+		return tx.CreateAccount(ctx, &porting.Account{ID: id, Name: id, SupportPlan: porting.PlanBasic})
+	}
 }
 
 func testIdempotency(t *testing.T, e storetest.Engine) {
 	db := e.Open(t)
-	first := porting.IdempotencyRecord{Scope: "key_1", Key: "k-1", Fingerprint: "POST /v1/port-requests sha256:aa"}
+	first := &porting.IdempotencyScope{Scope: "key_1", Key: "k-1", Fingerprint: "f1"}
+	first.SetRef(porting.Ref{Kind: porting.RefAccount, ID: "acct_1"})
 
-	if got := claim(t, db, first); got != nil {
-		t.Fatalf("first claim returned %+v, want nil", got)
+	// Work that fails leaves no record.
+	err := scopedTx(db, first, func(ctx context.Context, tx porting.Tx) error {
+		return porting.Errorf(porting.EINVALID, "refused")
+	})
+	wantCode(t, err, porting.EINVALID)
+	if first.Stored() {
+		t.Fatal("a rolled-back request's record is marked stored")
 	}
-	// A retry while the first use runs sees it in progress.
-	retry := first
-	retry.Fingerprint = "POST /v1/port-requests sha256:bb"
-	want := first
-	want.CreatedAt = storetest.Epoch
-	if got := claim(t, db, retry); !reflect.DeepEqual(got, &want) {
-		t.Errorf("claim in progress = %+v, want %+v", got, &want)
+	_, err = findRecord(t, db, "key_1", "k-1")
+	wantCode(t, err, porting.ENOTFOUND)
+
+	// Work that commits commits its record with it.
+	if err := scopedTx(db, first, createAccountTx("acct_1")); err != nil {
+		t.Fatal(err)
 	}
+	if !first.Stored() || first.Taken() {
+		t.Fatalf("stored %v, taken %v; want true, false", first.Stored(), first.Taken())
+	}
+	want := &porting.IdempotencyRecord{Scope: "key_1", Key: "k-1", Fingerprint: "f1", Ref: "account:acct_1", CreatedAt: storetest.Epoch}
+	if got, err := findRecord(t, db, "key_1", "k-1"); err != nil || !reflect.DeepEqual(got, want) {
+		t.Fatalf("record = %+v, %v; want %+v", got, err, want)
+	}
+	// A later transaction of the same request writes nothing more.
+	if err := scopedTx(db, first, createAccountTx("acct_1b")); err != nil {
+		t.Fatalf("second transaction of a stored scope: %v", err)
+	}
+
+	// Another use of the key cannot commit its work.
+	second := &porting.IdempotencyScope{Scope: "key_1", Key: "k-1", Fingerprint: "f1"}
+	err = scopedTx(db, second, createAccountTx("acct_2"))
+	wantCode(t, err, porting.ECONFLICT)
+	if !second.Taken() || second.Stored() {
+		t.Fatalf("taken %v, stored %v; want true, false", second.Taken(), second.Stored())
+	}
+	view(t, db, func(ctx context.Context, tx porting.Tx) error {
+		_, err := tx.FindAccount(ctx, "acct_2")
+		wantCode(t, err, porting.ENOTFOUND)
+		return nil
+	})
 	// The same key in another scope is another key.
-	if got := claim(t, db, porting.IdempotencyRecord{Scope: "key_2", Key: "k-1", Fingerprint: "x"}); got != nil {
-		t.Errorf("claim in another scope = %+v, want nil", got)
+	other := &porting.IdempotencyScope{Scope: "key_2", Key: "k-1", Fingerprint: "x"}
+	if err := scopedTx(db, other, createAccountTx("acct_3")); err != nil || !other.Stored() {
+		t.Fatalf("same key, other scope: %v, stored %v", err, other.Stored())
 	}
 
-	body := json.RawMessage(`{"id": "req_1", "port_orders": []}`)
+	body := json.RawMessage(`{"id": "acct_1"}`)
 	mustTx(t, db, func(ctx context.Context, tx porting.Tx) error {
 		return tx.CompleteIdempotencyKey(ctx, &porting.IdempotencyRecord{Scope: "key_1", Key: "k-1", Status: 201, Body: body})
 	})
 	want.Done, want.Status, want.Body = true, 201, body
-	if got := claim(t, db, retry); !reflect.DeepEqual(got, &want) {
-		t.Errorf("claim after completion = %+v, want %+v", got, &want)
-	}
-	// Releasing a completed key keeps it.
-	mustTx(t, db, func(ctx context.Context, tx porting.Tx) error { return tx.ReleaseIdempotencyKey(ctx, "key_1", "k-1") })
-	if got := claim(t, db, retry); got == nil || !got.Done {
-		t.Errorf("completed key was released: %+v", got)
+	if got, err := findRecord(t, db, "key_1", "k-1"); err != nil || !reflect.DeepEqual(got, want) {
+		t.Fatalf("completed record = %+v, %v; want %+v", got, err, want)
 	}
 
-	// A released key can be claimed afresh; releasing an absent key is fine.
-	second := porting.IdempotencyRecord{Scope: "key_1", Key: "k-2", Fingerprint: "f"}
-	claim(t, db, second)
-	mustTx(t, db, func(ctx context.Context, tx porting.Tx) error {
-		if err := tx.ReleaseIdempotencyKey(ctx, "key_1", "k-2"); err != nil {
-			return err
-		}
-		return tx.ReleaseIdempotencyKey(ctx, "key_1", "k-absent")
-	})
-	if got := claim(t, db, second); got != nil {
-		t.Errorf("claim after release = %+v, want nil", got)
-	}
-
-	err := inTx(db, func(ctx context.Context, tx porting.Tx) error {
+	err = inTx(db, func(ctx context.Context, tx porting.Tx) error {
 		return tx.CompleteIdempotencyKey(ctx, &porting.IdempotencyRecord{Scope: "key_1", Key: "k-never", Status: 200})
 	})
 	wantCode(t, err, porting.ENOTFOUND)

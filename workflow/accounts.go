@@ -32,6 +32,7 @@ func (s *Service) CreateAccount(ctx context.Context, p porting.Principal, in Cre
 	}
 	a := &porting.Account{ID: newID("acc"), Name: name, SupportPlan: in.SupportPlan, CreatedAt: s.Clock.Now()}
 	err := s.Store.InTx(ctx, func(tx porting.Tx) error {
+		answers(ctx, porting.RefAccount, a.ID, "")
 		if err := tx.CreateAccount(ctx, a); err != nil {
 			return err
 		}

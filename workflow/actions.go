@@ -42,6 +42,7 @@ type ActionInput struct {
 func (s *Service) Act(ctx context.Context, p porting.Principal, orderID string, a porting.Action, in ActionInput) (*porting.PortOrder, error) {
 	var result *porting.PortOrder
 	err := s.Store.InTx(ctx, func(tx porting.Tx) error {
+		answers(ctx, porting.RefPortOrder, orderID, "")
 		o, err := findOrder(ctx, tx, p, orderID)
 		if err != nil {
 			return err

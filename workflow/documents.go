@@ -49,6 +49,7 @@ func (s *Service) UploadDocument(ctx context.Context, p porting.Principal, order
 		UploadedBy: p, CreatedAt: s.Clock.Now(),
 	}
 	err = s.Store.InTx(ctx, func(tx porting.Tx) error {
+		answers(ctx, porting.RefDocument, d.ID, orderID)
 		o, err := findOrder(ctx, tx, p, orderID)
 		if err != nil {
 			return err

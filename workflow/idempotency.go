@@ -7,39 +7,44 @@ import (
 	"github.com/portdesk/portdesk/porting"
 )
 
-// staleClaim is how long an unfinished use of a key blocks a retry: longer
-// than any request runs, so a claim this old belongs to a request that died
-// (a crash between its commit and the stored answer).
-const staleClaim = 5 * time.Minute
-
-// ClaimIdempotencyKey claims a key for a request; it returns nil when the
-// key is new, or the record of its earlier use.
-func (s *Service) ClaimIdempotencyKey(ctx context.Context, rec *porting.IdempotencyRecord) (*porting.IdempotencyRecord, error) {
+// PriorIdempotentUse returns the record of an earlier use of the scope's
+// key, or nil when the key is new (or its work never committed). A key
+// first used for another request (method, path or body) is EINVALID.
+//
+// The record itself is written by the store, in the transaction of the
+// request's work (see porting.IdempotencyScope), so there is no claim to
+// take or release here: a request whose work never committed left nothing
+// behind and a retry runs it once.
+func (s *Service) PriorIdempotentUse(ctx context.Context, sc *porting.IdempotencyScope) (*porting.IdempotencyRecord, error) {
 	var prior *porting.IdempotencyRecord
-	err := s.Store.InTx(ctx, func(tx porting.Tx) error {
+	err := s.Store.View(ctx, func(tx porting.Tx) error {
 		var err error
-		prior, err = tx.ClaimIdempotencyKey(ctx, rec)
-		if err != nil || prior == nil || prior.Done || s.Clock.Now().Sub(prior.CreatedAt) < staleClaim {
-			return err
-		}
-		if err := tx.ReleaseIdempotencyKey(ctx, rec.Scope, rec.Key); err != nil {
-			return err
-		}
-		prior, err = tx.ClaimIdempotencyKey(ctx, rec)
+		prior, err = tx.FindIdempotencyRecord(ctx, sc.Scope, sc.Key)
 		return err
 	})
-	return prior, err
+	if porting.ErrorCode(err) == porting.ENOTFOUND {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if prior.Fingerprint != sc.Fingerprint {
+		return nil, porting.FieldErrorf("Idempotency-Key", "this Idempotency-Key was used for a different request")
+	}
+	return prior, nil
 }
 
-// CompleteIdempotencyKey stores the answer given to a claimed key.
+// CompleteIdempotencyKey stores the answer given to a key whose record
+// committed with the work. Losing it (a crash just before) is safe: a
+// replay then renders the answer again from the record's Ref.
 func (s *Service) CompleteIdempotencyKey(ctx context.Context, rec *porting.IdempotencyRecord) error {
 	return s.Store.InTx(ctx, func(tx porting.Tx) error { return tx.CompleteIdempotencyKey(ctx, rec) })
 }
 
-// ReleaseIdempotencyKey forgets a claimed key whose request failed, so a
-// retry runs again.
-func (s *Service) ReleaseIdempotencyKey(ctx context.Context, scope, key string) error {
-	return s.Store.InTx(ctx, func(tx porting.Tx) error { return tx.ReleaseIdempotencyKey(ctx, scope, key) })
+// answers tells the request's idempotency scope, if any, which object its
+// answer shows. Creating use cases call it inside their transaction.
+func answers(ctx context.Context, kind porting.RefKind, id, parent string) {
+	porting.IdempotencyScopeFrom(ctx).SetRef(porting.Ref{Kind: kind, ID: id, Parent: parent})
 }
 
 // idempotencyTTL is how long an Idempotency-Key is honoured.

@@ -56,6 +56,7 @@ func (s *Service) CreateInstance(ctx context.Context, p porting.Principal, in Cr
 		CreatedAt: s.Clock.Now(),
 	}
 	err := s.Store.InTx(ctx, func(tx porting.Tx) error {
+		answers(ctx, porting.RefInstance, inst.ID, "")
 		if _, err := tx.FindAccount(ctx, accountID); err != nil {
 			return err
 		}
@@ -104,6 +105,7 @@ func (s *Service) CreateContactFlow(ctx context.Context, p porting.Principal, in
 	}
 	f := &porting.ContactFlow{ID: newID("flow"), InstanceID: instanceID, Name: name, CreatedAt: s.Clock.Now()}
 	err := s.Store.InTx(ctx, func(tx porting.Tx) error {
+		answers(ctx, porting.RefContactFlow, f.ID, instanceID)
 		inst, err := findInstance(ctx, tx, p, instanceID)
 		if err != nil {
 			return err

@@ -54,6 +54,7 @@ func (s *Service) CreatePortRequest(ctx context.Context, p porting.Principal, in
 	}
 	var orders []*porting.PortOrder
 	err = s.Store.InTx(ctx, func(tx porting.Tx) error {
+		answers(ctx, porting.RefPortRequest, req.ID, "")
 		acct, err := tx.FindAccount(ctx, accountID)
 		if err != nil {
 			return err

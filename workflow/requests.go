@@ -80,6 +80,7 @@ func (s *Service) AddMessage(ctx context.Context, p porting.Principal, requestID
 	}
 	m := &porting.Message{ID: newID("msg"), PortRequestID: requestID, Author: p, Body: body, CreatedAt: s.Clock.Now()}
 	err := s.Store.InTx(ctx, func(tx porting.Tx) error {
+		answers(ctx, porting.RefMessage, m.ID, requestID)
 		req, err := findRequest(ctx, tx, p, requestID)
 		if err != nil {
 			return err

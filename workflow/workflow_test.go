@@ -274,43 +274,33 @@ func fillLOA(t *testing.T, b *testBundle, o *porting.PortOrder) {
 
 func TestIdempotencyKeysExpire(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, b *testBundle) {
-		ctx := context.Background()
-		rec := &porting.IdempotencyRecord{Scope: "k1", Key: "same", Fingerprint: "f1", CreatedAt: b.clock.Now()}
-		if prior, err := b.svc.ClaimIdempotencyKey(ctx, rec); err != nil || prior != nil {
-			t.Fatalf("first claim: %v, %v", prior, err)
-		}
-		rec.Done, rec.Status, rec.Body = true, 201, []byte(`{"id":"x"}`)
-		if err := b.svc.CompleteIdempotencyKey(ctx, rec); err != nil {
+		sc := &porting.IdempotencyScope{Scope: "k1", Key: "same", Fingerprint: "f1", CreatedAt: b.clock.Now()}
+		req, _, err := b.svc.CreatePortRequest(context.Background(), b.premium, b.premiumParams("+12125550123"))
+		if err != nil {
 			t.Fatal(err)
 		}
-		if n, err := b.svc.PurgeExpired(ctx); err != nil || n != 0 {
+		ctx := porting.WithIdempotencyScope(context.Background(), sc)
+		m, err := b.svc.AddMessage(ctx, b.premium, req.ID, "hello")
+		if err != nil || !sc.Stored() {
+			t.Fatalf("message with a key: %v, stored %v", err, sc.Stored())
+		}
+		prior, err := b.svc.PriorIdempotentUse(context.Background(), sc)
+		if err != nil || prior == nil || prior.Ref != "message:"+m.ID+":"+m.PortRequestID {
+			t.Fatalf("prior use = %+v, %v; want the message's ref", prior, err)
+		}
+		other := &porting.IdempotencyScope{Scope: "k1", Key: "same", Fingerprint: "f2"}
+		if _, err := b.svc.PriorIdempotentUse(context.Background(), other); porting.ErrorCode(err) != porting.EINVALID {
+			t.Fatalf("the key with another request: %v, want %s", err, porting.EINVALID)
+		}
+		if n, err := b.svc.PurgeExpired(context.Background()); err != nil || n != 0 {
 			t.Fatalf("purge of a fresh key: %d, %v", n, err)
 		}
 		b.clock.Advance(25 * time.Hour)
-		if n, err := b.svc.PurgeExpired(ctx); err != nil || n != 1 {
+		if n, err := b.svc.PurgeExpired(context.Background()); err != nil || n != 1 {
 			t.Fatalf("purge after a day: %d, %v", n, err)
 		}
-		again := &porting.IdempotencyRecord{Scope: "k1", Key: "same", Fingerprint: "f2", CreatedAt: b.clock.Now()}
-		if prior, err := b.svc.ClaimIdempotencyKey(ctx, again); err != nil || prior != nil {
-			t.Fatalf("the key after a day: %v, %v; want a fresh claim", prior, err)
-		}
-	})
-}
-
-func TestStaleIdempotencyClaimIsReleased(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, b *testBundle) {
-		ctx := context.Background()
-		rec := &porting.IdempotencyRecord{Scope: "k1", Key: "dead", Fingerprint: "f", CreatedAt: b.clock.Now()}
-		if _, err := b.svc.ClaimIdempotencyKey(ctx, rec); err != nil {
-			t.Fatal(err)
-		}
-		if prior, _ := b.svc.ClaimIdempotencyKey(ctx, rec); prior == nil || prior.Done {
-			t.Fatalf("a running claim is not reported: %v", prior)
-		}
-		b.clock.Advance(10 * time.Minute)
-		rec.CreatedAt = b.clock.Now()
-		if prior, err := b.svc.ClaimIdempotencyKey(ctx, rec); err != nil || prior != nil {
-			t.Fatalf("a claim abandoned 10 minutes ago still blocks: %v, %v", prior, err)
+		if prior, err := b.svc.PriorIdempotentUse(context.Background(), other); err != nil || prior != nil {
+			t.Fatalf("the key after a day: %v, %v; want it new", prior, err)
 		}
 	})
 }
