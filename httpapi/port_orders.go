@@ -79,15 +79,16 @@ type csrInput struct {
 }
 
 type attestationInput struct {
-	WetSignature *bool `json:"wet_signature,omitempty" doc:"The signature is handwritten in ink (not typed, printed or pasted)."`
-	Legible      *bool `json:"legible,omitempty" doc:"The returned LOA is legible."`
+	Signature    string `json:"signature,omitempty" enum:"wet,electronic,printed" doc:"The kind of signature on the returned LOA: wet (handwritten in ink, the only kind carriers accept), electronic, or printed (typed, printed, pasted or copied)."`
+	WetSignature *bool  `json:"wet_signature,omitempty" deprecated:"true" doc:"Deprecated: give signature. true is signature wet; false records a signature that is not wet without its kind."`
+	Legible      *bool  `json:"legible,omitempty" doc:"The returned LOA is legible."`
 }
 
 func (a *attestationInput) input() *workflow.AttestationInput {
 	if a == nil {
 		return nil
 	}
-	return &workflow.AttestationInput{WetSignature: a.WetSignature, Legible: a.Legible}
+	return &workflow.AttestationInput{Signature: porting.SignatureKind(a.Signature), WetSignature: a.WetSignature, Legible: a.Legible}
 }
 
 type actionInput struct {

@@ -56,39 +56,94 @@ func checkNumbersOnAccount(fs *findings, o Order, csr CSR) {
 	}
 }
 
-// checkPartialPortBTN reports a BTN that is ported away while numbers stay
-// on the account with no new BTN named, and a new BTN that is itself ported.
+// checkPartialPort checks that a partial port adds up. The numbers that
+// stay are the CSR's numbers minus the ported ones; when the LOA names
+// remaining numbers, they must be exactly those (without a CSR listing
+// numbers, they must at least not be ported). A new BTN must be one of the
+// numbers that stay, and a BTN ported away while numbers stay needs one.
 // The BTN is the CSR's when it shows one, else the LOA's.
-func checkPartialPortBTN(fs *findings, o Order, d Data, csr CSR) {
+func checkPartialPort(fs *findings, o Order, d Data, csr *CSR) {
 	ported := make(map[string]bool, len(o.Numbers))
 	for _, n := range o.Numbers {
 		ported[trim(n.PhoneNumber)] = true
 	}
-	staying := 0
-	for _, n := range csr.PhoneNumbers {
-		if !ported[trim(n)] {
-			staying++
+	var account []string // the CSR's numbers, when it lists them
+	if csr != nil {
+		account = csr.PhoneNumbers
+	}
+	staying := map[string]bool{}
+	var stayingList []string
+	for _, n := range account {
+		if n = trim(n); !ported[n] && !staying[n] {
+			staying[n] = true
+			stayingList = append(stayingList, n)
 		}
 	}
-	btn := trim(csr.BTN)
+	pp := d.PartialPort
+	if pp != nil {
+		staying = checkRemaining(fs, ported, account, stayingList, pp.RemainingNumbers)
+	}
+	btn := ""
+	if csr != nil {
+		btn = trim(csr.BTN)
+	}
 	if btn == "" {
 		btn = trim(d.BTN)
 	}
-	if staying == 0 || btn == "" || !ported[btn] {
-		return
-	}
 	newBTN := ""
-	if d.PartialPort != nil {
-		newBTN = trim(d.PartialPort.NewBTN)
+	if pp != nil {
+		newBTN = trim(pp.NewBTN)
 	}
+	const want = "a number that stays on the account"
 	switch {
-	case newBTN == "":
-		fs.block(CodePartialPortBTN, "partial_port.new_btn", "a number that stays on the account", "",
-			fmt.Sprintf("the BTN %s is ported while %d number(s) stay on the account; name a new BTN among them", btn, staying))
-	case ported[newBTN]:
-		fs.block(CodePartialPortBTN, "partial_port.new_btn", "a number that stays on the account", newBTN,
+	case newBTN != "" && ported[newBTN]:
+		fs.block(CodePartialPortBTN, "partial_port.new_btn", want, newBTN,
 			"the new BTN is one of the numbers being ported; choose one that stays")
+	case newBTN != "" && !staying[newBTN]:
+		fs.block(CodePartialPortBTN, "partial_port.new_btn", want, newBTN,
+			"the new BTN is not one of the numbers that stay on the account; choose one of them")
+	case newBTN == "" && btn != "" && ported[btn] && len(staying) > 0:
+		fs.block(CodePartialPortBTN, "partial_port.new_btn", want, "",
+			fmt.Sprintf("the BTN %s is ported while %d number(s) stay on the account; name a new BTN among them", btn, len(staying)))
 	}
+}
+
+// checkRemaining compares the remaining numbers the LOA names with the
+// numbers that stay (stayingList, from the CSR), one finding per number that
+// is wrong or left out, and returns the set of numbers that stay: the CSR's
+// when it lists numbers, else the named ones that are not ported.
+func checkRemaining(fs *findings, ported map[string]bool, account, stayingList, remaining []string) map[string]bool {
+	const field = "partial_port.remaining_numbers"
+	onAccount := make(map[string]bool, len(account))
+	for _, n := range account {
+		onAccount[trim(n)] = true
+	}
+	named := map[string]bool{}
+	for _, n := range remaining {
+		n = trim(n)
+		switch {
+		case ported[n]:
+			fs.block(CodePartialPortBTN, field, "a number that stays on the account", n,
+				"this number is being ported, so it cannot also stay; remove it from remaining_numbers")
+		case len(account) > 0 && !onAccount[n]:
+			fs.block(CodePartialPortBTN, field, "a number on the CSR account", n,
+				"the losing carrier's record for this account does not list this number")
+		default:
+			named[n] = true
+		}
+	}
+	if len(account) == 0 {
+		return named
+	}
+	staying := make(map[string]bool, len(stayingList))
+	for _, n := range stayingList {
+		staying[n] = true
+		if !named[n] {
+			fs.block(CodePartialPortBTN, field, n, "",
+				"this number is on the CSR account and not ported, so it stays; list it in remaining_numbers")
+		}
+	}
+	return staying
 }
 
 // differenceHint says how two unequal strings differ, naming the smallest

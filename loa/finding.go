@@ -22,9 +22,9 @@ const (
 	CodeLOAExpired = "LOA_EXPIRED"
 	// CodeLOADateInFuture means the LOA is dated after today.
 	CodeLOADateInFuture = "LOA_DATE_IN_FUTURE"
-	// CodeSignatureNotWet means the signature is not, or not yet attested as, handwritten in ink.
+	// CodeSignatureNotWet means staff saw a signature that is not handwritten in ink.
 	CodeSignatureNotWet = "SIGNATURE_NOT_WET"
-	// CodeIllegible means the LOA is not, or not yet attested as, legible.
+	// CodeIllegible means staff found part of the signed LOA illegible.
 	CodeIllegible = "ILLEGIBLE"
 	// CodeMissingField means a field the carrier needs is blank.
 	CodeMissingField = "MISSING_FIELD"
@@ -38,9 +38,17 @@ const (
 	CodePOBoxAddress = "PO_BOX_ADDRESS"
 	// CodeMissingDocument means a required document has not been uploaded.
 	CodeMissingDocument = "MISSING_DOCUMENT"
-	// CodePartialPortBTN means the BTN is ported away from numbers that stay and
-	// no new BTN is named.
+	// CodePartialPortBTN means a partial port does not add up: the BTN is
+	// ported away from numbers that stay and no new BTN is named, the new
+	// BTN is not one of the numbers that stay, or the remaining numbers are
+	// not the CSR's numbers minus the ported ones.
 	CodePartialPortBTN = "PARTIAL_PORT_BTN"
+	// CodeAttestationPending means the signed LOA waits for the porting
+	// team's judgement of its signature and legibility.
+	CodeAttestationPending = "ATTESTATION_PENDING"
+	// CodeLOANotSigned means the uploaded signed LOA is byte for byte a file
+	// portdesk generated: it was never signed.
+	CodeLOANotSigned = "LOA_NOT_SIGNED"
 )
 
 // Finding severities.
@@ -49,6 +57,9 @@ const (
 	SeverityBlocking = "blocking"
 	// SeverityWarning findings deserve a look but do not stop submission.
 	SeverityWarning = "warning"
+	// SeverityPending findings are not faults: they wait on the porting
+	// team, and approval waits with them.
+	SeverityPending = "pending"
 )
 
 // DocumentSignedLOA is the document type of the signed LOA. Its presence in
@@ -83,6 +94,11 @@ type findings []Finding
 
 func (fs *findings) block(code, field, expected, got, hint string) {
 	*fs = append(*fs, Finding{Code: code, Severity: SeverityBlocking, Field: field,
+		Expected: expected, Got: got, Hint: hint})
+}
+
+func (fs *findings) pending(code, field, expected, got, hint string) {
+	*fs = append(*fs, Finding{Code: code, Severity: SeverityPending, Field: field,
 		Expected: expected, Got: got, Hint: hint})
 }
 

@@ -81,12 +81,17 @@ type CSR struct {
 	PhoneNumbers []string `json:"phone_numbers"`
 }
 
-// Attestation records what staff saw on the signed LOA. A nil field has not
-// been attested yet.
+// SignatureWet is the Attestation.Signature of a signature handwritten in
+// ink, the only kind carriers accept. The workflow's vocabulary names the
+// others (electronic, printed); every kind but this one is refused.
+const SignatureWet = "wet"
+
+// Attestation records what staff saw on the signed LOA. A blank Signature
+// or a nil Legible has not been attested yet.
 type Attestation struct {
-	// WetSignature is true when the signature is handwritten in ink, not
-	// typed, printed, pasted or photocopied.
-	WetSignature *bool `json:"wet_signature"`
+	// Signature is the kind of signature staff saw: SignatureWet for ink,
+	// or another kind (typed, printed, pasted, photocopied, electronic).
+	Signature string `json:"signature"`
 	// Legible is true when every handwritten entry can be read.
 	Legible *bool `json:"legible"`
 }

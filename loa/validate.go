@@ -37,15 +37,22 @@ type Input struct {
 	AttachmentThreshold int `json:"attachment_threshold"`
 	// HasAttachment reports whether the numbers spreadsheet accompanies the LOA.
 	HasAttachment bool `json:"has_attachment"`
-	// RequireAttestation turns a missing staff attestation into a blocking
-	// finding; set it when the LOA is approved.
+	// RequireAttestation reports a signed LOA that staff have not judged
+	// yet as the pending finding ATTESTATION_PENDING; set it while the LOA
+	// is in review and when it is approved.
 	RequireAttestation bool `json:"require_attestation"`
+	// SignedLOA is the SHA-256 (hex) of the latest signed LOA uploaded, ""
+	// when none is.
+	SignedLOA string `json:"signed_loa,omitempty"`
+	// GeneratedLOAs are the SHA-256 (hex) of every unsigned LOA file
+	// portdesk handed out for the order.
+	GeneratedLOAs []string `json:"generated_loas,omitempty"`
 }
 
 // Validate checks an LOA and returns its findings, empty when the LOA is
 // fit to submit. The order is deterministic: blank fields, the address,
-// the order's composition, the CSR comparisons, the signing date, the
-// attestations, then the documents; within a check, in the order of the
+// the order's composition, the CSR comparisons, the partial port, the
+// signing date, the signed file, the attestations, then the documents; within a check, in the order of the
 // LOA's fields and of the order's numbers.
 func Validate(in Input) []Finding {
 	var fs findings
@@ -55,9 +62,10 @@ func Validate(in Input) []Finding {
 	if in.CSR != nil {
 		compareWithCSR(&fs, in.Data, *in.CSR)
 		checkNumbersOnAccount(&fs, in.Order, *in.CSR)
-		checkPartialPortBTN(&fs, in.Order, in.Data, *in.CSR)
 	}
+	checkPartialPort(&fs, in.Order, in.Data, in.CSR)
 	checkSigningDate(&fs, in)
+	checkSigned(&fs, in)
 	checkAttestation(&fs, in)
 	checkDocuments(&fs, in)
 	return fs
@@ -180,24 +188,45 @@ func civilDate(t time.Time) time.Time {
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
-func checkAttestation(fs *findings, in Input) {
-	attested := []struct {
-		code, field string
-		value       *bool
-		refused     string
-	}{
-		{CodeSignatureNotWet, "attestation.wet_signature", in.Attestation.WetSignature,
-			"the signature is not handwritten in ink; typed, printed, pasted or copied signatures are rejected"},
-		{CodeIllegible, "attestation.legible", in.Attestation.Legible,
-			"part of the LOA cannot be read; ask for a clearly written or typed copy"},
+// checkSigned reports a signed LOA that is byte for byte an LOA portdesk
+// generated: nobody signed it. Equal hashes of the whole file are the test;
+// a signed copy differs in at least the signature.
+func checkSigned(fs *findings, in Input) {
+	if in.SignedLOA == "" || !slices.Contains(in.GeneratedLOAs, in.SignedLOA) {
+		return
 	}
-	for _, a := range attested {
-		switch {
-		case a.value == nil && in.RequireAttestation:
-			fs.block(a.code, a.field, "true", "", "attestation missing: staff must check the signed LOA first")
-		case a.value != nil && !*a.value:
-			fs.block(a.code, a.field, "true", "false", a.refused)
-		}
+	fs.block(CodeLOANotSigned, "documents."+DocumentSignedLOA, "the LOA signed by the authorized person",
+		"the unsigned LOA portdesk generated",
+		"the uploaded signed LOA is the generated file itself; print it, have it signed in ink and upload the scan")
+}
+
+// checkAttestation reports what staff saw wrong on the signed LOA and,
+// when RequireAttestation is set, a judgement not made yet as one pending
+// finding: waiting for staff is not a fault of the LOA.
+func checkAttestation(fs *findings, in Input) {
+	a := in.Attestation
+	kind := trim(a.Signature)
+	if kind != "" && kind != SignatureWet {
+		fs.block(CodeSignatureNotWet, "attestation.signature", SignatureWet, kind,
+			"the signature is "+kind+", not handwritten in ink; typed, printed, pasted, copied and electronic signatures are rejected")
+	}
+	if a.Legible != nil && !*a.Legible {
+		fs.block(CodeIllegible, "attestation.legible", "true", "false",
+			"part of the LOA cannot be read; ask for a clearly written or typed copy")
+	}
+	if !in.RequireAttestation {
+		return
+	}
+	var missing []string
+	if kind == "" {
+		missing = append(missing, "signature")
+	}
+	if a.Legible == nil {
+		missing = append(missing, "legible")
+	}
+	if len(missing) > 0 {
+		fs.pending(CodeAttestationPending, "attestation", "the porting team's judgement of the signed LOA",
+			"", "staff have not yet judged the signed LOA's "+strings.Join(missing, " and "))
 	}
 }
 

@@ -8,30 +8,66 @@ import (
 func TestValidateSignatureNotWet(t *testing.T) {
 	runCodeCases(t, CodeSignatureNotWet, []validateCase{
 		{"attested wet", func(in *Input) {}, nil},
-		{"not attested before approval", func(in *Input) {
-			in.Attestation.WetSignature = nil
+		{"not attested yet is pending, not a fault", func(in *Input) { in.Attestation.Signature = "" }, nil},
+		{"printed signature", func(in *Input) { in.Attestation.Signature = "printed" },
+			[]Finding{block(CodeSignatureNotWet, "attestation.signature", "wet", "printed",
+				"the signature is printed, not handwritten in ink; typed, printed, pasted, copied and electronic signatures are rejected")}},
+		{"electronic signature before review", func(in *Input) {
+			in.Attestation.Signature = "electronic"
 			in.RequireAttestation = false
-		}, nil},
-		{"not attested at approval", func(in *Input) { in.Attestation.WetSignature = nil },
-			[]Finding{block(CodeSignatureNotWet, "attestation.wet_signature", "true", "",
-				"attestation missing: staff must check the signed LOA first")}},
-		{"typed signature", func(in *Input) { in.Attestation.WetSignature = ptr(false) },
-			[]Finding{block(CodeSignatureNotWet, "attestation.wet_signature", "true", "false", "")}},
+		}, []Finding{block(CodeSignatureNotWet, "attestation.signature", "wet", "electronic", "")}},
 	})
 }
 
 func TestValidateIllegible(t *testing.T) {
 	runCodeCases(t, CodeIllegible, []validateCase{
 		{"attested legible", func(in *Input) {}, nil},
-		{"not attested before approval", func(in *Input) {
-			in.Attestation.Legible = nil
-			in.RequireAttestation = false
-		}, nil},
-		{"not attested at approval", func(in *Input) { in.Attestation.Legible = nil },
-			[]Finding{block(CodeIllegible, "attestation.legible", "true", "",
-				"attestation missing: staff must check the signed LOA first")}},
+		{"not attested yet is pending, not a fault", func(in *Input) { in.Attestation.Legible = nil }, nil},
 		{"illegible", func(in *Input) { in.Attestation.Legible = ptr(false) },
 			[]Finding{block(CodeIllegible, "attestation.legible", "true", "false", "")}},
+	})
+}
+
+func pending(code, field, expected, got, hint string) Finding {
+	return Finding{Code: code, Severity: SeverityPending, Field: field, Expected: expected, Got: got, Hint: hint}
+}
+
+func TestValidateAttestationPending(t *testing.T) {
+	const want = "the porting team's judgement of the signed LOA"
+	runCodeCases(t, CodeAttestationPending, []validateCase{
+		{"attested", func(in *Input) {}, nil},
+		{"not in review yet", func(in *Input) {
+			in.Attestation = Attestation{}
+			in.RequireAttestation = false
+		}, nil},
+		{"nothing attested", func(in *Input) { in.Attestation = Attestation{} },
+			[]Finding{pending(CodeAttestationPending, "attestation", want, "",
+				"staff have not yet judged the signed LOA's signature and legible")}},
+		{"legibility only", func(in *Input) { in.Attestation.Legible = nil },
+			[]Finding{pending(CodeAttestationPending, "attestation", want, "",
+				"staff have not yet judged the signed LOA's legible")}},
+		{"signature only, even when legibility is refused", func(in *Input) {
+			in.Attestation = Attestation{Legible: ptr(false)}
+		}, []Finding{pending(CodeAttestationPending, "attestation", want, "",
+			"staff have not yet judged the signed LOA's signature")}},
+	})
+	in := cleanInput()
+	in.Attestation = Attestation{}
+	if got := Validate(in); HasBlocking(got) {
+		t.Errorf("an LOA waiting for its attestation has blocking findings: %+v", got)
+	}
+}
+
+func TestValidateLOANotSigned(t *testing.T) {
+	const generated, scan = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "60303ae22b998861bce3b28f33eec1be758a213c86c93c076dbe9f558c11c752"
+	runCodeCases(t, CodeLOANotSigned, []validateCase{
+		{"nothing generated", func(in *Input) { in.SignedLOA = scan }, nil},
+		{"a signed scan", func(in *Input) { in.SignedLOA, in.GeneratedLOAs = scan, []string{generated} }, nil},
+		{"no signed LOA yet", func(in *Input) { in.GeneratedLOAs = []string{generated} }, nil},
+		{"the generated file uploaded as signed", func(in *Input) {
+			in.SignedLOA, in.GeneratedLOAs = generated, []string{scan, generated}
+		}, []Finding{block(CodeLOANotSigned, "documents.loa_signed", "the LOA signed by the authorized person",
+			"the unsigned LOA portdesk generated", "")}},
 	})
 }
 
@@ -135,23 +171,57 @@ func TestValidateMissingDocument(t *testing.T) {
 }
 
 func TestValidatePartialPortBTN(t *testing.T) {
-	// The order ports the BTN +12125550100 and +12125550101; 102 and 103 stay.
+	// The CSR lists +1212555 0100 (the BTN) to 0103; the clean order ports 0101 to 0103.
 	portBTN := func(in *Input) { in.Order.Numbers = usNumbers(2, 100) }
+	staysOnly := func(remaining []string, newBTN string) func(*Input) {
+		return func(in *Input) {
+			portBTN(in)
+			in.Data.PartialPort = &PartialPort{RemainingNumbers: remaining, RemainingAction: RemainingKeep, NewBTN: newBTN}
+		}
+	}
+	const stays, onAccount = "a number that stays on the account", "a number on the CSR account"
 	runCodeCases(t, CodePartialPortBTN, []validateCase{
 		{"BTN stays", func(in *Input) {}, nil},
 		{"whole account ported", func(in *Input) { in.Order.Numbers = usNumbers(4, 100) }, nil},
-		{"new BTN named", func(in *Input) {
-			portBTN(in)
-			in.Data.PartialPort = &PartialPort{RemainingNumbers: []string{"+12125550102", "+12125550103"},
-				RemainingAction: RemainingKeep, NewBTN: "+12125550102"}
+		{"new BTN named", staysOnly([]string{"+12125550102", "+12125550103"}, "+12125550102"), nil},
+		{"BTN stays, remaining listed", func(in *Input) {
+			in.Order.Numbers = usNumbers(2, 102)
+			in.Data.PartialPort = &PartialPort{RemainingNumbers: []string{"+12125550101", "+12125550100"}, RemainingAction: RemainingDisconnect}
 		}, nil},
-		{"no new BTN", portBTN, []Finding{block(CodePartialPortBTN, "partial_port.new_btn",
-			"a number that stays on the account", "",
+		{"no new BTN", portBTN, []Finding{block(CodePartialPortBTN, "partial_port.new_btn", stays, "",
 			"the BTN +12125550100 is ported while 2 number(s) stay on the account; name a new BTN among them")}},
-		{"new BTN is ported too", func(in *Input) {
-			portBTN(in)
-			in.Data.PartialPort = &PartialPort{RemainingAction: RemainingKeep, NewBTN: "+12125550101"}
-		}, []Finding{block(CodePartialPortBTN, "partial_port.new_btn", "a number that stays on the account", "+12125550101", "")}},
+		{"new BTN is ported too", staysOnly([]string{"+12125550102", "+12125550103"}, "+12125550101"),
+			[]Finding{block(CodePartialPortBTN, "partial_port.new_btn", stays, "+12125550101",
+				"the new BTN is one of the numbers being ported; choose one that stays")}},
+		{"new BTN not on the account", staysOnly([]string{"+12125550102", "+12125550103"}, "+12125550199"),
+			[]Finding{block(CodePartialPortBTN, "partial_port.new_btn", stays, "+12125550199",
+				"the new BTN is not one of the numbers that stay on the account; choose one of them")}},
+		{"a remaining number is ported, one that stays is left out", staysOnly([]string{"+12125550100", "+12125550102"}, "+12125550102"),
+			[]Finding{
+				block(CodePartialPortBTN, "partial_port.remaining_numbers", stays, "+12125550100",
+					"this number is being ported, so it cannot also stay; remove it from remaining_numbers"),
+				block(CodePartialPortBTN, "partial_port.remaining_numbers", "+12125550103", "",
+					"this number is on the CSR account and not ported, so it stays; list it in remaining_numbers"),
+			}},
+		{"a remaining number not on the account", staysOnly([]string{"+12125550102", "+12125550103", "+12125550199"}, "+12125550103"),
+			[]Finding{block(CodePartialPortBTN, "partial_port.remaining_numbers", onAccount, "+12125550199",
+				"the losing carrier's record for this account does not list this number")}},
+		{"the issue's example", func(in *Input) {
+			// remaining_numbers names a ported number; the new BTN is on no account.
+			in.Data.PartialPort = &PartialPort{RemainingNumbers: []string{"+12125550101"}, RemainingAction: RemainingKeep, NewBTN: "+12125550199"}
+		}, []Finding{
+			block(CodePartialPortBTN, "partial_port.remaining_numbers", stays, "+12125550101", ""),
+			block(CodePartialPortBTN, "partial_port.remaining_numbers", "+12125550100", "", ""),
+			block(CodePartialPortBTN, "partial_port.new_btn", stays, "+12125550199", ""),
+		}},
+		{"no CSR: remaining numbers are still not ported ones", func(in *Input) {
+			in.CSR = nil
+			in.Data.PartialPort = &PartialPort{RemainingNumbers: []string{"+12125550101", "+12125550100"}, RemainingAction: RemainingKeep, NewBTN: "+12125550100"}
+		}, []Finding{block(CodePartialPortBTN, "partial_port.remaining_numbers", stays, "+12125550101", "")}},
+		{"no CSR: new BTN among the named remaining numbers", func(in *Input) {
+			in.CSR = nil
+			in.Data.PartialPort = &PartialPort{RemainingNumbers: []string{"+12125550100"}, RemainingAction: RemainingKeep, NewBTN: "+12125550199"}
+		}, []Finding{block(CodePartialPortBTN, "partial_port.new_btn", stays, "+12125550199", "")}},
 	})
 }
 
@@ -178,7 +248,7 @@ func TestValidateOrderIsStable(t *testing.T) {
 		"LOCATION_MISMATCH service_address.street",
 		"PHONE_NUMBER_MISMATCH numbers",
 		"LOA_EXPIRED signed_on",
-		"ILLEGIBLE attestation.legible",
+		"ATTESTATION_PENDING attestation",
 		"MISSING_DOCUMENT documents.proof_of_id",
 	}
 	if !slices.Equal(codes, want) {

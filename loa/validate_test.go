@@ -27,7 +27,7 @@ func cleanInput() Input {
 			PhoneNumbers: []string{"+12125550100", "+12125550101", "+12125550102", "+12125550103"}},
 		DocumentTypes:      []string{DocumentSignedLOA, "csr"},
 		RequiredDocuments:  []string{DocumentSignedLOA, "csr"},
-		Attestation:        Attestation{WetSignature: ptr(true), Legible: ptr(true)},
+		Attestation:        Attestation{Signature: SignatureWet, Legible: ptr(true)},
 		Now:                validateNow,
 		RequireAttestation: true,
 	}

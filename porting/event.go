@@ -37,6 +37,7 @@ const (
 	EventLOAChecked         = "port_order.loa_checked"
 	EventDocumentUploaded   = "document.uploaded"
 	EventDocumentDownloaded = "document.downloaded"
+	EventLOAGenerated       = "port_order.loa_generated"
 	EventRespondReminder    = "deadline.respond_reminder"
 	EventRespondByPassed    = "deadline.respond_by_passed"
 	EventLOAExpired         = "deadline.loa_expired"

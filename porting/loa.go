@@ -1,6 +1,9 @@
 package porting
 
-import "time"
+import (
+	"encoding/json"
+	"time"
+)
 
 // Address is a postal address as written on an LOA or a CSR.
 type Address struct {
@@ -54,14 +57,61 @@ type CSR struct {
 	RecordedAt        time.Time `json:"recorded_at"`
 }
 
+// SignatureKind is the kind of signature the porting team saw on the
+// signed LOA. Only a wet (ink) signature is accepted by carriers.
+type SignatureKind string
+
+// Signature kinds.
+const (
+	SignatureWet        SignatureKind = "wet"
+	SignatureElectronic SignatureKind = "electronic"
+	SignaturePrinted    SignatureKind = "printed"
+	// SignatureNotWet records a signature judged not wet through the
+	// deprecated wet_signature: false, which does not say its kind.
+	SignatureNotWet SignatureKind = "not_wet"
+)
+
+// SignatureKinds lists the kinds staff may record; SignatureNotWet only
+// comes from the deprecated boolean.
+var SignatureKinds = []SignatureKind{SignatureWet, SignatureElectronic, SignaturePrinted}
+
 // Attestation is the porting team's judgement of the signed LOA, which no
-// machine can make: is the signature wet ink, is the document legible. Nil
-// fields are not attested yet.
+// machine can make: what kind of signature it bears, is the document
+// legible. Blank or nil fields are not attested yet.
 type Attestation struct {
-	WetSignature *bool      `json:"wet_signature,omitempty"`
+	Signature SignatureKind `json:"signature,omitempty" enum:"wet,electronic,printed,not_wet" doc:"The kind of signature the team saw; only wet is accepted. not_wet comes from the deprecated wet_signature: false."`
+	// WetSignature mirrors Signature for readers of the first API version.
+	//
+	// Deprecated: read Signature.
+	WetSignature *bool      `json:"wet_signature,omitempty" doc:"Deprecated: read signature. true when signature is wet."`
 	Legible      *bool      `json:"legible,omitempty"`
 	By           string     `json:"by,omitempty"`
 	At           *time.Time `json:"at,omitempty"`
+}
+
+// SetSignature records the kind of signature and its deprecated mirror.
+func (a *Attestation) SetSignature(k SignatureKind) {
+	a.Signature = k
+	wet := k == SignatureWet
+	a.WetSignature = &wet
+}
+
+// UnmarshalJSON reads both shapes: attestations stored before the
+// signature kind existed hold only wet_signature.
+func (a *Attestation) UnmarshalJSON(b []byte) error {
+	type plain Attestation
+	var p plain
+	if err := json.Unmarshal(b, &p); err != nil {
+		return err
+	}
+	*a = Attestation(p)
+	if a.Signature == "" && a.WetSignature != nil {
+		a.Signature = SignatureNotWet
+		if *a.WetSignature {
+			a.Signature = SignatureWet
+		}
+	}
+	return nil
 }
 
 // Finding is one problem the LOA check found: a stable code, whether it
@@ -69,7 +119,7 @@ type Attestation struct {
 // has, and a hint to fix it.
 type Finding struct {
 	Code     string `json:"code"`
-	Severity string `json:"severity" enum:"blocking,warning"`
+	Severity string `json:"severity" enum:"blocking,pending,warning"`
 	Field    string `json:"field,omitempty"`
 	Expected string `json:"expected,omitempty"`
 	Got      string `json:"got,omitempty"`
@@ -82,6 +132,10 @@ const (
 	SeverityBlocking = "blocking"
 	SeverityWarning  = "warning"
 )
+
+// SeverityPending marks a finding that waits on the porting team (an
+// attestation not made yet): not a fault of the LOA, but approval waits.
+const SeverityPending = "pending"
 
 // DocumentType is what an uploaded document is.
 type DocumentType string

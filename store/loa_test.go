@@ -38,7 +38,7 @@ func testPortOrderLOA(t *testing.T, e storetest.Engine) {
 	o.LOA.SignedOn = &signed
 	o.CSR = &porting.CSR{AccountName: "Example Ltd", BTN: "+12025550100", PhoneNumbers: []string{"+12025550100"},
 		Source: "customer", RecordedAt: signed}
-	o.Attestation = &porting.Attestation{WetSignature: &yes, By: "key_staff", At: &attested}
+	o.Attestation = &porting.Attestation{Signature: porting.SignatureWet, WetSignature: &yes, By: "key_staff", At: &attested}
 	o.Findings = []porting.Finding{{Code: "BTN_ATN_MISMATCH", Severity: porting.SeverityBlocking, Field: "btn"}}
 	mustTx(t, db, func(ctx context.Context, tx porting.Tx) error { return tx.UpdatePortOrder(ctx, o) })
 

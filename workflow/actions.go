@@ -94,7 +94,9 @@ func (s *Service) applyRules(ctx context.Context, tx porting.Tx, p porting.Princ
 		return s.returnLOA(ctx, tx, p, o, in.Message)
 	case porting.ActionApproveLOA:
 		if in.Attestation != nil {
-			s.attest(p, o, *in.Attestation)
+			if err := s.attest(p, o, *in.Attestation); err != nil {
+				return err
+			}
 		}
 		return s.approveLOA(ctx, tx, p, o)
 	case porting.ActionRecordRejection:

@@ -2,6 +2,7 @@ package workflow
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -40,10 +41,18 @@ func (s *Service) checkLOA(ctx context.Context, tx porting.Tx, o *porting.PortOr
 		in.Data = loaData(o.LOA)
 	}
 	if o.Attestation != nil {
-		in.Attestation = loa.Attestation{WetSignature: o.Attestation.WetSignature, Legible: o.Attestation.Legible}
+		in.Attestation = loa.Attestation{Signature: string(o.Attestation.Signature), Legible: o.Attestation.Legible}
 	}
 	for _, d := range docs {
 		in.DocumentTypes = append(in.DocumentTypes, string(d.Type))
+		if d.Type == porting.DocLOASigned {
+			in.SignedLOA = d.SHA256 // the latest: documents come oldest first
+		}
+	}
+	if in.SignedLOA != "" {
+		if in.GeneratedLOAs, err = generatedLOAs(ctx, tx, o.ID); err != nil {
+			return nil, err
+		}
 	}
 	var out []porting.Finding
 	if requireAttestation && o.CSR == nil {
@@ -59,10 +68,11 @@ func (s *Service) checkLOA(ctx context.Context, tx porting.Tx, o *porting.PortOr
 // loaListLimit is how many numbers an LOA lists before "See Attached".
 const loaListLimit = 10
 
-func blocking(fs []porting.Finding) []porting.Finding {
+// stopApproval returns the findings that stop approval: blocking and pending.
+func stopApproval(fs []porting.Finding) []porting.Finding {
 	var out []porting.Finding
 	for _, f := range fs {
-		if f.Severity == porting.SeverityBlocking {
+		if f.Severity == porting.SeverityBlocking || f.Severity == porting.SeverityPending {
 			out = append(out, f)
 		}
 	}
@@ -101,12 +111,13 @@ func (s *Service) submitLOA(ctx context.Context, tx porting.Tx, p porting.Princi
 	return nil
 }
 
-// approveLOA needs the team's attestations and no blocking finding.
+// approveLOA needs the team's attestations and no blocking finding: a
+// pending one (the attestation itself) stops it too.
 func (s *Service) approveLOA(ctx context.Context, tx porting.Tx, p porting.Principal, o *porting.PortOrder) error {
 	if err := s.applyLOACheck(ctx, tx, p, o, true); err != nil {
 		return err
 	}
-	if b := blocking(o.Findings); len(b) > 0 {
+	if b := stopApproval(o.Findings); len(b) > 0 {
 		return &porting.Error{Code: porting.ECONFLICT, Message: "the LOA cannot go to the carrier: " + summarize(b), Findings: b}
 	}
 	return tx.Enqueue(ctx, porting.SubmitToCarrierJob{PortOrderID: o.ID})
@@ -199,6 +210,32 @@ func (s *Service) present(ctx context.Context, tx porting.Tx, o *porting.PortOrd
 	}
 	o.Findings = fs
 	return nil
+}
+
+// generatedLOAs returns the SHA-256 of every LOA file handed out for the
+// order, from its loa_generated events.
+func generatedLOAs(ctx context.Context, tx porting.Tx, orderID string) ([]string, error) {
+	var out []string
+	for after := int64(0); ; {
+		evs, err := tx.FindEvents(ctx, porting.EventFilter{PortOrderID: orderID, After: after, Limit: 1000})
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range evs {
+			if e.Type != porting.EventLOAGenerated {
+				continue
+			}
+			var g generatedFile
+			if err := json.Unmarshal(e.After, &g); err != nil {
+				return nil, fmt.Errorf("workflow: read event %d: %w", e.ID, err)
+			}
+			out = append(out, g.SHA256)
+		}
+		if len(evs) < 1000 {
+			return out, nil
+		}
+		after = evs[len(evs)-1].ID
+	}
 }
 
 // loaExpiry is the moment the signed LOA stops being valid, or nil: the

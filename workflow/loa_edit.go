@@ -1,6 +1,7 @@
 package workflow
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -8,9 +9,15 @@ import (
 	"github.com/portdesk/portdesk/porting"
 )
 
-// AttestationInput is the team's judgement of the signed LOA; nil fields
-// stay as they are.
+// AttestationInput is the team's judgement of the signed LOA; blank or nil
+// fields stay as they are.
 type AttestationInput struct {
+	// Signature is the kind of signature the team saw.
+	Signature porting.SignatureKind
+	// WetSignature is the first API version's boolean: true means Signature
+	// wet, false a signature that is not wet, of a kind it does not say.
+	//
+	// Deprecated: give Signature.
 	WetSignature *bool
 	Legible      *bool
 }
@@ -34,6 +41,9 @@ func setLOA(p porting.Principal, o *porting.PortOrder, data porting.LOAData, pin
 	}
 	if data.PartialPort != nil && data.PartialPort.RemainingAction != "keep" && data.PartialPort.RemainingAction != "disconnect" {
 		return porting.FieldErrorf("loa.partial_port.remaining_action", "remaining_action must be keep or disconnect")
+	}
+	if err := normalizeLOANumbers(o.Country, &data); err != nil {
+		return err
 	}
 	data.PIN = ""
 	if o.LOA != nil {
@@ -67,6 +77,9 @@ func (s *Service) setCSR(p porting.Principal, o *porting.PortOrder, csr porting.
 	if p.Role == porting.RoleCustomer && o.CSR != nil && o.CSR.Source != "customer" {
 		return porting.Errorf(porting.ECONFLICT, "the CSR on file was recorded by the %s; ask the porting team to correct it", o.CSR.Source)
 	}
+	if err := normalizeCSRNumbers(o.Country, &csr); err != nil {
+		return err
+	}
 	csr.Source = "customer"
 	if p.Role.Staff() {
 		csr.Source = "staff"
@@ -84,14 +97,30 @@ func beforeSubmission(st porting.State) bool {
 	return false
 }
 
-// attest records the team's judgement of the signed LOA.
-func (s *Service) attest(p porting.Principal, o *porting.PortOrder, in AttestationInput) {
+// attest records the team's judgement of the signed LOA. A kind outside
+// porting.SignatureKinds, or a deprecated wet_signature that contradicts
+// the kind given with it, is a field error.
+func (s *Service) attest(p porting.Principal, o *porting.PortOrder, in AttestationInput) error {
+	kind := in.Signature
+	if kind != "" && !slices.Contains(porting.SignatureKinds, kind) {
+		return porting.FieldErrorf("attestation.signature", "signature must be wet, electronic or printed")
+	}
+	if w := in.WetSignature; w != nil {
+		switch {
+		case kind == "" && *w:
+			kind = porting.SignatureWet
+		case kind == "":
+			kind = porting.SignatureNotWet
+		case *w != (kind == porting.SignatureWet):
+			return porting.FieldErrorf("attestation.wet_signature", "wet_signature %t contradicts signature %s; give signature only", *w, kind)
+		}
+	}
 	a := porting.Attestation{}
 	if o.Attestation != nil {
 		a = *o.Attestation
 	}
-	if in.WetSignature != nil {
-		a.WetSignature = in.WetSignature
+	if kind != "" {
+		a.SetSignature(kind)
 	}
 	if in.Legible != nil {
 		a.Legible = in.Legible
@@ -99,6 +128,7 @@ func (s *Service) attest(p porting.Principal, o *porting.PortOrder, in Attestati
 	now := s.Clock.Now()
 	a.By, a.At = p.KeyID, &now
 	o.Attestation = &a
+	return nil
 }
 
 // loaOrder maps an order to the LOA package's view of it.

@@ -3,6 +3,8 @@ package workflow
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 
@@ -61,7 +63,24 @@ func (s *Service) RenderLOA(ctx context.Context, p porting.Principal, orderID, f
 		return nil, fmt.Errorf("workflow: render %s of %s: %w", format, o.ID, err)
 	}
 	out.Content = buf.Bytes()
+	// The hash of every file handed out is kept, so a signed LOA that is
+	// the generated file itself is found (LOA_NOT_SIGNED).
+	sum := sha256.Sum256(out.Content)
+	err = s.Store.InTx(ctx, func(tx porting.Tx) error {
+		return s.record(ctx, tx, p, porting.EventLOAGenerated, orderEvent(o), nil,
+			generatedFile{Format: format, Filename: out.Filename, SHA256: hex.EncodeToString(sum[:])})
+	})
+	if err != nil {
+		return nil, err
+	}
 	return out, nil
+}
+
+// generatedFile is the body of a loa_generated event.
+type generatedFile struct {
+	Format   string `json:"format"`
+	Filename string `json:"filename"`
+	SHA256   string `json:"sha256"`
 }
 
 // Requirements tells what a port from a country and number kind needs,

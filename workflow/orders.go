@@ -135,7 +135,9 @@ func (s *Service) changeLOA(ctx context.Context, tx porting.Tx, p porting.Princi
 		if o.Status != porting.StateLOAReview {
 			return porting.Errorf(porting.ECONFLICT, "the signed LOA is attested while the order is in loa_review, not %s", o.Status)
 		}
-		s.attest(p, o, *in.Attestation)
+		if err := s.attest(p, o, *in.Attestation); err != nil {
+			return err
+		}
 	}
 	fs, err := s.checkLOA(ctx, tx, o, o.Status == porting.StateLOAReview)
 	if err != nil {

@@ -132,10 +132,10 @@ func TestLOAFindingsEndToEnd(t *testing.T) {
 		c.must(http.StatusOK, "PATCH", orderPath, cust, map[string]any{"loa": loaBody("ACME, Inc.", "10001")})
 		c.must(http.StatusOK, "POST", orderPath+"/actions/submit_loa", cust, nil)
 		// The attestation of the first signed LOA does not carry over to this one.
-		if r := c.do("POST", orderPath+"/actions/approve_loa", spec, nil); r.Status != http.StatusConflict || !strings.Contains(string(r.Body), "SIGNATURE_NOT_WET") {
+		if r := c.do("POST", orderPath+"/actions/approve_loa", spec, nil); r.Status != http.StatusConflict || !strings.Contains(string(r.Body), "ATTESTATION_PENDING") {
 			t.Fatalf("approve_loa without a fresh attestation: %d %s", r.Status, r.Body)
 		}
-		o = c.must(http.StatusOK, "POST", orderPath+"/actions/approve_loa", spec, map[string]any{"attestation": map[string]any{"wet_signature": true, "legible": true}})
+		o = c.must(http.StatusOK, "POST", orderPath+"/actions/approve_loa", spec, map[string]any{"attestation": map[string]any{"signature": "wet", "legible": true}})
 		if str(t, o, "status") != "submitted" {
 			t.Fatalf("status %s after approve_loa", str(t, o, "status"))
 		}
