@@ -134,7 +134,8 @@ func (s *Service) nextWindows(o *porting.PortOrder, from time.Time, count int) (
 		from = first.Start
 	}
 	var out []calendar.Slot
-	for _, sl := range calendar.Windows(o.Country, from, count*2) {
+	// The first days' windows may be too close to load the numbers in.
+	for _, sl := range calendar.Windows(o.Country, from, count*2+16) {
 		load := calendar.Plan(o.Country, sl.Start, s.Settings.Plan).LoadNumbersAt
 		if calendar.CheckPortTime(o.Country, sl.Start, now, rules) == nil && load.After(now) {
 			out = append(out, sl)
