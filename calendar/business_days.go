@@ -11,55 +11,76 @@ import (
 	_ "time/tzdata"
 )
 
-// Location returns the time zone of a country's porting rules, UTC when the
-// country has none or its zone does not load.
+// Location returns the zone a country's porting windows are published in
+// (its TimeZone), UTC when the country has none or its zone does not load.
+// Calendar dates are judged in CivilLocation.
 func Location(country string) *time.Location {
 	if loc, ok := locations()[strings.ToUpper(strings.TrimSpace(country))]; ok {
-		return loc
+		return loc.window
 	}
 	return time.UTC
 }
 
-// locations loads the zone of every country in the dataset once;
+// CivilLocation returns the country's civil time (its CivilZone), in which
+// calendar dates are judged: business days, public holidays, the date
+// written on an LOA. It is UTC when the country has none or its zone does
+// not load.
+func CivilLocation(country string) *time.Location {
+	if loc, ok := locations()[strings.ToUpper(strings.TrimSpace(country))]; ok {
+		return loc.civil
+	}
+	return time.UTC
+}
+
+// countryZones are a country's two zones, loaded.
+type countryZones struct{ window, civil *time.Location }
+
+// locations loads the zones of every country in the dataset once;
 // time.LoadLocation reads and parses the zone on every call.
-var locations = sync.OnceValue(func() map[string]*time.Location {
-	m := map[string]*time.Location{}
+var locations = sync.OnceValue(func() map[string]countryZones {
+	load := func(name string) *time.Location {
+		if name == "" {
+			return time.UTC
+		}
+		loc, err := time.LoadLocation(name)
+		if err != nil {
+			return time.UTC
+		}
+		return loc
+	}
+	m := map[string]countryZones{}
 	for _, c := range Countries() {
-		if c.TimeZone == "" {
-			continue
-		}
-		if loc, err := time.LoadLocation(c.TimeZone); err == nil {
-			m[c.Code] = loc
-		}
+		m[c.Code] = countryZones{window: load(c.TimeZone), civil: load(c.CivilZone)}
 	}
 	return m
 })
 
 // IsCountryBusinessDay reports whether the calendar day of t in the
-// country's zone is a business day there: one of the country's weekdays in
-// the dataset and not a public holiday (see IsHoliday). A country the
-// dataset does not know, or one without weekdays, works Monday to Friday in
-// UTC.
+// country's civil time (see CivilLocation) is a business day there: one of
+// the country's weekdays in the dataset and not a public holiday (see
+// IsHoliday). A country the dataset does not know, or one without weekdays,
+// works Monday to Friday in UTC.
 func IsCountryBusinessDay(country string, t time.Time) bool {
 	c := lookupPortCountry(country)
-	return c.isBusinessDay(t.In(c.loc))
+	return c.isBusinessDay(t.In(c.civil))
 }
 
 // BusinessDaysBetween counts the business days of the country (see
 // IsCountryBusinessDay) d with from < d <= to, by calendar day in the
-// country's zone: the notice that from gives before to. It is 0 when to is
-// not after from's day.
+// country's civil time: the notice that from gives before to. It is 0 when
+// to is not after from's day.
 func BusinessDaysBetween(country string, from, to time.Time) int {
 	c := lookupPortCountry(country)
-	return countDays(from.In(c.loc), to.In(c.loc), c.isBusinessDay)
+	return countDays(from.In(c.civil), to.In(c.civil), c.isBusinessDay)
 }
 
 // AddCountryBusinessDays returns the calendar day n business days of the
 // country before (n < 0) or after t, keeping t's clock time in the country's
-// zone. With n == 0 it returns t, even on a day that is not a business day.
+// civil time. With n == 0 it returns t, even on a day that is not a
+// business day.
 func AddCountryBusinessDays(country string, t time.Time, n int) time.Time {
 	c := lookupPortCountry(country)
-	return addDays(t.In(c.loc), n, c.isBusinessDay)
+	return addDays(t.In(c.civil), n, c.isBusinessDay)
 }
 
 // portCountry gathers what the date arithmetic needs about one country, so
@@ -68,7 +89,8 @@ type portCountry struct {
 	code     string // as asked, upper case
 	rules    CountryRules
 	known    bool
-	loc      *time.Location
+	loc      *time.Location // the windows' zone
+	civil    *time.Location // the zone calendar dates are judged in
 	weekdays []time.Weekday
 }
 
@@ -77,14 +99,15 @@ var weekdaysMondayToFriday = []time.Weekday{time.Monday, time.Tuesday, time.Wedn
 func lookupPortCountry(code string) portCountry {
 	code = strings.ToUpper(strings.TrimSpace(code))
 	rules, known := LookupCountry(code)
-	c := portCountry{code: code, rules: rules, known: known, loc: Location(code), weekdays: rules.Weekdays}
+	c := portCountry{code: code, rules: rules, known: known, loc: Location(code), civil: CivilLocation(code), weekdays: rules.Weekdays}
 	if len(c.weekdays) == 0 {
 		c.weekdays = weekdaysMondayToFriday
 	}
 	return c
 }
 
-// isBusinessDay judges the calendar day of day, which must be in c.loc.
+// isBusinessDay judges the calendar day of day as it stands: pass a time in
+// c.civil.
 func (c portCountry) isBusinessDay(day time.Time) bool {
 	if !c.isWeekday(day) {
 		return false

@@ -21,8 +21,10 @@ import (
 
 // countriesCSV is the porting dataset. Columns: country (ISO 3166 alpha-2),
 // supported (yes/no), number_kinds, windows (HH:MM-HH:MM local time),
-// time_zone (IANA), weekdays (Mon-Fri or single days), unportable_prefixes
-// (leading digits of national significant numbers) and a free-form note.
+// time_zone (IANA, the zone the windows are published in), civil_zone
+// (IANA, the country's own civil time: the capital's zone when it has
+// several), weekdays (Mon-Fri or single days), unportable_prefixes (leading
+// digits of national significant numbers) and a free-form note.
 // Lists are separated by ";".
 //
 //go:embed countries.csv
@@ -60,9 +62,16 @@ type CountryRules struct {
 	// Windows are the porting windows in TimeZone, in the order published.
 	Windows []Window
 	// TimeZone is the IANA name of the zone the windows are expressed in,
-	// or "" when unknown.
+	// or "" when unknown. Carriers may publish windows in another country's
+	// zone (Europe/Berlin for GB or MX); dates use CivilZone.
 	TimeZone string
-	// Weekdays are the local days on which a window opens.
+	// CivilZone is the IANA name of the country's civil time, the zone of
+	// its capital when it has several, or "" when unknown. Calendar dates
+	// are judged in it: business days, public holidays, the date written on
+	// an LOA and its expiry.
+	CivilZone string
+	// Weekdays are the days, in TimeZone, on which a window opens; in
+	// CivilZone, the days that count as business days.
 	Weekdays []time.Weekday
 	// UnportablePrefixes are leading digits of national significant numbers
 	// that cannot be ported.
@@ -139,7 +148,7 @@ func Countries() []CountryRules {
 	return out
 }
 
-var countriesHeader = []string{"country", "supported", "number_kinds", "windows", "time_zone", "weekdays", "unportable_prefixes", "note"}
+var countriesHeader = []string{"country", "supported", "number_kinds", "windows", "time_zone", "civil_zone", "weekdays", "unportable_prefixes", "note"}
 
 // parseCountries reads the dataset and checks every cell; the result is
 // sorted by code.
@@ -186,7 +195,7 @@ var weekdayNames = map[string]time.Weekday{
 }
 
 func parseCountryRecord(rec []string) (CountryRules, error) {
-	c := CountryRules{Code: rec[0], TimeZone: rec[4], Note: rec[7]}
+	c := CountryRules{Code: rec[0], TimeZone: rec[4], CivilZone: rec[5], Note: rec[8]}
 	if len(c.Code) != 2 || strings.Trim(c.Code, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "" {
 		return c, fmt.Errorf("country %q is not an ISO 3166 alpha-2 code", c.Code)
 	}
@@ -206,8 +215,8 @@ func parseCountryRecord(rec []string) (CountryRules, error) {
 	if c.Supported != (len(c.NumberKinds) > 0) {
 		return c, fmt.Errorf("%s: a supported country lists number kinds, an unsupported one none", c.Code)
 	}
-	if c.Supported && c.TimeZone == "" {
-		return c, fmt.Errorf("%s: a supported country needs a time zone", c.Code)
+	if c.Supported && (c.TimeZone == "" || c.CivilZone == "") {
+		return c, fmt.Errorf("%s: a supported country needs a time zone and a civil zone", c.Code)
 	}
 	for _, s := range splitList(rec[3]) {
 		w, err := parseWindow(s)
@@ -216,12 +225,12 @@ func parseCountryRecord(rec []string) (CountryRules, error) {
 		}
 		c.Windows = append(c.Windows, w)
 	}
-	days, err := parseWeekdays(rec[5])
+	days, err := parseWeekdays(rec[6])
 	if err != nil {
 		return c, fmt.Errorf("%s: %w", c.Code, err)
 	}
 	c.Weekdays = days
-	for _, p := range splitList(rec[6]) {
+	for _, p := range splitList(rec[7]) {
 		if strings.Trim(p, "0123456789") != "" {
 			return c, fmt.Errorf("%s: unportable prefix %q is not digits", c.Code, p)
 		}

@@ -20,29 +20,29 @@ func TestLookupCountry(t *testing.T) {
 	}{
 		{"US", CountryRules{
 			Code: "US", Supported: true, NumberKinds: []string{"did", "toll_free"},
-			Windows: []Window{{hm(7, 0), hm(17, 0)}}, TimeZone: "America/Chicago", Weekdays: weekdaysMonFri,
+			Windows: []Window{{hm(7, 0), hm(17, 0)}}, TimeZone: "America/Chicago", CivilZone: "America/New_York", Weekdays: weekdaysMonFri,
 		}},
 		{"cl", CountryRules{
 			Code: "CL", Supported: true, NumberKinds: []string{"did", "toll_free"},
-			Windows: []Window{{hm(21, 0), hm(3, 0)}}, TimeZone: "America/Los_Angeles", Weekdays: weekdaysMonFri,
+			Windows: []Window{{hm(21, 0), hm(3, 0)}}, TimeZone: "America/Los_Angeles", CivilZone: "America/Santiago", Weekdays: weekdaysMonFri,
 		}},
 		{"AR", CountryRules{
 			Code: "AR", Supported: true, NumberKinds: []string{"did", "toll_free"},
 			Windows:  []Window{{hm(2, 0), hm(4, 0)}, {hm(10, 0), hm(12, 0)}, {hm(15, 0), hm(17, 0)}},
-			TimeZone: "America/Argentina/Buenos_Aires", Weekdays: weekdaysMonFri,
+			TimeZone: "America/Argentina/Buenos_Aires", CivilZone: "America/Argentina/Buenos_Aires", Weekdays: weekdaysMonFri,
 		}},
 		{"FR", CountryRules{
 			Code: "FR", Supported: true, NumberKinds: []string{"did", "toll_free"},
-			Windows: []Window{{hm(10, 0), hm(12, 0)}}, TimeZone: "Europe/Berlin", Weekdays: weekdaysMonFri,
+			Windows: []Window{{hm(10, 0), hm(12, 0)}}, TimeZone: "Europe/Berlin", CivilZone: "Europe/Paris", Weekdays: weekdaysMonFri,
 			UnportablePrefixes: []string{"162", "163", "270", "271", "377", "378", "424", "425", "568", "569", "948", "949"},
 		}},
 		{"BR", CountryRules{
-			Code: "BR", Supported: true, NumberKinds: []string{"did"}, TimeZone: "America/Sao_Paulo", Weekdays: weekdaysMonFri,
+			Code: "BR", Supported: true, NumberKinds: []string{"did"}, TimeZone: "America/Sao_Paulo", CivilZone: "America/Sao_Paulo", Weekdays: weekdaysMonFri,
 			Note: "via a partner carrier; open the ticket at least 5 days before the port date; no published window",
 		}},
-		{" sg ", CountryRules{Code: "SG", TimeZone: "Asia/Singapore", Note: "port-out only; in contiguous blocks of 10"}},
-		{"ZA", CountryRules{Code: "ZA", TimeZone: "Africa/Johannesburg"}},
-		{"KR", CountryRules{Code: "KR"}},
+		{" sg ", CountryRules{Code: "SG", TimeZone: "Asia/Singapore", CivilZone: "Asia/Singapore", Note: "port-out only; in contiguous blocks of 10"}},
+		{"ZA", CountryRules{Code: "ZA", TimeZone: "Africa/Johannesburg", CivilZone: "Africa/Johannesburg"}},
+		{"KR", CountryRules{Code: "KR", CivilZone: "Asia/Seoul"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.code, func(t *testing.T) {
@@ -59,7 +59,7 @@ func TestLookupCountry(t *testing.T) {
 
 func equalRules(a, b CountryRules) bool {
 	return a.Code == b.Code && a.Supported == b.Supported && slices.Equal(a.NumberKinds, b.NumberKinds) &&
-		slices.Equal(a.Windows, b.Windows) && a.TimeZone == b.TimeZone && slices.Equal(a.Weekdays, b.Weekdays) &&
+		slices.Equal(a.Windows, b.Windows) && a.TimeZone == b.TimeZone && a.CivilZone == b.CivilZone && slices.Equal(a.Weekdays, b.Weekdays) &&
 		slices.Equal(a.UnportablePrefixes, b.UnportablePrefixes) && a.Note == b.Note
 }
 
@@ -151,11 +151,16 @@ func TestCountries(t *testing.T) {
 		if c.Supported != (len(c.NumberKinds) > 0) {
 			t.Errorf("%s: supported %v with kinds %v", c.Code, c.Supported, c.NumberKinds)
 		}
-		if c.TimeZone == "" {
-			continue
+		for _, zone := range []string{c.TimeZone, c.CivilZone} {
+			if zone == "" {
+				continue
+			}
+			if _, err := time.LoadLocation(zone); err != nil {
+				t.Errorf("%s: time zone %q: %v", c.Code, zone, err)
+			}
 		}
-		if _, err := time.LoadLocation(c.TimeZone); err != nil {
-			t.Errorf("%s: time zone %q: %v", c.Code, c.TimeZone, err)
+		if c.Supported && c.CivilZone == "" {
+			t.Errorf("%s: supported without a civil zone", c.Code)
 		}
 	}
 	// The caller owns what it gets back.
@@ -167,23 +172,24 @@ func TestCountries(t *testing.T) {
 
 func TestParseCountriesRejects(t *testing.T) {
 	t.Parallel()
-	const header = "country,supported,number_kinds,windows,time_zone,weekdays,unportable_prefixes,note\n"
+	const header = "country,supported,number_kinds,windows,time_zone,civil_zone,weekdays,unportable_prefixes,note\n"
 	tests := []struct {
 		name, body, wantErr string
 	}{
 		{"header", "code,supported\n", "header"},
 		{"columns", header + "US,yes,did\n", "wrong number of fields"},
-		{"code", header + "usa,yes,did,,America/Chicago,Mon-Fri,,\n", "alpha-2"},
-		{"supported", header + "US,maybe,did,,America/Chicago,Mon-Fri,,\n", "yes or no"},
-		{"kind", header + "US,yes,did;fax,,America/Chicago,Mon-Fri,,\n", "unknown number kind"},
-		{"kinds of unsupported", header + "US,no,did,,America/Chicago,,,\n", "number kinds"},
-		{"zone", header + "US,yes,did,,,Mon-Fri,,\n", "time zone"},
-		{"window", header + "US,yes,did,7-17,America/Chicago,Mon-Fri,,\n", "HH:MM"},
-		{"hour", header + "US,yes,did,07:00-24:00,America/Chicago,Mon-Fri,,\n", "23:59"},
-		{"empty window", header + "US,yes,did,07:00-07:00,America/Chicago,Mon-Fri,,\n", "empty"},
-		{"weekday", header + "US,yes,did,,America/Chicago,Fri-Mon,,\n", "weekdays"},
-		{"prefix", header + "FR,yes,did,,Europe/Paris,Mon-Fri,16x,\n", "not digits"},
-		{"twice", header + "US,no,,,,,,\nUS,no,,,,,,\n", "twice"},
+		{"code", header + "usa,yes,did,,America/Chicago,America/New_York,Mon-Fri,,\n", "alpha-2"},
+		{"supported", header + "US,maybe,did,,America/Chicago,America/New_York,Mon-Fri,,\n", "yes or no"},
+		{"kind", header + "US,yes,did;fax,,America/Chicago,America/New_York,Mon-Fri,,\n", "unknown number kind"},
+		{"kinds of unsupported", header + "US,no,did,,America/Chicago,America/New_York,,,\n", "number kinds"},
+		{"zone", header + "US,yes,did,,,America/New_York,Mon-Fri,,\n", "time zone"},
+		{"civil zone", header + "US,yes,did,,America/Chicago,,Mon-Fri,,\n", "civil zone"},
+		{"window", header + "US,yes,did,7-17,America/Chicago,America/New_York,Mon-Fri,,\n", "HH:MM"},
+		{"hour", header + "US,yes,did,07:00-24:00,America/Chicago,America/New_York,Mon-Fri,,\n", "23:59"},
+		{"empty window", header + "US,yes,did,07:00-07:00,America/Chicago,America/New_York,Mon-Fri,,\n", "empty"},
+		{"weekday", header + "US,yes,did,,America/Chicago,America/New_York,Fri-Mon,,\n", "weekdays"},
+		{"prefix", header + "FR,yes,did,,Europe/Paris,Europe/Paris,Mon-Fri,16x,\n", "not digits"},
+		{"twice", header + "US,no,,,,,,,\nUS,no,,,,,,,\n", "twice"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -42,7 +42,7 @@ import (
 // country, every day on it counted as a day without porting (Sweden's
 // midsummer, Christmas and New Year's eves included).
 //
-//   - AU uses New South Wales, the state of the dataset's zone
+//   - AU uses New South Wales, the state of the dataset's zones
 //     (Australia/Sydney); CH, DE and the others use national holidays only.
 //   - GB is England and Wales.
 //   - PR uses the US federal holidays: it is US jurisdiction and ports
@@ -87,14 +87,14 @@ var holidayCalendars = map[string]*cal.Calendar{
 	"US": {Name: "US", Holidays: us.Holidays},
 }
 
-// IsHoliday reports whether the calendar day of t in the country's zone (see
-// Location) is a public holiday there, and its name. A holiday counts on its
+// IsHoliday reports whether the calendar day of t in the country's civil
+// time (see CivilLocation) is a public holiday there, and its name. A holiday counts on its
 // own date and on the substitute day the country observes when it falls on a
 // weekend (UK Boxing Day on a Saturday is also the following Monday).
 // Countries without a holiday calendar (see HasHolidayCalendar) have none.
 func IsHoliday(country string, t time.Time) (name string, ok bool) {
 	code := strings.ToUpper(strings.TrimSpace(country))
-	return holidayOn(code, t.In(Location(code)))
+	return holidayOn(code, t.In(CivilLocation(code)))
 }
 
 // HasHolidayCalendar reports whether the package knows the public holidays
@@ -116,7 +116,7 @@ func HolidayCountries() []string {
 }
 
 // holidayOn judges the calendar day of day as it stands (its location is
-// the country's zone) for an upper-case country code.
+// the country's civil zone) for an upper-case country code.
 func holidayOn(code string, day time.Time) (string, bool) {
 	c, ok := holidayCalendars[code]
 	if !ok {

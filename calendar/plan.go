@@ -16,7 +16,7 @@ const (
 	// DefaultNoticeBusinessDays: a reschedule or cancellation needs at least
 	// 5 business days' notice before the port.
 	DefaultNoticeBusinessDays = 5
-	// loadHour is the local time numbers are loaded at on their day.
+	// loadHour is the civil time numbers are loaded at on their day.
 	loadHour = 9
 )
 
@@ -79,18 +79,20 @@ func (r PlanRules) withDefaults(country string) PlanRules {
 // in UTC. Business days are the country's (see IsCountryBusinessDay).
 type Deadlines struct {
 	// QuotaRequestsDue is the last moment to request quota increases: the
-	// FOC minus QuotaLeadDays calendar days, at the FOC's local clock time.
+	// FOC minus QuotaLeadDays calendar days, at the FOC's clock time in the
+	// country's civil time.
 	QuotaRequestsDue time.Time
-	// LoadNumbersAt is when the numbers are loaded into the instance: local
-	// 09:00 of the business day LoadLeadBusinessDays before the port day
-	// (the day the window containing the FOC opened on, else the FOC's day).
+	// LoadNumbersAt is when the numbers are loaded into the instance: 09:00
+	// in the country's civil time of the business day LoadLeadBusinessDays
+	// before the port day (the day the window containing the FOC opened on,
+	// else the FOC's day).
 	LoadNumbersAt time.Time
 	// PortWindowOpens is the FOC itself: the agreed start of the port.
 	PortWindowOpens time.Time
 	// RescheduleNoticeBy is when the notice period closes: a reschedule or
 	// cancellation asked before it gives at least NoticeBusinessDays
 	// business days' notice, as BusinessDaysBetween(asked, foc) counts
-	// them, and one asked at or after it gives less. It is local midnight
+	// them, and one asked at or after it gives less. It is civil midnight
 	// at the start of the NoticeBusinessDays-th business day counted back
 	// from the FOC's calendar day (that day included when it is a business
 	// day); the FOC itself without a notice.
@@ -103,30 +105,32 @@ type Deadlines struct {
 func Plan(country string, foc time.Time, r PlanRules) Deadlines {
 	c := lookupPortCountry(country)
 	r = r.withDefaults(c.code)
-	local := foc.In(c.loc)
+	local := foc.In(c.civil)
 	portDay, _ := c.portDay(foc)
-	load := addDays(portDay, -r.LoadLeadBusinessDays, c.isBusinessDay)
+	// Noon of the port day in the windows' zone is the same date in civil
+	// time: the zones of one country lie less than 12 hours apart.
+	load := addDays(portDay.In(c.civil), -r.LoadLeadBusinessDays, c.isBusinessDay)
 	return Deadlines{
 		QuotaRequestsDue:   local.AddDate(0, 0, -r.QuotaLeadDays).UTC(),
-		LoadNumbersAt:      time.Date(load.Year(), load.Month(), load.Day(), loadHour, 0, 0, 0, c.loc).UTC(),
+		LoadNumbersAt:      time.Date(load.Year(), load.Month(), load.Day(), loadHour, 0, 0, 0, c.civil).UTC(),
 		PortWindowOpens:    foc.UTC(),
 		RescheduleNoticeBy: c.noticeCloses(local, r.NoticeBusinessDays),
 	}
 }
 
 // noticeCloses returns the first moment from which fewer than n business
-// days are left before the calendar day of foc (in c.loc): the start of the
+// days are left before the calendar day of foc (in c.civil): the start of the
 // n-th business day counted back from that day, the day itself first.
 func (c portCountry) noticeCloses(foc time.Time, n int) time.Time {
 	if n <= 0 {
 		return foc.UTC()
 	}
-	day := time.Date(foc.Year(), foc.Month(), foc.Day(), 12, 0, 0, 0, c.loc)
+	day := time.Date(foc.Year(), foc.Month(), foc.Day(), 12, 0, 0, 0, c.civil)
 	if c.isBusinessDay(day) {
 		n--
 	}
 	if n > 0 {
 		day = addDays(day, -n, c.isBusinessDay)
 	}
-	return time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, c.loc).UTC()
+	return time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, c.civil).UTC()
 }

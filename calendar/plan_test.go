@@ -14,39 +14,43 @@ func TestPlan(t *testing.T) {
 		rules   PlanRules
 		want    Deadlines
 	}{
-		// Tuesday 1 December, 10:00 CST. Load: three business days back
-		// over the weekend and Thanksgiving (30, 27, 25 November). Notice:
-		// five business days counting the FOC day (1 December, 30, 27,
-		// 25, 24 November), so it closes when 24 November begins.
+		// Tuesday 1 December, 10:00 CST (the windows' zone). Load: three
+		// business days back over the weekend and Thanksgiving (30, 27, 25
+		// November), at 09:00 in New York (the US civil zone). Notice: five
+		// business days counting the FOC day (1 December, 30, 27, 25, 24
+		// November), so it closes when 24 November begins in New York.
 		{"US after Thanksgiving", "US", localTime(t, "US", 2026, 12, 1, 10, 0), PlanRules{}, Deadlines{
 			QuotaRequestsDue:   utc(2026, 11, 26, 16, 0),
-			LoadNumbersAt:      utc(2026, 11, 25, 15, 0),
+			LoadNumbersAt:      utc(2026, 11, 25, 14, 0),
 			PortWindowOpens:    utc(2026, 12, 1, 16, 0),
-			RescheduleNoticeBy: utc(2026, 11, 24, 6, 0),
+			RescheduleNoticeBy: utc(2026, 11, 24, 5, 0),
 		}},
 		{"US with its own rules", "US", localTime(t, "US", 2026, 12, 1, 10, 0),
 			PlanRules{QuotaLeadDays: 7, LoadLeadBusinessDays: 4, NoticeBusinessDays: 2}, Deadlines{
 				QuotaRequestsDue:   utc(2026, 11, 24, 16, 0),
-				LoadNumbersAt:      utc(2026, 11, 24, 15, 0),
+				LoadNumbersAt:      utc(2026, 11, 24, 14, 0),
 				PortWindowOpens:    utc(2026, 12, 1, 16, 0),
-				RescheduleNoticeBy: utc(2026, 11, 30, 6, 0),
+				RescheduleNoticeBy: utc(2026, 11, 30, 5, 0),
 			}},
-		// Tuesday 29 December in GB (zone Europe/Berlin): Christmas,
-		// the weekend and the Boxing Day substitute are skipped.
+		// Tuesday 29 December in GB (windows in Europe/Berlin, dates in
+		// Europe/London): Christmas, the weekend and the Boxing Day
+		// substitute are skipped; loading at 09:00 and the notice's
+		// midnight are London's.
 		{"GB after Christmas", "GB", localTime(t, "GB", 2026, 12, 29, 11, 0), PlanRules{}, Deadlines{
 			QuotaRequestsDue:   utc(2026, 12, 24, 10, 0),
-			LoadNumbersAt:      utc(2026, 12, 22, 8, 0),
+			LoadNumbersAt:      utc(2026, 12, 22, 9, 0),
 			PortWindowOpens:    utc(2026, 12, 29, 10, 0),
-			RescheduleNoticeBy: utc(2026, 12, 20, 23, 0),
+			RescheduleNoticeBy: utc(2026, 12, 21, 0, 0),
 		}},
 		// Saturday 01:00 PST is in Friday's window: numbers load three
-		// business days before Friday. The FOC's calendar day is not a
-		// business day, so the notice counts Friday to Monday 16 November.
+		// business days before Friday, at 09:00 in Santiago (UTC-3). The
+		// FOC's calendar day (Saturday 06:00 in Santiago) is not a business
+		// day, so the notice counts Friday to Monday 16 November.
 		{"CL window across midnight", "CL", localTime(t, "CL", 2026, 11, 21, 1, 0), PlanRules{}, Deadlines{
 			QuotaRequestsDue:   utc(2026, 11, 16, 9, 0),
-			LoadNumbersAt:      utc(2026, 11, 17, 17, 0),
+			LoadNumbersAt:      utc(2026, 11, 17, 12, 0),
 			PortWindowOpens:    utc(2026, 11, 21, 9, 0),
-			RescheduleNoticeBy: utc(2026, 11, 16, 8, 0),
+			RescheduleNoticeBy: utc(2026, 11, 16, 3, 0),
 		}},
 		// Monday 30 March 10:00 CEST, after the EU switch: the deadlines
 		// of the week before are in CET, an hour further from UTC.
@@ -58,7 +62,7 @@ func TestPlan(t *testing.T) {
 		}},
 		{"no notice", "US", localTime(t, "US", 2026, 12, 1, 10, 0), PlanRules{NoticeBusinessDays: -1}, Deadlines{
 			QuotaRequestsDue:   utc(2026, 11, 26, 16, 0),
-			LoadNumbersAt:      utc(2026, 11, 25, 15, 0),
+			LoadNumbersAt:      utc(2026, 11, 25, 14, 0),
 			PortWindowOpens:    utc(2026, 12, 1, 16, 0),
 			RescheduleNoticeBy: utc(2026, 12, 1, 16, 0),
 		}},

@@ -79,7 +79,7 @@ func CheckPortTime(country string, at, now time.Time, r PlanRules) error {
 	if at.Before(now) {
 		return refuse(ReasonTooSoon, "%s %s is already past.", local.Format("2006-01-02 15:04"), c.loc)
 	}
-	if countDays(now.In(c.loc), day, c.isBusinessDay) < r.LeadBusinessDays {
+	if countDays(now.In(c.civil), day, c.isBusinessDay) < r.LeadBusinessDays {
 		return refuse(ReasonTooSoon, "A port in %s needs %d business days' notice; the earliest port day is %s.",
 			c.code, r.LeadBusinessDays, c.earliestMoment(now, r).Format(time.DateOnly))
 	}
@@ -126,16 +126,16 @@ func (c portCountry) checkPorts() error {
 	return nil
 }
 
-// earliestMoment is the start of the first day a port may happen on: local
-// midnight of the day LeadBusinessDays business days after now, or now
-// itself without a lead.
+// earliestMoment is the start of the first day a port may happen on:
+// midnight, in the country's civil time, of the day LeadBusinessDays
+// business days after now, or now itself without a lead.
 func (c portCountry) earliestMoment(now time.Time, r PlanRules) time.Time {
-	now = now.In(c.loc)
+	now = now.In(c.civil)
 	if r.LeadBusinessDays <= 0 {
 		return now
 	}
 	d := addDays(now, r.LeadBusinessDays, c.isBusinessDay)
-	return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, c.loc)
+	return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, c.civil)
 }
 
 // nextSlots lists the next valid occurrences for a port asked at now.

@@ -85,7 +85,9 @@ func (c portCountry) windows(from time.Time, count int, until time.Time) []Slot 
 }
 
 // slotsOn returns the occurrences opening on the calendar day of day (in
-// c.loc), none when it is not a business day.
+// c.loc), none when it is not a business day. The day is the one carriers
+// publish their windows for, in the windows' zone; its date is judged
+// against the country's weekdays and holidays.
 func (c portCountry) slotsOn(day time.Time) []Slot {
 	if !c.isBusinessDay(day) {
 		return nil

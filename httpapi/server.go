@@ -16,7 +16,7 @@ import (
 
 // APIVersion is the version of the API contract in the OpenAPI document.
 // Changing the document without changing this fails the golden test.
-const APIVersion = "0.5.0"
+const APIVersion = "0.6.0"
 
 // Server is the HTTP API.
 type Server struct {
@@ -66,6 +66,7 @@ func apiConfig() huma.Config {
 	cfg.SchemasPath = ""
 	cfg.CreateHooks = nil // no $schema links in bodies
 	cfg.Components.SecuritySchemes = securitySchemes()
+	registerDomainSchemas(cfg.Components.Schemas)
 	return cfg
 }
 

@@ -156,8 +156,14 @@ func mixed(fs *findings, code, field, noun, want string, o Order, attr func(Numb
 	}
 }
 
-// checkSigningDate compares calendar dates: the date written on the LOA and
-// today's date in Now's zone.
+// earliestZone is the zone whose date is ahead of every other (UTC+14, the
+// Line Islands): a written date after today there is after today everywhere.
+var earliestZone = time.FixedZone("UTC+14", 14*60*60)
+
+// checkSigningDate compares calendar dates: the date written on the LOA
+// with today's date in Now's zone for its age, and with today's date in
+// UTC+14 for the future, so that a signer anywhere, whatever their own zone,
+// can date the letter with their today.
 func checkSigningDate(fs *findings, in Input) {
 	if in.Data.SignedOn == nil {
 		return
@@ -167,6 +173,7 @@ func checkSigningDate(fs *findings, in Input) {
 		maxAge = DefaultMaxAgeDays
 	}
 	signed, today := civilDate(*in.Data.SignedOn), civilDate(in.Now)
+	latest := civilDate(in.Now.In(earliestZone))
 	age := int(today.Sub(signed).Hours() / 24)
 	got := signed.Format(time.DateOnly)
 	switch {
@@ -174,10 +181,10 @@ func checkSigningDate(fs *findings, in Input) {
 		fs.block(CodeLOAExpired, "signed_on",
 			"on or after "+today.AddDate(0, 0, -maxAge).Format(time.DateOnly), got,
 			fmt.Sprintf("signed %d days ago; an LOA is accepted for %d days, so ask for a newly signed one", age, maxAge))
-	case age < 0:
+	case signed.After(latest):
 		fs.block(CodeLOADateInFuture, "signed_on",
-			"on or before "+today.Format(time.DateOnly), got,
-			"the date is after today; check the date read from the letter")
+			"on or before "+latest.Format(time.DateOnly), got,
+			"the date is after today everywhere on Earth; check the date read from the letter")
 	}
 }
 

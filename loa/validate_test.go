@@ -10,6 +10,14 @@ var validateNow = time.Date(2025, 3, 14, 10, 0, 0, 0, time.UTC)
 
 func ptr[T any](v T) *T { return &v }
 
+func mustZone(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}
+
 func daysAgo(n int) *time.Time { return ptr(validateNow.AddDate(0, 0, -n)) }
 
 // cleanInput is an LOA that passes: data equal to the CSR, signed three days
@@ -193,7 +201,21 @@ func TestValidateLOAExpired(t *testing.T) {
 func TestValidateLOADateInFuture(t *testing.T) {
 	runCodeCases(t, CodeLOADateInFuture, []validateCase{
 		{"today", func(in *Input) { in.Data.SignedOn = ptr(time.Date(2025, 3, 14, 23, 59, 0, 0, time.UTC)) }, nil},
-		{"tomorrow", func(in *Input) { in.Data.SignedOn = daysAgo(-1) },
-			[]Finding{block(CodeLOADateInFuture, "signed_on", "on or before 2025-03-14", "2025-03-15", "")}},
+		{"today somewhere on Earth", func(in *Input) {
+			// 10:00 UTC is already midnight of the 15th in UTC+14.
+			in.Data.SignedOn = daysAgo(-1)
+		}, nil},
+		{"today in the signer's zone, tomorrow in the country's", func(in *Input) {
+			// 20:00 in New York is the 15th in UTC (and in UTC+14): a signer
+			// there may write the 15th while the US date is the 14th.
+			in.Now = time.Date(2025, 3, 14, 20, 0, 0, 0, mustZone("America/New_York"))
+			in.Data.SignedOn = ptr(time.Date(2025, 3, 15, 0, 0, 0, 0, time.UTC))
+		}, nil},
+		{"tomorrow everywhere", func(in *Input) {
+			in.Now = time.Date(2025, 3, 14, 9, 59, 0, 0, time.UTC) // 23:59 in UTC+14
+			in.Data.SignedOn = daysAgo(-1)
+		}, []Finding{block(CodeLOADateInFuture, "signed_on", "on or before 2025-03-14", "2025-03-15", "")}},
+		{"after tomorrow", func(in *Input) { in.Data.SignedOn = daysAgo(-2) },
+			[]Finding{block(CodeLOADateInFuture, "signed_on", "on or before 2025-03-15", "2025-03-16", "")}},
 	})
 }

@@ -84,7 +84,7 @@ type eventBody struct {
 	Findings           []porting.Finding     `json:"findings"`
 	Body               string                `json:"body"`
 	Policy             string                `json:"policy"`
-	SignedOn           *time.Time            `json:"signed_on"`
+	SignedOn           *porting.Date         `json:"signed_on"`
 	Numbers            int                   `json:"numbers"`
 	PhoneNumberQuota   int                   `json:"phone_number_quota"`
 	PhoneNumbersNeeded int                   `json:"phone_numbers_needed"`

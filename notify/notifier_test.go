@@ -110,8 +110,11 @@ func TestEventEmailDataFromDeadlines(t *testing.T) {
 			func(d EmailData) bool { return d.RespondBy.Equal(due) && d.Status == porting.StateAwaitingLOA }},
 		{porting.Event{Type: EventRespondByPassed, After: body(map[string]any{"policy": "hold", "respond_by": due})},
 			func(d EmailData) bool { return d.Policy == PolicyHold && d.RespondBy.Equal(due) }},
+		{porting.Event{Type: EventLOAExpired, After: body(map[string]any{"signed_on": porting.DateOf(due), "status": "loa_review"})},
+			func(d EmailData) bool { return d.LOASignedOn != nil && d.LOASignedOn.String() == "2026-06-01" }},
+		// Events recorded when signed_on was a timestamp read as its date.
 		{porting.Event{Type: EventLOAExpired, After: body(map[string]any{"signed_on": due, "status": "loa_review"})},
-			func(d EmailData) bool { return d.LOASignedOn.Equal(due) }},
+			func(d EmailData) bool { return d.LOASignedOn != nil && d.LOASignedOn.String() == "2026-06-01" }},
 		{porting.Event{Type: EventQuotaRequestsDue, After: body(map[string]any{"foc_at": due, "numbers": 4, "phone_number_quota": 5, "phone_numbers_needed": 9})},
 			func(d EmailData) bool { return d.FOCAt.Equal(due) && d.NumberCount == 4 && d.QuotaShortfall() }},
 		{porting.Event{Type: porting.EventMessageCreated, PortRequestID: "req_1", After: body(porting.Message{Body: "Hello"})},

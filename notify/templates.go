@@ -88,7 +88,7 @@ type EmailData struct {
 	// RespondBy is when the customer must answer by.
 	RespondBy *time.Time
 	// LOASignedOn is the date on the signed LOA that expired.
-	LOASignedOn *time.Time
+	LOASignedOn *porting.Date
 	// Policy is the silence policy applied after respond_by passed.
 	Policy string
 	// Message is a staff message's body.
@@ -136,7 +136,7 @@ var templateFuncs = template.FuncMap{
 	// date shows an instant in UTC, in a form every language reads.
 	"date": func(t *time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
 	// day shows a calendar date.
-	"day": func(t *time.Time) string { return t.UTC().Format("2006-01-02") },
+	"day": func(d *porting.Date) string { return d.String() },
 }
 
 func parseTemplates() map[string]*template.Template {

@@ -19,7 +19,7 @@ func fullData() EmailData {
 	return EmailData{
 		RequestID: "req_full", OrderID: "po_full", Status: porting.StateException, PreviousStatus: porting.StateSubmitted,
 		StatusReason: "the carrier answered", LosingCarrier: "Old Telco", NumberCount: 3,
-		ExceptionCode: "ENTITY_NAME_MISMATCH", ExceptionMessage: "name differs", FOCAt: &at, RespondBy: &at, LOASignedOn: &at,
+		ExceptionCode: "ENTITY_NAME_MISMATCH", ExceptionMessage: "name differs", FOCAt: &at, RespondBy: &at, LOASignedOn: &porting.Date{Year: 2026, Month: time.March, Day: 10},
 		Policy: PolicyRestart, Message: "Please check the address.", PhoneNumberQuota: 5, PhoneNumbersNeeded: 7,
 		Findings:  []porting.Finding{{Code: "POSTAL_CODE_MISMATCH", Severity: porting.SeverityBlocking, Field: "service_address.postal_code"}},
 		Link:      "https://desk.example.com/port-orders/po_full",

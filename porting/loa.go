@@ -40,8 +40,9 @@ type LOAData struct {
 	PINSet           bool         `json:"pin_set" readOnly:"true"`
 	BTN              string       `json:"btn" maxLength:"64"`
 	PartialPort      *PartialPort `json:"partial_port,omitempty"`
-	// SignedOn is the date written next to the signature on the returned LOA.
-	SignedOn *time.Time `json:"signed_on,omitempty"`
+	// SignedOn is the date written next to the signature on the returned
+	// LOA: a calendar date, judged in the country's civil time.
+	SignedOn *Date `json:"signed_on,omitempty"`
 }
 
 // CSR is the losing carrier's Customer Service Record for the account: the

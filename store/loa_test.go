@@ -35,7 +35,7 @@ func testPortOrderLOA(t *testing.T, e storetest.Engine) {
 	signed := time.Date(2026, 1, 2, 18, 0, 0, 123456789, tokyo)
 	attested := storetest.Epoch.Add(time.Hour)
 	o.LOA = fullLOA("+12025550100")
-	o.LOA.SignedOn = &signed
+	o.LOA.SignedOn = &porting.Date{Year: 2026, Month: time.January, Day: 3}
 	o.CSR = &porting.CSR{AccountName: "Example Ltd", BTN: "+12025550100", PhoneNumbers: []string{"+12025550100"},
 		Source: "customer", RecordedAt: signed}
 	o.Attestation = &porting.Attestation{Signature: porting.SignatureWet, WetSignature: &yes, By: "key_staff", At: &attested}
@@ -43,9 +43,8 @@ func testPortOrderLOA(t *testing.T, e storetest.Engine) {
 	mustTx(t, db, func(ctx context.Context, tx porting.Tx) error { return tx.UpdatePortOrder(ctx, o) })
 
 	wantSigned := time.Date(2026, 1, 2, 9, 0, 0, 123456000, time.UTC)
-	if !o.LOA.PINSet || *o.LOA.SignedOn != wantSigned || o.CSR.RecordedAt != wantSigned {
-		t.Errorf("after update: PINSet %v, signed %v, recorded %v; want true and %v", o.LOA.PINSet,
-			o.LOA.SignedOn, o.CSR.RecordedAt, wantSigned)
+	if !o.LOA.PINSet || o.CSR.RecordedAt != wantSigned {
+		t.Errorf("after update: PINSet %v, recorded %v; want true and %v", o.LOA.PINSet, o.CSR.RecordedAt, wantSigned)
 	}
 	got = findOrder(t, db, o.ID)
 	if !reflect.DeepEqual(got, o) {
@@ -87,6 +86,16 @@ func testPortOrderLOA(t *testing.T, e storetest.Engine) {
 	}
 	if n := countRows(t, db, `SELECT count(*) FROM port_orders WHERE id = $1 AND loa_pin_sealed IS NULL`, o.ID); n != 1 {
 		t.Error("loa_pin_sealed is not NULL for an LOA without PIN")
+	}
+
+	// The signing date is stored as a date; rows written when it was an
+	// RFC 3339 timestamp read as the date written in it.
+	if raw := rawRow(t, db, "port_orders", o.ID); !bytes.Contains(raw, []byte(`"2026-01-03"`)) {
+		t.Errorf("port_orders row lacks signed_on as a date: %q", raw)
+	}
+	setRaw(t, db, `UPDATE port_orders SET loa = $1 WHERE id = $2`, `{"entity_name": "Example Ltd", "signed_on": "2026-01-02T00:00:00Z"}`, o.ID)
+	if got := findOrder(t, db, o.ID); got.LOA == nil || got.LOA.SignedOn == nil || *got.LOA.SignedOn != (porting.Date{Year: 2026, Month: time.January, Day: 2}) {
+		t.Errorf("a stored RFC 3339 signed_on read as %+v, want 2026-01-02", got.LOA)
 	}
 
 	o.LOA, o.CSR, o.Attestation = nil, nil, nil

@@ -68,7 +68,6 @@ func normPortOrder(o *porting.PortOrder) {
 	}
 	if o.LOA != nil {
 		o.LOA.PINSet = o.LOA.PIN != ""
-		o.LOA.SignedOn = normTimePtr(o.LOA.SignedOn)
 	}
 	if o.CSR != nil {
 		o.CSR.RecordedAt = normTime(o.CSR.RecordedAt)

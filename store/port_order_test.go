@@ -51,7 +51,7 @@ const testPIN = "PIN-834271"
 // fullLOA returns LOA data with every field set, for the given numbers
 // (at least one).
 func fullLOA(numbers ...string) *porting.LOAData {
-	signed := storetest.Epoch.Add(-48 * time.Hour)
+	signed := porting.DateOf(storetest.Epoch.Add(-48 * time.Hour))
 	return &porting.LOAData{
 		EntityName: "Example Ltd", ServiceAddress: testAddress,
 		AuthorizedPerson: porting.LOAPerson{Name: "Ada Lovelace", Title: "Director"},

@@ -31,7 +31,7 @@ func (s *Service) checkLOA(ctx context.Context, tx porting.Tx, o *porting.PortOr
 		Order:               loaOrder(o, s.Settings.winningCarrier()),
 		CSR:                 loaCSR(o.CSR),
 		RequiredDocuments:   loa.Requirements(o.Country, string(o.NumberKind)).Documents,
-		Now:                 s.Clock.Now().In(calendar.Location(o.Country)), // dates are judged where the LOA is signed
+		Now:                 s.Clock.Now().In(calendar.CivilLocation(o.Country)), // dates are judged in the country's civil time
 		MaxAgeDays:          s.Settings.loaMaxAgeDays(),
 		HasAttachment:       true, // portdesk generates the spreadsheet for every order
 		RequireAttestation:  requireAttestation,
@@ -245,7 +245,6 @@ func (s *Service) loaExpiry(o *porting.PortOrder) *time.Time {
 	if o.LOA == nil || o.LOA.SignedOn == nil {
 		return nil
 	}
-	d := o.LOA.SignedOn
-	t := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, calendar.Location(o.Country)).AddDate(0, 0, s.Settings.loaMaxAgeDays()+1).UTC()
+	t := o.LOA.SignedOn.AddDays(s.Settings.loaMaxAgeDays() + 1).In(calendar.CivilLocation(o.Country)).UTC()
 	return &t
 }

@@ -53,14 +53,8 @@ func setLOA(p porting.Principal, o *porting.PortOrder, data porting.LOAData, pin
 		data.PIN = strings.TrimSpace(*pin)
 	}
 	data.PINSet = data.PIN != ""
-	if so := data.SignedOn; so != nil {
-		// The date written on the LOA, as the signer wrote it: the calendar
-		// day in the offset it was given with.
-		if so.Year() < 2000 || so.Year() > 2100 {
-			return porting.FieldErrorf("loa.signed_on", "signed_on %s is not a plausible signing date", so.Format("2006-01-02"))
-		}
-		d := time.Date(so.Year(), so.Month(), so.Day(), 0, 0, 0, 0, time.UTC)
-		data.SignedOn = &d
+	if so := data.SignedOn; so != nil && (so.Year < 2000 || so.Year > 2100) {
+		return porting.FieldErrorf("loa.signed_on", "signed_on %s is not a plausible signing date", so)
 	}
 	o.LOA = &data
 	return nil
@@ -148,7 +142,11 @@ func loaData(d *porting.LOAData) loa.Data {
 	out := loa.Data{
 		EntityName: d.EntityName, ServiceAddress: loaAddress(d.ServiceAddress),
 		AuthorizedPerson: loa.Person{Name: d.AuthorizedPerson.Name, Title: d.AuthorizedPerson.Title},
-		AccountNumber:    d.AccountNumber, PIN: d.PIN, BTN: d.BTN, SignedOn: d.SignedOn,
+		AccountNumber:    d.AccountNumber, PIN: d.PIN, BTN: d.BTN,
+	}
+	if d.SignedOn != nil {
+		signed := d.SignedOn.In(time.UTC) // loa reads the calendar date of the time as it stands
+		out.SignedOn = &signed
 	}
 	if pp := d.PartialPort; pp != nil {
 		out.PartialPort = &loa.PartialPort{RemainingNumbers: pp.RemainingNumbers, RemainingAction: pp.RemainingAction, NewBTN: pp.NewBTN}

@@ -257,7 +257,7 @@ func fillLOA(t *testing.T, b *testBundle, o *porting.PortOrder) {
 	t.Helper()
 	ctx := context.Background()
 	addr := porting.Address{Street: "1 High St", City: "Springfield", Region: "IL", PostalCode: "62701", Country: "US"}
-	today := b.clock.Now()
+	today := porting.DateOf(b.clock.Now())
 	csr := porting.CSR{AccountName: "Premium Co", ServiceAddress: addr, AuthorizedContact: "Jane Roe", BTN: o.HeldNumbers()[0],
 		AccountNumber: "A-1", PhoneNumbers: o.HeldNumbers()}
 	data := porting.LOAData{EntityName: "Premium Co", ServiceAddress: addr, AuthorizedPerson: porting.LOAPerson{Name: "Jane Roe"},

@@ -60,7 +60,7 @@ func loaBody(entity, postal string) map[string]any {
 		"authorized_person": map[string]any{"name": "Jane Roe", "title": "CTO"},
 		"account_number":    "ACC-1",
 		"btn":               "+12125550123",
-		"signed_on":         time.Now().UTC().Format(time.RFC3339),
+		"signed_on":         testNow().UTC().Format(time.DateOnly), // the date in UTC, as a client there writes it
 	}
 }
 

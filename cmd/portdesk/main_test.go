@@ -29,6 +29,7 @@ func testServerWith(t *testing.T, databaseURL string, tune func(*Config)) (*Main
 	if testing.Verbose() {
 		m.stderr = os.Stderr
 	}
+	m.Clock = testClock
 	m.Config = Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), DatabaseURL: databaseURL, AdminToken: testAdminToken, LogLevel: "warn",
 		SweepInterval: -1, RetryBase: 100 * time.Millisecond, WebhookAllowPrivate: true}
 	if databaseURL != "" {

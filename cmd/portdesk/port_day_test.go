@@ -202,7 +202,7 @@ func TestMissingInstanceNeverStuck(t *testing.T) {
 		windows := list(t, c.must(http.StatusOK, "GET", path+"/foc-windows?count=10", cust, nil), "data")
 		foc, _ := time.Parse(time.RFC3339, str(t, windows[9], "start"))
 		o := c.must(http.StatusOK, "POST", path+"/actions/record_foc", spec, map[string]any{"foc_at": foc.Format(time.RFC3339)})
-		if f := findingCodes(o, "blocking"); !slices.Contains(f, "INSTANCE_NOT_SET") {
+		if f := codesOfSeverity(o, "blocking"); !slices.Contains(f, "INSTANCE_NOT_SET") {
 			t.Fatalf("no blocking INSTANCE_NOT_SET after record_foc: %v", o["findings"])
 		}
 		thread := c.must(http.StatusOK, "GET", "/v1/port-requests/"+str(t, created, "id"), cust, nil)
@@ -302,7 +302,7 @@ func TestFindingsAreCurrent(t *testing.T) {
 	})
 }
 
-func findingCodes(o map[string]any, severity string) []string {
+func codesOfSeverity(o map[string]any, severity string) []string {
 	var out []string
 	fs, _ := o["findings"].([]any)
 	for _, f := range fs {

@@ -1,11 +1,14 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestREADMEWalkthrough runs the README's curl walkthrough, as written,
@@ -28,6 +31,11 @@ func TestREADMEWalkthrough(t *testing.T) {
 	script := strings.Replace(blocks[1][1], "P=http://127.0.0.1:8080", "P="+m.URL(), 1)
 	cmd := exec.Command("bash", "-c", script)
 	cmd.Dir = t.TempDir()
+	if testClock != nil {
+		// The walkthrough dates the LOA with `date`: make it tell the
+		// server's time, in UTC, as a user there would see it.
+		cmd.Env = append(os.Environ(), "TZ=UTC", "PATH="+dateShim(t, m.Service.Clock.Now())+":"+os.Getenv("PATH"))
+	}
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("walkthrough failed: %v\n%s", err, out)
@@ -40,4 +48,23 @@ func TestREADMEWalkthrough(t *testing.T) {
 	if strings.Contains(string(out), `"status":4`) || strings.Contains(string(out), `"status":5`) {
 		t.Errorf("a walkthrough step was refused:\n%s", out)
 	}
+}
+
+// dateShim writes a `date` command that answers as if it were at, for the
+// GNU date the walkthrough runs with, and returns its directory.
+func dateShim(t *testing.T, at time.Time) string {
+	t.Helper()
+	real, err := exec.LookPath("date")
+	if err != nil {
+		t.Skip("the walkthrough needs date")
+	}
+	if out, err := exec.Command(real, "-d", "@0", "+%Y").Output(); err != nil || strings.TrimSpace(string(out)) != "1970" {
+		t.Skip("pinning the walkthrough's date needs GNU date")
+	}
+	dir := t.TempDir()
+	script := fmt.Sprintf("#!/bin/sh\nexec %s -d @%d \"$@\"\n", real, at.Unix())
+	if err := os.WriteFile(filepath.Join(dir, "date"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
 }

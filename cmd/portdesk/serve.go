@@ -26,6 +26,10 @@ import (
 // Main is the running program: configuration and the pieces it wires.
 type Main struct {
 	Config Config
+	// Clock is the time the rules read (the sandbox clock runs over it);
+	// nil is the wall clock. Tests set it to run the program at a pinned
+	// hour.
+	Clock porting.Clock
 
 	DB      *store.DB
 	Service *workflow.Service
@@ -57,9 +61,12 @@ func (m *Main) Open(ctx context.Context) error {
 	m.logger = slog.New(slog.NewTextHandler(m.stderr, &slog.HandlerOptions{Level: logLevel(m.Config.LogLevel)}))
 	slog.SetDefault(m.logger)
 	var clock porting.Clock = wallClock
+	if m.Clock != nil {
+		clock = m.Clock
+	}
 	var sandbox *porting.OffsetClock
 	if m.Config.Sandbox {
-		sandbox = porting.NewOffsetClock(wallClock)
+		sandbox = porting.NewOffsetClock(clock)
 		clock = sandbox
 	}
 	cfg, err := m.Config.storeConfig(clock)
