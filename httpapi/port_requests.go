@@ -18,11 +18,9 @@ type portRequestCreateInput struct {
 		Subject            string                     `json:"subject,omitempty" maxLength:"200" doc:"Premium cases."`
 		LimitRequests      []porting.LimitRequest     `json:"limit_requests,omitempty" maxItems:"50" doc:"Basic cases: one per region, values adding up to the numbers listed."`
 		Description        string                     `json:"description,omitempty" maxLength:"10000"`
-		CurrentCarrier     string                     `json:"current_carrier,omitempty" maxLength:"200"`
 		AuthorizedContact  porting.Contact            `json:"authorized_contact"`
 		ContactPreferences porting.ContactPreferences `json:"contact_preferences,omitempty"`
-		PhoneNumbers       []string                   `json:"phone_numbers" minItems:"1" maxItems:"100000"`
-		DefaultCountry     string                     `json:"default_country,omitempty" pattern:"^[A-Z]{2}$"`
+		NumberFields
 	}
 }
 
@@ -54,6 +52,7 @@ type messageOutput struct {
 func (s *Server) registerPortRequests() {
 	o := op("create-port-request", http.MethodPost, "/v1/port-requests", "File a port request; it is split into port orders", "port requests")
 	o.DefaultStatus = http.StatusCreated
+	o.Description = inputRules + "\n\nThe portable numbers split into one port order per country, losing carrier, number kind and account number; an order whose numbers came with an account number has it on its LOA data."
 	o.MaxBodyBytes = maxNumbersBody
 	huma.Register(s.api, o, s.handlePortRequestCreate)
 	huma.Register(s.api, op("get-port-request", http.MethodGet, "/v1/port-requests/{id}", "Get a port request with its orders and messages", "port requests"), s.handlePortRequestGet)
@@ -69,7 +68,7 @@ func (s *Server) handlePortRequestCreate(ctx context.Context, in *portRequestCre
 		AccountID: b.AccountID, InstanceID: b.InstanceID, Severity: b.Severity, Subject: b.Subject,
 		LimitRequests: b.LimitRequests, Description: b.Description, CurrentCarrier: b.CurrentCarrier,
 		AuthorizedContact: b.AuthorizedContact, ContactPreferences: b.ContactPreferences,
-		PhoneNumbers: b.PhoneNumbers, DefaultRegion: b.DefaultCountry,
+		PhoneNumbers: b.PhoneNumbers, Entries: b.Entries, DefaultRegion: b.DefaultCountry,
 	})
 	if err != nil {
 		return nil, problem(err)

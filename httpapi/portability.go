@@ -16,12 +16,31 @@ const maxNumbers = 100_000
 // maxNumbersBody bounds the body of calls that carry phone-number lists.
 const maxNumbersBody = 8 << 20
 
+// inputRules is the OpenAPI statement of how written numbers are read
+// (numbers/input.go applies them; README "Input rules" says the same).
+const inputRules = `**Input rules.** Every written number is read the same way, then by one libphonenumber call:
+1. White space around it is ignored; an empty number, or one longer than 64 bytes, is invalid.
+2. A leading ` + "`tel:`" + ` (any case) is dropped.
+3. When its first digits are ` + "`00`" + ` (ASCII, fullwidth or Arabic-Indic digits) with only white space and punctuation before them, they are the international prefix and read as ` + "`+`" + `, whatever default_country is: ` + "`(00) 44 20 7946 0958`" + ` and ` + "`0044 20 7946 0958 ext. 12`" + ` are both +442079460958. The default country's own international prefix is read too: ` + "`011`" + ` in the US, Canada and the rest of +1 (elsewhere 011 starts national numbers).
+4. White space of any kind inside it (tab, no-break, thin, ideographic) is a space.
+5. Separators (spaces, brackets, dashes, dots, slashes) are ignored, letters are keypad digits (1-800-FLOWERS), and an extension (` + "`ext. 12`, `x12`, `#12`, `;ext=12`" + `) is dropped.
+6. default_country is an ISO 3166 alpha-2 code in either case (us = US); numbers without a country code or international prefix are read as written there.
+
+**Losing carrier.** From the first source that names one: a carrier lookup that knows the number's current carrier (none configured by default), the customer's current_carrier for that number (phone_number_entries), the request's current_carrier, the range holder (the carrier the number's range was first assigned to, reported as range_holder); else "unknown".`
+
+// NumberFields are the body fields that list numbers, shared by the
+// portability check and the intake (exported so that the OpenAPI schema
+// of the intake, which embeds them, shows them). Results come in the order
+// phone_numbers, then phone_number_entries.
+type NumberFields struct {
+	PhoneNumbers   []string        `json:"phone_numbers,omitempty" maxItems:"100000" doc:"Numbers in E.164 or a written form read by the input rules. With phone_number_entries, at least one number in all and at most 100,000."`
+	Entries        []numbers.Entry `json:"phone_number_entries,omitempty" maxItems:"100000" doc:"Numbers with what the customer knows about each: its current carrier (wins over the request's current_carrier) and its account number there (orders split by it). Checked after phone_numbers."`
+	CurrentCarrier string          `json:"current_carrier,omitempty" maxLength:"200" doc:"The customer's current carrier for every number that names none; wins over the range holder."`
+	DefaultCountry string          `json:"default_country,omitempty" pattern:"^[A-Za-z]{2}$" doc:"Country for numbers written without a country code, in either case (default US)."`
+}
+
 type portabilityInput struct {
-	Body struct {
-		PhoneNumbers   []string `json:"phone_numbers" minItems:"1" maxItems:"100000" doc:"Numbers in E.164 or a common written form."`
-		CurrentCarrier string   `json:"current_carrier,omitempty" maxLength:"200" doc:"The customer's current carrier, used when no carrier data names one."`
-		DefaultCountry string   `json:"default_country,omitempty" pattern:"^[A-Z]{2}$" doc:"Country for numbers written without a country code (default US)."`
-	}
+	Body NumberFields
 }
 
 type checkResult struct {
@@ -32,7 +51,9 @@ type checkResult struct {
 	Country       string   `json:"country"`
 	NumberType    string   `json:"number_type"`
 	NumberKind    string   `json:"number_kind"`
-	LosingCarrier string   `json:"losing_carrier"`
+	LosingCarrier string   `json:"losing_carrier" doc:"The carrier the number leaves (see Losing carrier in the operation description)."`
+	RangeHolder   string   `json:"range_holder" doc:"The carrier the number's range was first assigned to, for information; \"\" when unknown."`
+	AccountNumber string   `json:"account_number,omitempty" doc:"The account number given with the number in phone_number_entries."`
 	Reasons       []string `json:"reasons" doc:"Why a number is not portable: invalid_number, country_not_supported, number_type_not_supported, duplicate_in_request, already_on_active_order, …"`
 }
 
@@ -40,6 +61,7 @@ type checkGroup struct {
 	Country       string   `json:"country"`
 	LosingCarrier string   `json:"losing_carrier"`
 	NumberKind    string   `json:"number_kind"`
+	AccountNumber string   `json:"account_number,omitempty" doc:"The customer's account at the losing carrier, when the numbers came with one."`
 	PhoneNumbers  []string `json:"phone_numbers"`
 }
 
@@ -52,13 +74,15 @@ type portabilityOutput struct {
 
 func (s *Server) registerPortability() {
 	o := op("check-portability", http.MethodPost, "/v1/portability-checks", "Check whether numbers can be ported, and how they would be split", "portability")
+	o.Description = inputRules
 	o.MaxBodyBytes = maxNumbersBody
 	huma.Register(s.api, o, s.handlePortabilityCheck)
 }
 
 func (s *Server) handlePortabilityCheck(ctx context.Context, in *portabilityInput) (*portabilityOutput, error) {
 	rep, err := s.Service.CheckPortability(ctx, principal(ctx), workflow.CheckParams{
-		PhoneNumbers: in.Body.PhoneNumbers, CarrierHint: in.Body.CurrentCarrier, DefaultRegion: in.Body.DefaultCountry,
+		PhoneNumbers: in.Body.PhoneNumbers, Entries: in.Body.Entries, CarrierHint: in.Body.CurrentCarrier,
+		DefaultRegion: in.Body.DefaultCountry,
 	})
 	if err != nil {
 		return nil, problem(err)
@@ -75,7 +99,8 @@ func checkResults(rs []numbers.Result) []checkResult {
 		out[i] = checkResult{
 			PhoneNumber: r.PhoneNumber, Input: r.Input, Valid: r.Valid, Portable: r.Portable,
 			Country: r.Country, NumberType: r.NumberType, NumberKind: r.NumberKind,
-			LosingCarrier: r.LosingCarrier, Reasons: nonNil(r.Reasons),
+			LosingCarrier: r.LosingCarrier, RangeHolder: r.RangeHolder, AccountNumber: r.AccountNumber,
+			Reasons: nonNil(r.Reasons),
 		}
 	}
 	return out
@@ -84,7 +109,8 @@ func checkResults(rs []numbers.Result) []checkResult {
 func checkGroups(gs []numbers.Group) []checkGroup {
 	out := make([]checkGroup, len(gs))
 	for i, g := range gs {
-		out[i] = checkGroup{Country: g.Country, LosingCarrier: g.LosingCarrier, NumberKind: g.NumberKind, PhoneNumbers: g.PhoneNumbers}
+		out[i] = checkGroup{Country: g.Country, LosingCarrier: g.LosingCarrier, NumberKind: g.NumberKind,
+			AccountNumber: g.AccountNumber, PhoneNumbers: g.PhoneNumbers}
 	}
 	return out
 }

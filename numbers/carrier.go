@@ -7,20 +7,25 @@ import (
 	"github.com/nyaruka/phonenumbers"
 )
 
-// CarrierLookup names the carrier a number is with today. Check calls it
-// once per distinct valid number, possibly from several goroutines at once,
-// so implementations must be safe for concurrent use.
+// CarrierLookup names a carrier of a number: as Checker.Current the one
+// it is with today (a later carrier-exchange adapter), as
+// Checker.RangeHolder the one its range was first assigned to. Check calls
+// it once per distinct valid number, possibly from several goroutines at
+// once, so implementations must be safe for concurrent use.
 type CarrierLookup interface {
 	// LookupCarrier returns the carrier of e164 (a valid number in E.164)
-	// whose Country is country, or "" when it does not know.
+	// whose Country is country, or "" when it does not know. It cannot
+	// fail: a lookup whose source is down answers "" and the next source
+	// in Result.LosingCarrier's order is used.
 	LookupCarrier(e164 string, country string) string
 }
 
 // OriginalCarrierLookup answers from libphonenumber's carrier data: the
-// carrier a number range was first assigned to. Numbers that have already
-// been ported, and most fixed lines, are not covered, so the answer is a
-// guess to be confirmed against the customer's bill or the CSR. The zero
-// value is ready to use and safe for concurrent use.
+// carrier a number range was first assigned to, the range holder. Numbers
+// that have already been ported are with another carrier, and most fixed
+// lines are not covered, so it belongs in Checker.RangeHolder, never in
+// Checker.Current. The zero value is ready to use and safe for concurrent
+// use.
 type OriginalCarrierLookup struct{}
 
 // LookupCarrier implements CarrierLookup with English carrier names.

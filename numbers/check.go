@@ -5,6 +5,7 @@
 package numbers
 
 import (
+	"cmp"
 	"strings"
 
 	"github.com/portdesk/portdesk/calendar"
@@ -51,8 +52,8 @@ const (
 // The porting dataset has no rules for it, so such numbers are not portable.
 const NonGeographic = "001"
 
-// UnknownCarrier is the LosingCarrier of a valid number when neither the
-// lookup nor the customer's hint names a carrier.
+// UnknownCarrier is the LosingCarrier of a valid number when neither a
+// lookup nor the customer names a carrier.
 const UnknownCarrier = "unknown"
 
 // MaxInputLength is the longest input, after trimming spaces, that Check
@@ -79,9 +80,19 @@ type Result struct {
 	// NumberKind is "did", "toll_free", "shared_cost", or "" for types that
 	// are not ported.
 	NumberKind string
-	// LosingCarrier is the carrier the number leaves: the lookup's answer,
-	// else the customer's hint, else UnknownCarrier; "" when invalid.
+	// LosingCarrier is the carrier the number leaves, from the first that
+	// names one: the Checker's Current lookup, the customer's answer for
+	// this number (Entry.CurrentCarrier), the customer's answer for the
+	// whole request (CheckOptions.CarrierHint), the range holder; else
+	// UnknownCarrier. "" when invalid.
 	LosingCarrier string
+	// RangeHolder is the carrier the number's range was first assigned to
+	// (the Checker's RangeHolder lookup), for information: a number ported
+	// before is with another carrier now. "" when unknown or invalid.
+	RangeHolder string
+	// AccountNumber is the number's account at the losing carrier as the
+	// customer gave it (Entry.AccountNumber); "" when not given or invalid.
+	AccountNumber string
 	// Reasons are the Reason* codes that make the number not portable, in
 	// the order the rules are checked.
 	Reasons []string
@@ -92,22 +103,51 @@ type CheckOptions struct {
 	// DefaultRegion is the ISO 3166 alpha-2 region used for numbers written
 	// without a country code. Default "US".
 	DefaultRegion string
-	// CarrierHint is the customer's name for the current carrier, used when
-	// the lookup does not know the number.
+	// CarrierHint is the customer's name for the current carrier of every
+	// number, used for numbers whose Entry names none.
 	CarrierHint string
 }
 
+// Entry is one number as the customer listed it, with what the customer
+// knows about it.
+type Entry struct {
+	PhoneNumber    string `json:"phone_number" maxLength:"64" doc:"The number, in E.164 or a written form read by the input rules."`
+	CurrentCarrier string `json:"current_carrier,omitempty" maxLength:"200" doc:"The carrier this number is with today, as the customer knows it (from the bill); wins over the request's current_carrier and the range holder."`
+	AccountNumber  string `json:"account_number,omitempty" maxLength:"64" doc:"The number's account at that carrier. Orders are split by it and it prefills the order's LOA account number."`
+}
+
 // Checker checks the portability of numbers. The zero value is ready to
-// use and resolves carriers from the hint only.
+// use and resolves carriers from the customer's answers only.
 type Checker struct {
-	// Lookup names a number's current carrier; nil means no lookup. It may
-	// be called from several goroutines at once, once per distinct number.
-	Lookup CarrierLookup
+	// Current names the carrier a number is with today, ported numbers
+	// included (a number portability database or carrier exchange); nil
+	// means none. Its answer wins over the customer's.
+	Current CarrierLookup
+	// RangeHolder names the carrier a number's range was first assigned to
+	// (OriginalCarrierLookup); nil means none. It is reported as
+	// Result.RangeHolder and is the losing carrier only when neither
+	// Current nor the customer names one.
+	RangeHolder CarrierLookup
 }
 
 // Check returns one Result per input, in input order. It never panics on
 // any input; invalid inputs get ReasonInvalidNumber.
 func (c *Checker) Check(inputs []string, opts CheckOptions) []Result {
+	return c.check(inputs, nil, opts)
+}
+
+// CheckEntries is Check for entries that may carry the customer's carrier
+// and account number per number.
+func (c *Checker) CheckEntries(entries []Entry, opts CheckOptions) []Result {
+	inputs := make([]string, len(entries))
+	for i, e := range entries {
+		inputs[i] = e.PhoneNumber
+	}
+	return c.check(inputs, entries, opts)
+}
+
+// check checks inputs; entries is nil or holds the entry of each input.
+func (c *Checker) check(inputs []string, entries []Entry, opts CheckOptions) []Result {
 	region := strings.ToUpper(strings.TrimSpace(opts.DefaultRegion))
 	if region == "" {
 		region = "US"
@@ -115,7 +155,7 @@ func (c *Checker) Check(inputs []string, opts CheckOptions) []Result {
 	hint := strings.TrimSpace(opts.CarrierHint)
 
 	parsed := classifyAll(inputs, region)
-	carriers := lookupCarriers(c.Lookup, parsed.numbers)
+	carriers := lookupCarriers(c.Current, c.RangeHolder, parsed.numbers)
 
 	results := make([]Result, len(inputs))
 	seen := make(map[string]bool, len(parsed.numbers))
@@ -136,7 +176,14 @@ func (c *Checker) Check(inputs []string, opts CheckOptions) []Result {
 		r.Country = n.country
 		r.NumberType = n.numberType
 		r.NumberKind = n.kind
-		r.LosingCarrier = resolveCarrier(carriers[n.e164], hint)
+		looked := carriers[n.e164]
+		r.RangeHolder = looked.rangeHolder
+		answer := hint
+		if entries != nil {
+			r.AccountNumber = strings.TrimSpace(entries[i].AccountNumber)
+			answer = cmp.Or(strings.TrimSpace(entries[i].CurrentCarrier), hint)
+		}
+		r.LosingCarrier = cmp.Or(looked.current, answer, looked.rangeHolder, UnknownCarrier)
 		r.Reasons = portabilityReasons(n, rules)
 		if seen[n.e164] {
 			r.Reasons = append(r.Reasons, ReasonDuplicateInRequest)
@@ -174,14 +221,4 @@ func portabilityReasons(n *classified, cache map[string]countryVerdict) []string
 		reasons = append(reasons, ReasonRangeNotPortable)
 	}
 	return reasons
-}
-
-func resolveCarrier(looked, hint string) string {
-	if looked != "" {
-		return looked
-	}
-	if hint != "" {
-		return hint
-	}
-	return UnknownCarrier
 }

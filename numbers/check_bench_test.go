@@ -16,7 +16,7 @@ func BenchmarkPortability(b *testing.B) {
 		b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "numbers/s")
 	})
 	b.Run("checker", func(b *testing.B) {
-		c := &Checker{Lookup: OriginalCarrierLookup{}}
+		c := &Checker{RangeHolder: OriginalCarrierLookup{}}
 		for b.Loop() {
 			c.Check(inputs, opts)
 		}

@@ -1,6 +1,7 @@
 package numbers
 
 import (
+	"reflect"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -42,6 +43,16 @@ func TestCheckWrittenForms(t *testing.T) {
 		{" fr ", "01 23 45 67 89", "+33123456789"},
 		{"DE", "030 123456", "+4930123456"},
 		{"", "+1 415 555 0100 ext. 12", "+14155550100"},
+		// Issue 7 item 8: the input rules hold in every written form.
+		{"", "(00) 44 20 7946 0958", "+442079460958"},
+		{"", "0044 20 7946 0958 ext. 12", "+442079460958"},
+		{"us", "0044 20 7946 0958 ext. 12", "+442079460958"},
+		{"", "00 44 800 FLOWERS", "+448003569377"},
+		{"", "00\t44 20 7946 0958", "+442079460958"},
+		{"", "00\u00a044\u202f20\u20097946\u30000958", "+442079460958"},
+		{"", "٠٠٤٤ ٢٠ ٧٩٤٦ ٠٩٥٨", "+442079460958"},
+		{"", "（００）４４ ２０ ７９４６ ０９５８ ext. 3", "+442079460958"},
+		{"CA", "(011) 44 20 7946 0958 x7", "+442079460958"},
 	}
 	for _, tt := range tests {
 		got := check(t, tt.region, tt.input)[0]
@@ -162,28 +173,62 @@ func (l *countingLookup) LookupCarrier(e164, _ string) string {
 	return l.known[e164]
 }
 
+// TestCheckLosingCarrier is issue 7 item 9: the losing carrier is the
+// current-carrier lookup's, else the customer's answer for the number,
+// else the customer's answer for the request, else the range holder; the
+// range holder is always reported.
 func TestCheckLosingCarrier(t *testing.T) {
 	t.Parallel()
-	lookup := &countingLookup{known: map[string]string{"+14155550100": "Pacific Bell"}}
-	inputs := []string{"+1 415 555 0100", "+1 415 555 0101", "(415) 555-0100", "bad"}
+	current := &countingLookup{known: map[string]string{"+14155550100": "Pacific Bell", "+447400123457": "Vodafone"}}
+	ranges := &countingLookup{known: map[string]string{"+447400123456": "Three", "+447400123457": "Three", "+447400123458": "Three"}}
+	entries := []Entry{
+		{PhoneNumber: "+1 415 555 0100", CurrentCarrier: "Acme Telecom"}, // current lookup wins
+		{PhoneNumber: "+44 7400 123456", CurrentCarrier: " Old Telco ", AccountNumber: " A-1 "},
+		{PhoneNumber: "+44 7400 123457", CurrentCarrier: "Old Telco"}, // current lookup wins
+		{PhoneNumber: "+44 7400 123458"},                              // request's answer
+		{PhoneNumber: "+1 415 555 0101"},                              // request's answer
+		{PhoneNumber: "(415) 555-0100"},
+		{PhoneNumber: "bad", CurrentCarrier: "Old Telco", AccountNumber: "A-2"},
+	}
 	tests := []struct {
-		hint string
-		want []string
+		name          string
+		checker       *Checker
+		hint          string
+		want, holders []string
 	}{
-		{"  Acme Telecom ", []string{"Pacific Bell", "Acme Telecom", "Pacific Bell", ""}},
-		{"", []string{"Pacific Bell", UnknownCarrier, "Pacific Bell", ""}},
+		{"all sources", &Checker{Current: current, RangeHolder: ranges}, "  Zeta ",
+			[]string{"Pacific Bell", "Old Telco", "Vodafone", "Zeta", "Zeta", "Pacific Bell", ""},
+			[]string{"", "Three", "Three", "Three", "", "", ""}},
+		{"no request answer", &Checker{Current: current, RangeHolder: ranges}, "",
+			[]string{"Pacific Bell", "Old Telco", "Vodafone", "Three", UnknownCarrier, "Pacific Bell", ""},
+			[]string{"", "Three", "Three", "Three", "", "", ""}},
+		{"no current lookup", &Checker{RangeHolder: ranges}, "",
+			[]string{"Acme Telecom", "Old Telco", "Old Telco", "Three", UnknownCarrier, UnknownCarrier, ""},
+			[]string{"", "Three", "Three", "Three", "", "", ""}},
+		{"no lookup", &Checker{}, "",
+			[]string{"Acme Telecom", "Old Telco", "Old Telco", UnknownCarrier, UnknownCarrier, UnknownCarrier, ""},
+			[]string{"", "", "", "", "", "", ""}},
 	}
 	for _, tt := range tests {
-		lookup.calls.Store(0)
-		got := (&Checker{Lookup: lookup}).Check(inputs, CheckOptions{CarrierHint: tt.hint})
+		current.calls.Store(0)
+		ranges.calls.Store(0)
+		got := tt.checker.CheckEntries(entries, CheckOptions{CarrierHint: tt.hint})
 		for i, r := range got {
-			if r.LosingCarrier != tt.want[i] {
-				t.Errorf("hint %q, %q: losing carrier %q, want %q", tt.hint, r.Input, r.LosingCarrier, tt.want[i])
+			if r.LosingCarrier != tt.want[i] || r.RangeHolder != tt.holders[i] {
+				t.Errorf("%s, %q: losing carrier %q range holder %q, want %q %q", tt.name, r.Input, r.LosingCarrier, r.RangeHolder, tt.want[i], tt.holders[i])
 			}
 		}
-		if n := lookup.calls.Load(); n != 2 {
-			t.Errorf("lookup called %d times, want once per distinct valid number (2)", n)
+		if got[1].AccountNumber != "A-1" || got[0].AccountNumber != "" || got[6].AccountNumber != "" {
+			t.Errorf("%s: account numbers %q, %q, %q; want A-1 trimmed, none, none for an invalid number", tt.name, got[1].AccountNumber, got[0].AccountNumber, got[6].AccountNumber)
 		}
+		if tt.checker.Current != nil && current.calls.Load() != 5 || tt.checker.RangeHolder != nil && ranges.calls.Load() != 5 {
+			t.Errorf("%s: lookups called %d and %d times, want once per distinct valid number (5)", tt.name, current.calls.Load(), ranges.calls.Load())
+		}
+	}
+	// Check is CheckEntries without per-number answers.
+	plain := (&Checker{Current: current, RangeHolder: ranges}).Check([]string{"+44 7400 123456"}, CheckOptions{CarrierHint: "Old Telco"})
+	if plain[0].LosingCarrier != "Old Telco" || plain[0].RangeHolder != "Three" {
+		t.Errorf("Check: losing carrier %q range holder %q, want the customer's Old Telco over the range holder Three", plain[0].LosingCarrier, plain[0].RangeHolder)
 	}
 }
 
@@ -215,17 +260,25 @@ func TestOriginalCarrierLookup(t *testing.T) {
 
 // FuzzCheck feeds arbitrary text, one input per line, and an arbitrary
 // default region. Check must not panic, must answer every input, must only
-// call well-formed numbers portable, and must agree with libphonenumber's
-// own IsValidNumber, GetNumberType and GetRegionCodeForNumber.
+// call well-formed numbers portable, and must give on every line what the
+// documented input rules and one plain libphonenumber call per number give
+// (naiveCheck): the checker's own normalization is what is under test, so
+// the oracle never uses it.
 func FuzzCheck(f *testing.F) {
 	for _, seed := range []struct{ text, region string }{
 		{"+44 20 7946 0958", ""},
 		{"(415) 555-0100\n415.555.0100", "US"},
 		{"00 44 161 496 0000", "US"},
 		{"011 44 7400 123456", "US"},
+		{"011 44 7400 123456", "gb"},
+		{"(00) 44 20 7946 0958\n0044 20 7946 0958 ext. 12", "US"},
+		{"0044 20 7946 0958 ext. 12", "us"},
+		{"(415) 555-0100", "us"},
+		{"020 7946 0958", " gb "},
 		{"tel:+1-415-555-0100;ext=12", ""},
+		{"TEL:0044 20 7946 0958", ""},
 		{"020 7946 0958", "GB"},
-		{"1-800-FLOWERS", "US"},
+		{"1-800-FLOWERS\n00 44 800 FLOWERS", "US"},
 		{"+800 1234 5678", ""},
 		{"+33 1 62 12 34 56\n+33 6 12 34 56 78", "FR"},
 		{"+55 800 123 456", "BR"},
@@ -235,16 +288,22 @@ func FuzzCheck(f *testing.F) {
 		{"+39 06 698 12345", "IT"},
 		{"+1 415 555 0100 x123 / 0101", "001"},
 		{"١٢٣٤٥٦٧٨٩٠", "EG"},
+		{"٠٠٤٤ ٢٠ ٧٩٤٦ ٠٩٥٨", "EG"},
+		{"（００）４４　２０　７９４６　０９５８", "JP"},
+		{"00 44 20 7946 0958", "DE"},
+		{"०० ४४ २० ७९४६ ०९५८", "IN"},
 		{"+9999999999999999999999999", ""},
 	} {
 		f.Add(seed.text, seed.region)
 	}
 	f.Fuzz(func(t *testing.T, text, region string) {
 		inputs := strings.Split(text, "\n")
-		got := (&Checker{Lookup: OriginalCarrierLookup{}}).Check(inputs, CheckOptions{DefaultRegion: region})
+		opts := CheckOptions{DefaultRegion: region, CarrierHint: "Acme Telecom"}
+		got := (&Checker{RangeHolder: OriginalCarrierLookup{}}).Check(inputs, opts)
 		if len(got) != len(inputs) {
 			t.Fatalf("%d results for %d inputs", len(got), len(inputs))
 		}
+		want := naiveCheck(inputs, opts)
 		for i, r := range got {
 			if r.Input != inputs[i] {
 				t.Errorf("result %d is for %q, want %q", i, r.Input, inputs[i])
@@ -255,32 +314,9 @@ func FuzzCheck(f *testing.F) {
 			if !r.Valid && (r.Portable || !slices.Equal(r.Reasons, []string{ReasonInvalidNumber})) {
 				t.Errorf("invalid result: %+v", r)
 			}
-		}
-		// Differential check against the library's own validity and type.
-		key, ok := normalizeInput(inputs[0])
-		if !ok {
-			return
-		}
-		r := strings.ToUpper(strings.TrimSpace(region))
-		if r == "" {
-			r = "US"
-		}
-		num, err := phonenumbers.Parse(key, r)
-		if err != nil {
-			return
-		}
-		valid := phonenumbers.IsValidNumber(num)
-		if valid != got[0].Valid {
-			t.Fatalf("%q: valid %v, libphonenumber says %v", inputs[0], got[0].Valid, valid)
-		}
-		if !valid {
-			return
-		}
-		if typ := typeNames[phonenumbers.GetNumberType(num)]; typ != got[0].NumberType {
-			t.Errorf("%q: type %q, libphonenumber says %q", inputs[0], got[0].NumberType, typ)
-		}
-		if country := phonenumbers.GetRegionCodeForNumber(num); country != got[0].Country {
-			t.Errorf("%q: country %q, libphonenumber says %q", inputs[0], got[0].Country, country)
+			if !reflect.DeepEqual(r, want[i]) {
+				t.Errorf("%q (region %q):\n got %+v\nwant %+v (documented rules, then libphonenumber)", inputs[i], region, r, want[i])
+			}
 		}
 	})
 }

@@ -106,9 +106,13 @@ func classify(key, region string) classified {
 	}
 }
 
-// lookupCarriers asks the lookup once per distinct valid number.
-func lookupCarriers(lookup CarrierLookup, nums []classified) map[string]string {
-	if lookup == nil {
+// lookedUp is what the lookups say about one number.
+type lookedUp struct{ current, rangeHolder string }
+
+// lookupCarriers asks the lookups (either may be nil) once per distinct
+// valid number.
+func lookupCarriers(current, rangeHolder CarrierLookup, nums []classified) map[string]lookedUp {
+	if current == nil && rangeHolder == nil {
 		return nil
 	}
 	var distinct []*classified
@@ -119,9 +123,17 @@ func lookupCarriers(lookup CarrierLookup, nums []classified) map[string]string {
 			distinct = append(distinct, n)
 		}
 	}
-	names := make([]string, len(distinct))
-	parallel(len(distinct), func(i int) { names[i] = lookup.LookupCarrier(distinct[i].e164, distinct[i].country) })
-	out := make(map[string]string, len(distinct))
+	names := make([]lookedUp, len(distinct))
+	parallel(len(distinct), func(i int) {
+		n := distinct[i]
+		if current != nil {
+			names[i].current = strings.TrimSpace(current.LookupCarrier(n.e164, n.country))
+		}
+		if rangeHolder != nil {
+			names[i].rangeHolder = strings.TrimSpace(rangeHolder.LookupCarrier(n.e164, n.country))
+		}
+	})
+	out := make(map[string]lookedUp, len(distinct))
 	for i, n := range distinct {
 		out[n.e164] = names[i]
 	}
@@ -158,42 +170,4 @@ func parallel(n int, fn func(i int)) {
 		})
 	}
 	wg.Wait()
-}
-
-// normalizeInput turns a written form into the string handed to the
-// parser. Forms made only of digits, spaces and the separators ( ) - . /
-// (with an optional leading +) reduce to their digits, so that "(415)
-// 555-0100" and "415.555.0100" are parsed once; a leading international
-// prefix 00 becomes +. Other forms (letters, extensions, other scripts)
-// go to the parser as they are. It reports false for empty or too long
-// inputs. It uses no regular expressions: it runs on every input.
-func normalizeInput(in string) (string, bool) {
-	s := strings.TrimSpace(in)
-	if s == "" || len(s) > MaxInputLength {
-		return "", false
-	}
-	if len(s) >= 4 && strings.EqualFold(s[:4], "tel:") {
-		s = s[4:]
-	}
-	var buf [MaxInputLength + 1]byte
-	out := buf[:0]
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c >= '0' && c <= '9':
-			out = append(out, c)
-		case c == '+' && len(out) == 0:
-			out = append(out, c)
-		case c == ' ' || c == '(' || c == ')' || c == '-' || c == '.' || c == '/':
-		default:
-			return s, true
-		}
-	}
-	if len(out) >= 2 && out[0] == '0' && out[1] == '0' {
-		out[1] = '+'
-		out = out[1:]
-	}
-	if len(out) == 0 {
-		return "", false
-	}
-	return string(out), true
 }

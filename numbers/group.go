@@ -21,7 +21,8 @@ func MarkInUse(results []Result, inUse map[string]bool) {
 }
 
 // Group is the set of portable numbers that go into one port order: one
-// country, one losing carrier, one number kind.
+// country, one losing carrier, one number kind, one account number at that
+// carrier (possibly none given).
 type Group struct {
 	// Country is the ISO 3166 alpha-2 code shared by the numbers.
 	Country string
@@ -29,27 +30,31 @@ type Group struct {
 	LosingCarrier string
 	// NumberKind is KindDID, KindTollFree or KindSharedCost.
 	NumberKind string
+	// AccountNumber is the customer's account at the losing carrier, "" when
+	// not given.
+	AccountNumber string
 	// PhoneNumbers are E.164 numbers in input order.
 	PhoneNumbers []string
 }
 
 // GroupPortable splits the portable results into one Group per (country,
-// losing carrier, number kind), sorted by those three fields in that order.
-// Results that are not portable are left out.
+// losing carrier, number kind, account number), sorted by those four
+// fields in that order: one LOA names one carrier and one account. Results
+// that are not portable are left out.
 func GroupPortable(results []Result) []Group {
-	type key struct{ country, carrier, kind string }
+	type key struct{ country, carrier, kind, account string }
 	at := map[key]int{}
 	var groups []Group
 	for _, r := range results {
 		if !r.Portable {
 			continue
 		}
-		k := key{r.Country, r.LosingCarrier, r.NumberKind}
+		k := key{r.Country, r.LosingCarrier, r.NumberKind, r.AccountNumber}
 		i, ok := at[k]
 		if !ok {
 			i = len(groups)
 			at[k] = i
-			groups = append(groups, Group{Country: k.country, LosingCarrier: k.carrier, NumberKind: k.kind})
+			groups = append(groups, Group{Country: k.country, LosingCarrier: k.carrier, NumberKind: k.kind, AccountNumber: k.account})
 		}
 		groups[i].PhoneNumbers = append(groups[i].PhoneNumbers, r.PhoneNumber)
 	}
@@ -58,6 +63,7 @@ func GroupPortable(results []Result) []Group {
 			cmp.Compare(a.Country, b.Country),
 			cmp.Compare(a.LosingCarrier, b.LosingCarrier),
 			cmp.Compare(a.NumberKind, b.NumberKind),
+			cmp.Compare(a.AccountNumber, b.AccountNumber),
 		)
 	})
 	return groups

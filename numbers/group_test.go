@@ -45,7 +45,7 @@ func TestGroupPortable(t *testing.T) {
 		"+44 20 7946 0959",  // duplicate
 		"+33 1 62 12 34 56", // unportable range
 	}
-	results := (&Checker{Lookup: lookup}).Check(inputs, CheckOptions{CarrierHint: "Zeta Telecom"})
+	results := (&Checker{Current: lookup}).Check(inputs, CheckOptions{CarrierHint: "Zeta Telecom"})
 	got := GroupPortable(results)
 	want := []Group{
 		{Country: "GB", LosingCarrier: "BT", NumberKind: KindDID, PhoneNumbers: []string{"+442079460959", "+442079460958"}},
@@ -56,6 +56,21 @@ func TestGroupPortable(t *testing.T) {
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("GroupPortable() =\n%+v\nwant\n%+v", got, want)
+	}
+	// One LOA per carrier account: the customer's account numbers split too.
+	byAccount := (&Checker{}).CheckEntries([]Entry{
+		{PhoneNumber: "+1 415 555 0100", CurrentCarrier: "Old Telco", AccountNumber: "B-2"},
+		{PhoneNumber: "+1 415 555 0101", CurrentCarrier: "Old Telco", AccountNumber: "A-1"},
+		{PhoneNumber: "+1 415 555 0102", CurrentCarrier: "Old Telco", AccountNumber: "B-2"},
+		{PhoneNumber: "+1 415 555 0103", CurrentCarrier: "Old Telco"},
+	}, CheckOptions{})
+	wantByAccount := []Group{
+		{Country: "US", LosingCarrier: "Old Telco", NumberKind: KindDID, PhoneNumbers: []string{"+14155550103"}},
+		{Country: "US", LosingCarrier: "Old Telco", NumberKind: KindDID, AccountNumber: "A-1", PhoneNumbers: []string{"+14155550101"}},
+		{Country: "US", LosingCarrier: "Old Telco", NumberKind: KindDID, AccountNumber: "B-2", PhoneNumbers: []string{"+14155550100", "+14155550102"}},
+	}
+	if got := GroupPortable(byAccount); !reflect.DeepEqual(got, wantByAccount) {
+		t.Errorf("GroupPortable(by account) =\n%+v\nwant\n%+v", got, wantByAccount)
 	}
 	if got := GroupPortable(check(t, "US", "bad", "+1 900 234 5678")); len(got) != 0 {
 		t.Errorf("GroupPortable(no portable numbers) = %+v, want none", got)

@@ -6,33 +6,31 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/nyaruka/phonenumbers"
 	"github.com/portdesk/portdesk/calendar"
 )
 
-// naiveCheck is the reference Check: one straightforward pass of
-// libphonenumber calls per input, no caching, no concurrency. The fast
-// path must give the same results.
+// naiveCheck is the reference Check with the range holder as the only
+// carrier lookup: the documented input rules, then one straightforward
+// pass of libphonenumber calls per input, no caching, no concurrency. The
+// fast path must give the same results.
 func naiveCheck(inputs []string, opts CheckOptions) []Result {
-	region := opts.DefaultRegion
-	if region == "" {
-		region = "US"
-	}
+	region := documentedRegion(opts.DefaultRegion)
 	hint := strings.TrimSpace(opts.CarrierHint)
 	seen := map[string]bool{}
 	results := make([]Result, len(inputs))
 	for i, in := range inputs {
 		r := Result{Input: in, PhoneNumber: strings.TrimSpace(in), NumberType: "unknown", Reasons: []string{ReasonInvalidNumber}}
-		s := r.PhoneNumber
-		if len(s) >= 4 && strings.ToLower(s[:4]) == "tel:" {
-			s = s[4:]
-		}
-		if strings.HasPrefix(s, "00") {
-			s = "+" + s[2:]
+		s, ok := documentedInput(in)
+		if !ok {
+			results[i] = r
+			continue
 		}
 		num, err := phonenumbers.Parse(s, region)
-		if s == "" || len(r.PhoneNumber) > 64 || err != nil || !phonenumbers.IsValidNumber(num) {
+		if err != nil || !phonenumbers.IsValidNumber(num) {
 			results[i] = r
 			continue
 		}
@@ -41,11 +39,13 @@ func naiveCheck(inputs []string, opts CheckOptions) []Result {
 		r.Country = phonenumbers.GetRegionCodeForNumber(num)
 		r.PhoneNumber = phonenumbers.Format(num, phonenumbers.E164)
 		r.NumberType = strings.ToLower(typeNamesUpper[typ])
-		r.LosingCarrier, _ = phonenumbers.GetCarrierForNumber(num, "en")
-		if r.LosingCarrier == "" {
+		r.RangeHolder, _ = phonenumbers.GetCarrierForNumber(num, "en")
+		switch {
+		case hint != "":
 			r.LosingCarrier = hint
-		}
-		if r.LosingCarrier == "" {
+		case r.RangeHolder != "":
+			r.LosingCarrier = r.RangeHolder
+		default:
 			r.LosingCarrier = "unknown"
 		}
 		switch typ {
@@ -82,6 +82,48 @@ func naiveCheck(inputs []string, opts CheckOptions) []Result {
 		results[i] = r
 	}
 	return results
+}
+
+// documentedInput applies the input rules of README.md ("Input rules") to
+// one written form, written out a second time here so that the oracle
+// shares no code with the checker: white space around the input is
+// ignored; an empty input or one longer than 64 bytes is invalid; a
+// leading "tel:" (any case) is dropped; when the first digits are two
+// zeros (ASCII, fullwidth or Arabic-Indic: the digits libphonenumber
+// reads) with nothing but white space and punctuation before them, they
+// and what precedes them are read as "+"; any white space inside is a
+// space. The rest — separators, letters,
+// extensions, other scripts' digits, the default region's own
+// international prefix such as 011 — is libphonenumber's to read.
+func documentedInput(in string) (string, bool) {
+	s := strings.TrimSpace(in)
+	if s == "" || len(s) > 64 {
+		return "", false
+	}
+	if len(s) >= 4 && strings.ToLower(s[:4]) == "tel:" {
+		s = s[4:]
+	}
+	s = strings.Join(strings.FieldsFunc(s, unicode.IsSpace), " ")
+	zeros := 0
+	for i, r := range s {
+		if phonenumbers.NormalizeDigitsOnly(string(r)) == "0" {
+			if zeros++; zeros == 2 {
+				return "+" + s[i+utf8.RuneLen(r):], true
+			}
+		} else if !unicode.IsSpace(r) && !unicode.IsPunct(r) {
+			break
+		}
+	}
+	return s, true
+}
+
+// documentedRegion is the default-region rule: case and surrounding white
+// space do not matter, and none means US.
+func documentedRegion(region string) string {
+	if r := strings.ToUpper(strings.TrimSpace(region)); r != "" {
+		return r
+	}
+	return "US"
 }
 
 var typeNamesUpper = map[phonenumbers.PhoneNumberType]string{
@@ -152,7 +194,7 @@ func TestCheckMatchesNaive(t *testing.T) {
 	t.Parallel()
 	inputs := generateInputs(5000)
 	opts := CheckOptions{DefaultRegion: "US", CarrierHint: "Acme Telecom"}
-	got := (&Checker{Lookup: OriginalCarrierLookup{}}).Check(inputs, opts)
+	got := (&Checker{RangeHolder: OriginalCarrierLookup{}}).Check(inputs, opts)
 	want := naiveCheck(inputs, opts)
 	var valid, portable, dups int
 	for i := range want {

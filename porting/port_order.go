@@ -38,10 +38,13 @@ const (
 	KindSharedCost NumberKind = "shared_cost"
 )
 
-// OrderNumber is one phone number of a port order.
+// OrderNumber is one phone number of a port order. RangeHolder is the
+// carrier its range was first assigned to, kept for information: the
+// order's LosingCarrier is the carrier the number is with today.
 type OrderNumber struct {
 	PhoneNumber string       `json:"phone_number"`
 	NumberType  string       `json:"number_type"`
+	RangeHolder string       `json:"range_holder,omitempty" doc:"The carrier the number's range was first assigned to (libphonenumber), for information; the order's losing_carrier is the one it is with today."`
 	Status      NumberStatus `json:"status"`
 }
 

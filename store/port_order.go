@@ -208,9 +208,10 @@ func (t *tx) insertOrderNumbers(ctx context.Context, o *porting.PortOrder) error
 	for i, n := range o.PhoneNumbers {
 		held := o.Status.Active() && n.Status.Holds()
 		res, err := t.exec(ctx, `INSERT INTO port_order_numbers
-			(order_id, position, phone_number, number_type, status, held) VALUES ($1, $2, $3, $4, $5, $6)
+			(order_id, position, phone_number, number_type, range_holder, status, held)
+			VALUES ($1, $2, $3, $4, $5, $6, $7)
 			ON CONFLICT (phone_number) WHERE held DO NOTHING`,
-			o.ID, i, n.PhoneNumber, n.NumberType, n.Status, held)
+			o.ID, i, n.PhoneNumber, n.NumberType, n.RangeHolder, n.Status, held)
 		if err != nil {
 			return errorf(err, "store number %s of port order %s", n.PhoneNumber, o.ID)
 		}

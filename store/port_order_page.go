@@ -122,13 +122,13 @@ func (t *tx) loadOrderNumbers(ctx context.Context, orders []*porting.PortOrder) 
 		err := queryAll(ctx, t, func(r scanner) error {
 			var id string
 			var n porting.OrderNumber
-			if err := r.Scan(&id, &n.PhoneNumber, &n.NumberType, &n.Status); err != nil {
+			if err := r.Scan(&id, &n.PhoneNumber, &n.NumberType, &n.RangeHolder, &n.Status); err != nil {
 				return err
 			}
 			o := byID[id]
 			o.PhoneNumbers = append(o.PhoneNumbers, n)
 			return nil
-		}, `SELECT order_id, phone_number, number_type, status FROM port_order_numbers
+		}, `SELECT order_id, phone_number, number_type, range_holder, status FROM port_order_numbers
 			WHERE order_id IN (`+inList(1, len(chunk))+`) ORDER BY order_id, position`, args...)
 		if err != nil {
 			return errorf(err, "find numbers of port orders")

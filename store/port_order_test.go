@@ -17,6 +17,7 @@ func fullOrder(r *porting.PortRequest, instanceID string, numbers ...string) *po
 	requested := foc.Add(-24 * time.Hour)
 	respondBy := storetest.Epoch.Add(30 * 24 * time.Hour)
 	nums := storetest.Numbers(numbers...)
+	nums[0].RangeHolder = "Three"
 	if len(nums) > 1 {
 		nums[1].Status = porting.NumberNotPortable
 		nums[1].NumberType = "mobile"

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/portdesk/portdesk/numbers"
 	"github.com/portdesk/portdesk/porting"
 )
 
@@ -26,20 +27,24 @@ type CreatePortRequestParams struct {
 	AuthorizedContact  porting.Contact
 	ContactPreferences porting.ContactPreferences
 	PhoneNumbers       []string
-	DefaultRegion      string
+	// Entries are numbers listed with their own carrier and account; they
+	// follow PhoneNumbers.
+	Entries       []numbers.Entry
+	DefaultRegion string
 }
 
 var languagePattern = regexp.MustCompile(`^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$`)
 
 // CreatePortRequest files a port request: it checks every number, splits the
-// portable ones into one order per (country, losing carrier, number kind)
-// and reports the others with their reasons.
+// portable ones into one order per (country, losing carrier, number kind,
+// account number) and reports the others with their reasons. An order
+// whose numbers came with an account number has it on its LOA data.
 func (s *Service) CreatePortRequest(ctx context.Context, p porting.Principal, in CreatePortRequestParams) (*porting.PortRequest, []*porting.PortOrder, error) {
 	accountID, err := intakeAccount(p, in.AccountID)
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := s.checkNumbers(in.PhoneNumbers); err != nil {
+	if err := s.checkNumbers(in.PhoneNumbers, in.Entries); err != nil {
 		return nil, nil, err
 	}
 	if err := validateContact(&in); err != nil {
@@ -65,7 +70,7 @@ func (s *Service) CreatePortRequest(ctx context.Context, p porting.Principal, in
 				return porting.FieldErrorf("instance_id", "instance %s not found in this account", in.InstanceID)
 			}
 		}
-		rep, err := s.classify(ctx, tx, CheckParams{PhoneNumbers: in.PhoneNumbers, CarrierHint: req.CurrentCarrier, DefaultRegion: in.DefaultRegion})
+		rep, err := s.classify(ctx, tx, CheckParams{PhoneNumbers: in.PhoneNumbers, Entries: in.Entries, CarrierHint: req.CurrentCarrier, DefaultRegion: in.DefaultRegion})
 		if err != nil {
 			return err
 		}
@@ -77,9 +82,11 @@ func (s *Service) CreatePortRequest(ctx context.Context, p porting.Principal, in
 				req.RejectedNumbers = append(req.RejectedNumbers, porting.RejectedNumber{PhoneNumber: r.PhoneNumber, Reasons: r.Reasons})
 			}
 		}
-		types := make(map[string]string, len(rep.Results))
-		for _, r := range rep.Results {
-			types[r.PhoneNumber] = r.NumberType
+		checked := make(map[string]*numbers.Result, len(rep.Results))
+		for i, r := range rep.Results {
+			if r.Portable {
+				checked[r.PhoneNumber] = &rep.Results[i]
+			}
 		}
 		if err := tx.CreatePortRequest(ctx, req); err != nil {
 			return err
@@ -93,8 +100,12 @@ func (s *Service) CreatePortRequest(ctx context.Context, p porting.Principal, in
 				Status: porting.StateReview, Country: g.Country, LosingCarrier: g.LosingCarrier,
 				NumberKind: porting.NumberKind(g.NumberKind), CreatedAt: now, UpdatedAt: now,
 			}
+			if g.AccountNumber != "" {
+				o.LOA = &porting.LOAData{AccountNumber: g.AccountNumber}
+			}
 			for _, n := range g.PhoneNumbers {
-				o.PhoneNumbers = append(o.PhoneNumbers, porting.OrderNumber{PhoneNumber: n, NumberType: types[n], Status: porting.NumberPending})
+				o.PhoneNumbers = append(o.PhoneNumbers, porting.OrderNumber{PhoneNumber: n, NumberType: checked[n].NumberType,
+					RangeHolder: checked[n].RangeHolder, Status: porting.NumberPending})
 			}
 			if err := s.createOrder(ctx, tx, p, o); err != nil {
 				return err

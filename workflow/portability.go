@@ -8,15 +8,27 @@ import (
 	"github.com/portdesk/portdesk/porting"
 )
 
-// CheckParams are the inputs of a portability check.
+// CheckParams are the inputs of a portability check: PhoneNumbers, then
+// Entries, which may name each number's carrier and account.
 type CheckParams struct {
 	PhoneNumbers  []string
+	Entries       []numbers.Entry
 	CarrierHint   string
 	DefaultRegion string
 }
 
+// entries lists every number checked, the plain ones first, in the order
+// of the results.
+func (in CheckParams) entries() []numbers.Entry {
+	out := make([]numbers.Entry, 0, len(in.PhoneNumbers)+len(in.Entries))
+	for _, n := range in.PhoneNumbers {
+		out = append(out, numbers.Entry{PhoneNumber: n})
+	}
+	return append(out, in.Entries...)
+}
+
 // PortabilityReport is the answer to a portability check: one result per
-// input number, in input order, and the orders an intake would split the
+// input number, in input order (PhoneNumbers, then Entries), and the orders an intake would split the
 // portable numbers into.
 type PortabilityReport struct {
 	Results []numbers.Result
@@ -26,7 +38,7 @@ type PortabilityReport struct {
 // CheckPortability classifies numbers without creating anything. Any
 // authenticated caller may check.
 func (s *Service) CheckPortability(ctx context.Context, p porting.Principal, in CheckParams) (*PortabilityReport, error) {
-	if err := s.checkNumbers(in.PhoneNumbers); err != nil {
+	if err := s.checkNumbers(in.PhoneNumbers, in.Entries); err != nil {
 		return nil, err
 	}
 	var rep *PortabilityReport
@@ -38,8 +50,8 @@ func (s *Service) CheckPortability(ctx context.Context, p porting.Principal, in 
 	return rep, err
 }
 
-func (s *Service) checkNumbers(nums []string) error {
-	if err := s.checkNumberCount(len(nums)); err != nil {
+func (s *Service) checkNumbers(nums []string, entries []numbers.Entry) error {
+	if err := s.checkNumberCount(len(nums) + len(entries)); err != nil {
 		return err
 	}
 	for i, n := range nums {
@@ -47,8 +59,26 @@ func (s *Service) checkNumbers(nums []string) error {
 			return porting.FieldErrorf(fmt.Sprintf("phone_numbers[%d]", i), "a phone number is at most %d characters", maxNumberInput)
 		}
 	}
+	for i, e := range entries {
+		field := fmt.Sprintf("phone_number_entries[%d]", i)
+		switch {
+		case len(e.PhoneNumber) > maxNumberInput:
+			return porting.FieldErrorf(field+".phone_number", "a phone number is at most %d characters", maxNumberInput)
+		case len(e.CurrentCarrier) > maxCarrierName:
+			return porting.FieldErrorf(field+".current_carrier", "a carrier name is at most %d characters", maxCarrierName)
+		case len(e.AccountNumber) > maxAccountNumber:
+			return porting.FieldErrorf(field+".account_number", "an account number is at most %d characters", maxAccountNumber)
+		}
+	}
 	return nil
 }
+
+// maxCarrierName and maxAccountNumber bound what a customer writes about
+// one number (the request's current_carrier, the LOA's account number).
+const (
+	maxCarrierName   = 200
+	maxAccountNumber = 64
+)
 
 // maxNumberInput bounds one written phone number (E.164 has at most 16
 // characters; written forms with spaces, brackets and an extension fit).
@@ -56,7 +86,7 @@ const maxNumberInput = 64
 
 func (s *Service) checkNumberCount(n int) error {
 	if n == 0 {
-		return porting.FieldErrorf("phone_numbers", "list at least one phone number")
+		return porting.FieldErrorf("phone_numbers", "list at least one phone number (in phone_numbers or phone_number_entries)")
 	}
 	if max := s.Settings.MaxNumbers(); n > max {
 		return porting.FieldErrorf("phone_numbers", "at most %d phone numbers per call; split the list", max)
@@ -71,7 +101,7 @@ func (s *Service) classify(ctx context.Context, tx porting.Tx, in CheckParams) (
 	if region == "" {
 		region = s.Settings.defaultRegion()
 	}
-	results := s.checker().Check(in.PhoneNumbers, numbers.CheckOptions{
+	results := s.checker().CheckEntries(in.entries(), numbers.CheckOptions{
 		DefaultRegion: region,
 		CarrierHint:   in.CarrierHint,
 	})

@@ -28,7 +28,7 @@ func forEachEngine(t *testing.T, fn func(t *testing.T, b *testBundle)) {
 		t.Run(e.Name, func(t *testing.T) {
 			t.Parallel()
 			clock := porting.NewFixedClock(time.Date(2026, 11, 16, 14, 0, 0, 0, time.UTC)) // a Monday
-			svc := &Service{Store: e.OpenClock(t, clock), Clock: clock, Checker: &numbers.Checker{Lookup: numbers.OriginalCarrierLookup{}}}
+			svc := &Service{Store: e.OpenClock(t, clock), Clock: clock, Checker: &numbers.Checker{RangeHolder: numbers.OriginalCarrierLookup{}}}
 			fn(t, setup(t, svc, clock))
 		})
 	}

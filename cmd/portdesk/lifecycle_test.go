@@ -42,7 +42,7 @@ func TestPortLifecycle(t *testing.T) {
 		spec := str(t, c.must(http.StatusCreated, "POST", "/v1/api-keys", testAdminToken, map[string]any{"role": "specialist"}), "key")
 
 		req := c.must(http.StatusCreated, "POST", "/v1/port-requests", cust, premiumRequest(inst,
-			"+44 7400 123456", "+447400123457", // GB mobile, carrier data: Three
+			"+44 7400 123456", "+447400123457", // GB mobile, range holder Three: the customer's carrier wins
 			"(212) 555-0123", "+1 201 555 0123", // US, no carrier data: the hint
 			"+1 800 555 0199", // US toll-free
 			"12345",           // invalid
@@ -64,7 +64,7 @@ func TestPortLifecycle(t *testing.T) {
 			}
 		}
 		want := map[string][]string{
-			"GB/Three/did":           {"+447400123456", "+447400123457"},
+			"GB/Old Telco/did":       {"+447400123456", "+447400123457"},
 			"US/Old Telco/did":       {"+12125550123", "+12015550123"},
 			"US/Old Telco/toll_free": {"+18005550199"},
 		}

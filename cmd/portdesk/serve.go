@@ -98,7 +98,7 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 	m.Service = &workflow.Service{
 		Store: db, Clock: clock, Sandbox: sandbox, AdminToken: m.Config.AdminToken, Notifier: notifier,
-		Checker: &numbers.Checker{Lookup: numbers.OriginalCarrierLookup{}},
+		Checker: &numbers.Checker{RangeHolder: numbers.OriginalCarrierLookup{}},
 		Settings: workflow.Settings{SilencePolicy: m.Config.SilencePolicy, TeamEmail: m.Config.TeamEmail, Plan: calendar.PlanRules{
 			LoadLeadBusinessDays: m.Config.LoadLeadBusinessDays, LeadBusinessDays: m.Config.LeadBusinessDays}},
 	}
