@@ -1,6 +1,12 @@
 package workflow
 
-import "github.com/portdesk/portdesk/calendar"
+import (
+	"errors"
+	"fmt"
+	"net/mail"
+
+	"github.com/portdesk/portdesk/calendar"
+)
 
 // Settings are the tunable rules of the desk.
 type Settings struct {
@@ -72,13 +78,40 @@ func (s Settings) reminderDays() []int {
 	return []int{7, 2}
 }
 
-func (s Settings) silencePolicy() string {
+// Validate checks the settings in one place, where the program sets them:
+// each error names the setting. Zero values take their defaults and pass.
+func (s Settings) Validate() error {
+	var errs []error
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
 	switch s.SilencePolicy {
-	case SilenceRestart, SilenceHold:
-		return s.SilencePolicy
+	case "", SilenceCancel, SilenceRestart, SilenceHold:
+	default:
+		bad("silence policy %q: want cancel, restart or hold", s.SilencePolicy)
 	}
-	return SilenceCancel
+	if l := s.Plan.LoadLeadBusinessDays; l != 0 && l != 3 && l != 4 {
+		bad("load lead %d business days: the numbers are loaded 3 or 4 business days before the port", l)
+	}
+	if l := s.Plan.LeadBusinessDays; l < 0 || l > 120 {
+		bad("lead time %d business days: want 0 (the country's default) to 120", l)
+	}
+	if d := s.RespondWithinDays; d < 0 || d > 365 {
+		bad("respond within %d days: want 1 to 365 (0: 30)", d)
+	}
+	for _, d := range s.ReminderDays {
+		if d < 1 || d > 365 {
+			bad("reminder %d days before respond_by: want 1 to 365", d)
+		}
+	}
+	if s.TeamEmail != "" {
+		if a, err := mail.ParseAddress(s.TeamEmail); err != nil || a.Name != "" {
+			bad("team email %q: want a plain address such as porting@example.com", s.TeamEmail)
+		}
+	}
+	return errors.Join(errs...)
 }
+
+// silencePolicy is the policy Validate accepted; blank is cancel.
+func (s Settings) silencePolicy() string { return nonEmpty(s.SilencePolicy, SilenceCancel) }
 
 func (s Settings) webhookMaxAttempts() int  { return positive(s.WebhookMaxAttempts, 12) }
 func (s Settings) webhookDisableAfter() int { return positive(s.WebhookDisableAfter, 5) }

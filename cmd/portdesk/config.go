@@ -2,15 +2,17 @@ package main
 
 import (
 	"flag"
-
 	"fmt"
-	"github.com/portdesk/portdesk/porting"
-	"github.com/portdesk/portdesk/store"
 	"io"
 	"os"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/portdesk/portdesk/calendar"
+	"github.com/portdesk/portdesk/porting"
+	"github.com/portdesk/portdesk/store"
+	"github.com/portdesk/portdesk/workflow"
 )
 
 // Config is what serve, migrate and admin read from flags and environment.
@@ -126,6 +128,13 @@ func parse(fs *flag.FlagSet, args []string) error {
 		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
 	return nil
+}
+
+// settings are the desk's rules as the flags set them; Settings.Validate
+// checks them.
+func (c Config) settings() workflow.Settings {
+	return workflow.Settings{SilencePolicy: c.SilencePolicy, TeamEmail: c.TeamEmail, Plan: calendar.PlanRules{
+		LoadLeadBusinessDays: c.LoadLeadBusinessDays, LeadBusinessDays: c.LeadBusinessDays}}
 }
 
 // storeConfig turns the configuration into the store's.

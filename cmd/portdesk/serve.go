@@ -14,7 +14,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
-	"github.com/portdesk/portdesk/calendar"
 	"github.com/portdesk/portdesk/httpapi"
 	"github.com/portdesk/portdesk/jobs"
 	"github.com/portdesk/portdesk/numbers"
@@ -69,6 +68,10 @@ func (m *Main) Open(ctx context.Context) error {
 		sandbox = porting.NewOffsetClock(clock)
 		clock = sandbox
 	}
+	settings := m.Config.settings()
+	if err := settings.Validate(); err != nil {
+		return fmt.Errorf("settings: %w", err)
+	}
 	cfg, err := m.Config.storeConfig(clock)
 	if err != nil {
 		return err
@@ -81,26 +84,13 @@ func (m *Main) Open(ctx context.Context) error {
 	if err := db.Migrate(ctx); err != nil {
 		return err
 	}
-	switch m.Config.SilencePolicy {
-	case "", workflow.SilenceCancel, workflow.SilenceRestart, workflow.SilenceHold:
-	default:
-		return fmt.Errorf("--silence-policy %q: want cancel, restart or hold", m.Config.SilencePolicy)
-	}
-	if l := m.Config.LoadLeadBusinessDays; l != 0 && l != 3 && l != 4 {
-		return fmt.Errorf("--load-lead-business-days %d: the numbers are loaded 3 or 4 business days before the port", l)
-	}
-	if m.Config.LeadBusinessDays < 0 || m.Config.LeadBusinessDays > 120 {
-		return fmt.Errorf("--lead-business-days %d: want 0 (the country's default) to 120", m.Config.LeadBusinessDays)
-	}
 	notifier, err := newNotifier(m.Config)
 	if err != nil {
 		return err
 	}
 	m.Service = &workflow.Service{
 		Store: db, Clock: clock, Sandbox: sandbox, AdminToken: m.Config.AdminToken, Notifier: notifier,
-		Checker: &numbers.Checker{RangeHolder: numbers.OriginalCarrierLookup{}},
-		Settings: workflow.Settings{SilencePolicy: m.Config.SilencePolicy, TeamEmail: m.Config.TeamEmail, Plan: calendar.PlanRules{
-			LoadLeadBusinessDays: m.Config.LoadLeadBusinessDays, LeadBusinessDays: m.Config.LeadBusinessDays}},
+		Checker: &numbers.Checker{RangeHolder: numbers.OriginalCarrierLookup{}}, Settings: settings,
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
