@@ -10,7 +10,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
-// registerHealth serves the probes and metrics, outside the API's auth.
+// registerHealth serves the probes and (unless served elsewhere) the
+// metrics, outside the API's auth.
 func (s *Server) registerHealth(mux *http.ServeMux) {
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
@@ -26,7 +27,14 @@ func (s *Server) registerHealth(mux *http.ServeMux) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write([]byte(`{"status":"ready"}` + "\n"))
 	})
-	mux.Handle("GET /metrics", promhttp.HandlerFor(s.Registry, promhttp.HandlerOpts{}))
+	if !s.metricsElsewhere {
+		mux.Handle("GET /metrics", MetricsHandler(s.Registry))
+	}
+}
+
+// MetricsHandler serves reg's metrics in the Prometheus text format.
+func MetricsHandler(reg *prometheus.Registry) http.Handler {
+	return promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
 }
 
 // metrics counts and times HTTP requests by route pattern and status.

@@ -16,7 +16,7 @@ import (
 
 // APIVersion is the version of the API contract in the OpenAPI document.
 // Changing the document without changing this fails the golden test.
-const APIVersion = "0.7.0"
+const APIVersion = "0.8.0"
 
 // Server is the HTTP API.
 type Server struct {
@@ -26,14 +26,28 @@ type Server struct {
 
 	api     huma.API
 	handler http.Handler
+	// metricsElsewhere leaves GET /metrics off the API's routes.
+	metricsElsewhere bool
 }
 
-// NewServer builds the API's routes.
-func NewServer(svc *workflow.Service, reg *prometheus.Registry) *Server {
+// Option adjusts a Server built by NewServer.
+type Option func(*Server)
+
+// WithoutMetrics leaves GET /metrics off the API's listener (it answers
+// 404 there), for a program that serves MetricsHandler on an address of
+// its own.
+func WithoutMetrics() Option { return func(s *Server) { s.metricsElsewhere = true } }
+
+// NewServer builds the API's routes. GET /metrics is among them unless
+// WithoutMetrics is given.
+func NewServer(svc *workflow.Service, reg *prometheus.Registry, opts ...Option) *Server {
 	if reg == nil {
 		reg = prometheus.NewRegistry()
 	}
 	s := &Server{Service: svc, Registry: reg}
+	for _, o := range opts {
+		o(s)
+	}
 	mux := http.NewServeMux()
 	s.api = humago.New(mux, apiConfig())
 	s.registerAccounts()

@@ -99,8 +99,9 @@ func portWindows(in []calendar.Slot) []portWindow {
 }
 
 func (s *Server) registerWebhooks() {
-	o := op("create-webhook-endpoint", http.MethodPost, "/v1/webhook-endpoints", "Register a webhook endpoint (the secret is shown once)", "webhooks")
+	o := op("create-webhook-endpoint", http.MethodPost, "/v1/webhook-endpoints", "Register a webhook endpoint (the secret is shown once; at most 10 per account)", "webhooks")
 	o.DefaultStatus = http.StatusCreated
+	o.Errors = append(o.Errors, http.StatusConflict)
 	o.Metadata = map[string]any{answerHoldsSecret: true}
 	huma.Register(s.api, o, s.handleWebhookCreate)
 	huma.Register(s.api, op("list-webhook-endpoints", http.MethodGet, "/v1/webhook-endpoints", "List webhook endpoints", "webhooks"), s.handleWebhookList)

@@ -3,6 +3,8 @@ package notify
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -71,7 +73,7 @@ var guardedClient = &http.Client{
 				return err
 			}
 			if !publicAddr(ip) {
-				return fmt.Errorf("refusing to deliver to the non-public address %s", ip)
+				return fmt.Errorf("%w %s", errNonPublicAddr, ip)
 			}
 			return nil
 		}}).DialContext,
@@ -79,6 +81,10 @@ var guardedClient = &http.Client{
 		MaxIdleConnsPerHost: 4,
 	},
 }
+
+// errNonPublicAddr is the guard's refusal to dial; the address it names
+// stays in the wrapped error, out of what the endpoint's owner sees.
+var errNonPublicAddr = errors.New("refusing to deliver to the non-public address")
 
 // publicAddr reports whether ip is routable on the public internet. IPv6
 // forms that carry an IPv4 address (NAT64, 6to4, IPv4-compatible) are
@@ -126,20 +132,112 @@ var (
 type SendError struct {
 	Status    int
 	Retryable bool
-	Err       error
+	// Reason, when set, is what Error says instead of Err: a network
+	// failure described without the addresses, resolver or host names
+	// that Err holds, since the delivery log is shown to the endpoint's
+	// owner.
+	Reason string
+	Err    error
 }
 
 // Error implements the error interface. It never includes the URL, whose
-// query string may hold the receiver's own token.
+// query string may hold the receiver's own token, nor an address the URL
+// resolved to, the resolver's address or a host name a certificate names.
 func (e *SendError) Error() string {
-	if e.Status != 0 {
-		return fmt.Sprintf("notify: webhook answered %d: %v", e.Status, e.Err)
+	var cause any = e.Err
+	if e.Reason != "" {
+		cause = e.Reason
 	}
-	return fmt.Sprintf("notify: webhook not delivered: %v", e.Err)
+	if e.Status != 0 {
+		return fmt.Sprintf("notify: webhook answered %d: %v", e.Status, cause)
+	}
+	return fmt.Sprintf("notify: webhook not delivered: %v", cause)
 }
 
 // Unwrap returns the cause.
 func (e *SendError) Unwrap() error { return e.Err }
+
+// networkReason describes a failed connection in words safe to show the
+// endpoint's owner: the kind of failure, never an address or a name.
+func networkReason(err error) string {
+	var (
+		dnsErr   *net.DNSError
+		certErr  *tls.CertificateVerificationError
+		hostErr  x509.HostnameError
+		authErr  x509.UnknownAuthorityError
+		invErr   x509.CertificateInvalidError
+		alertErr tls.AlertError
+		recErr   tls.RecordHeaderError
+		netErr   net.Error
+	)
+	switch {
+	case errors.Is(err, errNonPublicAddr):
+		return "refused: the endpoint's host is at a non-public address (loopback, private, link-local, …)"
+	case errors.As(err, &dnsErr):
+		if dnsErr.IsNotFound {
+			return "the endpoint's host name does not resolve"
+		}
+		return "the endpoint's host name could not be resolved"
+	case errors.As(err, &certErr), errors.As(err, &hostErr), errors.As(err, &authErr), errors.As(err, &invErr):
+		return "the endpoint's TLS certificate is not valid for its host"
+	case errors.As(err, &alertErr), errors.As(err, &recErr):
+		return "the TLS handshake with the endpoint failed"
+	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout():
+		return "the endpoint did not answer in time"
+	case errors.Is(err, context.Canceled):
+		return "the attempt was cancelled"
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "the endpoint refused the connection"
+	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return "the endpoint closed the connection"
+	case errors.Is(err, syscall.EHOSTUNREACH), errors.Is(err, syscall.ENETUNREACH):
+		return "the endpoint's host is unreachable"
+	}
+	return "the connection to the endpoint failed"
+}
+
+// CheckWebhookURL implements porting.WebhookGuard: unless the sender may
+// reach private networks, a URL whose host is a non-public address, a
+// localhost name or a name resolving to any non-public address is
+// EINVALID. A name that does not resolve now passes; every dial checks the
+// address again, so a name that moves later is still refused then.
+func (s *WebhookSender) CheckWebhookURL(ctx context.Context, rawURL string) error {
+	if s.AllowPrivateNetworks {
+		return nil
+	}
+	refused := porting.FieldErrorf("url", "url points to a loopback, private, link-local or other non-public address; portdesk delivers webhooks to public addresses only")
+	u, err := url.Parse(rawURL)
+	if err != nil || u.Hostname() == "" {
+		return porting.FieldErrorf("url", "url must be an absolute http(s) URL")
+	}
+	host := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
+	if ip, err := netip.ParseAddr(host); err == nil {
+		if !publicAddr(ip) {
+			return refused
+		}
+		return nil
+	}
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return refused
+	}
+	ctx, cancel := context.WithTimeout(ctx, registrationLookupTimeout)
+	defer cancel()
+	ips, err := net.DefaultResolver.LookupNetIP(ctx, "ip", host)
+	if err != nil {
+		return nil
+	}
+	for _, ip := range ips {
+		if !publicAddr(ip) {
+			return refused
+		}
+	}
+	return nil
+}
+
+// registrationLookupTimeout bounds the DNS lookup of CheckWebhookURL.
+const registrationLookupTimeout = 3 * time.Second
+
+var _ porting.WebhookGuard = (*WebhookSender)(nil)
 
 // Send posts payload to url as JSON, signed with secret under message ID
 // msgID at time ts. Use the same msgID for every attempt of one delivery so
@@ -182,7 +280,8 @@ func (s *WebhookSender) Send(ctx context.Context, url, secret, msgID string, ts 
 
 	resp, err := client.Do(req)
 	if err != nil {
-		return &SendError{Retryable: true, Err: unwrapURLError(err)}
+		err = unwrapURLError(err)
+		return &SendError{Retryable: true, Reason: networkReason(err), Err: err}
 	}
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxResponseRead))

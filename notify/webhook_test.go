@@ -187,6 +187,10 @@ func TestWebhookSenderRefusesPrivateNetworks(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), "non-public") {
 			t.Errorf("Send(%s) = %v, want a refusal of the non-public address", u, err)
 		}
+		// What the endpoint's owner reads names no address it resolved to.
+		if msg := err.Error(); strings.Contains(msg, "127.0.0.1") || strings.Contains(msg, "::1") || strings.Contains(msg, "10.0.0.1") || strings.Contains(msg, "169.254") {
+			t.Errorf("Send(%s) error %q names an address", u, msg)
+		}
 	}
 	for _, tt := range []struct {
 		ip   string

@@ -24,6 +24,7 @@ type Event struct {
 const (
 	EventAccountCreated     = "account.created"
 	EventAPIKeyCreated      = "api_key.created"
+	EventAPIKeyRevoked      = "api_key.revoked"
 	EventInstanceCreated    = "instance.created"
 	EventContactFlowCreated = "contact_flow.created"
 	EventRequestCreated     = "port_request.created"

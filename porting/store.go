@@ -29,12 +29,28 @@ type Store interface {
 type Tx interface {
 	CreateAccount(ctx context.Context, a *Account) error
 	FindAccount(ctx context.Context, id string) (*Account, error)
+	// LockAccount makes writers that count an account's capped rows (API
+	// keys, webhook endpoints) take turns until this transaction ends;
+	// ENOTFOUND if the account does not exist.
+	LockAccount(ctx context.Context, id string) error
 
 	CreateAPIKey(ctx context.Context, k *APIKey) error
 	// FindAPIKeyByHash returns the key whose secret hashes to hash.
 	FindAPIKeyByHash(ctx context.Context, hash string) (*APIKey, error)
-	// CountAPIKeys counts keys of role r.
+	// CountAPIKeys counts keys of role r, revoked and expired ones too.
 	CountAPIKeys(ctx context.Context, r Role) (int, error)
+	// FindAPIKey returns the key with the given ID.
+	FindAPIKey(ctx context.Context, id string) (*APIKey, error)
+	// FindAPIKeys lists the keys that are not revoked, oldest first: an
+	// account's, the staff keys, or all of them (APIKeyFilter).
+	FindAPIKeys(ctx context.Context, f APIKeyFilter) ([]*APIKey, error)
+	// RevokeAPIKey sets a key's RevokedAt to at unless it is revoked
+	// already; ENOTFOUND if there is no such key.
+	RevokeAPIKey(ctx context.Context, id string, at time.Time) error
+	// TouchAPIKey sets a key's LastUsedAt to at when it is unset or not
+	// after staleBefore, and reports whether it wrote; replicas racing to
+	// record the same minute write once.
+	TouchAPIKey(ctx context.Context, id string, at, staleBefore time.Time) (bool, error)
 
 	CreateInstance(ctx context.Context, in *Instance) error
 	FindInstance(ctx context.Context, id string) (*Instance, error)
@@ -94,6 +110,9 @@ type Tx interface {
 	// "" lists all. FindEventEndpoints lists the enabled endpoints that may
 	// receive an event of the account: its own and the staff ones.
 	FindWebhookEndpoints(ctx context.Context, accountID string) ([]*WebhookEndpoint, error)
+	// CountWebhookEndpoints counts an account's endpoints, enabled or not;
+	// accountID "" counts the staff ones (no account).
+	CountWebhookEndpoints(ctx context.Context, accountID string) (int, error)
 	FindEventEndpoints(ctx context.Context, accountID string) ([]*WebhookEndpoint, error)
 	UpdateWebhookEndpoint(ctx context.Context, w *WebhookEndpoint) error
 	// CreateDelivery stores a delivery; a second delivery of the same event

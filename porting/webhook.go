@@ -104,3 +104,18 @@ type Notifier interface {
 	// MailsTeam reports whether events of type t email the porting team.
 	MailsTeam(t string) bool
 }
+
+// MaxAccountWebhookEndpoints is how many webhook endpoints an account (or
+// the porting team, for staff endpoints) may register, enabled or not.
+const MaxAccountWebhookEndpoints = 10
+
+// WebhookGuard decides whether portdesk may call a URL someone registers
+// as a webhook endpoint.
+type WebhookGuard interface {
+	// CheckWebhookURL returns EINVALID (field "url") when rawURL points at
+	// loopback, private, link-local or another non-public address, as a
+	// literal or through DNS, and private networks are not allowed. A name
+	// that does not resolve now passes: delivery checks every dial again.
+	// The message never names an address the URL resolved to.
+	CheckWebhookURL(ctx context.Context, rawURL string) error
+}

@@ -104,3 +104,83 @@ func testAPIKey(t *testing.T, e storetest.Engine) {
 		}
 	}
 }
+
+func testAPIKeyLifecycle(t *testing.T, e storetest.Engine) {
+	db := e.Open(t)
+	acct := storetest.MustCreateAccount(t, db, nil)
+	expires := storetest.Epoch.Add(48 * time.Hour)
+	cust := &porting.APIKey{Role: porting.RoleCustomer, AccountID: acct.ID, Prefix: "pd_c", Hash: "h-c", ExpiresAt: &expires}
+	staff := &porting.APIKey{Role: porting.RoleSpecialist, Prefix: "pd_s", Hash: "h-s", CreatedAt: storetest.Epoch.Add(time.Minute)}
+	mustTx(t, db, func(ctx context.Context, tx porting.Tx) error {
+		if err := tx.LockAccount(ctx, acct.ID); err != nil {
+			return err
+		}
+		wantCode(t, tx.LockAccount(ctx, "acct_nope"), porting.ENOTFOUND)
+		if err := tx.CreateAPIKey(ctx, cust); err != nil {
+			return err
+		}
+		return tx.CreateAPIKey(ctx, staff)
+	})
+	ids := func(f porting.APIKeyFilter) []string {
+		var out []string
+		view(t, db, func(ctx context.Context, tx porting.Tx) error {
+			ks, err := tx.FindAPIKeys(ctx, f)
+			for _, k := range ks {
+				out = append(out, k.ID)
+			}
+			return err
+		})
+		return out
+	}
+	for _, tc := range []struct {
+		f    porting.APIKeyFilter
+		want []string
+	}{
+		{porting.APIKeyFilter{AccountID: acct.ID}, []string{cust.ID}},
+		{porting.APIKeyFilter{Staff: true}, []string{staff.ID}},
+		{porting.APIKeyFilter{}, []string{cust.ID, staff.ID}},
+	} {
+		if got := ids(tc.f); !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("FindAPIKeys(%+v) = %v, want %v", tc.f, got, tc.want)
+		}
+	}
+
+	// A use is written once per interval, however many try.
+	at := storetest.Epoch.Add(time.Hour)
+	for i, want := range []bool{true, false} {
+		var wrote bool
+		mustTx(t, db, func(ctx context.Context, tx porting.Tx) error {
+			var err error
+			wrote, err = tx.TouchAPIKey(ctx, cust.ID, at.Add(time.Duration(i)*time.Second), at.Add(-time.Minute))
+			return err
+		})
+		if wrote != want {
+			t.Errorf("TouchAPIKey #%d wrote %v, want %v", i, wrote, want)
+		}
+	}
+	revokedAt := storetest.Epoch.Add(2 * time.Hour)
+	mustTx(t, db, func(ctx context.Context, tx porting.Tx) error {
+		if err := tx.RevokeAPIKey(ctx, cust.ID, revokedAt); err != nil {
+			return err
+		}
+		wantCode(t, tx.RevokeAPIKey(ctx, "key_nope", revokedAt), porting.ENOTFOUND)
+		return tx.RevokeAPIKey(ctx, cust.ID, revokedAt.Add(time.Hour)) // keeps the first time
+	})
+	view(t, db, func(ctx context.Context, tx porting.Tx) error {
+		got, err := tx.FindAPIKey(ctx, cust.ID)
+		if err != nil {
+			return err
+		}
+		want := *cust
+		want.RevokedAt, want.LastUsedAt = &revokedAt, &at
+		if !reflect.DeepEqual(got, &want) {
+			t.Errorf("FindAPIKey = %+v, want %+v", got, &want)
+		}
+		_, err = tx.FindAPIKey(ctx, "key_nope")
+		wantCode(t, err, porting.ENOTFOUND)
+		return nil
+	})
+	if got := ids(porting.APIKeyFilter{AccountID: acct.ID}); len(got) != 0 {
+		t.Errorf("FindAPIKeys lists the revoked key: %v", got)
+	}
+}

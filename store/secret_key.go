@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 
 	"github.com/portdesk/portdesk/porting"
@@ -63,7 +64,10 @@ func loadSecretKeyFile(dir string) ([]byte, error) {
 	path := filepath.Join(dir, secretKeyFile)
 	k, err := readSecretKeyFile(path)
 	if !errors.Is(err, fs.ErrNotExist) {
-		return k, err
+		if err != nil {
+			return nil, err
+		}
+		return k, tightenSecretKeyFile(path)
 	}
 	k = make([]byte, SecretKeySize)
 	_, _ = rand.Read(k) // crypto/rand.Read never fails
@@ -92,6 +96,31 @@ func loadSecretKeyFile(dir string) ([]byte, error) {
 		return nil, fmt.Errorf("store: create %s: %w", path, err)
 	}
 	return k, nil
+}
+
+// secretKeyMode is the only mode secret.key may have: its owner reads and
+// writes it, nobody else may read it.
+const secretKeyMode fs.FileMode = 0o600
+
+// tightenSecretKeyFile makes an existing key file that group or others may
+// access mode 0600. When that fails (the file belongs to another user) the
+// key is refused: it must not be used while others can read it.
+func tightenSecretKeyFile(path string) error {
+	if runtime.GOOS == "windows" {
+		return nil // permission bits mean little there; ACLs guard the file
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		return fmt.Errorf("store: %s: %w", path, err)
+	}
+	if fi.Mode().Perm()&^secretKeyMode == 0 {
+		return nil
+	}
+	if err := os.Chmod(path, secretKeyMode); err != nil {
+		return fmt.Errorf("store: %s has mode %#o, open to others than its owner, and cannot be made 0600 (%w): run chmod 600 %s as its owner",
+			path, fi.Mode().Perm(), err, path)
+	}
+	return nil
 }
 
 // readSecretKeyFile reads and parses a key file. A missing file is

@@ -21,6 +21,7 @@ var conformance = []struct {
 	{"View", testView},
 	{"Account", testAccount},
 	{"APIKey", testAPIKey},
+	{"APIKeyLifecycle", testAPIKeyLifecycle},
 	{"Instance", testInstance},
 	{"ContactFlow", testContactFlow},
 	{"InstancePhoneNumber", testInstancePhoneNumber},

@@ -89,6 +89,20 @@ func (t *tx) FindWebhookEndpoints(ctx context.Context, accountID string) ([]*por
 	return out, nil
 }
 
+// CountWebhookEndpoints counts an account's endpoints, enabled or not;
+// accountID "" counts the staff ones.
+func (t *tx) CountWebhookEndpoints(ctx context.Context, accountID string) (int, error) {
+	query, args := `SELECT count(*) FROM webhook_endpoints WHERE account_id IS NULL`, []any{}
+	if accountID != "" {
+		query, args = `SELECT count(*) FROM webhook_endpoints WHERE account_id = $1`, []any{accountID}
+	}
+	var n int
+	if err := t.queryRow(ctx, query, args...).Scan(&n); err != nil {
+		return 0, errorf(err, "count webhook endpoints of account %q", accountID)
+	}
+	return n, nil
+}
+
 // FindEventEndpoints lists the enabled endpoints an event of the account
 // may go to, oldest first: the account's own and the staff ones (no
 // account). For accountID "", an event of no account, only the staff ones.

@@ -27,6 +27,9 @@ type Service struct {
 	Carrier porting.CarrierGateway
 	// Notifier sends webhooks and emails; nil sends nothing.
 	Notifier porting.Notifier
+	// WebhookGuard refuses internal webhook URLs at registration; nil
+	// accepts any http(s) URL (delivery may still refuse to dial it).
+	WebhookGuard porting.WebhookGuard
 	// AdminToken, when set, is accepted as an admin API key while the
 	// database holds no admin key yet.
 	AdminToken string

@@ -31,24 +31,79 @@ func validateWebhook(in WebhookParams) error {
 	return nil
 }
 
+// checkWebhookURL refuses an endpoint URL the service's guard finds
+// internal. It runs before any transaction: it may ask DNS.
+func (s *Service) checkWebhookURL(ctx context.Context, rawURL string) error {
+	if s.WebhookGuard == nil {
+		return nil
+	}
+	return s.WebhookGuard.CheckWebhookURL(ctx, strings.TrimSpace(rawURL))
+}
+
+// mayManageEndpoints is the one rule for registering and changing webhook
+// endpoints (create, update, replay): a customer manages its own account's
+// endpoints, an admin any endpoint (an account's or a staff one), and
+// nobody else any — so a specialist cannot point a customer's events at
+// another URL. accountID is the endpoint's account, "" for staff ones.
+func mayManageEndpoints(p porting.Principal, accountID string) error {
+	switch {
+	case p.Role == porting.RoleAdmin:
+		return nil
+	case p.Role == porting.RoleCustomer && accountID != "" && p.AccountID == accountID:
+		return nil
+	}
+	return porting.Errorf(porting.EFORBIDDEN, "only the account's customers and admins manage its webhook endpoints")
+}
+
+// mayOpenEndpoint is the one rule for seeing an endpoint, in lists and by
+// ID: customers see their account's, specialists every account's (to help
+// with failed deliveries) but not the staff ones, admins all.
+func mayOpenEndpoint(p porting.Principal, w *porting.WebhookEndpoint) bool {
+	switch p.Role {
+	case porting.RoleAdmin:
+		return true
+	case porting.RoleSpecialist:
+		return w.AccountID != ""
+	case porting.RoleCustomer:
+		return w.AccountID != "" && w.AccountID == p.AccountID
+	}
+	return false
+}
+
 // CreateWebhookEndpoint registers an endpoint for the caller's account (or,
 // for an admin, for all accounts) and returns it with its signing secret,
-// shown this once.
+// shown this once. An account (and the staff, together) holds at most
+// porting.MaxAccountWebhookEndpoints endpoints (ECONFLICT beyond).
 func (s *Service) CreateWebhookEndpoint(ctx context.Context, p porting.Principal, in WebhookParams) (*porting.WebhookEndpoint, string, error) {
 	if err := validateWebhook(in); err != nil {
 		return nil, "", err
 	}
 	accountID := ""
-	switch {
-	case p.Role == porting.RoleCustomer:
+	if p.Role == porting.RoleCustomer {
 		accountID = p.AccountID
-	case p.Role != porting.RoleAdmin:
-		return nil, "", porting.Errorf(porting.EFORBIDDEN, "only customers and admins register webhook endpoints")
+	}
+	if err := mayManageEndpoints(p, accountID); err != nil {
+		return nil, "", err
+	}
+	if err := s.checkWebhookURL(ctx, in.URL); err != nil {
+		return nil, "", err
 	}
 	secret := newWebhookSecret()
 	w := &porting.WebhookEndpoint{ID: newID("whe"), AccountID: accountID, URL: strings.TrimSpace(in.URL),
 		EventTypes: append([]string{}, in.EventTypes...), Secret: secret, Enabled: true, CreatedAt: s.Clock.Now()}
 	err := s.Store.InTx(ctx, func(tx porting.Tx) error {
+		if accountID != "" {
+			if err := tx.LockAccount(ctx, accountID); err != nil {
+				return err
+			}
+		}
+		n, err := tx.CountWebhookEndpoints(ctx, accountID)
+		if err != nil {
+			return err
+		}
+		if n >= porting.MaxAccountWebhookEndpoints {
+			return porting.Errorf(porting.ECONFLICT, "%d webhook endpoints are registered, the most allowed; change an existing one's url instead", n)
+		}
 		if err := tx.CreateWebhookEndpoint(ctx, w); err != nil {
 			return err
 		}
@@ -65,42 +120,72 @@ func findEndpoint(ctx context.Context, tx porting.Tx, p porting.Principal, id st
 	if err != nil {
 		return nil, err
 	}
-	if p.Role == porting.RoleCustomer && w.AccountID != p.AccountID || p.Role == porting.RoleSpecialist && w.AccountID == "" {
+	if !mayOpenEndpoint(p, w) {
 		return nil, porting.Errorf(porting.ENOTFOUND, "webhook endpoint %s not found", id)
 	}
 	return w, nil
 }
 
-// WebhookEndpoints lists the caller's endpoints (all of them for staff).
+// WebhookEndpoints lists the endpoints the caller may open (see
+// mayOpenEndpoint), oldest first.
 func (s *Service) WebhookEndpoints(ctx context.Context, p porting.Principal) ([]*porting.WebhookEndpoint, error) {
 	accountID := ""
 	if p.Role == porting.RoleCustomer {
 		accountID = p.AccountID
 	}
-	var out []*porting.WebhookEndpoint
+	var all []*porting.WebhookEndpoint
 	err := s.Store.View(ctx, func(tx porting.Tx) error {
 		var err error
-		out, err = tx.FindWebhookEndpoints(ctx, accountID)
+		all, err = tx.FindWebhookEndpoints(ctx, accountID)
 		return err
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*porting.WebhookEndpoint, 0, len(all))
+	for _, w := range all {
+		if mayOpenEndpoint(p, w) {
+			out = append(out, w)
+		}
+	}
+	return out, nil
 }
 
 // UpdateWebhookEndpoint changes an endpoint. Enabling a disabled endpoint
 // clears its failure count; deliveries that failed meanwhile can be sent
 // again with a replay.
 func (s *Service) UpdateWebhookEndpoint(ctx context.Context, p porting.Principal, id string, in WebhookParams) (*porting.WebhookEndpoint, error) {
+	if in.URL != "" {
+		if err := validateWebhook(in); err != nil {
+			return nil, err
+		}
+	}
 	var w *porting.WebhookEndpoint
-	err := s.Store.InTx(ctx, func(tx porting.Tx) error {
+	err := s.Store.View(ctx, func(tx porting.Tx) error {
 		var err error
 		if w, err = findEndpoint(ctx, tx, p, id); err != nil {
 			return err
 		}
+		return mayManageEndpoints(p, w.AccountID)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if in.URL != "" {
+		if err := s.checkWebhookURL(ctx, in.URL); err != nil {
+			return nil, err
+		}
+	}
+	err = s.Store.InTx(ctx, func(tx porting.Tx) error {
+		var err error
+		if w, err = findEndpoint(ctx, tx, p, id); err != nil {
+			return err
+		}
+		if err := mayManageEndpoints(p, w.AccountID); err != nil {
+			return err
+		}
 		before := *w
 		if in.URL != "" {
-			if err := validateWebhook(in); err != nil {
-				return err
-			}
 			w.URL = strings.TrimSpace(in.URL)
 		}
 		if in.EventTypes != nil {
@@ -133,6 +218,9 @@ func (s *Service) ReplayWebhooks(ctx context.Context, p porting.Principal, id st
 	err := s.Store.InTx(ctx, func(tx porting.Tx) error {
 		w, err := findEndpoint(ctx, tx, p, id)
 		if err != nil {
+			return err
+		}
+		if err := mayManageEndpoints(p, w.AccountID); err != nil {
 			return err
 		}
 		if !w.Enabled {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/portdesk/portdesk/porting"
 	"github.com/portdesk/portdesk/store"
@@ -47,11 +48,11 @@ func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 // rights by having the database.
 func runAdmin(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return fmt.Errorf("admin needs a subcommand: create-account or create-key")
+		return fmt.Errorf("admin needs a subcommand: create-account, create-key or revoke-key")
 	}
 	var cfg Config
 	fs := newFlagSet("admin "+args[0], stderr, &cfg, false)
-	var name, plan, role, account string
+	var name, plan, role, account, expires, keyID string
 	switch args[0] {
 	case "create-account":
 		fs.StringVar(&name, "name", "", "company name")
@@ -59,6 +60,9 @@ func runAdmin(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	case "create-key":
 		fs.StringVar(&role, "role", "", "admin, specialist or customer")
 		fs.StringVar(&account, "account", "", "account ID (customer keys)")
+		fs.StringVar(&expires, "expires-at", "", "RFC 3339 time the key stops working (at most two years ahead); empty: never")
+	case "revoke-key":
+		fs.StringVar(&keyID, "id", "", "ID of the key to revoke (key_…)")
 	default:
 		return fmt.Errorf("unknown admin subcommand %q", args[0])
 	}
@@ -73,16 +77,34 @@ func runAdmin(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	operator := porting.Principal{Role: porting.RoleAdmin, KeyID: "cli"}
 	enc := json.NewEncoder(stdout)
 	enc.SetIndent("", "  ")
-	if args[0] == "create-account" {
+	switch args[0] {
+	case "create-account":
 		a, err := svc.CreateAccount(ctx, operator, workflow.CreateAccountParams{Name: name, SupportPlan: porting.SupportPlan(plan)})
 		if err != nil {
 			return err
 		}
 		return enc.Encode(a)
+	case "revoke-key":
+		if keyID == "" {
+			return fmt.Errorf("admin revoke-key needs --id")
+		}
+		k, err := svc.RevokeAPIKey(ctx, operator, keyID)
+		if err != nil {
+			return err
+		}
+		return enc.Encode(k)
 	}
-	k, secret, err := svc.CreateAPIKey(ctx, operator, account, porting.Role(role))
+	in := workflow.CreateAPIKeyParams{AccountID: account, Role: porting.Role(role)}
+	if expires != "" {
+		t, err := time.Parse(time.RFC3339, expires)
+		if err != nil {
+			return fmt.Errorf("--expires-at %q: want an RFC 3339 time such as 2027-01-31T00:00:00Z", expires)
+		}
+		in.ExpiresAt = &t
+	}
+	k, secret, err := svc.CreateAPIKey(ctx, operator, in)
 	if err != nil {
 		return err
 	}
-	return enc.Encode(map[string]any{"id": k.ID, "role": k.Role, "account_id": k.AccountID, "key": secret})
+	return enc.Encode(map[string]any{"id": k.ID, "role": k.Role, "account_id": k.AccountID, "expires_at": k.ExpiresAt, "key": secret})
 }

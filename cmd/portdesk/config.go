@@ -19,6 +19,9 @@ import (
 type Config struct {
 	// Addr is where serve listens (default 127.0.0.1:8080; :0 picks a port).
 	Addr string
+	// MetricsAddr, when set, is where GET /metrics is served instead of
+	// Addr (which then answers 404 for it); empty serves it on Addr.
+	MetricsAddr string
 	// DataDir holds the embedded SQLite database (default ./portdesk-data).
 	DataDir string
 	// DatabaseURL selects PostgreSQL instead of SQLite when set.
@@ -80,6 +83,7 @@ func newFlagSet(name string, stderr io.Writer, cfg *Config, serve bool) *flag.Fl
 	str(&cfg.DatabaseURL, "database-url", "", "PostgreSQL URL; empty uses SQLite in --data-dir")
 	if serve {
 		str(&cfg.Addr, "addr", "127.0.0.1:8080", "listen address")
+		str(&cfg.MetricsAddr, "metrics-addr", "", "serve GET /metrics on this address only, not on --addr; empty serves it on --addr")
 		str(&cfg.LogLevel, "log-level", "info", "log level: debug, info, warn, error")
 		str(&cfg.SMTPURL, "smtp-url", "", "SMTP server for customer emails, smtp://user:pass@host:587?from=desk@example.com; empty sends none")
 		str(&cfg.TeamEmail, "team-email", "", "the porting team's address: orders needing a person (attention flags) are mailed there; needs --smtp-url")

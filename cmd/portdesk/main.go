@@ -20,10 +20,11 @@ var Version = "dev"
 const usage = `portdesk — a number-porting desk for cloud contact centers
 
 Usage:
-  portdesk serve   [--addr 127.0.0.1:8080] [--data-dir ./portdesk-data] [--database-url postgres://…] [--sandbox]
+  portdesk serve   [--addr 127.0.0.1:8080] [--metrics-addr ADDR] [--data-dir ./portdesk-data] [--database-url postgres://…] [--sandbox]
   portdesk migrate [--data-dir …] [--database-url …]
   portdesk admin create-account --name NAME --plan basic|premium
-  portdesk admin create-key --role admin|specialist|customer [--account ID]
+  portdesk admin create-key --role admin|specialist|customer [--account ID] [--expires-at RFC3339]
+  portdesk admin revoke-key --id KEY_ID
   portdesk version
 
 Every flag can also be set by an environment variable: --data-dir is

@@ -35,6 +35,10 @@ type Main struct {
 	Jobs    *jobs.Runner
 	HTTP    *http.Server
 	ln      net.Listener
+	// Metrics serves GET /metrics on --metrics-addr; nil when it is
+	// served on the main listener.
+	Metrics   *http.Server
+	metricsLn net.Listener
 
 	stdout, stderr io.Writer
 	logger         *slog.Logger
@@ -90,7 +94,8 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 	m.Service = &workflow.Service{
 		Store: db, Clock: clock, Sandbox: sandbox, AdminToken: m.Config.AdminToken, Notifier: notifier,
-		Checker: &numbers.Checker{RangeHolder: numbers.OriginalCarrierLookup{}}, Settings: settings,
+		WebhookGuard: &notifier.Webhooks,
+		Checker:      &numbers.Checker{RangeHolder: numbers.OriginalCarrierLookup{}}, Settings: settings,
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -107,8 +112,15 @@ func (m *Main) Open(ctx context.Context) error {
 	if err := m.Jobs.Start(ctx); err != nil {
 		return err
 	}
+	var apiOpts []httpapi.Option
+	if m.Config.MetricsAddr != "" {
+		apiOpts = append(apiOpts, httpapi.WithoutMetrics())
+		if err := m.listenMetrics(reg); err != nil {
+			return err
+		}
+	}
 	m.HTTP = &http.Server{
-		Handler:           httpapi.NewServer(m.Service, reg),
+		Handler:           httpapi.NewServer(m.Service, reg, apiOpts...),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       2 * time.Minute,
 		WriteTimeout:      2 * time.Minute,
@@ -123,6 +135,34 @@ func (m *Main) Open(ctx context.Context) error {
 		}
 	}()
 	return nil
+}
+
+// listenMetrics serves GET /metrics, and nothing else, on --metrics-addr.
+func (m *Main) listenMetrics(reg *prometheus.Registry) error {
+	ln, err := net.Listen("tcp", m.Config.MetricsAddr)
+	if err != nil {
+		return fmt.Errorf("--metrics-addr %s: %w", m.Config.MetricsAddr, err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", httpapi.MetricsHandler(reg))
+	m.metricsLn = ln
+	m.Metrics = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, WriteTimeout: time.Minute,
+		ErrorLog: slog.NewLogLogger(m.logger.Handler(), slog.LevelWarn)}
+	go func() {
+		if err := m.Metrics.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			m.logger.Error("metrics server stopped", "err", err)
+		}
+	}()
+	return nil
+}
+
+// MetricsURL is the base URL of the metrics listener, "" without
+// --metrics-addr.
+func (m *Main) MetricsURL() string {
+	if m.metricsLn == nil {
+		return ""
+	}
+	return "http://" + m.metricsLn.Addr().String()
 }
 
 // URL is the server's base URL once Open has returned.
@@ -151,6 +191,9 @@ func (m *Main) printBanner(ctx context.Context) error {
 	}
 	fmt.Fprintf(m.stdout, "portdesk %s listening on %s (%s)\n", Version, m.URL(), engine)
 	fmt.Fprintf(m.stdout, "  API docs: %s/docs   OpenAPI: %s/openapi.json   health: %s/healthz\n", m.URL(), m.URL(), m.URL())
+	if u := m.MetricsURL(); u != "" {
+		fmt.Fprintf(m.stdout, "  metrics: %s/metrics (not on the API's address)\n", u)
+	}
 	if !m.Config.Sandbox {
 		if m.Config.AdminToken != "" {
 			fmt.Fprintln(m.stdout, "  admin: PORTDESK_ADMIN_TOKEN is an admin key until an admin key is created")
@@ -174,6 +217,9 @@ func (m *Main) Close() error {
 	var errs []error
 	if m.HTTP != nil {
 		errs = append(errs, m.HTTP.Shutdown(ctx))
+	}
+	if m.Metrics != nil {
+		errs = append(errs, m.Metrics.Shutdown(ctx))
 	}
 	if m.Jobs != nil {
 		errs = append(errs, m.Jobs.Stop(ctx))
