@@ -16,7 +16,7 @@ import (
 
 // APIVersion is the version of the API contract in the OpenAPI document.
 // Changing the document without changing this fails the golden test.
-const APIVersion = "0.4.1"
+const APIVersion = "0.4.2"
 
 // Server is the HTTP API.
 type Server struct {
@@ -48,7 +48,7 @@ func NewServer(svc *workflow.Service, reg *prometheus.Registry) *Server {
 	s.registerSandbox()
 	s.registerHealth(mux)
 	m := newMetrics(reg)
-	s.handler = m.instrument(limitUploads(s.authenticate(s.idempotent(mux, reportRoute(mux)))))
+	s.handler = m.instrument(s.limitUploads(s.authenticate(s.idempotent(mux, reportRoute(mux)))))
 	return s
 }
 
