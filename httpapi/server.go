@@ -16,7 +16,7 @@ import (
 
 // APIVersion is the version of the API contract in the OpenAPI document.
 // Changing the document without changing this fails the golden test.
-const APIVersion = "0.8.0"
+const APIVersion = "0.9.0"
 
 // Server is the HTTP API.
 type Server struct {
@@ -62,7 +62,7 @@ func NewServer(svc *workflow.Service, reg *prometheus.Registry, opts ...Option) 
 	s.registerSandbox()
 	s.registerHealth(mux)
 	m := newMetrics(reg)
-	s.handler = m.instrument(limitUploads(s.authenticate(s.idempotent(mux, reportRoute(mux)))))
+	s.handler = m.instrument(s.limitUploads(s.authenticate(s.idempotent(mux, reportRoute(mux)))))
 	return s
 }
 

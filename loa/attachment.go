@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -91,19 +92,15 @@ func cells(row []string) []any {
 }
 
 // RenderCSV writes the LOA attachment as CSV: a header row, then every
-// number of the order. A text cell that a spreadsheet would run as a
-// formula gets a leading apostrophe; the E.164 number column is written
-// as is.
+// number of the order. Every cell goes through DefuseFormula, so a
+// spreadsheet program opening the file runs nothing.
 func RenderCSV(w io.Writer, d Document) error {
 	cw := csv.NewWriter(w)
-	if err := cw.Write(attachmentHeader); err != nil {
+	if err := cw.Write(defuseRow(attachmentHeader)); err != nil {
 		return fmt.Errorf("loa: render CSV for order %s: %w", d.Order.ID, err)
 	}
 	for _, row := range attachmentRows(d.Order) {
-		for i := 1; i < len(row); i++ {
-			row[i] = defuseFormula(row[i])
-		}
-		if err := cw.Write(row); err != nil {
+		if err := cw.Write(defuseRow(row)); err != nil {
 			return fmt.Errorf("loa: render CSV for order %s: %w", d.Order.ID, err)
 		}
 	}
@@ -114,10 +111,32 @@ func RenderCSV(w io.Writer, d Document) error {
 	return nil
 }
 
-// defuseFormula keeps spreadsheet programs from evaluating a cell.
-func defuseFormula(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
+func defuseRow(row []string) []string {
+	out := make([]string, len(row))
+	for i, s := range row {
+		out[i] = DefuseFormula(s)
 	}
-	return s
+	return out
+}
+
+// plainNumber matches a cell a spreadsheet reads as a number and nothing
+// else: an E.164 phone number, a signed integer or decimal.
+var plainNumber = regexp.MustCompile(`^[+-]?[0-9]+(\.[0-9]+)?$`)
+
+// RunsAsFormula reports whether a spreadsheet program opening a CSV would
+// evaluate the cell: it starts with =, +, -, @, a tab or a carriage return
+// (OWASP's list) and is not a plain number. A plain number such as
+// +12125550123 can call no function and reach no other cell, so E.164
+// numbers stay as carriers expect them.
+func RunsAsFormula(cell string) bool {
+	return cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) && !plainNumber.MatchString(cell)
+}
+
+// DefuseFormula keeps spreadsheet programs from evaluating a cell: a cell
+// that RunsAsFormula gets a leading apostrophe, which they show as text.
+func DefuseFormula(cell string) string {
+	if RunsAsFormula(cell) {
+		return "'" + cell
+	}
+	return cell
 }

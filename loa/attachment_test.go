@@ -98,3 +98,52 @@ func TestRenderCSVDefusesFormulas(t *testing.T) {
 		t.Errorf("row = %q, want %q", rows[1], want)
 	}
 }
+
+// TestRenderCSVDefusesEveryColumn is issue 8 item 12: the number column
+// once went out as is, so a number that is not a plain one ran as a
+// formula; every cell goes through DefuseFormula now.
+func TestRenderCSVDefusesEveryColumn(t *testing.T) {
+	d := usDocument(1)
+	d.Order.Numbers[0].PhoneNumber = "+1+cmd|' /C calc'!A0"
+	d.Order.ID = "@SUM(A1)"
+	var buf bytes.Buffer
+	if err := RenderCSV(&buf, d); err != nil {
+		t.Fatalf("RenderCSV: %v", err)
+	}
+	rows, err := csv.NewReader(&buf).ReadAll()
+	if err != nil {
+		t.Fatalf("ReadAll: %v", err)
+	}
+	if got, want := rows[1][0], "'+1+cmd|' /C calc'!A0"; got != want {
+		t.Errorf("number cell = %q, want %q", got, want)
+	}
+	if got, want := rows[1][3], "'@SUM(A1)"; got != want {
+		t.Errorf("order cell = %q, want %q", got, want)
+	}
+}
+
+func TestRunsAsFormula(t *testing.T) {
+	tests := []struct {
+		cell string
+		want bool
+	}{
+		{"", false},
+		{"+12125550123", false},
+		{"-1", false},
+		{"+44.5", false},
+		{"Old Telco", false},
+		{"=1+1", true},
+		{"+1+1", true},
+		{"-2+3", true},
+		{"@SUM(A1)", true},
+		{"\t=1", true},
+		{"\r=1", true},
+		{"+", true},
+		{"=", true},
+	}
+	for _, tt := range tests {
+		if got := RunsAsFormula(tt.cell); got != tt.want {
+			t.Errorf("RunsAsFormula(%q) = %v, want %v", tt.cell, got, tt.want)
+		}
+	}
+}

@@ -1,7 +1,6 @@
 package workflow
 
 import (
-	"archive/zip"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -40,6 +39,9 @@ func (s *Service) UploadDocument(ctx context.Context, p porting.Principal, order
 	}
 	ct, err := sniff(in.Type, in.Content)
 	if err != nil {
+		return nil, err
+	}
+	if err := refuseHTML(in.Content); err != nil {
 		return nil, err
 	}
 	sum := sha256.Sum256(in.Content)
@@ -94,8 +96,14 @@ func sniff(t porting.DocumentType, b []byte) (string, error) {
 	case bytes.HasPrefix(b, []byte("II*\x00")), bytes.HasPrefix(b, []byte("MM\x00*")):
 		detected = "image/tiff"
 	case t == porting.DocNumberList && isXLSX(b):
+		if err := checkSpreadsheet(xlsxReader(b)); err != nil {
+			return "", err
+		}
 		detected = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 	case t == porting.DocNumberList && isCSV(b):
+		if err := refuseFormulas(b); err != nil {
+			return "", err
+		}
 		detected = "text/csv"
 	default:
 		return "", porting.FieldErrorf("file", "the file is %s; upload a PDF, PNG, JPEG or TIFF (number lists: CSV or XLSX)", detected)
@@ -107,8 +115,8 @@ func sniff(t porting.DocumentType, b []byte) (string, error) {
 }
 
 func isXLSX(b []byte) bool {
-	r, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
-	if err != nil {
+	r := xlsxReader(b)
+	if r == nil {
 		return false
 	}
 	for _, f := range r.File {
@@ -133,21 +141,15 @@ func isCSV(b []byte) bool {
 	return true
 }
 
-// cleanFilename keeps only the base name, bounded, for display and
-// Content-Disposition.
+// cleanFilename keeps only the base name, bounded and safe to show (see
+// displayName), for display and Content-Disposition.
 func cleanFilename(name string) string {
-	name = filepath.Base(strings.ReplaceAll(strings.TrimSpace(name), "\\", "/"))
-	name = strings.Map(func(r rune) rune {
-		if r < ' ' || r == '"' || r == '/' {
-			return '_'
-		}
-		return r
-	}, name)
-	if name == "." || name == "" {
-		name = "document"
-	}
+	name = displayName(filepath.Base(strings.ReplaceAll(strings.TrimSpace(name), "\\", "/")))
 	if len(name) > 200 {
-		name = name[:200]
+		name = strings.ToValidUTF8(name[:200], "")
+	}
+	if strings.Trim(name, ". _") == "" {
+		name = "document"
 	}
 	return name
 }
@@ -183,6 +185,7 @@ func (s *Service) DownloadDocument(ctx context.Context, p porting.Principal, ord
 		if content, err = tx.ReadDocumentContent(ctx, docID); err != nil {
 			return err
 		}
+		d.Filename = cleanFilename(d.Filename) // stored before the names were cleaned as now
 		return s.record(ctx, tx, p, porting.EventDocumentDownloaded, orderEvent(o), nil,
 			map[string]string{"document_id": d.ID, "type": string(d.Type)})
 	})

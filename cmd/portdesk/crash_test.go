@@ -45,8 +45,16 @@ func binary(t *testing.T) string {
 // and its base URL, read from the banner.
 func startProcess(t *testing.T, args ...string) (*exec.Cmd, string) {
 	t.Helper()
+	return startProcessEnv(t, nil, args...)
+}
+
+// startProcessEnv is startProcess with extra environment variables
+// ("NAME=value") for the server process.
+func startProcessEnv(t *testing.T, env []string, args ...string) (*exec.Cmd, string) {
+	t.Helper()
 	cmd := exec.Command(binary(t), append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
 	cmd.Env = append(os.Environ(), "PORTDESK_ADMIN_TOKEN="+testAdminToken, "PORTDESK_SECRET_KEY="+testSecretKey)
+	cmd.Env = append(cmd.Env, env...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
