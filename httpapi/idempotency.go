@@ -106,6 +106,14 @@ func (s *Server) idempotent(mux *http.ServeMux, next http.Handler) http.Handler 
 		case sc.Stored() && bw.status < 500:
 			rec := &porting.IdempotencyRecord{Scope: sc.Scope, Key: sc.Key, Status: bw.status, Body: bw.buf.Bytes()}
 			_ = s.Service.CompleteIdempotencyKey(context.WithoutCancel(r.Context()), rec)
+		case bw.status >= 400:
+			// A concurrent first use may have committed while this one ran,
+			// and this one then failed on its effects (the order already
+			// moved on): the first use's answer is the answer.
+			if prior, err := s.Service.PriorIdempotentUse(r.Context(), sc); err == nil && prior != nil {
+				s.replay(w, r, rt, prior, nil)
+				return
+			}
 		}
 		bw.flush(w)
 	})

@@ -32,8 +32,12 @@ const (
 	// the first occurrence is kept.
 	ReasonDuplicateInRequest = "duplicate_in_request"
 	// ReasonAlreadyOnActiveOrder means the number is on another active port order
-	// (set by MarkInUse).
+	// that the caller may see (set by MarkInUse).
 	ReasonAlreadyOnActiveOrder = "already_on_active_order"
+	// ReasonNotPortableNow means the number cannot be ported now, for a
+	// reason the caller may not learn: it is on another account's active
+	// order (set by MarkInUse).
+	ReasonNotPortableNow = "not_portable_now"
 )
 
 // Number kinds decide the LOA and the carrier process of a port order.

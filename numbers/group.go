@@ -5,17 +5,19 @@ import (
 	"slices"
 )
 
-// MarkInUse adds ReasonAlreadyOnActiveOrder to, and clears Portable on,
-// every valid result whose E.164 number is in inUse (the numbers of active
-// port orders, which the caller reads from the store). It edits results in
-// place.
-func MarkInUse(results []Result, inUse map[string]bool) {
+// MarkInUse adds a reason to, and clears Portable on, every valid result
+// whose E.164 number is in inUse (the numbers of active port orders, which
+// the caller reads from the store), mapped to that reason:
+// ReasonAlreadyOnActiveOrder, or ReasonNotPortableNow where the caller may
+// not learn of the order. It edits results in place.
+func MarkInUse(results []Result, inUse map[string]string) {
 	for i := range results {
 		r := &results[i]
-		if !r.Valid || !inUse[r.PhoneNumber] || slices.Contains(r.Reasons, ReasonAlreadyOnActiveOrder) {
+		reason := inUse[r.PhoneNumber]
+		if !r.Valid || reason == "" || slices.Contains(r.Reasons, reason) {
 			continue
 		}
-		r.Reasons = append(r.Reasons, ReasonAlreadyOnActiveOrder)
+		r.Reasons = append(r.Reasons, reason)
 		r.Portable = false
 	}
 }

@@ -9,8 +9,9 @@ import (
 func TestMarkInUse(t *testing.T) {
 	t.Parallel()
 	results := check(t, "US", "+1 415 555 0100", "+1 415 555 0101", "+1 900 234 5678", "(415) 555-0100", "bad")
-	MarkInUse(results, map[string]bool{"+14155550100": true, "+19002345678": true, "bad": true})
-	MarkInUse(results, map[string]bool{"+14155550100": true}) // a second call adds nothing
+	in := ReasonAlreadyOnActiveOrder
+	MarkInUse(results, map[string]string{"+14155550100": in, "+19002345678": in, "bad": in})
+	MarkInUse(results, map[string]string{"+14155550100": in}) // a second call adds nothing
 	want := [][]string{
 		{ReasonAlreadyOnActiveOrder},
 		nil,

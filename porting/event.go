@@ -51,10 +51,12 @@ const (
 )
 
 // EventFilter selects events. AccountID limits them to one account (always
-// set for customers), PortOrderID to one order, After is the ID cursor.
+// set for customers), PortOrderID to one order, Type to one event type,
+// After is the ID cursor.
 type EventFilter struct {
 	AccountID   string
 	PortOrderID string
+	Type        string
 	After       int64
 	Limit       int
 }

@@ -135,6 +135,12 @@ func (o *PortOrder) SetNumberStatus(s NumberStatus) {
 	}
 }
 
+// HeldNumber names the active order holding a number and its account.
+type HeldNumber struct {
+	OrderID   string
+	AccountID string
+}
+
 // HeldNumbers returns the E.164 numbers the order still holds.
 func (o *PortOrder) HeldNumbers() []string {
 	var out []string

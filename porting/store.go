@@ -76,8 +76,8 @@ type Tx interface {
 	// increments o.Version; a different stored version is ECONFLICT.
 	UpdatePortOrder(ctx context.Context, o *PortOrder) error
 	// FindHeldNumbers returns, of the given E.164 numbers, those held by an
-	// active order, mapped to that order's ID.
-	FindHeldNumbers(ctx context.Context, phoneNumbers []string) (map[string]string, error)
+	// active order, with that order and its account.
+	FindHeldNumbers(ctx context.Context, phoneNumbers []string) (map[string]HeldNumber, error)
 
 	// CreateDocument stores a document's metadata and its content, which the
 	// store encrypts at rest.

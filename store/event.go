@@ -65,6 +65,9 @@ func (t *tx) FindEvents(ctx context.Context, f porting.EventFilter) ([]*porting.
 	if f.PortOrderID != "" {
 		w.add("port_order_id = %s", f.PortOrderID)
 	}
+	if f.Type != "" {
+		w.add("type = %s", f.Type)
+	}
 	query := `SELECT ` + eventColumns + ` FROM events` + w.String() +
 		` ORDER BY id LIMIT ` + w.next(limit)
 

@@ -20,11 +20,23 @@ func createOrder(db porting.Store, r *porting.PortRequest, s porting.State, nums
 	return o, inTx(db, func(ctx context.Context, tx porting.Tx) error { return tx.CreatePortOrder(ctx, o) })
 }
 
+// heldNumbers maps the held numbers among numbers to their orders' IDs,
+// checking that each names its order's account.
 func heldNumbers(t *testing.T, db porting.Store, numbers ...string) map[string]string {
 	t.Helper()
-	var got map[string]string
-	view(t, db, func(ctx context.Context, tx porting.Tx) (err error) {
-		got, err = tx.FindHeldNumbers(ctx, numbers)
+	got := map[string]string{}
+	view(t, db, func(ctx context.Context, tx porting.Tx) error {
+		held, err := tx.FindHeldNumbers(ctx, numbers)
+		for n, h := range held {
+			o, err := tx.FindPortOrder(ctx, h.OrderID)
+			if err != nil {
+				return err
+			}
+			if h.AccountID != o.AccountID {
+				t.Errorf("FindHeldNumbers says %s's order %s is of account %q, not %q", n, h.OrderID, h.AccountID, o.AccountID)
+			}
+			got[n] = h.OrderID
+		}
 		return err
 	})
 	return got

@@ -253,22 +253,24 @@ func (t *tx) FindPortOrder(ctx context.Context, id string) (*porting.PortOrder, 
 }
 
 // FindHeldNumbers returns, of phoneNumbers, those held by an active order,
-// mapped to that order's ID.
-func (t *tx) FindHeldNumbers(ctx context.Context, phoneNumbers []string) (map[string]string, error) {
-	out := map[string]string{}
+// mapped to that order and its account.
+func (t *tx) FindHeldNumbers(ctx context.Context, phoneNumbers []string) (map[string]porting.HeldNumber, error) {
+	out := map[string]porting.HeldNumber{}
 	for chunk := range slices.Chunk(phoneNumbers, inChunk) {
 		args := make([]any, len(chunk))
 		for i, n := range chunk {
 			args[i] = n
 		}
 		err := queryAll(ctx, t, func(r scanner) error {
-			var number, order string
-			if err := r.Scan(&number, &order); err != nil {
+			var number string
+			var h porting.HeldNumber
+			if err := r.Scan(&number, &h.OrderID, &h.AccountID); err != nil {
 				return err
 			}
-			out[number] = order
+			out[number] = h
 			return nil
-		}, `SELECT phone_number, order_id FROM port_order_numbers WHERE held AND phone_number IN (`+
+		}, `SELECT n.phone_number, n.order_id, o.account_id FROM port_order_numbers n
+			JOIN port_orders o ON o.id = n.order_id WHERE n.held AND n.phone_number IN (`+
 			inList(1, len(chunk))+`)`, args...)
 		if err != nil {
 			return nil, errorf(err, "find held numbers")

@@ -42,7 +42,6 @@ type ActionInput struct {
 func (s *Service) Act(ctx context.Context, p porting.Principal, orderID string, a porting.Action, in ActionInput) (*porting.PortOrder, error) {
 	var result *porting.PortOrder
 	err := s.Store.InTx(ctx, func(tx porting.Tx) error {
-		answers(ctx, porting.RefPortOrder, orderID, "")
 		o, err := findOrder(ctx, tx, p, orderID)
 		if err != nil {
 			return err
@@ -50,6 +49,7 @@ func (s *Service) Act(ctx context.Context, p porting.Principal, orderID string, 
 		if result, err = s.act(ctx, tx, p, o, a, in); err != nil {
 			return err
 		}
+		answers(ctx, porting.RefPortOrder, result.ID, "") // restart answers with the new order
 		return s.present(ctx, tx, result)
 	})
 	if err != nil {

@@ -26,6 +26,29 @@ func (s *Service) planRules(o *porting.PortOrder) calendar.PlanRules {
 // years, and a later date is a typing error that no rule should walk to.
 const maxPortDateAhead = 2 * 366 * 24 * time.Hour
 
+// dayRefusal checks the day of a port in a country without published
+// windows: a business day that is not a holiday, after the lead time,
+// while the LOA is valid.
+func dayRefusal(country string, at, now time.Time, r calendar.PlanRules) *calendar.PortTimeError {
+	loc := calendar.CivilLocation(country)
+	day := at.In(loc).Format(time.DateOnly)
+	lead := r.LeadBusinessDays
+	if lead == 0 {
+		lead = calendar.DefaultLeadBusinessDays(country)
+	}
+	switch name, holiday := calendar.IsHoliday(country, at); {
+	case holiday:
+		return &calendar.PortTimeError{Reason: calendar.ReasonHoliday, Message: fmt.Sprintf("%s is %s, a public holiday in %s; carriers do not port on it.", day, name, country)}
+	case !calendar.IsCountryBusinessDay(country, at):
+		return &calendar.PortTimeError{Reason: calendar.ReasonNotBusinessDay, Message: fmt.Sprintf("%s is a %s, not a porting day in %s.", day, at.In(loc).Weekday(), country)}
+	case lead > 0 && calendar.BusinessDaysBetween(country, now, at) < lead:
+		return &calendar.PortTimeError{Reason: calendar.ReasonTooSoon, Message: fmt.Sprintf("A port in %s needs %d business days' notice.", country, lead)}
+	case r.LOAValidUntil != nil && at.After(*r.LOAValidUntil):
+		return &calendar.PortTimeError{Reason: calendar.ReasonLOAExpiresFirst, Message: fmt.Sprintf("The LOA is valid until %s, before the port.", r.LOAValidUntil.In(loc).Format("2006-01-02 15:04"))}
+	}
+	return nil
+}
+
 // ReasonLoadTooLate is the refusal of a port date so close that the numbers
 // could not be loaded into the instance the agreed business days before it.
 const ReasonLoadTooLate = "load_too_late"
@@ -65,8 +88,8 @@ func (s *Service) checkPortDate(p porting.Principal, o *porting.PortOrder, at ti
 	case at.After(now.Add(maxPortDateAhead)):
 		return nil, porting.FieldErrorf(field, "the port date %s is more than two years ahead", at.UTC().Format(time.RFC3339))
 	}
-	pt := s.portDateRefusal(o, at, now)
-	if pt == nil || use == portDateConfirmed && pt.Reason == calendar.ReasonNoWindowPublished {
+	pt := s.portDateRefusal(o, at, now, use)
+	if pt == nil {
 		return nil, nil
 	}
 	if overrideReason == "" {
@@ -80,12 +103,20 @@ func (s *Service) checkPortDate(p porting.Principal, o *porting.PortOrder, at ti
 }
 
 // portDateRefusal returns why the porting rules refuse at as o's port
-// date, or nil when they accept it.
-func (s *Service) portDateRefusal(o *porting.PortOrder, at, now time.Time) *calendar.PortTimeError {
+// date, or nil when they accept it. A country that publishes no porting
+// window agrees the time on the ticket, so a confirmed date there is
+// checked for its day only: a business day, no holiday, the lead time, the
+// LOA's validity.
+func (s *Service) portDateRefusal(o *porting.PortOrder, at, now time.Time, use portDateUse) *calendar.PortTimeError {
 	rules := s.planRules(o)
 	var pt *calendar.PortTimeError
 	if errors.As(calendar.CheckPortTime(o.Country, at, now, rules), &pt) {
-		return pt
+		if use != portDateConfirmed || pt.Reason != calendar.ReasonNoWindowPublished {
+			return pt
+		}
+		if pt = dayRefusal(o.Country, at, now, rules); pt != nil {
+			return pt
+		}
 	}
 	if load := calendar.Plan(o.Country, at, s.Settings.Plan).LoadNumbersAt; !load.After(now) {
 		loc := calendar.Location(o.Country)

@@ -70,7 +70,7 @@ func (s *Service) CreatePortRequest(ctx context.Context, p porting.Principal, in
 				return porting.FieldErrorf("instance_id", "instance %s not found in this account", in.InstanceID)
 			}
 		}
-		rep, err := s.classify(ctx, tx, CheckParams{PhoneNumbers: in.PhoneNumbers, Entries: in.Entries, CarrierHint: req.CurrentCarrier, DefaultRegion: in.DefaultRegion})
+		rep, err := s.classify(ctx, tx, p, CheckParams{PhoneNumbers: in.PhoneNumbers, Entries: in.Entries, CarrierHint: req.CurrentCarrier, DefaultRegion: in.DefaultRegion})
 		if err != nil {
 			return err
 		}
@@ -108,6 +108,9 @@ func (s *Service) CreatePortRequest(ctx context.Context, p porting.Principal, in
 					RangeHolder: checked[n].RangeHolder, Status: porting.NumberPending})
 			}
 			if err := s.createOrder(ctx, tx, p, o); err != nil {
+				return err
+			}
+			if err := s.present(ctx, tx, o); err != nil {
 				return err
 			}
 			orders = append(orders, o)

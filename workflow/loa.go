@@ -217,14 +217,11 @@ func (s *Service) present(ctx context.Context, tx porting.Tx, o *porting.PortOrd
 func generatedLOAs(ctx context.Context, tx porting.Tx, orderID string) ([]string, error) {
 	var out []string
 	for after := int64(0); ; {
-		evs, err := tx.FindEvents(ctx, porting.EventFilter{PortOrderID: orderID, After: after, Limit: 1000})
+		evs, err := tx.FindEvents(ctx, porting.EventFilter{PortOrderID: orderID, Type: porting.EventLOAGenerated, After: after, Limit: 1000})
 		if err != nil {
 			return nil, err
 		}
 		for _, e := range evs {
-			if e.Type != porting.EventLOAGenerated {
-				continue
-			}
 			var g generatedFile
 			if err := json.Unmarshal(e.After, &g); err != nil {
 				return nil, fmt.Errorf("workflow: read event %d: %w", e.ID, err)

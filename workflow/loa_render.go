@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/portdesk/portdesk/loa"
 	"github.com/portdesk/portdesk/porting"
@@ -33,7 +34,10 @@ func (s *Service) RenderLOA(ctx context.Context, p porting.Principal, orderID, f
 	if err != nil {
 		return nil, err
 	}
-	doc := loa.Document{Order: loaOrder(o, s.Settings.winningCarrier()), GeneratedAt: s.Clock.Now()}
+	// The file is stamped with the time the order's data last changed, not
+	// the download's: the same data gives the same bytes, so downloading
+	// again records nothing new.
+	doc := loa.Document{Order: loaOrder(o, s.Settings.winningCarrier()), GeneratedAt: o.UpdatedAt}
 	if o.LOA != nil {
 		doc.Data = loaData(o.LOA)
 	}
@@ -66,9 +70,14 @@ func (s *Service) RenderLOA(ctx context.Context, p porting.Principal, orderID, f
 	// The hash of every file handed out is kept, so a signed LOA that is
 	// the generated file itself is found (LOA_NOT_SIGNED).
 	sum := sha256.Sum256(out.Content)
+	hash := hex.EncodeToString(sum[:])
 	err = s.Store.InTx(ctx, func(tx porting.Tx) error {
+		known, err := generatedLOAs(ctx, tx, o.ID)
+		if err != nil || slices.Contains(known, hash) {
+			return err
+		}
 		return s.record(ctx, tx, p, porting.EventLOAGenerated, orderEvent(o), nil,
-			generatedFile{Format: format, Filename: out.Filename, SHA256: hex.EncodeToString(sum[:])})
+			generatedFile{Format: format, Filename: out.Filename, SHA256: hash})
 	})
 	if err != nil {
 		return nil, err

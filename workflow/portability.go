@@ -44,7 +44,7 @@ func (s *Service) CheckPortability(ctx context.Context, p porting.Principal, in 
 	var rep *PortabilityReport
 	err := s.Store.View(ctx, func(tx porting.Tx) error {
 		var err error
-		rep, err = s.classify(ctx, tx, in)
+		rep, err = s.classify(ctx, tx, p, in)
 		return err
 	})
 	return rep, err
@@ -96,7 +96,7 @@ func (s *Service) checkNumberCount(n int) error {
 
 // classify runs the number checker and marks numbers already held by an
 // active order, reading the holds in tx so an intake sees what it commits.
-func (s *Service) classify(ctx context.Context, tx porting.Tx, in CheckParams) (*PortabilityReport, error) {
+func (s *Service) classify(ctx context.Context, tx porting.Tx, p porting.Principal, in CheckParams) (*PortabilityReport, error) {
 	region := in.DefaultRegion
 	if region == "" {
 		region = s.Settings.defaultRegion()
@@ -116,9 +116,15 @@ func (s *Service) classify(ctx context.Context, tx porting.Tx, in CheckParams) (
 		return nil, err
 	}
 	if len(held) > 0 {
-		inUse := make(map[string]bool, len(held))
-		for n := range held {
-			inUse[n] = true
+		// A customer learns of their own orders only: another account's
+		// order is not theirs to know of, so its numbers are just not
+		// portable now.
+		inUse := make(map[string]string, len(held))
+		for n, h := range held {
+			inUse[n] = numbers.ReasonNotPortableNow
+			if p.CanSee(h.AccountID) {
+				inUse[n] = numbers.ReasonAlreadyOnActiveOrder
+			}
 		}
 		numbers.MarkInUse(results, inUse)
 	}

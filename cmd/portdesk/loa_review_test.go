@@ -31,7 +31,7 @@ func loaReviewOrder(t *testing.T, c *client, spec, cust, inst string, signedLOA 
 // pinnedLOABody is an LOA that matches csrBody, signed two days ago.
 func pinnedLOABody() map[string]any {
 	b := loaBody("ACME, Inc.", "10001")
-	b["signed_on"] = time.Now().UTC().AddDate(0, 0, -2).Format(time.DateOnly) + "T12:00:00Z"
+	b["signed_on"] = testNow().UTC().AddDate(0, 0, -2).Format(time.DateOnly)
 	return b
 }
 
