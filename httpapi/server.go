@@ -48,7 +48,7 @@ func NewServer(svc *workflow.Service, reg *prometheus.Registry) *Server {
 	s.registerSandbox()
 	s.registerHealth(mux)
 	m := newMetrics(reg)
-	s.handler = m.instrument(limitUploads(s.authenticate(s.idempotent(mux, reportRoute(mux)))))
+	s.handler = m.instrument(limitUploads(s.authenticate(s.idempotent(mux, routerProblems(mux, reportRoute(mux))))))
 	return s
 }
 
@@ -65,6 +65,7 @@ func apiConfig() huma.Config {
 	cfg.DocsPath = "/docs"
 	cfg.SchemasPath = ""
 	cfg.CreateHooks = nil // no $schema links in bodies
+	cfg.Formats = map[string]huma.Format{"application/json": jsonFormat, "json": jsonFormat}
 	cfg.Components.SecuritySchemes = securitySchemes()
 	return cfg
 }
