@@ -30,6 +30,9 @@ var jsonFormat = huma.Format{
 // errDuplicateKey marks a body refused by checkJSONKeys.
 var errDuplicateKey = errors.New("duplicate key")
 
+// errTooDeep ends the walk of a body nested deeper than maxKeyDepth.
+var errTooDeep = errors.New("nested too deep")
+
 // checkJSONKeys returns an error naming the first key that appears twice in
 // one object, comparing keys as encoding/json does (Unicode case folding).
 // Malformed JSON is left for the decoder to report.
@@ -50,7 +53,15 @@ type keyChecker struct {
 	indexes []int
 }
 
+// maxKeyDepth stops the walk where encoding/json refuses a body anyway
+// (10,000 levels); Decoder.Token itself has no such limit, and the walk
+// recurses.
+const maxKeyDepth = 10_000
+
 func (c *keyChecker) value() error {
+	if len(c.keys) > maxKeyDepth {
+		return errTooDeep
+	}
 	tok, err := c.dec.Token()
 	if err != nil {
 		return err

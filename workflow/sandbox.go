@@ -48,7 +48,7 @@ func (s *Service) AdvanceClock(ctx context.Context, p porting.Principal, d time.
 	if err := requireAdmin(p); err != nil {
 		return nil, err
 	}
-	if err := porting.CheckTime("advance", s.Sandbox.Now().Add(d)); err != nil {
+	if err := porting.CheckClockTime("advance", s.Sandbox.Now().Add(d)); err != nil {
 		return nil, err
 	}
 	now, err := s.Sandbox.Advance(d)
