@@ -114,6 +114,29 @@ func EarliestPortTime(country string, now time.Time, r PlanRules) (Slot, error) 
 	return next[0], nil
 }
 
+// PortTimes lists the next count occurrences of the country's porting
+// windows that start at or after from and that CheckPortTime accepts when
+// asked at now under the rules r. It starts straight at the later of from
+// and the earliest allowed moment, so its work does not grow with how far
+// ahead from lies. The error is a *PortTimeError when the country does not
+// port or publishes no window; the list is empty when the LOA expires first.
+func PortTimes(country string, from, now time.Time, count int, r PlanRules) ([]Slot, error) {
+	c := lookupPortCountry(country)
+	if err := c.checkPorts(); err != nil {
+		return nil, err
+	}
+	r = r.withDefaults(c.code)
+	start := c.earliestMoment(now, r)
+	if from.After(start) {
+		start = from
+	}
+	var until time.Time
+	if r.LOAValidUntil != nil {
+		until = *r.LOAValidUntil
+	}
+	return c.windows(start, count, until), nil
+}
+
 // checkPorts refuses the countries that have no porting window to offer.
 func (c portCountry) checkPorts() error {
 	switch {

@@ -140,3 +140,48 @@ func TestEarliestPortTime(t *testing.T) {
 		})
 	}
 }
+
+// TestPortTimesAgreesWithCheckPortTime checks PortTimes, which jumps to
+// from, against CheckPortTime judging every window Windows lists from the
+// same point: the same slots, for a from before the earliest moment, far
+// ahead, and with an LOA that expires in between.
+func TestPortTimesAgreesWithCheckPortTime(t *testing.T) {
+	t.Parallel()
+	usNow := localTime(t, "US", 2026, 11, 2, 9, 0)
+	loaUntil := localTime(t, "US", 2027, 12, 20, 12, 0)
+	tests := []struct {
+		name, country string
+		from          time.Time
+		rules         PlanRules
+	}{
+		{"US from now", "US", usNow, PlanRules{}},
+		{"US from the past", "US", usNow.AddDate(0, -2, 0), PlanRules{}},
+		{"US 23 months ahead", "US", usNow.AddDate(1, 11, 0), PlanRules{}},
+		{"GB a year ahead", "GB", usNow.AddDate(1, 0, 0), PlanRules{}},
+		{"CL without a lead", "CL", usNow.AddDate(0, 6, 0), PlanRules{LeadBusinessDays: -1}},
+		{"US until the LOA expires", "US", usNow.AddDate(1, 1, 0), PlanRules{LOAValidUntil: &loaUntil}},
+	}
+	for _, tt := range tests {
+		got, err := PortTimes(tt.country, tt.from, usNow, 30, tt.rules)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		var want []Slot
+		for _, sl := range Windows(tt.country, tt.from, 120) {
+			if CheckPortTime(tt.country, sl.Start, usNow, tt.rules) == nil && len(want) < 30 {
+				want = append(want, sl)
+			}
+		}
+		if len(got) != len(want) {
+			t.Fatalf("%s: %d slots, want %d", tt.name, len(got), len(want))
+		}
+		for i := range got {
+			if got[i] != want[i] {
+				t.Errorf("%s: slot %d = %v, want %v", tt.name, i, got[i], want[i])
+			}
+		}
+	}
+	if got, _ := PortTimes("US", usNow.AddDate(1, 2, 0), usNow, 30, PlanRules{LOAValidUntil: &loaUntil}); len(got) != 0 {
+		t.Errorf("%d slots after the LOA expired, want none", len(got))
+	}
+}

@@ -114,8 +114,10 @@ type timelineInput struct {
 func (s *Server) registerPortOrders() {
 	huma.Register(s.api, op("list-port-orders", http.MethodGet, "/v1/port-orders", "List port orders", "port orders"), s.handlePortOrderList)
 	huma.Register(s.api, op("get-port-order", http.MethodGet, "/v1/port-orders/{id}", "Get a port order", "port orders"), s.handlePortOrderGet)
-	huma.Register(s.api, op("update-port-order", http.MethodPatch, "/v1/port-orders/{id}", "Change a port order's instance or requested date", "port orders"), s.handlePortOrderPatch)
-	o := op("act-on-port-order", http.MethodPost, "/v1/port-orders/{id}/actions/{action}", "Take an action on a port order", "port orders")
+	o := op("update-port-order", http.MethodPatch, "/v1/port-orders/{id}", "Change a port order's instance or requested date", "port orders")
+	o.MaxBodyBytes = maxNumbersBody // the CSR and the LOA's partial port list up to 100,000 numbers
+	huma.Register(s.api, o, s.handlePortOrderPatch)
+	o = op("act-on-port-order", http.MethodPost, "/v1/port-orders/{id}/actions/{action}", "Take an action on a port order", "port orders")
 	o.Errors = append(o.Errors, http.StatusConflict)
 	o.MaxBodyBytes = maxNumbersBody
 	huma.Register(s.api, o, s.handlePortOrderAction)

@@ -56,7 +56,10 @@ func init() {
 }
 
 // newProblem replaces Huma's error constructor so that its own validation
-// errors carry a code too.
+// errors carry a code too. It never echoes what the caller sent in
+// errors[].value: the value may be a PIN, an API key or a 100,000-character
+// string, and the location already says which input is at fault. Huma
+// refuses an empty body without naming it; the problem names "body".
 func newProblem(status int, msg string, errs ...error) huma.StatusError {
 	p := &Problem{ErrorModel: huma.ErrorModel{Status: status, Title: http.StatusText(status), Detail: msg}, Code: statusCode(status)}
 	for _, err := range errs {
@@ -65,17 +68,30 @@ func newProblem(status int, msg string, errs ...error) huma.StatusError {
 		}
 		var d huma.ErrorDetailer
 		if errors.As(err, &d) {
-			p.Errors = append(p.Errors, d.ErrorDetail())
+			detail := *d.ErrorDetail()
+			detail.Value = nil
+			p.Errors = append(p.Errors, &detail)
 		} else {
 			p.Errors = append(p.Errors, &huma.ErrorDetail{Message: err.Error()})
 		}
 	}
+	if len(p.Errors) == 0 && msg == bodyRequired {
+		p.Errors = []*huma.ErrorDetail{{Message: "send a JSON body", Location: "body"}}
+	}
 	return p
 }
 
-// problem turns a use case's error into a problem. Internal errors are
-// logged and answered without their details.
-func problem(err error) error {
+// bodyRequired is Huma's message for a missing body.
+const bodyRequired = "request body is required"
+
+// problem turns a use case's error into a problem whose field, if any, is
+// in the body. Internal errors are logged and answered without their
+// details.
+func problem(err error) error { return problemIn("body", err) }
+
+// problemIn is problem for a use case whose fields come from the request's
+// part in ("body", "query", "path").
+func problemIn(in string, err error) error {
 	code := porting.ErrorCode(err)
 	status, ok := codeStatus[code]
 	if !ok {
@@ -91,7 +107,7 @@ func problem(err error) error {
 	var e *porting.Error
 	if errors.As(err, &e) {
 		if e.Field != "" {
-			p.Errors = []*huma.ErrorDetail{{Message: e.Message, Location: "body." + e.Field}}
+			p.Errors = []*huma.ErrorDetail{{Message: e.Message, Location: in + "." + e.Field}}
 		}
 		p.Findings, p.NextWindows = e.Findings, e.Next
 		if e.Allowed != nil {

@@ -62,7 +62,7 @@ func NewServer(svc *workflow.Service, reg *prometheus.Registry, opts ...Option) 
 	s.registerSandbox()
 	s.registerHealth(mux)
 	m := newMetrics(reg)
-	s.handler = m.instrument(s.limitUploads(s.authenticate(s.idempotent(mux, reportRoute(mux)))))
+	s.handler = m.instrument(s.limitUploads(s.authenticate(s.idempotent(mux, routerProblems(mux, reportRoute(mux))))))
 	return s
 }
 
@@ -79,6 +79,7 @@ func apiConfig() huma.Config {
 	cfg.DocsPath = "/docs"
 	cfg.SchemasPath = ""
 	cfg.CreateHooks = nil // no $schema links in bodies
+	cfg.Formats = map[string]huma.Format{"application/json": jsonFormat, "json": jsonFormat}
 	cfg.Components.SecuritySchemes = securitySchemes()
 	registerDomainSchemas(cfg.Components.Schemas)
 	return cfg

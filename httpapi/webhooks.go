@@ -160,7 +160,7 @@ func (s *Server) handleDeliveryList(ctx context.Context, in *webhookPath) (*deli
 func (s *Server) handleFOCWindows(ctx context.Context, in *focWindowsInput) (*focWindowsOutput, error) {
 	slots, err := s.Service.FOCWindows(ctx, principal(ctx), in.ID, in.From, in.Count)
 	if err != nil {
-		return nil, problem(err)
+		return nil, problemIn("query", err)
 	}
 	out := &focWindowsOutput{}
 	out.Body.Data = portWindows(slots)

@@ -40,6 +40,11 @@ type ActionInput struct {
 // the action's rules, and saves the order and its event in one transaction.
 // restart returns the new order it creates.
 func (s *Service) Act(ctx context.Context, p porting.Principal, orderID string, a porting.Action, in ActionInput) (*porting.PortOrder, error) {
+	if in.FOCAt != nil {
+		if err := porting.CheckTime("foc_at", *in.FOCAt); err != nil {
+			return nil, err
+		}
+	}
 	var result *porting.PortOrder
 	err := s.Store.InTx(ctx, func(tx porting.Tx) error {
 		o, err := findOrder(ctx, tx, p, orderID)
@@ -213,7 +218,7 @@ func (s *Service) reschedule(ctx context.Context, tx porting.Tx, p porting.Princ
 		latest := calendar.AddCountryBusinessDays(o.Country, *o.FOCAt, -need)
 		e := porting.Errorf(porting.ECONFLICT, "a reschedule needs %d business days' notice before the port date %s (holidays excluded); the last day for it was %s. The port stays as agreed; to move it, cancel and file again.",
 			need, o.FOCAt.In(loc).Format(time.RFC3339), latest.In(loc).Format("2006-01-02"))
-		if next, err := s.nextWindows(o, now, 3); err == nil {
+		if next, err := s.nextWindows(ctx, o, now, 3); err == nil {
 			e.Next = slots(next)
 			if len(next) > 0 {
 				e.Message += " The earliest date a new port could take is " + next[0].Day + "."

@@ -76,6 +76,9 @@ const (
 // confirmation is that agreement. Refusals are EINVALID on field with the
 // next valid windows; an override by anyone but staff is EFORBIDDEN.
 func (s *Service) checkPortDate(p porting.Principal, o *porting.PortOrder, at time.Time, field string, use portDateUse, overrideReason string) (*porting.FOCOverride, error) {
+	if err := porting.CheckTime(field, at); err != nil {
+		return nil, err
+	}
 	now := s.Clock.Now()
 	overrideReason = strings.TrimSpace(overrideReason)
 	if overrideReason != "" && !p.Role.Staff() {
@@ -120,7 +123,7 @@ func (s *Service) portDateRefusal(o *porting.PortOrder, at, now time.Time, use p
 	}
 	if load := calendar.Plan(o.Country, at, s.Settings.Plan).LoadNumbersAt; !load.After(now) {
 		loc := calendar.Location(o.Country)
-		next, _ := s.nextWindows(o, now, 3)
+		next, _ := s.nextWindows(context.Background(), o, now, 3)
 		return &calendar.PortTimeError{Reason: ReasonLoadTooLate, Next: next, Message: fmt.Sprintf(
 			"The numbers must be loaded into the instance by %s %s, business days before the port, and that time has passed; pick a later date.",
 			load.In(loc).Format("2006-01-02 15:04"), loc)}
@@ -136,24 +139,42 @@ func slots(in []calendar.Slot) []porting.Slot {
 	return out
 }
 
+// maxWindows is the most port windows one listing returns.
+const maxWindows = 100
+
 // FOCWindows lists the next count port windows of an order that a
-// requested date may use, from from (or now) on.
+// requested date may use, from from (or now, when from is zero) on. from
+// may lie at most two years ahead (EINVALID on "from" otherwise); count is
+// clamped to 1..100. The work stops with ctx.
 func (s *Service) FOCWindows(ctx context.Context, p porting.Principal, orderID string, from time.Time, count int) ([]calendar.Slot, error) {
+	if !from.IsZero() {
+		if err := porting.CheckTime("from", from); err != nil {
+			return nil, err
+		}
+		if from.After(s.Clock.Now().Add(maxPortDateAhead)) {
+			return nil, porting.FieldErrorf("from", "from %s is more than two years ahead; no port date can be that far", from.UTC().Format(time.RFC3339))
+		}
+	}
 	o, err := s.GetPortOrder(ctx, p, orderID)
 	if err != nil {
 		return nil, err
 	}
-	return s.nextWindows(o, from, count)
+	return s.nextWindows(ctx, o, from, count)
 }
 
-// nextWindows lists up to count valid port windows of o from from on.
-func (s *Service) nextWindows(o *porting.PortOrder, from time.Time, count int) ([]calendar.Slot, error) {
-	if count <= 0 || count > 100 {
+// nextWindows lists up to count valid port windows of o from from on:
+// those the porting rules accept and late enough that the numbers can
+// still be loaded before them.
+func (s *Service) nextWindows(ctx context.Context, o *porting.PortOrder, from time.Time, count int) ([]calendar.Slot, error) {
+	switch {
+	case count <= 0:
 		count = 10
+	case count > maxWindows:
+		count = maxWindows
 	}
 	now := s.Clock.Now()
 	rules := s.planRules(o)
-	first, err := calendar.EarliestPortTime(o.Country, now, rules)
+	_, err := calendar.EarliestPortTime(o.Country, now, rules)
 	var pt *calendar.PortTimeError
 	if errors.As(err, &pt) {
 		return nil, &porting.Error{Code: porting.ECONFLICT, Message: pt.Message + " (" + pt.Reason + ")"}
@@ -161,14 +182,18 @@ func (s *Service) nextWindows(o *porting.PortOrder, from time.Time, count int) (
 	if err != nil {
 		return nil, err
 	}
-	if from.Before(first.Start) {
-		from = first.Start
+	// The first windows may be too close to load the numbers before them:
+	// ask for spares.
+	candidates, err := calendar.PortTimes(o.Country, from, now, count*2+16, rules)
+	if err != nil {
+		return nil, err
 	}
 	var out []calendar.Slot
-	// The first days' windows may be too close to load the numbers in.
-	for _, sl := range calendar.Windows(o.Country, from, count*2+16) {
-		load := calendar.Plan(o.Country, sl.Start, s.Settings.Plan).LoadNumbersAt
-		if calendar.CheckPortTime(o.Country, sl.Start, now, rules) == nil && load.After(now) {
+	for _, sl := range candidates {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("workflow: list port windows of %s: %w", o.ID, err)
+		}
+		if calendar.Plan(o.Country, sl.Start, s.Settings.Plan).LoadNumbersAt.After(now) {
 			out = append(out, sl)
 		}
 		if len(out) == count {

@@ -79,6 +79,11 @@ func (s *Service) UpdatePortOrder(ctx context.Context, p porting.Principal, id s
 	if p.Role != porting.RoleCustomer && !p.Role.Staff() {
 		return nil, porting.Errorf(porting.EFORBIDDEN, "role %s may not change orders", p.Role)
 	}
+	if in.RequestedFOCAt != nil {
+		if err := porting.CheckTime("requested_foc_at", *in.RequestedFOCAt); err != nil {
+			return nil, err
+		}
+	}
 	var o *porting.PortOrder
 	err := s.Store.InTx(ctx, func(tx porting.Tx) error {
 		var err error

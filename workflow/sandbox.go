@@ -48,6 +48,9 @@ func (s *Service) AdvanceClock(ctx context.Context, p porting.Principal, d time.
 	if err := requireAdmin(p); err != nil {
 		return nil, err
 	}
+	if err := porting.CheckClockTime("advance", s.Sandbox.Now().Add(d)); err != nil {
+		return nil, err
+	}
 	now, err := s.Sandbox.Advance(d)
 	if err != nil {
 		return nil, err
