@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -34,7 +35,27 @@ func orderBodies(p porting.Principal, orders []*porting.PortOrder) []portOrderBo
 }
 
 type portOrderOutput struct {
+	ETag string `header:"ETag" doc:"The order's version; send it back as If-Match to change the order only if nobody changed it meanwhile."`
 	Body portOrderBody
+}
+
+// orderOutput answers with an order and its version as ETag.
+func orderOutput(p porting.Principal, o *porting.PortOrder) *portOrderOutput {
+	return &portOrderOutput{ETag: strconv.Quote(strconv.Itoa(o.Version)), Body: orderBody(p, o)}
+}
+
+// ifMatch reads an If-Match header: the version the caller changes the
+// order from (ETag), or nil for none or "*".
+func ifMatch(h string) (*int, error) {
+	h = strings.TrimPrefix(strings.TrimSpace(h), "W/")
+	if h == "" || h == "*" {
+		return nil, nil
+	}
+	v, err := strconv.Atoi(strings.Trim(h, `"`))
+	if err != nil || v < 1 {
+		return nil, &porting.Error{Code: porting.EINVALID, Field: "If-Match", Message: `If-Match must be an ETag of this order, such as "3"`}
+	}
+	return &v, nil
 }
 
 type portOrderPath struct {
@@ -58,14 +79,16 @@ type portOrderListOutput struct {
 }
 
 type portOrderPatchInput struct {
-	ID   string `path:"id"`
-	Body struct {
+	ID      string `path:"id"`
+	IfMatch string `header:"If-Match" maxLength:"40" doc:"The order's ETag: change it only if nobody changed it meanwhile (412 otherwise)."`
+	Body    struct {
 		InstanceID     *string           `json:"instance_id,omitempty" doc:"The instance to load the numbers into."`
 		RequestedFOCAt *time.Time        `json:"requested_foc_at,omitempty" doc:"The port date the customer asks for."`
 		LOA            *porting.LOAData  `json:"loa,omitempty" doc:"The LOA data; replaces what is on file. Customers edit it in awaiting_loa and exception."`
 		PIN            *string           `json:"pin,omitempty" maxLength:"64" doc:"The account PIN or passcode at the losing carrier; stored encrypted and never shown again."`
 		CSR            *csrInput         `json:"csr,omitempty" doc:"The losing carrier's Customer Service Record."`
 		Attestation    *attestationInput `json:"attestation,omitempty" doc:"Staff: the judgement of the signed LOA (loa_review)."`
+		ConfirmCSR     bool              `json:"confirm_csr,omitempty" doc:"Staff: confirm that the CSR the customer proposed is the carrier's record; until then the LOA cannot be approved against it (CSR_UNVERIFIED)."`
 	}
 }
 
@@ -92,9 +115,10 @@ func (a *attestationInput) input() *workflow.AttestationInput {
 }
 
 type actionInput struct {
-	ID     string `path:"id"`
-	Action string `path:"action" enum:"approve,mark_not_portable,submit_loa,approve_loa,return_loa,record_rejection,resubmit,record_foc,reschedule,load_numbers,start_port,record_ported,pass_testing,verify,cancel,restart"`
-	Body   *struct {
+	ID      string `path:"id"`
+	IfMatch string `header:"If-Match" maxLength:"40" doc:"The order's ETag: act only if nobody changed the order meanwhile (412 otherwise)."`
+	Action  string `path:"action" enum:"approve,mark_not_portable,submit_loa,approve_loa,return_loa,record_rejection,resubmit,record_foc,reschedule,load_numbers,start_port,record_ported,pass_testing,verify,cancel,restart"`
+	Body    *struct {
 		Reason             string            `json:"reason,omitempty" maxLength:"2000" doc:"Why (cancel, mark_not_portable)."`
 		Message            string            `json:"message,omitempty" maxLength:"10000" doc:"To the customer (return_loa, record_rejection)."`
 		ExceptionCode      string            `json:"exception_code,omitempty" doc:"The carrier's rejection code (record_rejection)."`
@@ -143,13 +167,18 @@ func (s *Server) handlePortOrderGet(ctx context.Context, in *portOrderPath) (*po
 	if err != nil {
 		return nil, problem(err)
 	}
-	return &portOrderOutput{Body: orderBody(p, o)}, nil
+	return orderOutput(p, o), nil
 }
 
 func (s *Server) handlePortOrderPatch(ctx context.Context, in *portOrderPatchInput) (*portOrderOutput, error) {
 	p := principal(ctx)
 	b := in.Body
-	params := workflow.UpdatePortOrderParams{InstanceID: b.InstanceID, RequestedFOCAt: b.RequestedFOCAt, LOA: b.LOA, PIN: b.PIN, Attestation: b.Attestation.input()}
+	version, err := ifMatch(in.IfMatch)
+	if err != nil {
+		return nil, problem(err)
+	}
+	params := workflow.UpdatePortOrderParams{InstanceID: b.InstanceID, RequestedFOCAt: b.RequestedFOCAt, LOA: b.LOA, PIN: b.PIN,
+		Attestation: b.Attestation.input(), ConfirmCSR: b.ConfirmCSR, IfVersion: version}
 	if c := b.CSR; c != nil {
 		params.CSR = &porting.CSR{AccountName: c.AccountName, ServiceAddress: c.ServiceAddress, AuthorizedContact: c.AuthorizedContact,
 			BTN: c.BTN, AccountNumber: c.AccountNumber, PhoneNumbers: c.PhoneNumbers}
@@ -158,21 +187,25 @@ func (s *Server) handlePortOrderPatch(ctx context.Context, in *portOrderPatchInp
 	if err != nil {
 		return nil, problem(err)
 	}
-	return &portOrderOutput{Body: orderBody(p, o)}, nil
+	return orderOutput(p, o), nil
 }
 
 func (s *Server) handlePortOrderAction(ctx context.Context, in *actionInput) (*portOrderOutput, error) {
 	p := principal(ctx)
-	var ai workflow.ActionInput
+	version, err := ifMatch(in.IfMatch)
+	if err != nil {
+		return nil, problem(err)
+	}
+	ai := workflow.ActionInput{IfVersion: version}
 	if b := in.Body; b != nil {
 		ai = workflow.ActionInput{Reason: b.Reason, Message: b.Message, ExceptionCode: strings.ToUpper(b.ExceptionCode), FOCAt: b.FOCAt,
-			NotPortableNumbers: b.NotPortableNumbers, Attestation: b.Attestation.input(), OverrideReason: b.OverrideReason}
+			NotPortableNumbers: b.NotPortableNumbers, Attestation: b.Attestation.input(), OverrideReason: b.OverrideReason, IfVersion: version}
 	}
 	o, err := s.Service.Act(ctx, p, in.ID, porting.Action(in.Action), ai)
 	if err != nil {
 		return nil, problem(err)
 	}
-	return &portOrderOutput{Body: orderBody(p, o)}, nil
+	return orderOutput(p, o), nil
 }
 
 func (s *Server) handlePortOrderTimeline(ctx context.Context, in *timelineInput) (*eventsOutput, error) {

@@ -36,6 +36,7 @@ var codeStatus = map[string]int{
 	porting.EFORBIDDEN:    http.StatusForbidden,
 	porting.EUNAVAILABLE:  http.StatusServiceUnavailable,
 	porting.EINTERNAL:     http.StatusInternalServerError,
+	porting.EPRECONDITION: http.StatusPreconditionFailed,
 }
 
 // statusCode is the inverse, for problems Huma raises itself.

@@ -43,6 +43,10 @@ const (
 	// BTN is not one of the numbers that stay, or the remaining numbers are
 	// not the CSR's numbers minus the ported ones.
 	CodePartialPortBTN = "PARTIAL_PORT_BTN"
+	// CodeCSRUnverified: the CSR on file was proposed by the customer and
+	// the porting team has not confirmed it is the carrier's record, so an
+	// LOA that matches it proves nothing yet.
+	CodeCSRUnverified = "CSR_UNVERIFIED"
 	// CodeAttestationPending means the signed LOA waits for the porting
 	// team's judgement of its signature and legibility.
 	CodeAttestationPending = "ATTESTATION_PENDING"

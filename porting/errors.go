@@ -19,7 +19,14 @@ const (
 	EFORBIDDEN    = "forbidden"
 	EUNAVAILABLE  = "unavailable"
 	EINTERNAL     = "internal"
+	// EPRECONDITION: the caller changed an object from a version that is no
+	// longer current (a stale If-Match); reload it and try again.
+	EPRECONDITION = "precondition_failed"
 )
+
+// ErrStaleVersion is the cause of the ECONFLICT a store returns when an
+// object changed since it was read (its version moved on).
+var ErrStaleVersion = errors.New("the object changed since it was read")
 
 // Error is the one error type of the domain. Code is one of the E* constants,
 // Message is safe to show to the caller, Field names the input at fault when

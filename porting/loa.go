@@ -56,7 +56,15 @@ type CSR struct {
 	PhoneNumbers      []string  `json:"phone_numbers"`
 	Source            string    `json:"source" doc:"Who recorded it: customer, staff or carrier."`
 	RecordedAt        time.Time `json:"recorded_at"`
+	// ConfirmedBy and ConfirmedAt record the porting team confirming that a
+	// CSR the customer proposed is the carrier's record.
+	ConfirmedBy string     `json:"confirmed_by,omitempty"`
+	ConfirmedAt *time.Time `json:"confirmed_at,omitempty"`
 }
+
+// Verified reports whether the CSR can be trusted as the carrier's
+// record: recorded by staff or a carrier, or confirmed by staff.
+func (c *CSR) Verified() bool { return c.Source != "customer" || c.ConfirmedAt != nil }
 
 // SignatureKind is the kind of signature the porting team saw on the
 // signed LOA. Only a wet (ink) signature is accepted by carriers.

@@ -186,8 +186,8 @@ func (t *tx) UpdatePortOrder(ctx context.Context, o *porting.PortOrder) error {
 		if err := t.queryRow(ctx, `SELECT version FROM port_orders WHERE id = $1`, o.ID).Scan(&stored); err != nil {
 			return findErr(err, "port order", o.ID)
 		}
-		return fmt.Errorf("store: update port order %s: %w", o.ID, porting.Errorf(porting.ECONFLICT,
-			"port order %s was changed by someone else (version %d, not %d); reload it", o.ID, stored, o.Version))
+		return fmt.Errorf("store: update port order %s: %w", o.ID, &porting.Error{Code: porting.ECONFLICT, Err: porting.ErrStaleVersion,
+			Message: fmt.Sprintf("port order %s was changed by someone else (version %d, not %d); reload it", o.ID, stored, o.Version)})
 	}
 	if _, err := t.exec(ctx, `DELETE FROM port_order_numbers WHERE order_id = $1`, o.ID); err != nil {
 		return errorf(err, "update numbers of port order %s", o.ID)

@@ -33,6 +33,9 @@ type ActionInput struct {
 	// reschedule) that the porting rules refuse; it is recorded on the
 	// order as FOCOverride.
 	OverrideReason string
+	// IfVersion, when set, is the version the caller acts on (If-Match):
+	// another version is EPRECONDITION.
+	IfVersion *int
 }
 
 // Act takes action a on an order. It checks the transition table (ECONFLICT
@@ -51,6 +54,9 @@ func (s *Service) Act(ctx context.Context, p porting.Principal, orderID string, 
 		if err != nil {
 			return err
 		}
+		if err := checkVersion(o, in.IfVersion); err != nil {
+			return err
+		}
 		if result, err = s.act(ctx, tx, p, o, a, in); err != nil {
 			return err
 		}
@@ -58,7 +64,7 @@ func (s *Service) Act(ctx context.Context, p porting.Principal, orderID string, 
 		return s.present(ctx, tx, result)
 	})
 	if err != nil {
-		return nil, err
+		return nil, preconditionFailed(err, in.IfVersion)
 	}
 	return result, nil
 }

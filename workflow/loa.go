@@ -55,6 +55,10 @@ func (s *Service) checkLOA(ctx context.Context, tx porting.Tx, o *porting.PortOr
 		}
 	}
 	var out []porting.Finding
+	if o.CSR != nil && !o.CSR.Verified() {
+		out = append(out, porting.Finding{Code: loa.CodeCSRUnverified, Severity: porting.SeverityBlocking, Field: "csr",
+			Hint: "the customer proposed this CSR; the porting team confirms it came from the carrier (PATCH confirm_csr) before the LOA is approved against it"})
+	}
 	if requireAttestation && o.CSR == nil {
 		out = append(out, porting.Finding{Code: loa.CodeMissingField, Severity: porting.SeverityBlocking, Field: "csr",
 			Hint: "record the carrier's Customer Service Record so the LOA can be compared with it"})

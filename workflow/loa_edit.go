@@ -83,6 +83,22 @@ func (s *Service) setCSR(p porting.Principal, o *porting.PortOrder, csr porting.
 	return nil
 }
 
+// confirmCSR records that the porting team checked a customer's proposed
+// CSR against the carrier: the LOA may then be approved against it.
+func (s *Service) confirmCSR(p porting.Principal, o *porting.PortOrder) error {
+	switch {
+	case !p.Role.Staff():
+		return porting.Errorf(porting.EFORBIDDEN, "only the porting team confirms that a CSR is the carrier's record")
+	case o.CSR == nil:
+		return porting.FieldErrorf("confirm_csr", "there is no CSR on file to confirm")
+	case !beforeSubmission(o.Status):
+		return porting.Errorf(porting.ECONFLICT, "the CSR cannot change in status %s", o.Status)
+	}
+	now := s.Clock.Now()
+	o.CSR.ConfirmedBy, o.CSR.ConfirmedAt = p.KeyID, &now
+	return nil
+}
+
 func beforeSubmission(st porting.State) bool {
 	switch st {
 	case porting.StateReview, porting.StateAwaitingLOA, porting.StateLOAReview, porting.StateException:

@@ -2,6 +2,7 @@ package workflow
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/portdesk/portdesk/porting"
@@ -69,6 +70,12 @@ type UpdatePortOrderParams struct {
 	CSR *porting.CSR
 	// Attestation is the team's judgement of the signed LOA (staff only).
 	Attestation *AttestationInput
+	// ConfirmCSR, staff only, confirms that the CSR a customer proposed is
+	// the carrier's record.
+	ConfirmCSR bool
+	// IfVersion, when set, is the version the caller changes the order
+	// from (If-Match): another version is EPRECONDITION.
+	IfVersion *int
 }
 
 // UpdatePortOrder changes the editable fields of an order: the instance to
@@ -90,6 +97,9 @@ func (s *Service) UpdatePortOrder(ctx context.Context, p porting.Principal, id s
 		if o, err = findOrder(ctx, tx, p, id); err != nil {
 			return err
 		}
+		if err := checkVersion(o, in.IfVersion); err != nil {
+			return err
+		}
 		before := o.Clone()
 		if in.InstanceID != nil {
 			if err := s.changeInstance(ctx, tx, o, *in.InstanceID); err != nil {
@@ -109,11 +119,11 @@ func (s *Service) UpdatePortOrder(ctx context.Context, p porting.Principal, id s
 		}
 		return s.present(ctx, tx, o)
 	})
-	return o, err
+	return o, preconditionFailed(err, in.IfVersion)
 }
 
 func (s *Service) changeLOA(ctx context.Context, tx porting.Tx, p porting.Principal, o *porting.PortOrder, in UpdatePortOrderParams) error {
-	if in.LOA == nil && in.PIN == nil && in.CSR == nil && in.Attestation == nil {
+	if in.LOA == nil && in.PIN == nil && in.CSR == nil && in.Attestation == nil && !in.ConfirmCSR {
 		return nil
 	}
 	if in.LOA != nil || in.PIN != nil {
@@ -130,6 +140,11 @@ func (s *Service) changeLOA(ctx context.Context, tx porting.Tx, p porting.Princi
 	}
 	if in.CSR != nil {
 		if err := s.setCSR(p, o, *in.CSR); err != nil {
+			return err
+		}
+	}
+	if in.ConfirmCSR {
+		if err := s.confirmCSR(p, o); err != nil {
 			return err
 		}
 	}
@@ -150,6 +165,27 @@ func (s *Service) changeLOA(ctx context.Context, tx porting.Tx, p porting.Princi
 	}
 	o.Findings = fs
 	return nil
+}
+
+// checkVersion refuses a change made from a version of o that is no longer
+// current, so concurrent editors cannot silently overwrite each other.
+func checkVersion(o *porting.PortOrder, want *int) error {
+	if want != nil && *want != o.Version {
+		return porting.Errorf(porting.EPRECONDITION, "port order %s is at version %d, not %d: someone changed it meanwhile; reload it and try again", o.ID, o.Version, *want)
+	}
+	return nil
+}
+
+// preconditionFailed turns the store's refusal of a concurrent write into
+// EPRECONDITION when the caller named the version it wrote from: on
+// PostgreSQL two writers can both pass checkVersion and only the store's
+// version check tells them apart.
+func preconditionFailed(err error, want *int) error {
+	if want != nil && errors.Is(err, porting.ErrStaleVersion) {
+		return &porting.Error{Code: porting.EPRECONDITION, Err: err,
+			Message: "the port order changed while this change was made; reload it and try again"}
+	}
+	return err
 }
 
 func (s *Service) changeInstance(ctx context.Context, tx porting.Tx, o *porting.PortOrder, instanceID string) error {

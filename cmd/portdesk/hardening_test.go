@@ -233,7 +233,7 @@ func TestCSRTakesTheSchemaLimit(t *testing.T) {
 	id := sandboxOrder(t, c, "+12125550128")
 	nums := make([]string, 100_000)
 	for i := range nums {
-		nums[i] = fmt.Sprintf("+1212%07d", i)
+		nums[i] = fmt.Sprintf("+1212%07d", 2_000_000+i) // exchanges 200–209: valid numbers, as the CSR check wants
 	}
 	csr := map[string]any{"account_name": "ACME, Inc.", "btn": "+12125550128", "account_number": "123", "authorized_contact": "Jane Roe",
 		"service_address": map[string]any{"street": "1 Main St", "city": "New York", "postal_code": "10001", "country": "US"},
