@@ -55,6 +55,48 @@ type Deadline struct {
 	CreatedAt   time.Time     `json:"created_at"`
 }
 
+// PlanChanges is what turns an order's deadlines (existing, by due time
+// then ID, as FindDeadlines lists them) into plan: the entries to insert
+// and the pending rows to cancel. Deadlines match by kind and due time, to
+// the microsecond the store keeps. A pending row that matches an entry
+// stays; every other pending row is cancelled; an entry that matches no
+// pending row is inserted, unless a fired row matches it: that deadline
+// has already happened, and firing it again would repeat its effect
+// whenever the order is saved with the same date (a fired respond_by or
+// loa_expiry still lies in the plan). Entries equal in kind and due time
+// are one deadline; of duplicate pending rows the oldest stays. Fired and
+// cancelled rows are history and never change.
+func PlanChanges(existing []*Deadline, plan []Deadline) (add []Deadline, cancel []int64) {
+	type key struct {
+		kind DeadlineKind
+		due  int64
+	}
+	keyOf := func(d *Deadline) key { return key{d.Kind, d.DueAt.UnixMicro()} }
+	wanted := map[key]bool{}
+	for i := range plan {
+		wanted[keyOf(&plan[i])] = true
+	}
+	done := map[key]bool{} // kept pending, or already fired
+	for _, d := range existing {
+		k := keyOf(d)
+		switch {
+		case d.State == DeadlinePending && wanted[k] && !done[k]:
+			done[k] = true
+		case d.State == DeadlinePending:
+			cancel = append(cancel, d.ID)
+		case d.State == DeadlineFired:
+			done[k] = true
+		}
+	}
+	for _, d := range plan {
+		if k := keyOf(&d); !done[k] {
+			done[k] = true
+			add = append(add, d)
+		}
+	}
+	return add, cancel
+}
+
 // Slot is one porting window: when it opens and closes.
 type Slot struct {
 	Start time.Time `json:"start"`

@@ -88,11 +88,15 @@ type Tx interface {
 	// ReadDocumentContent returns the decrypted content of a document.
 	ReadDocumentContent(ctx context.Context, id string) ([]byte, error)
 
-	// ReplaceDeadlines makes the order's pending deadlines equal to plan:
-	// pending rows with the same kind and due time stay, other pending rows
-	// become cancelled, new ones are inserted pending. Fired rows are never
-	// touched. It returns the order's deadlines after the change.
-	ReplaceDeadlines(ctx context.Context, portOrderID string, plan []Deadline) ([]*Deadline, error)
+	// ChangeDeadlines inserts add as pending deadlines of the order (filling
+	// in their IDs) and cancels the order's pending deadlines among cancel;
+	// it decides nothing (PlanChanges does). It returns the order's
+	// deadlines after the change. On PostgreSQL it locks the order's row
+	// until the transaction ends, as an update of the order does: a caller
+	// that diffs against FindDeadlines holds that lock first. ENOTFOUND for
+	// an unknown order, EINVALID for an entry of another order or account,
+	// without due time or of an unknown kind.
+	ChangeDeadlines(ctx context.Context, portOrderID string, add []Deadline, cancel []int64) ([]*Deadline, error)
 	// FindDeadlines lists an order's deadlines (all states) by due time.
 	FindDeadlines(ctx context.Context, portOrderID string) ([]*Deadline, error)
 	// FindDueDeadlines lists up to limit pending deadlines with due_at <=

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/portdesk/portdesk/porting"
@@ -41,96 +42,50 @@ func (t *tx) queryDeadlines(ctx context.Context, query string, args ...any) ([]*
 	return out, err
 }
 
-// deadlineKey is what identifies a deadline within its order: its kind
-// and due time (in microseconds, the stored precision).
-type deadlineKey struct {
-	kind porting.DeadlineKind
-	due  int64
-}
-
-func keyOf(d *porting.Deadline) deadlineKey {
-	return deadlineKey{d.Kind, normTime(d.DueAt).UnixMicro()}
-}
-
-// ReplaceDeadlines makes the order's pending deadlines those of plan,
-// matching by kind and due time: a pending row that matches an entry
-// stays as it is, the other pending rows become cancelled, and an entry
-// that matches no pending row is inserted pending, unless a fired row
-// matches it. That deadline has already happened, and firing it again
-// would repeat its effect whenever the order is saved with the same date
-// (a fired respond_by or loa_expiry still lies in the plan). Fired and
-// cancelled rows are never changed; entries equal in kind and due time
-// are one deadline.
-//
-// Each entry of plan is filled in with the row it matched or became: ID,
-// order, account, state, creation time (the clock's when zero), due time
-// as stored. It returns all the order's deadlines by due time, then ID.
+// ChangeDeadlines inserts add as pending deadlines of the order, filling
+// each in as stored (ID, order, account, state, creation time — the
+// clock's when zero — and due time), and cancels the order's pending
+// deadlines whose IDs are in cancel; fired and cancelled rows never
+// change. It returns all the order's deadlines by due time, then ID. What
+// to add and cancel is the caller's rule (porting.PlanChanges).
 //
 // ENOTFOUND when the order does not exist; EINVALID for an entry of
 // another order or account, without due time, or of an unknown kind. On
 // PostgreSQL the order's row stays locked (FOR NO KEY UPDATE) until the
-// transaction ends, so concurrent replacements of one order take turns
-// instead of both inserting what is missing.
-func (t *tx) ReplaceDeadlines(ctx context.Context, portOrderID string, plan []porting.Deadline) ([]*porting.Deadline, error) {
+// transaction ends, so callers that read the deadlines after this lock (or
+// after updating the order) take turns instead of both inserting what is
+// missing.
+func (t *tx) ChangeDeadlines(ctx context.Context, portOrderID string, add []porting.Deadline, cancel []int64) ([]*porting.Deadline, error) {
 	accountID, err := t.lockOrder(ctx, portOrderID)
 	if err != nil {
 		return nil, err
 	}
-	for i, d := range plan {
+	for i, d := range add {
 		switch {
 		case d.PortOrderID != "" && d.PortOrderID != portOrderID:
-			return nil, porting.FieldErrorf("port_order_id", "store: plan entry %d of port order %s is of port order %s",
+			return nil, porting.FieldErrorf("port_order_id", "store: deadline %d of port order %s is of port order %s",
 				i, portOrderID, d.PortOrderID)
 		case d.AccountID != "" && d.AccountID != accountID:
-			return nil, porting.FieldErrorf("account_id", "store: plan entry %d of port order %s is of account %s, not %s",
+			return nil, porting.FieldErrorf("account_id", "store: deadline %d of port order %s is of account %s, not %s",
 				i, portOrderID, d.AccountID, accountID)
 		case d.DueAt.IsZero():
-			return nil, porting.FieldErrorf("due_at", "store: plan entry %d of port order %s has no due time", i, portOrderID)
+			return nil, porting.FieldErrorf("due_at", "store: deadline %d of port order %s has no due time", i, portOrderID)
 		}
 	}
-	existing, err := t.FindDeadlines(ctx, portOrderID)
-	if err != nil {
-		return nil, err
-	}
-	wanted := map[deadlineKey]bool{}
-	for i := range plan {
-		wanted[keyOf(&plan[i])] = true
-	}
-	kept := map[deadlineKey]*porting.Deadline{}  // the pending row that stays
-	fired := map[deadlineKey]*porting.Deadline{} // the first fired row
-	var cancel []any
-	for _, d := range existing { // by due time, then ID: the oldest duplicate stays
-		k := keyOf(d)
-		switch {
-		case d.State == porting.DeadlinePending && wanted[k] && kept[k] == nil:
-			kept[k] = d
-		case d.State == porting.DeadlinePending:
-			cancel = append(cancel, d.ID)
-		case d.State == porting.DeadlineFired && fired[k] == nil:
-			fired[k] = d
+	for chunk := range slices.Chunk(cancel, inChunk) {
+		args := []any{portOrderID}
+		for _, id := range chunk {
+			args = append(args, id)
 		}
-	}
-	for i := range plan {
-		k := keyOf(&plan[i])
-		if d := kept[k]; d != nil {
-			plan[i] = *d
-			continue
-		}
-		if d := fired[k]; d != nil {
-			plan[i] = *d
-			continue
-		}
-		if err := t.insertDeadline(ctx, &plan[i], portOrderID, accountID); err != nil {
-			return nil, err
-		}
-		d := plan[i]
-		kept[k] = &d
-	}
-	if len(cancel) > 0 {
-		_, err := t.exec(ctx, `UPDATE deadlines SET state = 'cancelled' WHERE state = 'pending' AND id IN (`+
-			inList(1, len(cancel))+`)`, cancel...)
+		_, err := t.exec(ctx, `UPDATE deadlines SET state = 'cancelled' WHERE port_order_id = $1 AND state = 'pending' AND id IN (`+
+			inList(2, len(chunk))+`)`, args...)
 		if err != nil {
 			return nil, errorf(err, "cancel deadlines of port order %s", portOrderID)
+		}
+	}
+	for i := range add {
+		if err := t.insertDeadline(ctx, &add[i], portOrderID, accountID); err != nil {
+			return nil, err
 		}
 	}
 	return t.FindDeadlines(ctx, portOrderID)

@@ -191,11 +191,12 @@ func fire(db porting.Store, id int64, now time.Time) (bool, error) {
 	return ok, err
 }
 
-// testReplaceDeadlinesRace replaces one order's deadlines with the same
-// plan from many transactions at once. Each must see what the others
-// inserted (on PostgreSQL they take turns on the order's row), so the
-// plan's deadlines exist once.
-func testReplaceDeadlinesRace(t *testing.T, e storetest.Engine) {
+// testChangeDeadlinesRace replaces one order's deadlines with the same
+// plan from many transactions at once, each holding the order's row before
+// it reads, as the workflow does. Each must see what the others inserted
+// (on PostgreSQL they take turns on the order's row), so the plan's
+// deadlines exist once.
+func testChangeDeadlinesRace(t *testing.T, e storetest.Engine) {
 	db := e.Open(t)
 	o := storetest.MustCreatePortOrder(t, db, nil)
 	const racers = 10
@@ -205,7 +206,7 @@ func testReplaceDeadlinesRace(t *testing.T, e storetest.Engine) {
 			plan := []porting.Deadline{{Kind: kindReminder, DueAt: hours(1)}, {Kind: kindReminder, DueAt: hours(2)},
 				{Kind: kindRespondBy, DueAt: hours(3)}}
 			err := inTx(db, func(ctx context.Context, tx porting.Tx) error {
-				_, err := tx.ReplaceDeadlines(ctx, o.ID, plan)
+				_, err := replaceIn(ctx, tx, o.ID, plan)
 				return err
 			})
 			if err != nil {

@@ -13,14 +13,27 @@ import (
 // hours returns the test epoch plus h hours.
 func hours(h int) time.Time { return storetest.Epoch.Add(time.Duration(h) * time.Hour) }
 
+// replaceDeadlines makes an order's deadlines those of plan the way the
+// workflow does: hold the order's row, read, diff (porting.PlanChanges),
+// then insert and cancel by ID.
 func replaceDeadlines(t *testing.T, db porting.Store, orderID string, plan []porting.Deadline) []*porting.Deadline {
 	t.Helper()
 	var out []*porting.Deadline
-	mustTx(t, db, func(ctx context.Context, tx porting.Tx) (err error) {
-		out, err = tx.ReplaceDeadlines(ctx, orderID, plan)
+	mustTx(t, db, func(ctx context.Context, tx porting.Tx) error {
+		var err error
+		out, err = replaceIn(ctx, tx, orderID, plan)
 		return err
 	})
 	return out
+}
+
+func replaceIn(ctx context.Context, tx porting.Tx, orderID string, plan []porting.Deadline) ([]*porting.Deadline, error) {
+	existing, err := tx.ChangeDeadlines(ctx, orderID, nil, nil) // locks the order's row
+	if err != nil {
+		return nil, err
+	}
+	add, cancel := porting.PlanChanges(existing, plan)
+	return tx.ChangeDeadlines(ctx, orderID, add, cancel)
 }
 
 func findDeadlines(t *testing.T, db porting.Store, orderID string) []*porting.Deadline {
@@ -84,10 +97,11 @@ const (
 	kindLOAExpiry = porting.DeadlineLOAExpiry
 )
 
-// testReplaceDeadlines walks an order's plan through its changes: pending
-// rows that still match stay, the others are cancelled, new entries are
-// inserted, fired and cancelled rows are history that never changes.
-func testReplaceDeadlines(t *testing.T, e storetest.Engine) {
+// testChangeDeadlines walks an order's plan through its changes, diffed by
+// porting.PlanChanges and applied by ChangeDeadlines: pending rows that
+// still match stay, the others are cancelled, new entries are inserted,
+// fired and cancelled rows are history that never changes.
+func testChangeDeadlines(t *testing.T, e storetest.Engine) {
 	db := e.Open(t)
 	o := storetest.MustCreatePortOrder(t, db, nil)
 	other := storetest.MustCreatePortOrder(t, db, nil)
@@ -99,19 +113,19 @@ func testReplaceDeadlines(t *testing.T, e storetest.Engine) {
 		{PortOrderID: o.ID, AccountID: o.AccountID, Kind: kindRespondBy, DueAt: hours(3)},
 	}
 	got := replaceDeadlines(t, db, o.ID, plan)
-	for i, d := range plan {
+	if len(got) != 3 {
+		t.Fatalf("after the first plan: %+v", deadlineRows(got))
+	}
+	for i, d := range got {
 		if d.ID == 0 || d.State != porting.DeadlinePending || d.PortOrderID != o.ID || d.AccountID != o.AccountID ||
-			d.CreatedAt != storetest.Epoch || d.FiredAt != nil {
-			t.Errorf("plan[%d] after insert = %+v, want it filled in as a pending row", i, d)
-		}
-		if !reflect.DeepEqual(got[i], &plan[i]) {
-			t.Errorf("returned[%d] = %+v, want %+v", i, got[i], plan[i])
+			d.CreatedAt != storetest.Epoch || d.FiredAt != nil || d.Kind != plan[i].Kind || !d.DueAt.Equal(plan[i].DueAt) {
+			t.Errorf("deadline %d = %+v, want plan[%d] as a pending row", i, d, i)
 		}
 	}
 	if stored := findDeadlines(t, db, o.ID); !reflect.DeepEqual(stored, got) {
-		t.Errorf("FindDeadlines =\n%+v\nwant what ReplaceDeadlines returned\n%+v", stored, got)
+		t.Errorf("FindDeadlines =\n%+v\nwant what ChangeDeadlines returned\n%+v", stored, got)
 	}
-	rem1, rem2, rb3 := plan[0].ID, plan[1].ID, plan[2].ID
+	rem1, rem2, rb3 := got[0].ID, got[1].ID, got[2].ID
 
 	// The same plan again, in another order, zone and with nanoseconds,
 	// changes nothing.
@@ -124,10 +138,6 @@ func testReplaceDeadlines(t *testing.T, e storetest.Engine) {
 	if got2 := replaceDeadlines(t, db, o.ID, again); !reflect.DeepEqual(got2, got) {
 		t.Errorf("same plan again =\n%+v\nwant\n%+v", got2, got)
 	}
-	if again[0].ID != rb3 || again[2].ID != rem1 || again[0].DueAt != hours(3) {
-		t.Errorf("entries of the same plan matched %d, %d at %v; want %d, %d at %v", again[0].ID, again[2].ID,
-			again[0].DueAt, rb3, rem1, hours(3))
-	}
 
 	// The first reminder fires; then respond_by moves and an LOA expiry
 	// appears. The fired reminder is still in the plan: it stays fired and
@@ -135,13 +145,15 @@ func testReplaceDeadlines(t *testing.T, e storetest.Engine) {
 	if !fireDeadline(t, db, rem1, hours(1)) {
 		t.Fatal("FireDeadline(first reminder) = false")
 	}
-	plan3 := []porting.Deadline{
+	got3 := replaceDeadlines(t, db, o.ID, []porting.Deadline{
 		{Kind: kindReminder, DueAt: hours(1)},
 		{Kind: kindRespondBy, DueAt: hours(5)},
 		{Kind: kindLOAExpiry, DueAt: hours(4)},
+	})
+	if len(got3) != 5 {
+		t.Fatalf("after moving respond_by: %+v", deadlineRows(got3))
 	}
-	got3 := replaceDeadlines(t, db, o.ID, plan3)
-	rb5, loa4 := plan3[1].ID, plan3[2].ID
+	loa4, rb5 := got3[3].ID, got3[4].ID
 	want := []deadlineRow{
 		{rem1, kindReminder, 1, porting.DeadlineFired},
 		{rem2, kindReminder, 2, porting.DeadlineCancelled},
@@ -152,18 +164,17 @@ func testReplaceDeadlines(t *testing.T, e storetest.Engine) {
 	if got := deadlineRows(got3); !reflect.DeepEqual(got, want) {
 		t.Errorf("after moving respond_by:\n%+v\nwant\n%+v", got, want)
 	}
-	if d := plan3[0]; d.ID != rem1 || d.State != porting.DeadlineFired || d.FiredAt == nil || *d.FiredAt != hours(1) {
-		t.Errorf("plan entry of the fired reminder = %+v, want the fired row", d)
+	if d := got3[0]; d.FiredAt == nil || *d.FiredAt != hours(1) {
+		t.Errorf("the fired reminder = %+v, want fired at hour 1", d)
 	}
 
 	// Back to respond_by at 3, listed twice: the cancelled row stays
 	// cancelled and one new row is inserted; the others are cancelled.
-	plan4 := []porting.Deadline{{Kind: kindRespondBy, DueAt: hours(3)}, {Kind: kindRespondBy, DueAt: hours(3)}}
-	got4 := replaceDeadlines(t, db, o.ID, plan4)
-	rb3again := plan4[0].ID
-	if rb3again <= rb5 || plan4[1].ID != rb3again {
-		t.Errorf("plan entries became rows %d and %d, want one new row", plan4[0].ID, plan4[1].ID)
+	got4 := replaceDeadlines(t, db, o.ID, []porting.Deadline{{Kind: kindRespondBy, DueAt: hours(3)}, {Kind: kindRespondBy, DueAt: hours(3)}})
+	if len(got4) != 6 {
+		t.Fatalf("after moving respond_by back: %+v", deadlineRows(got4))
 	}
+	rb3again := got4[3].ID
 	want = []deadlineRow{
 		{rem1, kindReminder, 1, porting.DeadlineFired},
 		{rem2, kindReminder, 2, porting.DeadlineCancelled},
@@ -172,7 +183,7 @@ func testReplaceDeadlines(t *testing.T, e storetest.Engine) {
 		{loa4, kindLOAExpiry, 4, porting.DeadlineCancelled},
 		{rb5, kindRespondBy, 5, porting.DeadlineCancelled},
 	}
-	if got := deadlineRows(got4); !reflect.DeepEqual(got, want) {
+	if got := deadlineRows(got4); rb3again <= rb5 || !reflect.DeepEqual(got, want) {
 		t.Errorf("after moving respond_by back:\n%+v\nwant\n%+v", got, want)
 	}
 	if !reflect.DeepEqual(got4[0], got3[0]) {
@@ -186,11 +197,12 @@ func testReplaceDeadlines(t *testing.T, e storetest.Engine) {
 		t.Errorf("after an empty plan:\n%+v\nwant\n%+v", got, want)
 	}
 
-	// Refused plans change nothing.
+	// Refused changes change nothing; cancelling another order's row or a
+	// fired one does nothing.
 	tests := []struct {
 		name  string
 		order string
-		plan  []porting.Deadline
+		add   []porting.Deadline
 		want  string
 	}{
 		{"unknown order", "po_nope", nil, porting.ENOTFOUND},
@@ -201,15 +213,19 @@ func testReplaceDeadlines(t *testing.T, e storetest.Engine) {
 	}
 	for _, tc := range tests {
 		err := inTx(db, func(ctx context.Context, tx porting.Tx) error {
-			_, err := tx.ReplaceDeadlines(ctx, tc.order, tc.plan)
+			_, err := tx.ChangeDeadlines(ctx, tc.order, tc.add, nil)
 			return err
 		})
 		if got := porting.ErrorCode(err); got != tc.want {
 			t.Errorf("%s: code = %q, want %q (%v)", tc.name, got, tc.want, err)
 		}
 	}
+	mustTx(t, db, func(ctx context.Context, tx porting.Tx) error {
+		_, err := tx.ChangeDeadlines(ctx, o.ID, nil, []int64{otherDeadlines[0].ID, rem1})
+		return err
+	})
 	if got := findDeadlines(t, db, o.ID); !reflect.DeepEqual(got, got5) {
-		t.Errorf("refused plans changed the deadlines:\n%+v\nwant\n%+v", deadlineRows(got), deadlineRows(got5))
+		t.Errorf("refused changes changed the deadlines:\n%+v\nwant\n%+v", deadlineRows(got), deadlineRows(got5))
 	}
 	if got := findDeadlines(t, db, other.ID); !reflect.DeepEqual(got, otherDeadlines) {
 		t.Errorf("the other order's deadlines changed:\n%+v\nwant\n%+v", got, otherDeadlines)

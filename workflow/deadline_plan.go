@@ -78,7 +78,18 @@ func (s *Service) deadlineApplies(o *porting.PortOrder, k porting.DeadlineKind) 
 
 // replan stores the order's deadline plan.
 func (s *Service) replan(ctx context.Context, tx porting.Tx, o *porting.PortOrder) error {
-	_, err := tx.ReplaceDeadlines(ctx, o.ID, s.planDeadlines(o))
+	// saveOrder has just updated the order, which holds its row (on
+	// PostgreSQL) until the transaction ends: the deadlines read here are
+	// the ones the change applies to.
+	existing, err := tx.FindDeadlines(ctx, o.ID)
+	if err != nil {
+		return err
+	}
+	add, cancel := porting.PlanChanges(existing, s.planDeadlines(o))
+	if len(add) == 0 && len(cancel) == 0 {
+		return nil
+	}
+	_, err = tx.ChangeDeadlines(ctx, o.ID, add, cancel)
 	return err
 }
 

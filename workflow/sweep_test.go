@@ -31,7 +31,7 @@ func TestConcurrentSweepsFireOnce(t *testing.T) {
 				plan = append(plan, porting.Deadline{PortOrderID: o.ID, AccountID: o.AccountID, Kind: porting.DeadlineRespondReminder,
 					DueAt: b.clock.Now().Add(-time.Duration(j+1) * time.Minute)})
 			}
-			storetest.MustInTx(t, b.svc.Store, func(tx porting.Tx) error { _, err := tx.ReplaceDeadlines(ctx, o.ID, plan); return err })
+			storetest.MustInTx(t, b.svc.Store, func(tx porting.Tx) error { _, err := tx.ChangeDeadlines(ctx, o.ID, plan, nil); return err })
 		}
 		other := *b.svc // the same settings and clock; a second sweeper
 		var (

@@ -52,7 +52,7 @@ func TestTwoServersFireEachDeadlineOnce(t *testing.T) {
 				DueAt: now.Add(-time.Duration(i*100+j+1) * time.Second)})
 		}
 		storetest.MustInTx(t, db, func(tx porting.Tx) error {
-			_, err := tx.ReplaceDeadlines(ctx, o.ID, plan)
+			_, err := tx.ChangeDeadlines(ctx, o.ID, plan, nil)
 			return err
 		})
 	}
