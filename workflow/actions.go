@@ -119,7 +119,7 @@ func (s *Service) applyRules(ctx context.Context, tx porting.Tx, p porting.Princ
 		o.SetNumberStatus(porting.NumberVerified)
 	case porting.ActionCancel:
 		wasLoaded := o.Status == porting.StateNumbersLoaded
-		atCarrier := o.Status == porting.StateSubmitted || o.Status == porting.StateFOCConfirmed || wasLoaded
+		atCarrier := o.Status.AtCarrier()
 		o.SetNumberStatus(porting.NumberCancelled)
 		if atCarrier {
 			// Do not leave the carrier porting numbers the customer keeps.

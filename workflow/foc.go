@@ -16,7 +16,7 @@ import (
 // cannot reach would need a new LOA anyway).
 func (s *Service) planRules(o *porting.PortOrder) calendar.PlanRules {
 	r := s.Settings.Plan
-	if beforeSubmission(o.Status) {
+	if o.Status.BeforeSubmission() {
 		r.LOAValidUntil = s.loaExpiry(o)
 	}
 	return r

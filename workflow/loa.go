@@ -189,7 +189,7 @@ const CodeInstanceNotSet = "INSTANCE_NOT_SET"
 // today's date; and the order's own items (an instance to load into).
 func (s *Service) present(ctx context.Context, tx porting.Tx, o *porting.PortOrder) error {
 	fs := []porting.Finding{}
-	if beforeSubmission(o.Status) {
+	if o.Status.BeforeSubmission() {
 		loaFs, err := s.checkLOA(ctx, tx, o, o.Status == porting.StateLOAReview)
 		if err != nil {
 			return err
@@ -199,7 +199,7 @@ func (s *Service) present(ctx context.Context, tx porting.Tx, o *porting.PortOrd
 	if o.InstanceID == "" && o.Status.Active() {
 		f := porting.Finding{Code: CodeInstanceNotSet, Severity: porting.SeverityWarning, Field: "instance_id",
 			Hint: "choose the contact-center instance the numbers go to; they are loaded into it a few business days before the port"}
-		if !beforeSubmission(o.Status) && o.Status != porting.StateSubmitted {
+		if o.Status.FOCAgreed() {
 			f.Severity = porting.SeverityBlocking
 			if o.FOCAt != nil {
 				load := calendar.Plan(o.Country, *o.FOCAt, s.Settings.Plan).LoadNumbersAt

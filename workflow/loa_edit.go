@@ -22,21 +22,9 @@ type AttestationInput struct {
 	Legible      *bool
 }
 
-// loaEditable tells whether role may change the LOA data in state st: the
-// customer while the LOA is theirs to fix, staff until it is submitted.
-func loaEditable(role porting.Role, st porting.State) bool {
-	switch st {
-	case porting.StateAwaitingLOA, porting.StateException:
-		return true
-	case porting.StateReview, porting.StateLOAReview:
-		return role.Staff()
-	}
-	return false
-}
-
 // setLOA replaces the order's LOA data. A nil pin keeps the PIN on file.
 func setLOA(p porting.Principal, o *porting.PortOrder, data porting.LOAData, pin *string) error {
-	if !loaEditable(p.Role, o.Status) {
+	if !o.Status.LOAEditableBy(p.Role) {
 		return porting.Errorf(porting.ECONFLICT, "the LOA data cannot change in status %s", o.Status)
 	}
 	if data.PartialPort != nil && data.PartialPort.RemainingAction != "keep" && data.PartialPort.RemainingAction != "disconnect" {
@@ -62,7 +50,7 @@ func setLOA(p porting.Principal, o *porting.PortOrder, data porting.LOAData, pin
 
 // setCSR records the carrier's Customer Service Record on the order.
 func (s *Service) setCSR(p porting.Principal, o *porting.PortOrder, csr porting.CSR) error {
-	ok := p.Role.Staff() && beforeSubmission(o.Status) || p.Role == porting.RoleCustomer && loaEditable(p.Role, o.Status)
+	ok := p.Role.Staff() && o.Status.BeforeSubmission() || p.Role == porting.RoleCustomer && o.Status.LOAEditableBy(p.Role)
 	if !ok {
 		return porting.Errorf(porting.ECONFLICT, "the CSR cannot change in status %s", o.Status)
 	}
@@ -81,14 +69,6 @@ func (s *Service) setCSR(p porting.Principal, o *porting.PortOrder, csr porting.
 	csr.RecordedAt = s.Clock.Now()
 	o.CSR = &csr
 	return nil
-}
-
-func beforeSubmission(st porting.State) bool {
-	switch st {
-	case porting.StateReview, porting.StateAwaitingLOA, porting.StateLOAReview, porting.StateException:
-		return true
-	}
-	return false
 }
 
 // attest records the team's judgement of the signed LOA. A kind outside
