@@ -1,5 +1,7 @@
 package loa
 
+import "github.com/portdesk/portdesk/porting"
+
 // Finding codes. The CSR mismatch codes reuse the carrier exception
 // vocabulary, so a finding before submission and a carrier rejection after
 // it read the same.
@@ -51,21 +53,6 @@ const (
 	CodeLOANotSigned = "LOA_NOT_SIGNED"
 )
 
-// Finding severities.
-const (
-	// SeverityBlocking findings stop the LOA from being submitted.
-	SeverityBlocking = "blocking"
-	// SeverityWarning findings deserve a look but do not stop submission.
-	SeverityWarning = "warning"
-	// SeverityPending findings are not faults: they wait on the porting
-	// team, and approval waits with them.
-	SeverityPending = "pending"
-)
-
-// DocumentSignedLOA is the document type of the signed LOA. Its presence in
-// Input.DocumentTypes makes the signing date required.
-const DocumentSignedLOA = "loa_signed"
-
 // Finding is one problem found on an LOA. Field is the JSON path of the LOA
 // field concerned (e.g. "service_address.postal_code"); Expected is what the
 // CSR or the rule wants, Got what the LOA says; Hint tells a person what to
@@ -82,7 +69,7 @@ type Finding struct {
 // HasBlocking reports whether any of the findings is blocking.
 func HasBlocking(findings []Finding) bool {
 	for _, f := range findings {
-		if f.Severity == SeverityBlocking {
+		if f.Severity == porting.SeverityBlocking {
 			return true
 		}
 	}
@@ -93,16 +80,16 @@ func HasBlocking(findings []Finding) bool {
 type findings []Finding
 
 func (fs *findings) block(code, field, expected, got, hint string) {
-	*fs = append(*fs, Finding{Code: code, Severity: SeverityBlocking, Field: field,
+	*fs = append(*fs, Finding{Code: code, Severity: porting.SeverityBlocking, Field: field,
 		Expected: expected, Got: got, Hint: hint})
 }
 
 func (fs *findings) pending(code, field, expected, got, hint string) {
-	*fs = append(*fs, Finding{Code: code, Severity: SeverityPending, Field: field,
+	*fs = append(*fs, Finding{Code: code, Severity: porting.SeverityPending, Field: field,
 		Expected: expected, Got: got, Hint: hint})
 }
 
 func (fs *findings) warn(code, field, expected, got, hint string) {
-	*fs = append(*fs, Finding{Code: code, Severity: SeverityWarning, Field: field,
+	*fs = append(*fs, Finding{Code: code, Severity: porting.SeverityWarning, Field: field,
 		Expected: expected, Got: got, Hint: hint})
 }

@@ -3,22 +3,14 @@
 // (CSR), and its rendering as a PDF letter with an XLSX or CSV attachment
 // listing the numbers.
 //
-// The package is pure: it imports the standard library, the PDF library and
-// the spreadsheet library, never another portdesk package. The workflow maps
+// The package is pure: it imports the standard library, the PDF library, the
+// spreadsheet library and, of portdesk, only the domain (porting) for its
+// vocabularies. The workflow maps
 // domain types into the types below and decides what a finding means for the
 // port order.
 package loa
 
 import "time"
-
-// Remaining actions for the numbers a partial port leaves with the losing
-// carrier.
-const (
-	// RemainingKeep keeps the numbers left behind in service with the losing carrier.
-	RemainingKeep = "keep"
-	// RemainingDisconnect disconnects the numbers left behind.
-	RemainingDisconnect = "disconnect"
-)
 
 // Address is a service address as written on the LOA or the CSR. Region is
 // the state, province or county; countries without one leave it blank.
@@ -44,7 +36,7 @@ type Person struct {
 type PartialPort struct {
 	// RemainingNumbers are the numbers that stay on the losing carrier's account.
 	RemainingNumbers []string `json:"remaining_numbers"`
-	// RemainingAction is RemainingKeep or RemainingDisconnect.
+	// RemainingAction is porting.RemainingKeep or porting.RemainingDisconnect.
 	RemainingAction string `json:"remaining_action"`
 	// NewBTN is the number that becomes the account's BTN when the current
 	// BTN is ported away; blank when the BTN stays.

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/go-pdf/fpdf"
+
+	"github.com/portdesk/portdesk/porting"
 )
 
 // Document is what the renderers need. GeneratedAt stamps the PDF's
@@ -230,12 +232,12 @@ func (l *letter) footer(d Document) {
 
 // kindLabel names a number kind for people.
 func kindLabel(kind string) string {
-	switch kind {
-	case "did":
+	switch porting.NumberKind(kind) {
+	case porting.KindDID:
 		return "Direct inward dialing (geographic or mobile)"
-	case "toll_free":
+	case porting.KindTollFree:
 		return "Toll-free"
-	case "shared_cost":
+	case porting.KindSharedCost:
 		return "Shared cost"
 	}
 	return kind

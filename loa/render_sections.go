@@ -3,6 +3,8 @@ package loa
 import (
 	"fmt"
 	"strings"
+
+	"github.com/portdesk/portdesk/porting"
 )
 
 // partialPort shows the numbers that stay with the losing carrier, what
@@ -26,9 +28,9 @@ func (l *letter) partialPort(o Order, pp PartialPort) {
 	}
 	action := "Not stated"
 	switch trim(pp.RemainingAction) {
-	case RemainingKeep:
+	case porting.RemainingKeep:
 		action = "Keep them in service with " + carrier
-	case RemainingDisconnect:
+	case porting.RemainingDisconnect:
 		action = "Disconnect them"
 	}
 	l.row("Remaining numbers", action)

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/portdesk/portdesk/porting"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -30,7 +32,7 @@ func swissDocument() Document {
 			AuthorizedPerson: Person{Name: "Anaïs Dubois", Title: "Responsable télécom"},
 			AccountNumber:    "CH-4471-0093", PIN: "901234", BTN: "+41446681800",
 			PartialPort: &PartialPort{RemainingNumbers: []string{"+41446681810", "+41446681811"},
-				RemainingAction: RemainingKeep, NewBTN: "+41446681810"},
+				RemainingAction: porting.RemainingKeep, NewBTN: "+41446681810"},
 			RequestedPortAt: &port,
 		},
 		GeneratedAt: renderAt,

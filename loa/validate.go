@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/portdesk/portdesk/porting"
 )
 
 // Defaults of the validation limits.
@@ -96,7 +98,7 @@ func checkRequiredFields(fs *findings, in Input) {
 			fs.block(CodeMissingField, r.field, trim(r.csr), "", hint)
 		}
 	}
-	if d.SignedOn == nil && slices.Contains(in.DocumentTypes, DocumentSignedLOA) {
+	if d.SignedOn == nil && slices.Contains(in.DocumentTypes, string(porting.DocLOASigned)) {
 		fs.block(CodeMissingField, "signed_on", "the date written on the signed LOA", "",
 			"record the date the customer wrote next to the signature")
 	}
@@ -202,7 +204,7 @@ func checkSigned(fs *findings, in Input) {
 	if in.SignedLOA == "" || !slices.Contains(in.GeneratedLOAs, in.SignedLOA) {
 		return
 	}
-	fs.block(CodeLOANotSigned, "documents."+DocumentSignedLOA, "the LOA signed by the authorized person",
+	fs.block(CodeLOANotSigned, "documents."+string(porting.DocLOASigned), "the LOA signed by the authorized person",
 		"the unsigned LOA portdesk generated",
 		"the uploaded signed LOA is the generated file itself; print it, have it signed in ink and upload the scan")
 }

@@ -3,6 +3,8 @@ package loa
 import (
 	"slices"
 	"testing"
+
+	"github.com/portdesk/portdesk/porting"
 )
 
 func TestValidateSignatureNotWet(t *testing.T) {
@@ -29,7 +31,7 @@ func TestValidateIllegible(t *testing.T) {
 }
 
 func pending(code, field, expected, got, hint string) Finding {
-	return Finding{Code: code, Severity: SeverityPending, Field: field, Expected: expected, Got: got, Hint: hint}
+	return Finding{Code: code, Severity: porting.SeverityPending, Field: field, Expected: expected, Got: got, Hint: hint}
 }
 
 func TestValidateAttestationPending(t *testing.T) {
@@ -155,7 +157,7 @@ func TestValidatePOBoxAddress(t *testing.T) {
 		{"P.O. Box", street("P.O. Box 1234"), []Finding{block(CodePOBoxAddress, field, want, "P.O. Box 1234",
 			`"P.O. Box" is a post-office box; give the physical service address from the CSR`)}},
 		{"Postfach", street("Postfach 10 01 23"), []Finding{block(CodePOBoxAddress, field, want, "Postfach 10 01 23", "")}},
-		{"bare Box is a warning", street("Box 12"), []Finding{{Code: CodePOBoxAddress, Severity: SeverityWarning,
+		{"bare Box is a warning", street("Box 12"), []Finding{{Code: CodePOBoxAddress, Severity: porting.SeverityWarning,
 			Field: field, Expected: want, Got: "Box 12"}}},
 	})
 }
@@ -176,7 +178,7 @@ func TestValidatePartialPortBTN(t *testing.T) {
 	staysOnly := func(remaining []string, newBTN string) func(*Input) {
 		return func(in *Input) {
 			portBTN(in)
-			in.Data.PartialPort = &PartialPort{RemainingNumbers: remaining, RemainingAction: RemainingKeep, NewBTN: newBTN}
+			in.Data.PartialPort = &PartialPort{RemainingNumbers: remaining, RemainingAction: porting.RemainingKeep, NewBTN: newBTN}
 		}
 	}
 	const stays, onAccount = "a number that stays on the account", "a number on the CSR account"
@@ -186,7 +188,7 @@ func TestValidatePartialPortBTN(t *testing.T) {
 		{"new BTN named", staysOnly([]string{"+12125550102", "+12125550103"}, "+12125550102"), nil},
 		{"BTN stays, remaining listed", func(in *Input) {
 			in.Order.Numbers = usNumbers(2, 102)
-			in.Data.PartialPort = &PartialPort{RemainingNumbers: []string{"+12125550101", "+12125550100"}, RemainingAction: RemainingDisconnect}
+			in.Data.PartialPort = &PartialPort{RemainingNumbers: []string{"+12125550101", "+12125550100"}, RemainingAction: porting.RemainingDisconnect}
 		}, nil},
 		{"no new BTN", portBTN, []Finding{block(CodePartialPortBTN, "partial_port.new_btn", stays, "",
 			"the BTN +12125550100 is ported while 2 number(s) stay on the account; name a new BTN among them")}},
@@ -208,7 +210,7 @@ func TestValidatePartialPortBTN(t *testing.T) {
 				"the losing carrier's record for this account does not list this number")}},
 		{"the issue's example", func(in *Input) {
 			// remaining_numbers names a ported number; the new BTN is on no account.
-			in.Data.PartialPort = &PartialPort{RemainingNumbers: []string{"+12125550101"}, RemainingAction: RemainingKeep, NewBTN: "+12125550199"}
+			in.Data.PartialPort = &PartialPort{RemainingNumbers: []string{"+12125550101"}, RemainingAction: porting.RemainingKeep, NewBTN: "+12125550199"}
 		}, []Finding{
 			block(CodePartialPortBTN, "partial_port.remaining_numbers", stays, "+12125550101", ""),
 			block(CodePartialPortBTN, "partial_port.remaining_numbers", "+12125550100", "", ""),
@@ -216,11 +218,11 @@ func TestValidatePartialPortBTN(t *testing.T) {
 		}},
 		{"no CSR: remaining numbers are still not ported ones", func(in *Input) {
 			in.CSR = nil
-			in.Data.PartialPort = &PartialPort{RemainingNumbers: []string{"+12125550101", "+12125550100"}, RemainingAction: RemainingKeep, NewBTN: "+12125550100"}
+			in.Data.PartialPort = &PartialPort{RemainingNumbers: []string{"+12125550101", "+12125550100"}, RemainingAction: porting.RemainingKeep, NewBTN: "+12125550100"}
 		}, []Finding{block(CodePartialPortBTN, "partial_port.remaining_numbers", stays, "+12125550101", "")}},
 		{"no CSR: new BTN among the named remaining numbers", func(in *Input) {
 			in.CSR = nil
-			in.Data.PartialPort = &PartialPort{RemainingNumbers: []string{"+12125550100"}, RemainingAction: RemainingKeep, NewBTN: "+12125550199"}
+			in.Data.PartialPort = &PartialPort{RemainingNumbers: []string{"+12125550100"}, RemainingAction: porting.RemainingKeep, NewBTN: "+12125550199"}
 		}, []Finding{block(CodePartialPortBTN, "partial_port.new_btn", stays, "+12125550199", "")}},
 	})
 }
@@ -262,11 +264,11 @@ func TestValidateOrderIsStable(t *testing.T) {
 }
 
 func TestHasBlocking(t *testing.T) {
-	warning := Finding{Code: CodePOBoxAddress, Severity: SeverityWarning}
+	warning := Finding{Code: CodePOBoxAddress, Severity: porting.SeverityWarning}
 	if HasBlocking(nil) || HasBlocking([]Finding{warning}) {
 		t.Error("HasBlocking(no blocking finding) = true, want false")
 	}
-	if !HasBlocking([]Finding{warning, {Code: CodeIllegible, Severity: SeverityBlocking}}) {
+	if !HasBlocking([]Finding{warning, {Code: CodeIllegible, Severity: porting.SeverityBlocking}}) {
 		t.Error("HasBlocking(one blocking finding) = false, want true")
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"testing"
 	"time"
+
+	"github.com/portdesk/portdesk/porting"
 )
 
 var validateNow = time.Date(2025, 3, 14, 10, 0, 0, 0, time.UTC)
@@ -33,8 +35,8 @@ func cleanInput() Input {
 		CSR: &CSR{AccountName: "Acme Inc", ServiceAddress: addr, AuthorizedContact: "Jane Roe",
 			BTN: "+12125550100", AccountNumber: "ACC-778899",
 			PhoneNumbers: []string{"+12125550100", "+12125550101", "+12125550102", "+12125550103"}},
-		DocumentTypes:      []string{DocumentSignedLOA, "csr"},
-		RequiredDocuments:  []string{DocumentSignedLOA, "csr"},
+		DocumentTypes:      []string{string(porting.DocLOASigned), "csr"},
+		RequiredDocuments:  []string{string(porting.DocLOASigned), "csr"},
 		Attestation:        Attestation{Signature: SignatureWet, Legible: ptr(true)},
 		Now:                validateNow,
 		RequireAttestation: true,
@@ -70,7 +72,7 @@ type validateCase struct {
 }
 
 func block(code, field, expected, got, hint string) Finding {
-	return Finding{Code: code, Severity: SeverityBlocking, Field: field, Expected: expected, Got: got, Hint: hint}
+	return Finding{Code: code, Severity: porting.SeverityBlocking, Field: field, Expected: expected, Got: got, Hint: hint}
 }
 
 func runCodeCases(t *testing.T, code string, cases []validateCase) {

@@ -3,19 +3,21 @@ package numbers
 import (
 	"cmp"
 	"slices"
+
+	"github.com/portdesk/portdesk/porting"
 )
 
-// MarkInUse adds ReasonAlreadyOnActiveOrder to, and clears Portable on,
+// MarkInUse adds porting.ReasonAlreadyOnActiveOrder to, and clears Portable on,
 // every valid result whose E.164 number is in inUse (the numbers of active
 // port orders, which the caller reads from the store). It edits results in
 // place.
 func MarkInUse(results []Result, inUse map[string]bool) {
 	for i := range results {
 		r := &results[i]
-		if !r.Valid || !inUse[r.PhoneNumber] || slices.Contains(r.Reasons, ReasonAlreadyOnActiveOrder) {
+		if !r.Valid || !inUse[r.PhoneNumber] || slices.Contains(r.Reasons, porting.ReasonAlreadyOnActiveOrder) {
 			continue
 		}
-		r.Reasons = append(r.Reasons, ReasonAlreadyOnActiveOrder)
+		r.Reasons = append(r.Reasons, porting.ReasonAlreadyOnActiveOrder)
 		r.Portable = false
 	}
 }
@@ -28,8 +30,8 @@ type Group struct {
 	Country string
 	// LosingCarrier is the carrier the numbers leave.
 	LosingCarrier string
-	// NumberKind is KindDID, KindTollFree or KindSharedCost.
-	NumberKind string
+	// NumberKind is one of porting.NumberKinds.
+	NumberKind porting.NumberKind
 	// AccountNumber is the customer's account at the losing carrier, "" when
 	// not given.
 	AccountNumber string
@@ -42,7 +44,11 @@ type Group struct {
 // fields in that order: one LOA names one carrier and one account. Results
 // that are not portable are left out.
 func GroupPortable(results []Result) []Group {
-	type key struct{ country, carrier, kind, account string }
+	type key struct {
+		country, carrier string
+		kind             porting.NumberKind
+		account          string
+	}
 	at := map[key]int{}
 	var groups []Group
 	for _, r := range results {

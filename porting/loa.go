@@ -138,6 +138,32 @@ const (
 // attestation not made yet): not a fault of the LOA, but approval waits.
 const SeverityPending = "pending"
 
+// FindingSeverities lists every finding severity.
+var FindingSeverities = []string{SeverityBlocking, SeverityPending, SeverityWarning}
+
+// Remaining actions for the numbers a partial port leaves with the losing
+// carrier (PartialPort.RemainingAction).
+const (
+	// RemainingKeep keeps the numbers left behind in service with the losing carrier.
+	RemainingKeep = "keep"
+	// RemainingDisconnect disconnects the numbers left behind.
+	RemainingDisconnect = "disconnect"
+)
+
+// RemainingActions lists every remaining action.
+var RemainingActions = []string{RemainingKeep, RemainingDisconnect}
+
+// Who may port a country's numbers (a porting requirement's entity).
+const (
+	// EntityAny lets any holder port, business or person.
+	EntityAny = "any"
+	// EntityBusiness lets only businesses port.
+	EntityBusiness = "business"
+)
+
+// Entities lists every entity of a porting requirement.
+var Entities = []string{EntityAny, EntityBusiness}
+
 // DocumentType is what an uploaded document is.
 type DocumentType string
 

@@ -141,6 +141,9 @@ const (
 	PartyNone     Party = "none"
 )
 
+// Parties lists every party an order can wait on.
+var Parties = []Party{PartyCustomer, PartyTeam, PartyCarrier, PartyNone}
+
 // Action is a named transition of a port order.
 type Action string
 

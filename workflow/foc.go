@@ -26,10 +26,6 @@ func (s *Service) planRules(o *porting.PortOrder) calendar.PlanRules {
 // years, and a later date is a typing error that no rule should walk to.
 const maxPortDateAhead = 2 * 366 * 24 * time.Hour
 
-// ReasonLoadTooLate is the refusal of a port date so close that the numbers
-// could not be loaded into the instance the agreed business days before it.
-const ReasonLoadTooLate = "load_too_late"
-
 // portDateUse says on which path a port date arrives.
 type portDateUse int
 
@@ -66,7 +62,7 @@ func (s *Service) checkPortDate(p porting.Principal, o *porting.PortOrder, at ti
 		return nil, porting.FieldErrorf(field, "the port date %s is more than two years ahead", at.UTC().Format(time.RFC3339))
 	}
 	pt := s.portDateRefusal(o, at, now)
-	if pt == nil || use == portDateConfirmed && pt.Reason == calendar.ReasonNoWindowPublished {
+	if pt == nil || use == portDateConfirmed && pt.Reason == porting.ReasonNoWindowPublished {
 		return nil, nil
 	}
 	if overrideReason == "" {
@@ -90,7 +86,7 @@ func (s *Service) portDateRefusal(o *porting.PortOrder, at, now time.Time) *cale
 	if load := calendar.Plan(o.Country, at, s.Settings.Plan).LoadNumbersAt; !load.After(now) {
 		loc := calendar.Location(o.Country)
 		next, _ := s.nextWindows(o, now, 3)
-		return &calendar.PortTimeError{Reason: ReasonLoadTooLate, Next: next, Message: fmt.Sprintf(
+		return &calendar.PortTimeError{Reason: porting.ReasonLoadTooLate, Next: next, Message: fmt.Sprintf(
 			"The numbers must be loaded into the instance by %s %s, business days before the port, and that time has passed; pick a later date.",
 			load.In(loc).Format("2006-01-02 15:04"), loc)}
 	}

@@ -191,7 +191,7 @@ func validateContact(in *CreatePortRequestParams) error {
 func distinctInputs(rep *PortabilityReport) int {
 	n := 0
 	for _, r := range rep.Results {
-		if !slices.Contains(r.Reasons, "duplicate_in_request") {
+		if !slices.Contains(r.Reasons, porting.ReasonDuplicateInRequest) {
 			n++
 		}
 	}

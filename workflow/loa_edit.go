@@ -27,7 +27,7 @@ func setLOA(p porting.Principal, o *porting.PortOrder, data porting.LOAData, pin
 	if !o.Status.LOAEditableBy(p.Role) {
 		return porting.Errorf(porting.ECONFLICT, "the LOA data cannot change in status %s", o.Status)
 	}
-	if data.PartialPort != nil && data.PartialPort.RemainingAction != "keep" && data.PartialPort.RemainingAction != "disconnect" {
+	if data.PartialPort != nil && !slices.Contains(porting.RemainingActions, data.PartialPort.RemainingAction) {
 		return porting.FieldErrorf("loa.partial_port.remaining_action", "remaining_action must be keep or disconnect")
 	}
 	if err := normalizeLOANumbers(o.Country, &data); err != nil {

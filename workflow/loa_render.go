@@ -90,9 +90,7 @@ func (s *Service) Requirements(country, kind string) (*CountryRequirements, erro
 	if len(country) != 2 {
 		return nil, porting.FieldErrorf("country", "country is an ISO 3166 alpha-2 code such as GB")
 	}
-	switch porting.NumberKind(kind) {
-	case porting.KindDID, porting.KindTollFree, porting.KindSharedCost:
-	default:
+	if !porting.NumberKind(kind).Valid() {
 		return nil, porting.FieldErrorf("number_kind", "number_kind must be did, toll_free or shared_cost")
 	}
 	return countryRequirements(country, kind), nil
