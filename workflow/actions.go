@@ -173,7 +173,7 @@ func (s *Service) notifyCustomer(ctx context.Context, tx porting.Tx, p porting.P
 	if err != nil {
 		return err
 	}
-	m := &porting.Message{ID: newID("msg"), PortRequestID: req.ID, Author: p, Body: strings.TrimSpace(body), CreatedAt: s.Clock.Now()}
+	m := &porting.Message{ID: porting.NewID("msg"), PortRequestID: req.ID, Author: p, Body: strings.TrimSpace(body), CreatedAt: s.Clock.Now()}
 	return s.postMessage(ctx, tx, req, m)
 }
 
@@ -247,7 +247,7 @@ func (s *Service) restart(ctx context.Context, tx porting.Tx, p porting.Principa
 	}
 	now := s.Clock.Now()
 	o := &porting.PortOrder{
-		ID: newID("po"), PortRequestID: old.PortRequestID, AccountID: old.AccountID, InstanceID: old.InstanceID,
+		ID: porting.NewID("po"), PortRequestID: old.PortRequestID, AccountID: old.AccountID, InstanceID: old.InstanceID,
 		Status: porting.StateReview, Country: old.Country, LosingCarrier: old.LosingCarrier,
 		NumberKind: old.NumberKind, PreviousOrderID: old.ID, CreatedAt: now, UpdatedAt: now,
 	}

@@ -46,7 +46,7 @@ func (s *Service) CreateWebhookEndpoint(ctx context.Context, p porting.Principal
 		return nil, "", porting.Errorf(porting.EFORBIDDEN, "only customers and admins register webhook endpoints")
 	}
 	secret := newWebhookSecret()
-	w := &porting.WebhookEndpoint{ID: newID("whe"), AccountID: accountID, URL: strings.TrimSpace(in.URL),
+	w := &porting.WebhookEndpoint{ID: porting.NewID("whe"), AccountID: accountID, URL: strings.TrimSpace(in.URL),
 		EventTypes: append([]string{}, in.EventTypes...), Secret: secret, Enabled: true, CreatedAt: s.Clock.Now()}
 	err := s.Store.InTx(ctx, func(tx porting.Tx) error {
 		if err := tx.CreateWebhookEndpoint(ctx, w); err != nil {
