@@ -53,21 +53,8 @@ const (
 	CodeLOANotSigned = "LOA_NOT_SIGNED"
 )
 
-// Finding is one problem found on an LOA. Field is the JSON path of the LOA
-// field concerned (e.g. "service_address.postal_code"); Expected is what the
-// CSR or the rule wants, Got what the LOA says; Hint tells a person what to
-// change. Hints may suggest a normalization; they never accept one.
-type Finding struct {
-	Code     string `json:"code"`
-	Severity string `json:"severity"`
-	Field    string `json:"field"`
-	Expected string `json:"expected"`
-	Got      string `json:"got"`
-	Hint     string `json:"hint"`
-}
-
 // HasBlocking reports whether any of the findings is blocking.
-func HasBlocking(findings []Finding) bool {
+func HasBlocking(findings []porting.Finding) bool {
 	for _, f := range findings {
 		if f.Severity == porting.SeverityBlocking {
 			return true
@@ -77,19 +64,19 @@ func HasBlocking(findings []Finding) bool {
 }
 
 // findings collects findings in the order the checks run.
-type findings []Finding
+type findings []porting.Finding
 
 func (fs *findings) block(code, field, expected, got, hint string) {
-	*fs = append(*fs, Finding{Code: code, Severity: porting.SeverityBlocking, Field: field,
+	*fs = append(*fs, porting.Finding{Code: code, Severity: porting.SeverityBlocking, Field: field,
 		Expected: expected, Got: got, Hint: hint})
 }
 
 func (fs *findings) pending(code, field, expected, got, hint string) {
-	*fs = append(*fs, Finding{Code: code, Severity: porting.SeverityPending, Field: field,
+	*fs = append(*fs, porting.Finding{Code: code, Severity: porting.SeverityPending, Field: field,
 		Expected: expected, Got: got, Hint: hint})
 }
 
 func (fs *findings) warn(code, field, expected, got, hint string) {
-	*fs = append(*fs, Finding{Code: code, Severity: porting.SeverityWarning, Field: field,
+	*fs = append(*fs, porting.Finding{Code: code, Severity: porting.SeverityWarning, Field: field,
 		Expected: expected, Got: got, Hint: hint})
 }

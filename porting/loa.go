@@ -116,8 +116,10 @@ func (a *Attestation) UnmarshalJSON(b []byte) error {
 }
 
 // Finding is one problem the LOA check found: a stable code, whether it
-// blocks submission, the field, what the CSR or rule expects, what the LOA
-// has, and a hint to fix it.
+// blocks submission, the field (its JSON path in the LOA data, e.g.
+// "service_address.postal_code"), what the CSR or rule expects, what the
+// LOA has, and a hint to fix it. Hints may suggest a normalization; they
+// never accept one.
 type Finding struct {
 	Code     string `json:"code"`
 	Severity string `json:"severity" enum:"blocking,pending,warning"`

@@ -29,7 +29,7 @@ func (s *Service) checkLOA(ctx context.Context, tx porting.Tx, o *porting.PortOr
 	}
 	in := loa.Input{
 		Order:               loaOrder(o, s.Settings.winningCarrier()),
-		CSR:                 loaCSR(o.CSR),
+		CSR:                 o.CSR,
 		RequiredDocuments:   loa.Requirements(o.Country, string(o.NumberKind)).Documents,
 		Now:                 s.Clock.Now().In(calendar.CivilLocation(o.Country)), // dates are judged in the country's civil time
 		MaxAgeDays:          s.Settings.loaMaxAgeDays(),
@@ -38,10 +38,10 @@ func (s *Service) checkLOA(ctx context.Context, tx porting.Tx, o *porting.PortOr
 		AttachmentThreshold: loaListLimit,
 	}
 	if o.LOA != nil {
-		in.Data = loaData(o.LOA)
+		in.Data = *o.LOA
 	}
 	if o.Attestation != nil {
-		in.Attestation = loa.Attestation{Signature: string(o.Attestation.Signature), Legible: o.Attestation.Legible}
+		in.Attestation = *o.Attestation
 	}
 	for _, d := range docs {
 		in.DocumentTypes = append(in.DocumentTypes, string(d.Type))
@@ -59,10 +59,7 @@ func (s *Service) checkLOA(ctx context.Context, tx porting.Tx, o *porting.PortOr
 		out = append(out, porting.Finding{Code: loa.CodeMissingField, Severity: porting.SeverityBlocking, Field: "csr",
 			Hint: "record the carrier's Customer Service Record so the LOA can be compared with it"})
 	}
-	for _, f := range loa.Validate(in) {
-		out = append(out, porting.Finding{Code: f.Code, Severity: f.Severity, Field: f.Field, Expected: f.Expected, Got: f.Got, Hint: f.Hint})
-	}
-	return out, nil
+	return append(out, loa.Validate(in)...), nil
 }
 
 // loaListLimit is how many numbers an LOA lists before "See Attached".

@@ -3,7 +3,6 @@ package workflow
 import (
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/portdesk/portdesk/loa"
 	"github.com/portdesk/portdesk/porting"
@@ -112,32 +111,4 @@ func loaOrder(o *porting.PortOrder, winning string) loa.Order {
 		out.Numbers = append(out.Numbers, loa.Number{PhoneNumber: n, Country: o.Country, LosingCarrier: o.LosingCarrier})
 	}
 	return out
-}
-
-func loaAddress(a porting.Address) loa.Address {
-	return loa.Address{Street: a.Street, City: a.City, Region: a.Region, PostalCode: a.PostalCode, Country: a.Country}
-}
-
-func loaData(d *porting.LOAData) loa.Data {
-	out := loa.Data{
-		EntityName: d.EntityName, ServiceAddress: loaAddress(d.ServiceAddress),
-		AuthorizedPerson: loa.Person{Name: d.AuthorizedPerson.Name, Title: d.AuthorizedPerson.Title},
-		AccountNumber:    d.AccountNumber, PIN: d.PIN, BTN: d.BTN,
-	}
-	if d.SignedOn != nil {
-		signed := d.SignedOn.In(time.UTC) // loa reads the calendar date of the time as it stands
-		out.SignedOn = &signed
-	}
-	if pp := d.PartialPort; pp != nil {
-		out.PartialPort = &loa.PartialPort{RemainingNumbers: pp.RemainingNumbers, RemainingAction: pp.RemainingAction, NewBTN: pp.NewBTN}
-	}
-	return out
-}
-
-func loaCSR(c *porting.CSR) *loa.CSR {
-	if c == nil {
-		return nil
-	}
-	return &loa.CSR{AccountName: c.AccountName, ServiceAddress: loaAddress(c.ServiceAddress),
-		AuthorizedContact: c.AuthorizedContact, BTN: c.BTN, AccountNumber: c.AccountNumber, PhoneNumbers: c.PhoneNumbers}
 }

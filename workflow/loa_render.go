@@ -35,7 +35,7 @@ func (s *Service) RenderLOA(ctx context.Context, p porting.Principal, orderID, f
 	}
 	doc := loa.Document{Order: loaOrder(o, s.Settings.winningCarrier()), GeneratedAt: s.Clock.Now()}
 	if o.LOA != nil {
-		doc.Data = loaData(o.LOA)
+		doc.Data = *o.LOA
 	}
 	var (
 		buf bytes.Buffer
