@@ -23,7 +23,7 @@ type PortTimeError struct {
 	// earliest allowed moment (each passes CheckPortTime with the same now
 	// and rules), up to 3; empty when there is none (no window published,
 	// country not supported, LOA expiring before any).
-	Next []Slot
+	Next []porting.Slot
 }
 
 // Error returns the message.
@@ -76,20 +76,20 @@ func CheckPortTime(country string, at, now time.Time, r PlanRules) error {
 // windows at which a port asked at now can start under the rules r (zero
 // fields take their defaults). The error is a *PortTimeError when the country
 // does not port, publishes no window, or the LOA expires before any window.
-func EarliestPortTime(country string, now time.Time, r PlanRules) (Slot, error) {
+func EarliestPortTime(country string, now time.Time, r PlanRules) (porting.Slot, error) {
 	c := lookupPortCountry(country)
 	if err := c.checkPorts(); err != nil {
-		return Slot{}, err
+		return porting.Slot{}, err
 	}
 	r = r.withDefaults(c.code)
 	next := c.nextSlots(now, r)
 	if len(next) == 0 && r.LOAValidUntil == nil {
 		// Only a country whose every day is a holiday for a year gets here.
-		return Slot{}, &PortTimeError{Reason: porting.ReasonOutsideWindow,
+		return porting.Slot{}, &PortTimeError{Reason: porting.ReasonOutsideWindow,
 			Message: fmt.Sprintf("%s has no porting window in the coming year.", c.code)}
 	}
 	if len(next) == 0 {
-		return Slot{}, &PortTimeError{Reason: porting.ReasonLOAExpiresFirst,
+		return porting.Slot{}, &PortTimeError{Reason: porting.ReasonLOAExpiresFirst,
 			Message: fmt.Sprintf("The LOA expires at %s, before the first porting window of %s it allows; renew the LOA.",
 				r.LOAValidUntil.In(c.loc).Format("2006-01-02 15:04"), c.code)}
 	}
@@ -121,7 +121,7 @@ func (c portCountry) earliestMoment(now time.Time, r PlanRules) time.Time {
 }
 
 // nextSlots lists the next valid occurrences for a port asked at now.
-func (c portCountry) nextSlots(now time.Time, r PlanRules) []Slot {
+func (c portCountry) nextSlots(now time.Time, r PlanRules) []porting.Slot {
 	var until time.Time
 	if r.LOAValidUntil != nil {
 		until = *r.LOAValidUntil

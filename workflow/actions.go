@@ -214,7 +214,7 @@ func (s *Service) reschedule(ctx context.Context, tx porting.Tx, p porting.Princ
 		e := porting.Errorf(porting.ECONFLICT, "a reschedule needs %d business days' notice before the port date %s (holidays excluded); the last day for it was %s. The port stays as agreed; to move it, cancel and file again.",
 			need, o.FOCAt.In(loc).Format(time.RFC3339), latest.In(loc).Format("2006-01-02"))
 		if next, err := s.nextWindows(o, now, 3); err == nil {
-			e.Next = slots(next)
+			e.Next = next
 			if len(next) > 0 {
 				e.Message += " The earliest date a new port could take is " + next[0].Day + "."
 			}

@@ -70,7 +70,7 @@ func (s *Service) checkPortDate(p porting.Principal, o *porting.PortOrder, at ti
 		if p.Role.Staff() && use == portDateConfirmed {
 			msg += " If the carrier really confirmed this date, record it with an override_reason."
 		}
-		return nil, &porting.Error{Code: porting.EINVALID, Field: field, Message: msg, Next: slots(pt.Next)}
+		return nil, &porting.Error{Code: porting.EINVALID, Field: field, Message: msg, Next: pt.Next}
 	}
 	return &porting.FOCOverride{Reason: overrideReason, Rule: pt.Reason, Message: pt.Message, By: p.KeyID, At: now}, nil
 }
@@ -93,17 +93,9 @@ func (s *Service) portDateRefusal(o *porting.PortOrder, at, now time.Time) *cale
 	return nil
 }
 
-func slots(in []calendar.Slot) []porting.Slot {
-	out := make([]porting.Slot, len(in))
-	for i, sl := range in {
-		out[i] = porting.Slot{Start: sl.Start, End: sl.End}
-	}
-	return out
-}
-
 // FOCWindows lists the next count port windows of an order that a
 // requested date may use, from from (or now) on.
-func (s *Service) FOCWindows(ctx context.Context, p porting.Principal, orderID string, from time.Time, count int) ([]calendar.Slot, error) {
+func (s *Service) FOCWindows(ctx context.Context, p porting.Principal, orderID string, from time.Time, count int) ([]porting.Slot, error) {
 	o, err := s.GetPortOrder(ctx, p, orderID)
 	if err != nil {
 		return nil, err
@@ -112,7 +104,7 @@ func (s *Service) FOCWindows(ctx context.Context, p porting.Principal, orderID s
 }
 
 // nextWindows lists up to count valid port windows of o from from on.
-func (s *Service) nextWindows(o *porting.PortOrder, from time.Time, count int) ([]calendar.Slot, error) {
+func (s *Service) nextWindows(o *porting.PortOrder, from time.Time, count int) ([]porting.Slot, error) {
 	if count <= 0 || count > 100 {
 		count = 10
 	}
@@ -129,7 +121,7 @@ func (s *Service) nextWindows(o *porting.PortOrder, from time.Time, count int) (
 	if from.Before(first.Start) {
 		from = first.Start
 	}
-	var out []calendar.Slot
+	var out []porting.Slot
 	// The first days' windows may be too close to load the numbers in.
 	for _, sl := range calendar.Windows(o.Country, from, count*2+16) {
 		load := calendar.Plan(o.Country, sl.Start, s.Settings.Plan).LoadNumbersAt
