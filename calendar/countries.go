@@ -3,7 +3,8 @@
 // ported), public holidays, and the date arithmetic built on them: business
 // days, occurrences of porting windows, checks of a port time and the
 // deadlines that follow from a firm order commitment. It imports the
-// standard library and github.com/rickar/cal/v2 (holidays) only.
+// standard library, github.com/rickar/cal/v2 (holidays) and, of portdesk,
+// only the domain (porting) for its vocabularies and Slot.
 package calendar
 
 import (
