@@ -3,7 +3,8 @@
 // ported), public holidays, and the date arithmetic built on them: business
 // days, occurrences of porting windows, checks of a port time and the
 // deadlines that follow from a firm order commitment. It imports the
-// standard library and github.com/rickar/cal/v2 (holidays) only.
+// standard library, github.com/rickar/cal/v2 (holidays) and, of portdesk,
+// only the domain (porting) for its vocabularies and Slot.
 package calendar
 
 import (
@@ -17,6 +18,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/portdesk/portdesk/porting"
 )
 
 // countriesCSV is the porting dataset. Columns: country (ISO 3166 alpha-2),
@@ -56,8 +59,8 @@ type CountryRules struct {
 	Code string
 	// Supported reports whether numbers of this country can be ported in.
 	Supported bool
-	// NumberKinds lists the number kinds ("did", "toll_free", "shared_cost")
-	// that can be ported in.
+	// NumberKinds lists the number kinds (of porting.NumberKinds) that can
+	// be ported in.
 	NumberKinds []string
 	// Windows are the porting windows in TimeZone, in the order published.
 	Windows []Window
@@ -187,8 +190,6 @@ func parseCountries(r io.Reader) ([]CountryRules, error) {
 	return list, nil
 }
 
-var numberKinds = []string{"did", "toll_free", "shared_cost"}
-
 var weekdayNames = map[string]time.Weekday{
 	"Sun": time.Sunday, "Mon": time.Monday, "Tue": time.Tuesday, "Wed": time.Wednesday,
 	"Thu": time.Thursday, "Fri": time.Friday, "Sat": time.Saturday,
@@ -207,7 +208,7 @@ func parseCountryRecord(rec []string) (CountryRules, error) {
 		return c, fmt.Errorf("%s: supported %q, want yes or no", c.Code, rec[1])
 	}
 	for _, k := range splitList(rec[2]) {
-		if !slices.Contains(numberKinds, k) {
+		if !porting.NumberKind(k).Valid() {
 			return c, fmt.Errorf("%s: unknown number kind %q", c.Code, k)
 		}
 		c.NumberKinds = append(c.NumberKinds, k)

@@ -5,26 +5,8 @@ import (
 	"slices"
 	"strings"
 	"time"
-)
 
-// Reasons a port time is refused, the stable codes of PortTimeError.Reason.
-const (
-	// ReasonNotBusinessDay: the port day is not one of the country's weekdays.
-	ReasonNotBusinessDay = "not_business_day"
-	// ReasonHoliday: the port day is a public holiday in the country.
-	ReasonHoliday = "holiday"
-	// ReasonOutsideWindow: the time is outside every porting window.
-	ReasonOutsideWindow = "outside_window"
-	// ReasonTooSoon: the port day is fewer than PlanRules.LeadBusinessDays
-	// business days away, or the time is already past.
-	ReasonTooSoon = "too_soon"
-	// ReasonLOAExpiresFirst: the LOA is no longer valid at the port time.
-	ReasonLOAExpiresFirst = "loa_expires_first"
-	// ReasonNoWindowPublished: the country ports but publishes no window;
-	// the time is agreed with the carrier on each ticket.
-	ReasonNoWindowPublished = "no_window_published"
-	// ReasonCountryNotSupported: numbers of the country cannot be ported in.
-	ReasonCountryNotSupported = "country_not_supported"
+	"github.com/portdesk/portdesk/porting"
 )
 
 // nextSlotCount is how many alternatives a PortTimeError offers.
@@ -33,7 +15,7 @@ const nextSlotCount = 3
 // PortTimeError explains why a port cannot happen at the time asked and
 // offers the next times it can.
 type PortTimeError struct {
-	// Reason is one of the Reason constants.
+	// Reason is one of porting.PortTimeReasons.
 	Reason string
 	// Message is a sentence for people, naming the day, window or rule.
 	Message string
@@ -41,7 +23,7 @@ type PortTimeError struct {
 	// earliest allowed moment (each passes CheckPortTime with the same now
 	// and rules), up to 3; empty when there is none (no window published,
 	// country not supported, LOA expiring before any).
-	Next []Slot
+	Next []porting.Slot
 }
 
 // Error returns the message.
@@ -67,24 +49,24 @@ func CheckPortTime(country string, at, now time.Time, r PlanRules) error {
 	}
 	switch name, holiday := holidayOn(c.code, day); {
 	case !c.isWeekday(day):
-		return refuse(ReasonNotBusinessDay, "%s is a %s, not a porting day in %s.",
+		return refuse(porting.ReasonNotBusinessDay, "%s is a %s, not a porting day in %s.",
 			day.Format(time.DateOnly), day.Weekday(), c.code)
 	case holiday:
-		return refuse(ReasonHoliday, "%s is %s, a public holiday in %s; carriers do not port on it.",
+		return refuse(porting.ReasonHoliday, "%s is %s, a public holiday in %s; carriers do not port on it.",
 			day.Format(time.DateOnly), name, c.code)
 	case !inWindow:
-		return refuse(ReasonOutsideWindow, "%s %s is outside the porting windows of %s (%s %s).",
+		return refuse(porting.ReasonOutsideWindow, "%s %s is outside the porting windows of %s (%s %s).",
 			local.Format("2006-01-02 15:04"), c.loc, c.code, c.windowList(), c.loc)
 	}
 	if at.Before(now) {
-		return refuse(ReasonTooSoon, "%s %s is already past.", local.Format("2006-01-02 15:04"), c.loc)
+		return refuse(porting.ReasonTooSoon, "%s %s is already past.", local.Format("2006-01-02 15:04"), c.loc)
 	}
 	if countDays(now.In(c.civil), day, c.isBusinessDay) < r.LeadBusinessDays {
-		return refuse(ReasonTooSoon, "A port in %s needs %d business days' notice; the earliest port day is %s.",
+		return refuse(porting.ReasonTooSoon, "A port in %s needs %d business days' notice; the earliest port day is %s.",
 			c.code, r.LeadBusinessDays, c.earliestMoment(now, r).Format(time.DateOnly))
 	}
 	if r.LOAValidUntil != nil && at.After(*r.LOAValidUntil) {
-		return refuse(ReasonLOAExpiresFirst, "The LOA is valid until %s, before the port at %s; renew the LOA or pick an earlier window.",
+		return refuse(porting.ReasonLOAExpiresFirst, "The LOA is valid until %s, before the port at %s; renew the LOA or pick an earlier window.",
 			r.LOAValidUntil.In(c.loc).Format("2006-01-02 15:04"), local.Format("2006-01-02 15:04"))
 	}
 	return nil
@@ -94,20 +76,20 @@ func CheckPortTime(country string, at, now time.Time, r PlanRules) error {
 // windows at which a port asked at now can start under the rules r (zero
 // fields take their defaults). The error is a *PortTimeError when the country
 // does not port, publishes no window, or the LOA expires before any window.
-func EarliestPortTime(country string, now time.Time, r PlanRules) (Slot, error) {
+func EarliestPortTime(country string, now time.Time, r PlanRules) (porting.Slot, error) {
 	c := lookupPortCountry(country)
 	if err := c.checkPorts(); err != nil {
-		return Slot{}, err
+		return porting.Slot{}, err
 	}
 	r = r.withDefaults(c.code)
 	next := c.nextSlots(now, r)
 	if len(next) == 0 && r.LOAValidUntil == nil {
 		// Only a country whose every day is a holiday for a year gets here.
-		return Slot{}, &PortTimeError{Reason: ReasonOutsideWindow,
+		return porting.Slot{}, &PortTimeError{Reason: porting.ReasonOutsideWindow,
 			Message: fmt.Sprintf("%s has no porting window in the coming year.", c.code)}
 	}
 	if len(next) == 0 {
-		return Slot{}, &PortTimeError{Reason: ReasonLOAExpiresFirst,
+		return porting.Slot{}, &PortTimeError{Reason: porting.ReasonLOAExpiresFirst,
 			Message: fmt.Sprintf("The LOA expires at %s, before the first porting window of %s it allows; renew the LOA.",
 				r.LOAValidUntil.In(c.loc).Format("2006-01-02 15:04"), c.code)}
 	}
@@ -120,7 +102,7 @@ func EarliestPortTime(country string, now time.Time, r PlanRules) (Slot, error) 
 // and the earliest allowed moment, so its work does not grow with how far
 // ahead from lies. The error is a *PortTimeError when the country does not
 // port or publishes no window; the list is empty when the LOA expires first.
-func PortTimes(country string, from, now time.Time, count int, r PlanRules) ([]Slot, error) {
+func PortTimes(country string, from, now time.Time, count int, r PlanRules) ([]porting.Slot, error) {
 	c := lookupPortCountry(country)
 	if err := c.checkPorts(); err != nil {
 		return nil, err
@@ -141,9 +123,9 @@ func PortTimes(country string, from, now time.Time, count int, r PlanRules) ([]S
 func (c portCountry) checkPorts() error {
 	switch {
 	case !c.known || !c.rules.Supported:
-		return &PortTimeError{Reason: ReasonCountryNotSupported, Message: fmt.Sprintf("Porting numbers in from %q is not supported.", c.code)}
+		return &PortTimeError{Reason: porting.ReasonCountryNotSupported, Message: fmt.Sprintf("Porting numbers in from %q is not supported.", c.code)}
 	case len(c.rules.Windows) == 0:
-		return &PortTimeError{Reason: ReasonNoWindowPublished, Message: fmt.Sprintf(
+		return &PortTimeError{Reason: porting.ReasonNoWindowPublished, Message: fmt.Sprintf(
 			"%s publishes no porting window; agree the port time with the carrier on the ticket.", c.code)}
 	}
 	return nil
@@ -162,7 +144,7 @@ func (c portCountry) earliestMoment(now time.Time, r PlanRules) time.Time {
 }
 
 // nextSlots lists the next valid occurrences for a port asked at now.
-func (c portCountry) nextSlots(now time.Time, r PlanRules) []Slot {
+func (c portCountry) nextSlots(now time.Time, r PlanRules) []porting.Slot {
 	var until time.Time
 	if r.LOAValidUntil != nil {
 		until = *r.LOAValidUntil

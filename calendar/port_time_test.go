@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/portdesk/portdesk/porting"
 )
 
 func TestCheckPortTime(t *testing.T) {
@@ -33,29 +35,29 @@ func TestCheckPortTime(t *testing.T) {
 	}{
 		{"US first valid window", "US", localTime(t, "US", 2026, 11, 17, 7, 0), usNow, lead10, "", nil, ""},
 		{"US last minute of a window", "US", localTime(t, "US", 2026, 11, 30, 16, 59), usNow, lead10, "", nil, ""},
-		{"US Saturday", "US", localTime(t, "US", 2026, 11, 28, 10, 0), usNow, lead10, ReasonNotBusinessDay, usNext, "Saturday"},
-		{"US Thanksgiving", "US", localTime(t, "US", 2026, 11, 26, 10, 0), usNow, lead10, ReasonHoliday, usNext, "Thanksgiving Day"},
-		{"US after the window", "US", localTime(t, "US", 2026, 11, 30, 18, 0), usNow, lead10, ReasonOutsideWindow, usNext, "07:00-17:00"},
-		{"US window end is exclusive", "US", localTime(t, "US", 2026, 11, 30, 17, 0), usNow, lead10, ReasonOutsideWindow, usNext, ""},
-		{"US nine business days out", "US", localTime(t, "US", 2026, 11, 16, 10, 0), usNow, lead10, ReasonTooSoon, usNext, "2026-11-17"},
-		{"US in the past", "US", localTime(t, "US", 2026, 11, 2, 8, 0), usNow, noLead, ReasonTooSoon, []time.Time{
+		{"US Saturday", "US", localTime(t, "US", 2026, 11, 28, 10, 0), usNow, lead10, porting.ReasonNotBusinessDay, usNext, "Saturday"},
+		{"US Thanksgiving", "US", localTime(t, "US", 2026, 11, 26, 10, 0), usNow, lead10, porting.ReasonHoliday, usNext, "Thanksgiving Day"},
+		{"US after the window", "US", localTime(t, "US", 2026, 11, 30, 18, 0), usNow, lead10, porting.ReasonOutsideWindow, usNext, "07:00-17:00"},
+		{"US window end is exclusive", "US", localTime(t, "US", 2026, 11, 30, 17, 0), usNow, lead10, porting.ReasonOutsideWindow, usNext, ""},
+		{"US nine business days out", "US", localTime(t, "US", 2026, 11, 16, 10, 0), usNow, lead10, porting.ReasonTooSoon, usNext, "2026-11-17"},
+		{"US in the past", "US", localTime(t, "US", 2026, 11, 2, 8, 0), usNow, noLead, porting.ReasonTooSoon, []time.Time{
 			utc(2026, 11, 3, 13, 0), utc(2026, 11, 4, 13, 0), utc(2026, 11, 5, 13, 0)}, "already past"},
-		{"US LOA expires first", "US", localTime(t, "US", 2026, 11, 30, 10, 0), usNow, PlanRules{LeadBusinessDays: 10, LOAValidUntil: &loaUntil}, ReasonLOAExpiresFirst, usNext[:2], "renew the LOA"},
+		{"US LOA expires first", "US", localTime(t, "US", 2026, 11, 30, 10, 0), usNow, PlanRules{LeadBusinessDays: 10, LOAValidUntil: &loaUntil}, porting.ReasonLOAExpiresFirst, usNext[:2], "renew the LOA"},
 		{"US explicit lead", "US", localTime(t, "US", 2026, 11, 4, 10, 0), usNow, PlanRules{LeadBusinessDays: 2}, "", nil, ""},
 		{"CL Saturday 01:00 is Friday's window", "CL", localTime(t, "CL", 2026, 11, 21, 1, 0), clNow, noLead, "", nil, ""},
-		{"CL Monday 01:00 is Sunday's window", "CL", localTime(t, "CL", 2026, 11, 23, 1, 0), clNow, noLead, ReasonNotBusinessDay, clNext, "2026-11-22 is a Sunday"},
+		{"CL Monday 01:00 is Sunday's window", "CL", localTime(t, "CL", 2026, 11, 23, 1, 0), clNow, noLead, porting.ReasonNotBusinessDay, clNext, "2026-11-22 is a Sunday"},
 		{"CL Tuesday 02:59 is Monday's window", "CL", localTime(t, "CL", 2026, 11, 24, 2, 59), clNow, noLead, "", nil, ""},
-		{"CL Tuesday 03:00", "CL", localTime(t, "CL", 2026, 11, 24, 3, 0), clNow, noLead, ReasonOutsideWindow, clNext, "21:00-03:00"},
-		{"CL lead of 40 business days", "CL", localTime(t, "CL", 2026, 11, 24, 1, 0), clNow, PlanRules{LeadBusinessDays: 40}, ReasonTooSoon, []time.Time{
+		{"CL Tuesday 03:00", "CL", localTime(t, "CL", 2026, 11, 24, 3, 0), clNow, noLead, porting.ReasonOutsideWindow, clNext, "21:00-03:00"},
+		{"CL lead of 40 business days", "CL", localTime(t, "CL", 2026, 11, 24, 1, 0), clNow, PlanRules{LeadBusinessDays: 40}, porting.ReasonTooSoon, []time.Time{
 			utc(2027, 1, 12, 5, 0), utc(2027, 1, 13, 5, 0), utc(2027, 1, 14, 5, 0)}, ""},
 		// EU fall back: 08:30 UTC is 09:30 local on Monday 26 October, 10:30
 		// local on Friday 23 October.
-		{"DE before the window after DST", "DE", utc(2026, 10, 26, 8, 30), utc(2026, 10, 1, 0, 0), noLead, ReasonOutsideWindow, []time.Time{
+		{"DE before the window after DST", "DE", utc(2026, 10, 26, 8, 30), utc(2026, 10, 1, 0, 0), noLead, porting.ReasonOutsideWindow, []time.Time{
 			utc(2026, 10, 1, 8, 0), utc(2026, 10, 2, 8, 0), utc(2026, 10, 5, 8, 0)}, "09:30"},
 		{"DE inside the window before DST", "DE", utc(2026, 10, 23, 8, 30), utc(2026, 10, 1, 0, 0), noLead, "", nil, ""},
-		{"JP", "JP", localTime(t, "JP", 2026, 11, 24, 10, 0), usNow, PlanRules{}, ReasonNoWindowPublished, nil, "carrier"},
-		{"SG", "SG", localTime(t, "SG", 2026, 11, 24, 10, 0), usNow, PlanRules{}, ReasonCountryNotSupported, nil, "SG"},
-		{"unknown country", "XX", utc(2026, 11, 24, 10, 0), usNow, PlanRules{}, ReasonCountryNotSupported, nil, `"XX"`},
+		{"JP", "JP", localTime(t, "JP", 2026, 11, 24, 10, 0), usNow, PlanRules{}, porting.ReasonNoWindowPublished, nil, "carrier"},
+		{"SG", "SG", localTime(t, "SG", 2026, 11, 24, 10, 0), usNow, PlanRules{}, porting.ReasonCountryNotSupported, nil, "SG"},
+		{"unknown country", "XX", utc(2026, 11, 24, 10, 0), usNow, PlanRules{}, porting.ReasonCountryNotSupported, nil, `"XX"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -114,9 +116,9 @@ func TestEarliestPortTime(t *testing.T) {
 		{"US default lead of 5", "US", PlanRules{}, utc(2026, 11, 9, 13, 0), ""},
 		{"US no lead opens today", "US", PlanRules{LeadBusinessDays: -1}, utc(2026, 11, 3, 13, 0), ""},
 		{"DE lead of 40 over Christmas", "DE", PlanRules{LeadBusinessDays: 40}, utc(2026, 12, 29, 9, 0), ""},
-		{"US LOA expires before the lead", "US", PlanRules{LeadBusinessDays: 10, LOAValidUntil: &expired}, time.Time{}, ReasonLOAExpiresFirst},
-		{"JP", "JP", PlanRules{}, time.Time{}, ReasonNoWindowPublished},
-		{"SG", "SG", PlanRules{}, time.Time{}, ReasonCountryNotSupported},
+		{"US LOA expires before the lead", "US", PlanRules{LeadBusinessDays: 10, LOAValidUntil: &expired}, time.Time{}, porting.ReasonLOAExpiresFirst},
+		{"JP", "JP", PlanRules{}, time.Time{}, porting.ReasonNoWindowPublished},
+		{"SG", "SG", PlanRules{}, time.Time{}, porting.ReasonCountryNotSupported},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -166,7 +168,7 @@ func TestPortTimesAgreesWithCheckPortTime(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", tt.name, err)
 		}
-		var want []Slot
+		var want []porting.Slot
 		for _, sl := range Windows(tt.country, tt.from, 120) {
 			if CheckPortTime(tt.country, sl.Start, usNow, tt.rules) == nil && len(want) < 30 {
 				want = append(want, sl)

@@ -1,38 +1,10 @@
 package calendar
 
 import (
-	"fmt"
 	"time"
+
+	"github.com/portdesk/portdesk/porting"
 )
-
-// Slot is one occurrence of a porting window: the stretch of time on a given
-// business day in which carriers perform the port.
-type Slot struct {
-	// Start and End bound the occurrence, in UTC; End is after Start and
-	// falls on the next local day when the window crosses midnight.
-	Start, End time.Time
-	// Zone is the IANA name of the zone the window is published in.
-	Zone string
-	// Day is the local business day the occurrence belongs to, as
-	// YYYY-MM-DD: the day it opens on, also when it closes after midnight.
-	Day string
-	// Window is the published window, "HH:MM-HH:MM" local time.
-	Window string
-	// LocalStart and LocalEnd are Start and End in Zone as RFC 3339, with
-	// the UTC offset in force on that day.
-	LocalStart, LocalEnd string
-}
-
-// Contains reports whether t falls in the occurrence: Start <= t < End.
-func (s Slot) Contains(t time.Time) bool {
-	return !t.Before(s.Start) && t.Before(s.End)
-}
-
-// String returns the occurrence in local time, as "2026-11-20 21:00-03:00
-// America/Los_Angeles".
-func (s Slot) String() string {
-	return fmt.Sprintf("%s %s %s", s.Day, s.Window, s.Zone)
-}
 
 // maxDaysWithoutSlot bounds the search for windows; a supported country has
 // business days every week, so a year without one means bad data.
@@ -46,7 +18,7 @@ const maxDaysWithoutSlot = 370
 // day it opens on; a country with several windows a day yields each of them.
 // It returns nil when the country is unknown, unsupported or publishes no
 // window (JP, BR): CheckPortTime tells those apart.
-func Windows(country string, from time.Time, count int) []Slot {
+func Windows(country string, from time.Time, count int) []porting.Slot {
 	c := lookupPortCountry(country)
 	if !c.known || !c.rules.Supported || len(c.rules.Windows) == 0 || count <= 0 {
 		return nil
@@ -56,8 +28,8 @@ func Windows(country string, from time.Time, count int) []Slot {
 
 // windows lists up to count occurrences starting at or after from and, when
 // until is not zero, not after until.
-func (c portCountry) windows(from time.Time, count int, until time.Time) []Slot {
-	var out []Slot
+func (c portCountry) windows(from time.Time, count int, until time.Time) []porting.Slot {
+	var out []porting.Slot
 	from = from.In(c.loc)
 	day := time.Date(from.Year(), from.Month(), from.Day(), 12, 0, 0, 0, c.loc)
 	for idle := 0; len(out) < count && idle < maxDaysWithoutSlot; day = day.AddDate(0, 0, 1) {
@@ -88,11 +60,11 @@ func (c portCountry) windows(from time.Time, count int, until time.Time) []Slot 
 // c.loc), none when it is not a business day. The day is the one carriers
 // publish their windows for, in the windows' zone; its date is judged
 // against the country's weekdays and holidays.
-func (c portCountry) slotsOn(day time.Time) []Slot {
+func (c portCountry) slotsOn(day time.Time) []porting.Slot {
 	if !c.isBusinessDay(day) {
 		return nil
 	}
-	slots := make([]Slot, 0, len(c.rules.Windows))
+	slots := make([]porting.Slot, 0, len(c.rules.Windows))
 	for _, w := range c.rules.Windows {
 		slots = append(slots, c.slot(day, w))
 	}
@@ -102,7 +74,7 @@ func (c portCountry) slotsOn(day time.Time) []Slot {
 // slot places the window w on the calendar day of day (in c.loc). The
 // clock times are set with time.Date rather than added to midnight, so that
 // they stay local across a DST change.
-func (c portCountry) slot(day time.Time, w Window) Slot {
+func (c portCountry) slot(day time.Time, w Window) porting.Slot {
 	at := func(dayOffset int, d time.Duration) time.Time {
 		return time.Date(day.Year(), day.Month(), day.Day()+dayOffset,
 			int(d/time.Hour), int(d%time.Hour/time.Minute), 0, 0, c.loc)
@@ -111,7 +83,7 @@ func (c portCountry) slot(day time.Time, w Window) Slot {
 	if w.CrossesMidnight() {
 		end = at(1, w.End)
 	}
-	return Slot{
+	return porting.Slot{
 		Start:      start.UTC(),
 		End:        end.UTC(),
 		Zone:       c.loc.String(),

@@ -3,6 +3,8 @@ package calendar
 import (
 	"testing"
 	"time"
+
+	"github.com/portdesk/portdesk/porting"
 )
 
 // utc is a time in UTC, for the want side of the tables.
@@ -17,7 +19,7 @@ type wantSlot struct {
 	localStart string
 }
 
-func checkSlots(t *testing.T, got []Slot, want []wantSlot) {
+func checkSlots(t *testing.T, got []porting.Slot, want []wantSlot) {
 	t.Helper()
 	if len(got) != len(want) {
 		t.Fatalf("got %d slots %v, want %d", len(got), got, len(want))

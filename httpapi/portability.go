@@ -98,7 +98,7 @@ func checkResults(rs []numbers.Result) []checkResult {
 	for i, r := range rs {
 		out[i] = checkResult{
 			PhoneNumber: r.PhoneNumber, Input: r.Input, Valid: r.Valid, Portable: r.Portable,
-			Country: r.Country, NumberType: r.NumberType, NumberKind: r.NumberKind,
+			Country: r.Country, NumberType: r.NumberType, NumberKind: string(r.NumberKind),
 			LosingCarrier: r.LosingCarrier, RangeHolder: r.RangeHolder, AccountNumber: r.AccountNumber,
 			Reasons: nonNil(r.Reasons),
 		}
@@ -109,7 +109,7 @@ func checkResults(rs []numbers.Result) []checkResult {
 func checkGroups(gs []numbers.Group) []checkGroup {
 	out := make([]checkGroup, len(gs))
 	for i, g := range gs {
-		out[i] = checkGroup{Country: g.Country, LosingCarrier: g.LosingCarrier, NumberKind: g.NumberKind,
+		out[i] = checkGroup{Country: g.Country, LosingCarrier: g.LosingCarrier, NumberKind: string(g.NumberKind),
 			AccountNumber: g.AccountNumber, PhoneNumbers: g.PhoneNumbers}
 	}
 	return out

@@ -7,7 +7,6 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
-	"github.com/portdesk/portdesk/calendar"
 	"github.com/portdesk/portdesk/porting"
 	"github.com/portdesk/portdesk/workflow"
 )
@@ -75,27 +74,8 @@ type focWindowsInput struct {
 
 type focWindowsOutput struct {
 	Body struct {
-		Data []portWindow `json:"data"`
+		Data []porting.Slot `json:"data"`
 	}
-}
-
-// portWindow is one occurrence of a country's porting window.
-type portWindow struct {
-	Start      time.Time `json:"start"`
-	End        time.Time `json:"end"`
-	Zone       string    `json:"zone" doc:"The IANA zone the window is published in."`
-	Day        string    `json:"day" doc:"The local business day, YYYY-MM-DD."`
-	Window     string    `json:"window" doc:"The published local window, HH:MM-HH:MM."`
-	LocalStart string    `json:"local_start"`
-	LocalEnd   string    `json:"local_end"`
-}
-
-func portWindows(in []calendar.Slot) []portWindow {
-	out := make([]portWindow, len(in))
-	for i, s := range in {
-		out[i] = portWindow{Start: s.Start, End: s.End, Zone: s.Zone, Day: s.Day, Window: s.Window, LocalStart: s.LocalStart, LocalEnd: s.LocalEnd}
-	}
-	return out
 }
 
 func (s *Server) registerWebhooks() {
@@ -163,6 +143,6 @@ func (s *Server) handleFOCWindows(ctx context.Context, in *focWindowsInput) (*fo
 		return nil, problemIn("query", err)
 	}
 	out := &focWindowsOutput{}
-	out.Body.Data = portWindows(slots)
+	out.Body.Data = slots
 	return out, nil
 }

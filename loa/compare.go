@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+
+	"github.com/portdesk/portdesk/porting"
 )
 
 // compareWithCSR reports each LOA field that is not exactly the CSR's.
@@ -11,7 +13,7 @@ import (
 // reject "Acme Inc" when their record says "ACME, Inc.". A blank CSR field is
 // not compared (the record does not show it) and a blank LOA field is
 // already a MISSING_FIELD finding.
-func compareWithCSR(fs *findings, d Data, csr CSR) {
+func compareWithCSR(fs *findings, d porting.LOAData, csr porting.CSR) {
 	a, ca := d.ServiceAddress, csr.ServiceAddress
 	pairs := []struct{ code, field, got, want string }{
 		{CodeEntityNameMismatch, "entity_name", d.EntityName, csr.AccountName},
@@ -40,7 +42,7 @@ func compareWithCSR(fs *findings, d Data, csr CSR) {
 // checkNumbersOnAccount reports each order number the CSR account does not
 // list. Both sides are E.164, compared exactly. A CSR without numbers does
 // not show them and is not compared.
-func checkNumbersOnAccount(fs *findings, o Order, csr CSR) {
+func checkNumbersOnAccount(fs *findings, o Order, csr porting.CSR) {
 	if len(csr.PhoneNumbers) == 0 {
 		return
 	}
@@ -62,7 +64,7 @@ func checkNumbersOnAccount(fs *findings, o Order, csr CSR) {
 // numbers, they must at least not be ported). A new BTN must be one of the
 // numbers that stay, and a BTN ported away while numbers stay needs one.
 // The BTN is the CSR's when it shows one, else the LOA's.
-func checkPartialPort(fs *findings, o Order, d Data, csr *CSR) {
+func checkPartialPort(fs *findings, o Order, d porting.LOAData, csr *porting.CSR) {
 	ported := make(map[string]bool, len(o.Numbers))
 	for _, n := range o.Numbers {
 		ported[trim(n.PhoneNumber)] = true

@@ -1,5 +1,7 @@
 package loa
 
+import "github.com/portdesk/portdesk/porting"
+
 // Finding codes. The CSR mismatch codes reuse the carrier exception
 // vocabulary, so a finding before submission and a carrier rejection after
 // it read the same.
@@ -55,38 +57,10 @@ const (
 	CodeLOANotSigned = "LOA_NOT_SIGNED"
 )
 
-// Finding severities.
-const (
-	// SeverityBlocking findings stop the LOA from being submitted.
-	SeverityBlocking = "blocking"
-	// SeverityWarning findings deserve a look but do not stop submission.
-	SeverityWarning = "warning"
-	// SeverityPending findings are not faults: they wait on the porting
-	// team, and approval waits with them.
-	SeverityPending = "pending"
-)
-
-// DocumentSignedLOA is the document type of the signed LOA. Its presence in
-// Input.DocumentTypes makes the signing date required.
-const DocumentSignedLOA = "loa_signed"
-
-// Finding is one problem found on an LOA. Field is the JSON path of the LOA
-// field concerned (e.g. "service_address.postal_code"); Expected is what the
-// CSR or the rule wants, Got what the LOA says; Hint tells a person what to
-// change. Hints may suggest a normalization; they never accept one.
-type Finding struct {
-	Code     string `json:"code"`
-	Severity string `json:"severity"`
-	Field    string `json:"field"`
-	Expected string `json:"expected"`
-	Got      string `json:"got"`
-	Hint     string `json:"hint"`
-}
-
 // HasBlocking reports whether any of the findings is blocking.
-func HasBlocking(findings []Finding) bool {
+func HasBlocking(findings []porting.Finding) bool {
 	for _, f := range findings {
-		if f.Severity == SeverityBlocking {
+		if f.Severity == porting.SeverityBlocking {
 			return true
 		}
 	}
@@ -94,19 +68,19 @@ func HasBlocking(findings []Finding) bool {
 }
 
 // findings collects findings in the order the checks run.
-type findings []Finding
+type findings []porting.Finding
 
 func (fs *findings) block(code, field, expected, got, hint string) {
-	*fs = append(*fs, Finding{Code: code, Severity: SeverityBlocking, Field: field,
+	*fs = append(*fs, porting.Finding{Code: code, Severity: porting.SeverityBlocking, Field: field,
 		Expected: expected, Got: got, Hint: hint})
 }
 
 func (fs *findings) pending(code, field, expected, got, hint string) {
-	*fs = append(*fs, Finding{Code: code, Severity: SeverityPending, Field: field,
+	*fs = append(*fs, porting.Finding{Code: code, Severity: porting.SeverityPending, Field: field,
 		Expected: expected, Got: got, Hint: hint})
 }
 
 func (fs *findings) warn(code, field, expected, got, hint string) {
-	*fs = append(*fs, Finding{Code: code, Severity: SeverityWarning, Field: field,
+	*fs = append(*fs, porting.Finding{Code: code, Severity: porting.SeverityWarning, Field: field,
 		Expected: expected, Got: got, Hint: hint})
 }

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/go-pdf/fpdf"
+
+	"github.com/portdesk/portdesk/porting"
 )
 
 // Document is what the renderers need. GeneratedAt stamps the PDF's
@@ -15,9 +17,12 @@ import (
 // same bytes; a zero GeneratedAt stamps the Unix epoch rather than the
 // wall clock.
 type Document struct {
-	Order       Order     `json:"order"`
-	Data        Data      `json:"data"`
-	GeneratedAt time.Time `json:"generated_at"`
+	Order Order           `json:"order"`
+	Data  porting.LOAData `json:"data"`
+	// RequestedPortAt is the port date the customer asks for; nil leaves
+	// the date to the carriers.
+	RequestedPortAt *time.Time `json:"requested_port_at,omitempty"`
+	GeneratedAt     time.Time  `json:"generated_at"`
 }
 
 // stamp is the time written into rendered files.
@@ -117,8 +122,8 @@ func (l *letter) write(d Document) {
 	l.pdf.CellFormat(0, lineHeight, l.text("Request to port telephone numbers to a new carrier"), "", 1, "C", false, 0, "")
 
 	requested := "Not specified: the earliest date both carriers agree"
-	if data.RequestedPortAt != nil {
-		requested = data.RequestedPortAt.Format("2006-01-02 15:04 UTC-07:00")
+	if d.RequestedPortAt != nil {
+		requested = d.RequestedPortAt.Format("2006-01-02 15:04 UTC-07:00")
 	}
 	l.heading("Port order")
 	l.pair("Order reference", o.ID, "Number kind", kindLabel(o.NumberKind))
@@ -230,12 +235,12 @@ func (l *letter) footer(d Document) {
 
 // kindLabel names a number kind for people.
 func kindLabel(kind string) string {
-	switch kind {
-	case "did":
+	switch porting.NumberKind(kind) {
+	case porting.KindDID:
 		return "Direct inward dialing (geographic or mobile)"
-	case "toll_free":
+	case porting.KindTollFree:
 		return "Toll-free"
-	case "shared_cost":
+	case porting.KindSharedCost:
 		return "Shared cost"
 	}
 	return kind

@@ -3,11 +3,13 @@ package loa
 import (
 	"fmt"
 	"strings"
+
+	"github.com/portdesk/portdesk/porting"
 )
 
 // partialPort shows the numbers that stay with the losing carrier, what
 // happens to them and which number becomes the account's BTN.
-func (l *letter) partialPort(o Order, pp PartialPort) {
+func (l *letter) partialPort(o Order, pp porting.PartialPort) {
 	l.heading("Partial port")
 	carrier := orDefault(o.LosingCarrier, "the current carrier")
 	intro := "Only the numbers under \"Numbers to port\" move. Other numbers stay on the account with " + carrier + "."
@@ -26,9 +28,9 @@ func (l *letter) partialPort(o Order, pp PartialPort) {
 	}
 	action := "Not stated"
 	switch trim(pp.RemainingAction) {
-	case RemainingKeep:
+	case porting.RemainingKeep:
 		action = "Keep them in service with " + carrier
-	case RemainingDisconnect:
+	case porting.RemainingDisconnect:
 		action = "Disconnect them"
 	}
 	l.row("Remaining numbers", action)
@@ -59,7 +61,7 @@ func (l *letter) numbers(o Order) {
 }
 
 // authorization is the statement the authorized person signs.
-func (l *letter) authorization(o Order, d Data) {
+func (l *letter) authorization(o Order, d porting.LOAData) {
 	losing := orDefault(o.LosingCarrier, "the current carrier")
 	winning := orDefault(o.WinningCarrier, "the new carrier")
 	listed := "listed in this letter"
@@ -82,7 +84,7 @@ func (l *letter) authorization(o Order, d Data) {
 
 // signature leaves room for a handwritten signature and date, and prints
 // the signer's name so the letter stays legible.
-func (l *letter) signature(p Person) {
+func (l *letter) signature(p porting.LOAPerson) {
 	l.heading("Signature")
 	l.paragraph(fmt.Sprintf("Sign by hand in ink; typed, printed, pasted or electronic signatures are not accepted. "+
 		"Write the date you sign as YYYY-MM-DD: the letter is valid for %d days from that date.", DefaultMaxAgeDays))

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/portdesk/portdesk/porting"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -23,17 +25,17 @@ func swissDocument() Document {
 	return Document{
 		Order: Order{ID: "po_ch_0001", Country: "CH", LosingCarrier: "Helvetia Telefon AG",
 			WinningCarrier: "Portdesk Cloud Voice", NumberKind: "did", Numbers: numbers},
-		Data: Data{
+		Data: porting.LOAData{
 			EntityName: "Müller & Söhne AG",
-			ServiceAddress: Address{Street: "Bahnhofstrasse 12", City: "Zürich",
+			ServiceAddress: porting.Address{Street: "Bahnhofstrasse 12", City: "Zürich",
 				PostalCode: "8001", Country: "CH"},
-			AuthorizedPerson: Person{Name: "Anaïs Dubois", Title: "Responsable télécom"},
+			AuthorizedPerson: porting.LOAPerson{Name: "Anaïs Dubois", Title: "Responsable télécom"},
 			AccountNumber:    "CH-4471-0093", PIN: "901234", BTN: "+41446681800",
-			PartialPort: &PartialPort{RemainingNumbers: []string{"+41446681810", "+41446681811"},
-				RemainingAction: RemainingKeep, NewBTN: "+41446681810"},
-			RequestedPortAt: &port,
+			PartialPort: &porting.PartialPort{RemainingNumbers: []string{"+41446681810", "+41446681811"},
+				RemainingAction: porting.RemainingKeep, NewBTN: "+41446681810"},
 		},
-		GeneratedAt: renderAt,
+		RequestedPortAt: &port,
+		GeneratedAt:     renderAt,
 	}
 }
 
@@ -46,11 +48,11 @@ func usDocument(n int) Document {
 	return Document{
 		Order: Order{ID: "po_us_0042", Country: "US", LosingCarrier: "Lumen",
 			WinningCarrier: "Portdesk Cloud Voice", NumberKind: "toll_free", Numbers: numbers},
-		Data: Data{
+		Data: porting.LOAData{
 			EntityName: "Acme Inc",
-			ServiceAddress: Address{Street: "350 Fifth Avenue", City: "New York", Region: "NY",
+			ServiceAddress: porting.Address{Street: "350 Fifth Avenue", City: "New York", Region: "NY",
 				PostalCode: "10118", Country: "US"},
-			AuthorizedPerson: Person{Name: "Jane Roe", Title: "CTO"},
+			AuthorizedPerson: porting.LOAPerson{Name: "Jane Roe", Title: "CTO"},
 			AccountNumber:    "ACC-778899", BTN: "+18335550000",
 		},
 		GeneratedAt: renderAt,

@@ -4,8 +4,11 @@ import (
 	_ "embed"
 	"encoding/csv"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
+
+	"github.com/portdesk/portdesk/porting"
 )
 
 // Requirement is what a port from one country and number kind needs on
@@ -50,7 +53,7 @@ func parseRequirements(data string) ([]Requirement, error) {
 	}
 	var out []Requirement
 	for i, r := range recs[1:] {
-		if r[3] != "any" && r[3] != "business" {
+		if !slices.Contains(porting.Entities, r[3]) {
 			return nil, fmt.Errorf("line %d: entity %q", i+2, r[3])
 		}
 		out = append(out, Requirement{Country: r[0], NumberKind: r[1], Documents: strings.Split(r[2], ";"), Entity: r[3], Note: r[4]})

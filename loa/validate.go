@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/portdesk/portdesk/porting"
 )
 
 // Defaults of the validation limits.
@@ -19,15 +21,17 @@ const (
 
 // Input is everything Validate looks at.
 type Input struct {
-	Order Order `json:"order"`
-	Data  Data  `json:"data"`
+	Order Order           `json:"order"`
+	Data  porting.LOAData `json:"data"`
 	// CSR is the losing carrier's record; nil skips every CSR comparison.
-	CSR *CSR `json:"csr,omitempty"`
+	CSR *porting.CSR `json:"csr,omitempty"`
 	// DocumentTypes are the types of the documents uploaded for the order.
 	DocumentTypes []string `json:"document_types"`
 	// RequiredDocuments are the document types the country and number kind require.
-	RequiredDocuments []string    `json:"required_documents"`
-	Attestation       Attestation `json:"attestation"`
+	RequiredDocuments []string `json:"required_documents"`
+	// Attestation is what staff saw on the signed LOA; a blank Signature
+	// or a nil Legible has not been attested yet.
+	Attestation porting.Attestation `json:"attestation"`
 	// Now is the current time from the injected clock, in the zone whose
 	// calendar decides the LOA's age (the zone the LOA is signed in).
 	Now time.Time `json:"now"`
@@ -54,7 +58,7 @@ type Input struct {
 // the order's composition, the CSR comparisons, the partial port, the
 // signing date, the signed file, the attestations, then the documents; within a check, in the order of the
 // LOA's fields and of the order's numbers.
-func Validate(in Input) []Finding {
+func Validate(in Input) []porting.Finding {
 	var fs findings
 	checkRequiredFields(&fs, in)
 	checkPOBox(&fs, in.Data.ServiceAddress.Street)
@@ -72,7 +76,7 @@ func Validate(in Input) []Finding {
 }
 
 func checkRequiredFields(fs *findings, in Input) {
-	var csr CSR
+	var csr porting.CSR
 	if in.CSR != nil {
 		csr = *in.CSR
 	}
@@ -96,7 +100,7 @@ func checkRequiredFields(fs *findings, in Input) {
 			fs.block(CodeMissingField, r.field, trim(r.csr), "", hint)
 		}
 	}
-	if d.SignedOn == nil && slices.Contains(in.DocumentTypes, DocumentSignedLOA) {
+	if d.SignedOn == nil && slices.Contains(in.DocumentTypes, string(porting.DocLOASigned)) {
 		fs.block(CodeMissingField, "signed_on", "the date written on the signed LOA", "",
 			"record the date the customer wrote next to the signature")
 	}
@@ -172,7 +176,7 @@ func checkSigningDate(fs *findings, in Input) {
 	if maxAge <= 0 {
 		maxAge = DefaultMaxAgeDays
 	}
-	signed, today := civilDate(*in.Data.SignedOn), civilDate(in.Now)
+	signed, today := in.Data.SignedOn.In(time.UTC), civilDate(in.Now)
 	latest := civilDate(in.Now.In(earliestZone))
 	age := int(today.Sub(signed).Hours() / 24)
 	got := signed.Format(time.DateOnly)
@@ -202,7 +206,7 @@ func checkSigned(fs *findings, in Input) {
 	if in.SignedLOA == "" || !slices.Contains(in.GeneratedLOAs, in.SignedLOA) {
 		return
 	}
-	fs.block(CodeLOANotSigned, "documents."+DocumentSignedLOA, "the LOA signed by the authorized person",
+	fs.block(CodeLOANotSigned, "documents."+string(porting.DocLOASigned), "the LOA signed by the authorized person",
 		"the unsigned LOA portdesk generated",
 		"the uploaded signed LOA is the generated file itself; print it, have it signed in ink and upload the scan")
 }
@@ -212,9 +216,9 @@ func checkSigned(fs *findings, in Input) {
 // finding: waiting for staff is not a fault of the LOA.
 func checkAttestation(fs *findings, in Input) {
 	a := in.Attestation
-	kind := trim(a.Signature)
-	if kind != "" && kind != SignatureWet {
-		fs.block(CodeSignatureNotWet, "attestation.signature", SignatureWet, kind,
+	kind := trim(string(a.Signature))
+	if kind != "" && kind != string(porting.SignatureWet) {
+		fs.block(CodeSignatureNotWet, "attestation.signature", string(porting.SignatureWet), kind,
 			"the signature is "+kind+", not handwritten in ink; typed, printed, pasted, copied and electronic signatures are rejected")
 	}
 	if a.Legible != nil && !*a.Legible {

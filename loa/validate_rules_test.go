@@ -3,6 +3,8 @@ package loa
 import (
 	"slices"
 	"testing"
+
+	"github.com/portdesk/portdesk/porting"
 )
 
 func TestValidateSignatureNotWet(t *testing.T) {
@@ -10,12 +12,12 @@ func TestValidateSignatureNotWet(t *testing.T) {
 		{"attested wet", func(in *Input) {}, nil},
 		{"not attested yet is pending, not a fault", func(in *Input) { in.Attestation.Signature = "" }, nil},
 		{"printed signature", func(in *Input) { in.Attestation.Signature = "printed" },
-			[]Finding{block(CodeSignatureNotWet, "attestation.signature", "wet", "printed",
+			[]porting.Finding{block(CodeSignatureNotWet, "attestation.signature", "wet", "printed",
 				"the signature is printed, not handwritten in ink; typed, printed, pasted, copied and electronic signatures are rejected")}},
 		{"electronic signature before review", func(in *Input) {
 			in.Attestation.Signature = "electronic"
 			in.RequireAttestation = false
-		}, []Finding{block(CodeSignatureNotWet, "attestation.signature", "wet", "electronic", "")}},
+		}, []porting.Finding{block(CodeSignatureNotWet, "attestation.signature", "wet", "electronic", "")}},
 	})
 }
 
@@ -24,12 +26,12 @@ func TestValidateIllegible(t *testing.T) {
 		{"attested legible", func(in *Input) {}, nil},
 		{"not attested yet is pending, not a fault", func(in *Input) { in.Attestation.Legible = nil }, nil},
 		{"illegible", func(in *Input) { in.Attestation.Legible = ptr(false) },
-			[]Finding{block(CodeIllegible, "attestation.legible", "true", "false", "")}},
+			[]porting.Finding{block(CodeIllegible, "attestation.legible", "true", "false", "")}},
 	})
 }
 
-func pending(code, field, expected, got, hint string) Finding {
-	return Finding{Code: code, Severity: SeverityPending, Field: field, Expected: expected, Got: got, Hint: hint}
+func pending(code, field, expected, got, hint string) porting.Finding {
+	return porting.Finding{Code: code, Severity: porting.SeverityPending, Field: field, Expected: expected, Got: got, Hint: hint}
 }
 
 func TestValidateAttestationPending(t *testing.T) {
@@ -37,22 +39,22 @@ func TestValidateAttestationPending(t *testing.T) {
 	runCodeCases(t, CodeAttestationPending, []validateCase{
 		{"attested", func(in *Input) {}, nil},
 		{"not in review yet", func(in *Input) {
-			in.Attestation = Attestation{}
+			in.Attestation = porting.Attestation{}
 			in.RequireAttestation = false
 		}, nil},
-		{"nothing attested", func(in *Input) { in.Attestation = Attestation{} },
-			[]Finding{pending(CodeAttestationPending, "attestation", want, "",
+		{"nothing attested", func(in *Input) { in.Attestation = porting.Attestation{} },
+			[]porting.Finding{pending(CodeAttestationPending, "attestation", want, "",
 				"staff have not yet judged the signed LOA's signature and legible")}},
 		{"legibility only", func(in *Input) { in.Attestation.Legible = nil },
-			[]Finding{pending(CodeAttestationPending, "attestation", want, "",
+			[]porting.Finding{pending(CodeAttestationPending, "attestation", want, "",
 				"staff have not yet judged the signed LOA's legible")}},
 		{"signature only, even when legibility is refused", func(in *Input) {
-			in.Attestation = Attestation{Legible: ptr(false)}
-		}, []Finding{pending(CodeAttestationPending, "attestation", want, "",
+			in.Attestation = porting.Attestation{Legible: ptr(false)}
+		}, []porting.Finding{pending(CodeAttestationPending, "attestation", want, "",
 			"staff have not yet judged the signed LOA's signature")}},
 	})
 	in := cleanInput()
-	in.Attestation = Attestation{}
+	in.Attestation = porting.Attestation{}
 	if got := Validate(in); HasBlocking(got) {
 		t.Errorf("an LOA waiting for its attestation has blocking findings: %+v", got)
 	}
@@ -66,7 +68,7 @@ func TestValidateLOANotSigned(t *testing.T) {
 		{"no signed LOA yet", func(in *Input) { in.GeneratedLOAs = []string{generated} }, nil},
 		{"the generated file uploaded as signed", func(in *Input) {
 			in.SignedLOA, in.GeneratedLOAs = generated, []string{scan, generated}
-		}, []Finding{block(CodeLOANotSigned, "documents.loa_signed", "the LOA signed by the authorized person",
+		}, []porting.Finding{block(CodeLOANotSigned, "documents.loa_signed", "the LOA signed by the authorized person",
 			"the unsigned LOA portdesk generated", "")}},
 	})
 }
@@ -83,16 +85,16 @@ func TestValidateMissingField(t *testing.T) {
 			in.DocumentTypes = []string{"csr"}
 		}, nil},
 		{"entity name blank shows the CSR value", func(in *Input) { in.Data.EntityName = "" },
-			[]Finding{block(CodeMissingField, "entity_name", "Acme Inc", "", "copy it exactly as the CSR shows it")}},
+			[]porting.Finding{block(CodeMissingField, "entity_name", "Acme Inc", "", "copy it exactly as the CSR shows it")}},
 		{"postal code only spaces, no CSR", func(in *Input) {
 			in.CSR = nil
 			in.Data.ServiceAddress.PostalCode = "  "
-		}, []Finding{block(CodeMissingField, "service_address.postal_code", "", "", "required by the losing carrier")}},
+		}, []porting.Finding{block(CodeMissingField, "service_address.postal_code", "", "", "required by the losing carrier")}},
 		{"every required field", func(in *Input) {
 			in.CSR = nil
-			in.Data = Data{}
+			in.Data = porting.LOAData{}
 			in.Order.Numbers = nil
-		}, []Finding{
+		}, []porting.Finding{
 			block(CodeMissingField, "entity_name", "", "", ""),
 			block(CodeMissingField, "service_address.street", "", "", ""),
 			block(CodeMissingField, "service_address.city", "", "", ""),
@@ -114,13 +116,13 @@ func TestValidateMixedCarriers(t *testing.T) {
 		{"another carrier, counted once", func(in *Input) {
 			in.Order.Numbers[1].LosingCarrier = "Verizon"
 			in.Order.Numbers[2].LosingCarrier = "Verizon"
-		}, []Finding{block(CodeMixedCarriers, "numbers.losing_carrier", "Lumen", "Verizon",
+		}, []porting.Finding{block(CodeMixedCarriers, "numbers.losing_carrier", "Lumen", "Verizon",
 			"2 number(s), first +12125550102, belong to another losing carrier; an LOA covers one losing carrier, so split the order")}},
 		{"order without carrier uses the first number's", func(in *Input) {
 			in.Order.LosingCarrier = ""
 			in.Order.Numbers[0].LosingCarrier = ""
 			in.Order.Numbers[2].LosingCarrier = "Verizon"
-		}, []Finding{block(CodeMixedCarriers, "numbers.losing_carrier", "Lumen", "Verizon", "")}},
+		}, []porting.Finding{block(CodeMixedCarriers, "numbers.losing_carrier", "Lumen", "Verizon", "")}},
 	})
 }
 
@@ -128,7 +130,7 @@ func TestValidateMixedCountries(t *testing.T) {
 	runCodeCases(t, CodeMixedCountries, []validateCase{
 		{"one country", func(in *Input) {}, nil},
 		{"a Canadian number", func(in *Input) { in.Order.Numbers[2].Country = "CA" },
-			[]Finding{block(CodeMixedCountries, "numbers.country", "US", "CA", "")}},
+			[]porting.Finding{block(CodeMixedCountries, "numbers.country", "US", "CA", "")}},
 	})
 }
 
@@ -139,7 +141,7 @@ func TestValidateAttachmentRequired(t *testing.T) {
 		{"eleven with attachment", func(in *Input) { eleven(in); in.HasAttachment = true }, nil},
 		{"eleven under a higher threshold", func(in *Input) { eleven(in); in.AttachmentThreshold = 15 }, nil},
 		{"eleven without attachment", eleven,
-			[]Finding{block(CodeAttachmentRequired, "numbers", "a spreadsheet listing the numbers",
+			[]porting.Finding{block(CodeAttachmentRequired, "numbers", "a spreadsheet listing the numbers",
 				"11 numbers, no attachment", "")}},
 	})
 }
@@ -152,10 +154,10 @@ func TestValidatePOBoxAddress(t *testing.T) {
 	runCodeCases(t, CodePOBoxAddress, []validateCase{
 		{"street address", func(in *Input) {}, nil},
 		{"street named Box Hill", street("12 Box Hill Road"), nil},
-		{"P.O. Box", street("P.O. Box 1234"), []Finding{block(CodePOBoxAddress, field, want, "P.O. Box 1234",
+		{"P.O. Box", street("P.O. Box 1234"), []porting.Finding{block(CodePOBoxAddress, field, want, "P.O. Box 1234",
 			`"P.O. Box" is a post-office box; give the physical service address from the CSR`)}},
-		{"Postfach", street("Postfach 10 01 23"), []Finding{block(CodePOBoxAddress, field, want, "Postfach 10 01 23", "")}},
-		{"bare Box is a warning", street("Box 12"), []Finding{{Code: CodePOBoxAddress, Severity: SeverityWarning,
+		{"Postfach", street("Postfach 10 01 23"), []porting.Finding{block(CodePOBoxAddress, field, want, "Postfach 10 01 23", "")}},
+		{"bare Box is a warning", street("Box 12"), []porting.Finding{{Code: CodePOBoxAddress, Severity: porting.SeverityWarning,
 			Field: field, Expected: want, Got: "Box 12"}}},
 	})
 }
@@ -166,7 +168,7 @@ func TestValidateMissingDocument(t *testing.T) {
 		{"nothing required", func(in *Input) { in.RequiredDocuments = nil; in.DocumentTypes = nil; in.Data.SignedOn = nil }, nil},
 		{"one missing, listed once", func(in *Input) {
 			in.RequiredDocuments = append(in.RequiredDocuments, "proof_of_address", "proof_of_address")
-		}, []Finding{block(CodeMissingDocument, "documents.proof_of_address", "proof_of_address", "", "")}},
+		}, []porting.Finding{block(CodeMissingDocument, "documents.proof_of_address", "proof_of_address", "", "")}},
 	})
 }
 
@@ -176,7 +178,7 @@ func TestValidatePartialPortBTN(t *testing.T) {
 	staysOnly := func(remaining []string, newBTN string) func(*Input) {
 		return func(in *Input) {
 			portBTN(in)
-			in.Data.PartialPort = &PartialPort{RemainingNumbers: remaining, RemainingAction: RemainingKeep, NewBTN: newBTN}
+			in.Data.PartialPort = &porting.PartialPort{RemainingNumbers: remaining, RemainingAction: porting.RemainingKeep, NewBTN: newBTN}
 		}
 	}
 	const stays, onAccount = "a number that stays on the account", "a number on the CSR account"
@@ -186,42 +188,42 @@ func TestValidatePartialPortBTN(t *testing.T) {
 		{"new BTN named", staysOnly([]string{"+12125550102", "+12125550103"}, "+12125550102"), nil},
 		{"BTN stays, remaining listed", func(in *Input) {
 			in.Order.Numbers = usNumbers(2, 102)
-			in.Data.PartialPort = &PartialPort{RemainingNumbers: []string{"+12125550101", "+12125550100"}, RemainingAction: RemainingDisconnect}
+			in.Data.PartialPort = &porting.PartialPort{RemainingNumbers: []string{"+12125550101", "+12125550100"}, RemainingAction: porting.RemainingDisconnect}
 		}, nil},
-		{"no new BTN", portBTN, []Finding{block(CodePartialPortBTN, "partial_port.new_btn", stays, "",
+		{"no new BTN", portBTN, []porting.Finding{block(CodePartialPortBTN, "partial_port.new_btn", stays, "",
 			"the BTN +12125550100 is ported while 2 number(s) stay on the account; name a new BTN among them")}},
 		{"new BTN is ported too", staysOnly([]string{"+12125550102", "+12125550103"}, "+12125550101"),
-			[]Finding{block(CodePartialPortBTN, "partial_port.new_btn", stays, "+12125550101",
+			[]porting.Finding{block(CodePartialPortBTN, "partial_port.new_btn", stays, "+12125550101",
 				"the new BTN is one of the numbers being ported; choose one that stays")}},
 		{"new BTN not on the account", staysOnly([]string{"+12125550102", "+12125550103"}, "+12125550199"),
-			[]Finding{block(CodePartialPortBTN, "partial_port.new_btn", stays, "+12125550199",
+			[]porting.Finding{block(CodePartialPortBTN, "partial_port.new_btn", stays, "+12125550199",
 				"the new BTN is not one of the numbers that stay on the account; choose one of them")}},
 		{"a remaining number is ported, one that stays is left out", staysOnly([]string{"+12125550100", "+12125550102"}, "+12125550102"),
-			[]Finding{
+			[]porting.Finding{
 				block(CodePartialPortBTN, "partial_port.remaining_numbers", stays, "+12125550100",
 					"this number is being ported, so it cannot also stay; remove it from remaining_numbers"),
 				block(CodePartialPortBTN, "partial_port.remaining_numbers", "+12125550103", "",
 					"this number is on the CSR account and not ported, so it stays; list it in remaining_numbers"),
 			}},
 		{"a remaining number not on the account", staysOnly([]string{"+12125550102", "+12125550103", "+12125550199"}, "+12125550103"),
-			[]Finding{block(CodePartialPortBTN, "partial_port.remaining_numbers", onAccount, "+12125550199",
+			[]porting.Finding{block(CodePartialPortBTN, "partial_port.remaining_numbers", onAccount, "+12125550199",
 				"the losing carrier's record for this account does not list this number")}},
 		{"the issue's example", func(in *Input) {
 			// remaining_numbers names a ported number; the new BTN is on no account.
-			in.Data.PartialPort = &PartialPort{RemainingNumbers: []string{"+12125550101"}, RemainingAction: RemainingKeep, NewBTN: "+12125550199"}
-		}, []Finding{
+			in.Data.PartialPort = &porting.PartialPort{RemainingNumbers: []string{"+12125550101"}, RemainingAction: porting.RemainingKeep, NewBTN: "+12125550199"}
+		}, []porting.Finding{
 			block(CodePartialPortBTN, "partial_port.remaining_numbers", stays, "+12125550101", ""),
 			block(CodePartialPortBTN, "partial_port.remaining_numbers", "+12125550100", "", ""),
 			block(CodePartialPortBTN, "partial_port.new_btn", stays, "+12125550199", ""),
 		}},
 		{"no CSR: remaining numbers are still not ported ones", func(in *Input) {
 			in.CSR = nil
-			in.Data.PartialPort = &PartialPort{RemainingNumbers: []string{"+12125550101", "+12125550100"}, RemainingAction: RemainingKeep, NewBTN: "+12125550100"}
-		}, []Finding{block(CodePartialPortBTN, "partial_port.remaining_numbers", stays, "+12125550101", "")}},
+			in.Data.PartialPort = &porting.PartialPort{RemainingNumbers: []string{"+12125550101", "+12125550100"}, RemainingAction: porting.RemainingKeep, NewBTN: "+12125550100"}
+		}, []porting.Finding{block(CodePartialPortBTN, "partial_port.remaining_numbers", stays, "+12125550101", "")}},
 		{"no CSR: new BTN among the named remaining numbers", func(in *Input) {
 			in.CSR = nil
-			in.Data.PartialPort = &PartialPort{RemainingNumbers: []string{"+12125550100"}, RemainingAction: RemainingKeep, NewBTN: "+12125550199"}
-		}, []Finding{block(CodePartialPortBTN, "partial_port.new_btn", stays, "+12125550199", "")}},
+			in.Data.PartialPort = &porting.PartialPort{RemainingNumbers: []string{"+12125550100"}, RemainingAction: porting.RemainingKeep, NewBTN: "+12125550199"}
+		}, []porting.Finding{block(CodePartialPortBTN, "partial_port.new_btn", stays, "+12125550199", "")}},
 	})
 }
 
@@ -262,11 +264,11 @@ func TestValidateOrderIsStable(t *testing.T) {
 }
 
 func TestHasBlocking(t *testing.T) {
-	warning := Finding{Code: CodePOBoxAddress, Severity: SeverityWarning}
-	if HasBlocking(nil) || HasBlocking([]Finding{warning}) {
+	warning := porting.Finding{Code: CodePOBoxAddress, Severity: porting.SeverityWarning}
+	if HasBlocking(nil) || HasBlocking([]porting.Finding{warning}) {
 		t.Error("HasBlocking(no blocking finding) = true, want false")
 	}
-	if !HasBlocking([]Finding{warning, {Code: CodeIllegible, Severity: SeverityBlocking}}) {
+	if !HasBlocking([]porting.Finding{warning, {Code: CodeIllegible, Severity: porting.SeverityBlocking}}) {
 		t.Error("HasBlocking(one blocking finding) = false, want true")
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"testing"
 	"time"
+
+	"github.com/portdesk/portdesk/porting"
 )
 
 var validateNow = time.Date(2025, 3, 14, 10, 0, 0, 0, time.UTC)
@@ -18,24 +20,24 @@ func mustZone(name string) *time.Location {
 	return loc
 }
 
-func daysAgo(n int) *time.Time { return ptr(validateNow.AddDate(0, 0, -n)) }
+func daysAgo(n int) *porting.Date { return ptr(porting.DateOf(validateNow.AddDate(0, 0, -n))) }
 
 // cleanInput is an LOA that passes: data equal to the CSR, signed three days
 // ago, attested, documents present. The BTN stays on the account.
 func cleanInput() Input {
-	addr := Address{Street: "350 Fifth Avenue", City: "New York", Region: "NY", PostalCode: "10118", Country: "US"}
+	addr := porting.Address{Street: "350 Fifth Avenue", City: "New York", Region: "NY", PostalCode: "10118", Country: "US"}
 	return Input{
 		Order: Order{ID: "po_123", Country: "US", LosingCarrier: "Lumen", WinningCarrier: "Portdesk Voice",
 			NumberKind: "did", Numbers: usNumbers(3, 101)},
-		Data: Data{EntityName: "Acme Inc", ServiceAddress: addr,
-			AuthorizedPerson: Person{Name: "Jane Roe", Title: "CTO"}, AccountNumber: "ACC-778899",
+		Data: porting.LOAData{EntityName: "Acme Inc", ServiceAddress: addr,
+			AuthorizedPerson: porting.LOAPerson{Name: "Jane Roe", Title: "CTO"}, AccountNumber: "ACC-778899",
 			PIN: "4321", BTN: "+12125550100", SignedOn: daysAgo(3)},
-		CSR: &CSR{AccountName: "Acme Inc", ServiceAddress: addr, AuthorizedContact: "Jane Roe",
+		CSR: &porting.CSR{AccountName: "Acme Inc", ServiceAddress: addr, AuthorizedContact: "Jane Roe",
 			BTN: "+12125550100", AccountNumber: "ACC-778899",
 			PhoneNumbers: []string{"+12125550100", "+12125550101", "+12125550102", "+12125550103"}},
-		DocumentTypes:      []string{DocumentSignedLOA, "csr"},
-		RequiredDocuments:  []string{DocumentSignedLOA, "csr"},
-		Attestation:        Attestation{Signature: SignatureWet, Legible: ptr(true)},
+		DocumentTypes:      []string{string(porting.DocLOASigned), "csr"},
+		RequiredDocuments:  []string{string(porting.DocLOASigned), "csr"},
+		Attestation:        porting.Attestation{Signature: porting.SignatureWet, Legible: ptr(true)},
 		Now:                validateNow,
 		RequireAttestation: true,
 	}
@@ -66,11 +68,11 @@ func TestValidateCleanLOA(t *testing.T) {
 type validateCase struct {
 	name   string
 	mutate func(*Input)
-	want   []Finding
+	want   []porting.Finding
 }
 
-func block(code, field, expected, got, hint string) Finding {
-	return Finding{Code: code, Severity: SeverityBlocking, Field: field, Expected: expected, Got: got, Hint: hint}
+func block(code, field, expected, got, hint string) porting.Finding {
+	return porting.Finding{Code: code, Severity: porting.SeverityBlocking, Field: field, Expected: expected, Got: got, Hint: hint}
 }
 
 func runCodeCases(t *testing.T, code string, cases []validateCase) {
@@ -79,7 +81,7 @@ func runCodeCases(t *testing.T, code string, cases []validateCase) {
 		t.Run(tc.name, func(t *testing.T) {
 			in := cleanInput()
 			tc.mutate(&in)
-			var got []Finding
+			var got []porting.Finding
 			for _, f := range Validate(in) {
 				if f.Code == code {
 					got = append(got, f)
@@ -107,7 +109,7 @@ func TestValidateEntityName(t *testing.T) {
 		{"outer spaces are trimmed", func(in *Input) { in.Data.EntityName = "  Acme Inc \t" }, nil},
 		{"no CSR, no comparison", func(in *Input) { in.CSR = nil; in.Data.EntityName = "Other Ltd" }, nil},
 		{"case and punctuation", func(in *Input) { in.CSR.AccountName = "ACME, Inc." },
-			[]Finding{block(CodeEntityNameMismatch, "entity_name", "ACME, Inc.", "Acme Inc",
+			[]porting.Finding{block(CodeEntityNameMismatch, "entity_name", "ACME, Inc.", "Acme Inc",
 				"differ only in case and punctuation")}},
 	})
 }
@@ -117,13 +119,13 @@ func TestValidateLocation(t *testing.T) {
 		{"equal", func(in *Input) {}, nil},
 		{"region not on the CSR", func(in *Input) { in.CSR.ServiceAddress.Region = "" }, nil},
 		{"street words", func(in *Input) { in.Data.ServiceAddress.Street = "350 5th Avenue" },
-			[]Finding{block(CodeLocationMismatch, "service_address.street", "350 Fifth Avenue", "350 5th Avenue", "")}},
+			[]porting.Finding{block(CodeLocationMismatch, "service_address.street", "350 Fifth Avenue", "350 5th Avenue", "")}},
 		{"city case", func(in *Input) { in.Data.ServiceAddress.City = "NEW YORK" },
-			[]Finding{block(CodeLocationMismatch, "service_address.city", "New York", "NEW YORK", "differ only in letter case")}},
+			[]porting.Finding{block(CodeLocationMismatch, "service_address.city", "New York", "NEW YORK", "differ only in letter case")}},
 		{"region blank on the LOA", func(in *Input) { in.Data.ServiceAddress.Region = "" },
-			[]Finding{block(CodeLocationMismatch, "service_address.region", "NY", "", "")}},
+			[]porting.Finding{block(CodeLocationMismatch, "service_address.region", "NY", "", "")}},
 		{"country", func(in *Input) { in.Data.ServiceAddress.Country = "USA" },
-			[]Finding{block(CodeLocationMismatch, "service_address.country", "US", "USA", "")}},
+			[]porting.Finding{block(CodeLocationMismatch, "service_address.country", "US", "USA", "")}},
 	})
 }
 
@@ -131,11 +133,11 @@ func TestValidatePostalCode(t *testing.T) {
 	runCodeCases(t, CodePostalCodeMismatch, []validateCase{
 		{"equal", func(in *Input) {}, nil},
 		{"ZIP+4 against ZIP", func(in *Input) { in.Data.ServiceAddress.PostalCode = "10118-0110" },
-			[]Finding{block(CodePostalCodeMismatch, "service_address.postal_code", "10118", "10118-0110", "")}},
+			[]porting.Finding{block(CodePostalCodeMismatch, "service_address.postal_code", "10118", "10118-0110", "")}},
 		{"spacing", func(in *Input) {
 			in.CSR.ServiceAddress.PostalCode = "SW1A 1AA"
 			in.Data.ServiceAddress.PostalCode = "SW1A1AA"
-		}, []Finding{block(CodePostalCodeMismatch, "service_address.postal_code", "SW1A 1AA", "SW1A1AA", "differ only in spacing")}},
+		}, []porting.Finding{block(CodePostalCodeMismatch, "service_address.postal_code", "SW1A 1AA", "SW1A1AA", "differ only in spacing")}},
 	})
 }
 
@@ -144,7 +146,7 @@ func TestValidateAuthorizedPerson(t *testing.T) {
 		{"equal", func(in *Input) {}, nil},
 		{"title is not compared", func(in *Input) { in.Data.AuthorizedPerson.Title = "Owner" }, nil},
 		{"double space", func(in *Input) { in.Data.AuthorizedPerson.Name = "Jane  Roe" },
-			[]Finding{block(CodeAuthPersonMismatch, "authorized_person.name", "Jane Roe", "Jane  Roe", "differ only in spacing")}},
+			[]porting.Finding{block(CodeAuthPersonMismatch, "authorized_person.name", "Jane Roe", "Jane  Roe", "differ only in spacing")}},
 	})
 }
 
@@ -152,7 +154,7 @@ func TestValidateAccountNumber(t *testing.T) {
 	runCodeCases(t, CodeAccountNumberMismatch, []validateCase{
 		{"equal", func(in *Input) {}, nil},
 		{"hyphen dropped", func(in *Input) { in.Data.AccountNumber = "ACC778899" },
-			[]Finding{block(CodeAccountNumberMismatch, "account_number", "ACC-778899", "ACC778899", "differ only in punctuation")}},
+			[]porting.Finding{block(CodeAccountNumberMismatch, "account_number", "ACC-778899", "ACC778899", "differ only in punctuation")}},
 	})
 }
 
@@ -160,7 +162,7 @@ func TestValidateBTN(t *testing.T) {
 	runCodeCases(t, CodeBTNMismatch, []validateCase{
 		{"equal", func(in *Input) {}, nil},
 		{"other number", func(in *Input) { in.Data.BTN = "+12125550199" },
-			[]Finding{block(CodeBTNMismatch, "btn", "+12125550100", "+12125550199", "")}},
+			[]porting.Finding{block(CodeBTNMismatch, "btn", "+12125550100", "+12125550199", "")}},
 	})
 }
 
@@ -173,7 +175,7 @@ func TestValidatePhoneNumbers(t *testing.T) {
 		}, nil},
 		{"one finding per foreign number", func(in *Input) {
 			in.Order.Numbers = append(in.Order.Numbers, usNumbers(2, 900)...)
-		}, []Finding{
+		}, []porting.Finding{
 			block(CodePhoneNumberMismatch, "numbers", "a number on the CSR account", "+12125550900", ""),
 			block(CodePhoneNumberMismatch, "numbers", "a number on the CSR account", "+12125550901", ""),
 		}},
@@ -187,10 +189,10 @@ func TestValidateLOAExpired(t *testing.T) {
 		{"longer limit", func(in *Input) { in.Data.SignedOn = daysAgo(20); in.MaxAgeDays = 30 }, nil},
 		{"date read in its own zone", func(in *Input) {
 			// 2025-02-27 23:00 in Honolulu is already 02-28 in UTC; the written date is 02-27.
-			in.Data.SignedOn = ptr(time.Date(2025, 2, 27, 23, 0, 0, 0, time.FixedZone("HST", -10*3600)))
+			in.Data.SignedOn = ptr(porting.DateOf(time.Date(2025, 2, 27, 23, 0, 0, 0, time.FixedZone("HST", -10*3600))))
 		}, nil},
 		{"one day too old", func(in *Input) { in.Data.SignedOn = daysAgo(16) },
-			[]Finding{block(CodeLOAExpired, "signed_on", "on or after 2025-02-27", "2025-02-26", "")}},
+			[]porting.Finding{block(CodeLOAExpired, "signed_on", "on or after 2025-02-27", "2025-02-26", "")}},
 		{"no signing date, nothing to date", func(in *Input) {
 			in.Data.SignedOn = nil
 			in.DocumentTypes = []string{"csr"}
@@ -200,7 +202,9 @@ func TestValidateLOAExpired(t *testing.T) {
 
 func TestValidateLOADateInFuture(t *testing.T) {
 	runCodeCases(t, CodeLOADateInFuture, []validateCase{
-		{"today", func(in *Input) { in.Data.SignedOn = ptr(time.Date(2025, 3, 14, 23, 59, 0, 0, time.UTC)) }, nil},
+		{"today", func(in *Input) {
+			in.Data.SignedOn = ptr(porting.DateOf(time.Date(2025, 3, 14, 23, 59, 0, 0, time.UTC)))
+		}, nil},
 		{"today somewhere on Earth", func(in *Input) {
 			// 10:00 UTC is already midnight of the 15th in UTC+14.
 			in.Data.SignedOn = daysAgo(-1)
@@ -209,13 +213,13 @@ func TestValidateLOADateInFuture(t *testing.T) {
 			// 20:00 in New York is the 15th in UTC (and in UTC+14): a signer
 			// there may write the 15th while the US date is the 14th.
 			in.Now = time.Date(2025, 3, 14, 20, 0, 0, 0, mustZone("America/New_York"))
-			in.Data.SignedOn = ptr(time.Date(2025, 3, 15, 0, 0, 0, 0, time.UTC))
+			in.Data.SignedOn = ptr(porting.DateOf(time.Date(2025, 3, 15, 0, 0, 0, 0, time.UTC)))
 		}, nil},
 		{"tomorrow everywhere", func(in *Input) {
 			in.Now = time.Date(2025, 3, 14, 9, 59, 0, 0, time.UTC) // 23:59 in UTC+14
 			in.Data.SignedOn = daysAgo(-1)
-		}, []Finding{block(CodeLOADateInFuture, "signed_on", "on or before 2025-03-14", "2025-03-15", "")}},
+		}, []porting.Finding{block(CodeLOADateInFuture, "signed_on", "on or before 2025-03-14", "2025-03-15", "")}},
 		{"after tomorrow", func(in *Input) { in.Data.SignedOn = daysAgo(-2) },
-			[]Finding{block(CodeLOADateInFuture, "signed_on", "on or before 2025-03-15", "2025-03-16", "")}},
+			[]porting.Finding{block(CodeLOADateInFuture, "signed_on", "on or before 2025-03-15", "2025-03-16", "")}},
 	})
 }

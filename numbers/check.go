@@ -9,46 +9,7 @@ import (
 	"strings"
 
 	"github.com/portdesk/portdesk/calendar"
-)
-
-// Reason codes explain why a number is not portable. They are stable,
-// machine-readable strings; new codes are only ever added at the end.
-const (
-	// ReasonInvalidNumber means the input is empty, too long, or not a valid number.
-	ReasonInvalidNumber = "invalid_number"
-	// ReasonCountryNotSupported means the number's country is unknown to the
-	// porting dataset or does not accept ports.
-	ReasonCountryNotSupported = "country_not_supported"
-	// ReasonNumberKindNotSupportedInCountry means the country accepts ports, but
-	// not of this number kind (for example toll-free in BR).
-	ReasonNumberKindNotSupportedInCountry = "number_kind_not_supported_in_country"
-	// ReasonRangeNotPortable means the number lies in a national range that
-	// cannot be ported (see calendar.CountryRules.UnportablePrefixes).
-	ReasonRangeNotPortable = "range_not_portable"
-	// ReasonNumberTypeNotSupported means the number's type (premium rate, pager,
-	// voicemail…) has no number kind portdesk ports.
-	ReasonNumberTypeNotSupported = "number_type_not_supported"
-	// ReasonDuplicateInRequest means the same number appears earlier in the input;
-	// the first occurrence is kept.
-	ReasonDuplicateInRequest = "duplicate_in_request"
-	// ReasonAlreadyOnActiveOrder means the number is on another active port order
-	// that the caller may see (set by MarkInUse).
-	ReasonAlreadyOnActiveOrder = "already_on_active_order"
-	// ReasonNotPortableNow means the number cannot be ported now, for a
-	// reason the caller may not learn: it is on another account's active
-	// order (set by MarkInUse).
-	ReasonNotPortableNow = "not_portable_now"
-)
-
-// Number kinds decide the LOA and the carrier process of a port order.
-const (
-	// KindDID is a geographic or mobile number (fixed line, mobile, either,
-	// VoIP, UAN, personal).
-	KindDID = "did"
-	// KindTollFree is a toll-free number, UIFN included.
-	KindTollFree = "toll_free"
-	// KindSharedCost is a shared-cost number.
-	KindSharedCost = "shared_cost"
+	"github.com/portdesk/portdesk/porting"
 )
 
 // NonGeographic is the Country of numbers under a non-geographic calling
@@ -81,9 +42,9 @@ type Result struct {
 	// NumberType is libphonenumber's type in snake_case ("fixed_line",
 	// "mobile", …); "unknown" when invalid.
 	NumberType string
-	// NumberKind is "did", "toll_free", "shared_cost", or "" for types that
-	// are not ported.
-	NumberKind string
+	// NumberKind is one of porting.NumberKinds, or "" for types that are
+	// not ported.
+	NumberKind porting.NumberKind
 	// LosingCarrier is the carrier the number leaves, from the first that
 	// names one: the Checker's Current lookup, the customer's answer for
 	// this number (Entry.CurrentCarrier), the customer's answer for the
@@ -97,7 +58,7 @@ type Result struct {
 	// AccountNumber is the number's account at the losing carrier as the
 	// customer gave it (Entry.AccountNumber); "" when not given or invalid.
 	AccountNumber string
-	// Reasons are the Reason* codes that make the number not portable, in
+	// Reasons are the porting.Reason* codes that make the number not portable, in
 	// the order the rules are checked.
 	Reasons []string
 }
@@ -135,7 +96,7 @@ type Checker struct {
 }
 
 // Check returns one Result per input, in input order. It never panics on
-// any input; invalid inputs get ReasonInvalidNumber.
+// any input; invalid inputs get porting.ReasonInvalidNumber.
 func (c *Checker) Check(inputs []string, opts CheckOptions) []Result {
 	return c.check(inputs, nil, opts)
 }
@@ -171,7 +132,7 @@ func (c *Checker) check(inputs []string, entries []Entry, opts CheckOptions) []R
 		if u < 0 || !parsed.numbers[u].valid {
 			r.PhoneNumber = strings.TrimSpace(in)
 			r.NumberType = typeUnknown
-			r.Reasons = []string{ReasonInvalidNumber}
+			r.Reasons = []string{porting.ReasonInvalidNumber}
 			continue
 		}
 		n := &parsed.numbers[u]
@@ -190,7 +151,7 @@ func (c *Checker) check(inputs []string, entries []Entry, opts CheckOptions) []R
 		r.LosingCarrier = cmp.Or(looked.current, answer, looked.rangeHolder, UnknownCarrier)
 		r.Reasons = portabilityReasons(n, rules)
 		if seen[n.e164] {
-			r.Reasons = append(r.Reasons, ReasonDuplicateInRequest)
+			r.Reasons = append(r.Reasons, porting.ReasonDuplicateInRequest)
 		}
 		seen[n.e164] = true
 		r.Portable = len(r.Reasons) == 0
@@ -208,7 +169,7 @@ type countryVerdict struct {
 func portabilityReasons(n *classified, cache map[string]countryVerdict) []string {
 	var reasons []string
 	if n.kind == "" {
-		reasons = append(reasons, ReasonNumberTypeNotSupported)
+		reasons = append(reasons, porting.ReasonNumberTypeNotSupported)
 	}
 	v, ok := cache[n.country]
 	if !ok {
@@ -217,12 +178,12 @@ func portabilityReasons(n *classified, cache map[string]countryVerdict) []string
 	}
 	switch {
 	case !v.known || !v.rules.Supported:
-		reasons = append(reasons, ReasonCountryNotSupported)
-	case n.kind != "" && !v.rules.SupportsKind(n.kind):
-		reasons = append(reasons, ReasonNumberKindNotSupportedInCountry)
+		reasons = append(reasons, porting.ReasonCountryNotSupported)
+	case n.kind != "" && !v.rules.SupportsKind(string(n.kind)):
+		reasons = append(reasons, porting.ReasonNumberKindNotSupportedInCountry)
 	}
 	if v.known && v.rules.InUnportableRange(n.nationalNumber) {
-		reasons = append(reasons, ReasonRangeNotPortable)
+		reasons = append(reasons, porting.ReasonRangeNotPortable)
 	}
 	return reasons
 }

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/nyaruka/phonenumbers"
+
+	"github.com/portdesk/portdesk/porting"
 )
 
 // check runs one Check without a carrier lookup.
@@ -69,23 +71,23 @@ func TestCheckReasons(t *testing.T) {
 		want        []string
 	}{
 		{"portable", "+1 415 555 0100", nil},
-		{"empty", "", []string{ReasonInvalidNumber}},
-		{"spaces", "   ", []string{ReasonInvalidNumber}},
-		{"words", "call me maybe", []string{ReasonInvalidNumber}},
-		{"too long", "+1 415 555 0100" + strings.Repeat(" ", 60) + "1", []string{ReasonInvalidNumber}},
-		{"no such calling code", "+999 1234 5678", []string{ReasonInvalidNumber}},
-		{"not a valid range", "+1 415 055 0100", []string{ReasonInvalidNumber}},
-		{"national form of another region", "020 7946 0958", []string{ReasonInvalidNumber}},
-		{"unsupported country", "+82 2 312 3456", []string{ReasonCountryNotSupported}},
+		{"empty", "", []string{porting.ReasonInvalidNumber}},
+		{"spaces", "   ", []string{porting.ReasonInvalidNumber}},
+		{"words", "call me maybe", []string{porting.ReasonInvalidNumber}},
+		{"too long", "+1 415 555 0100" + strings.Repeat(" ", 60) + "1", []string{porting.ReasonInvalidNumber}},
+		{"no such calling code", "+999 1234 5678", []string{porting.ReasonInvalidNumber}},
+		{"not a valid range", "+1 415 055 0100", []string{porting.ReasonInvalidNumber}},
+		{"national form of another region", "020 7946 0958", []string{porting.ReasonInvalidNumber}},
+		{"unsupported country", "+82 2 312 3456", []string{porting.ReasonCountryNotSupported}},
 		{"country outside the dataset", "+81 3 1234 5678", nil},
-		{"UIFN", "+800 1234 5678", []string{ReasonCountryNotSupported}},
-		{"BR toll-free", "+55 800 123 456", []string{ReasonNumberKindNotSupportedInCountry}},
+		{"UIFN", "+800 1234 5678", []string{porting.ReasonCountryNotSupported}},
+		{"BR toll-free", "+55 800 123 456", []string{porting.ReasonNumberKindNotSupportedInCountry}},
 		{"BR DID", "+55 11 2345 6789", nil},
-		{"FR unportable range", "+33 1 62 12 34 56", []string{ReasonRangeNotPortable}},
+		{"FR unportable range", "+33 1 62 12 34 56", []string{porting.ReasonRangeNotPortable}},
 		{"FR mobile", "+33 6 12 34 56 78", nil},
-		{"premium rate", "+1 900 234 5678", []string{ReasonNumberTypeNotSupported}},
-		{"premium rate in an unsupported country", "+27 86 234 5678", []string{ReasonNumberTypeNotSupported, ReasonCountryNotSupported}},
-		{"shared cost", "+33 884 012 345", []string{ReasonNumberKindNotSupportedInCountry}},
+		{"premium rate", "+1 900 234 5678", []string{porting.ReasonNumberTypeNotSupported}},
+		{"premium rate in an unsupported country", "+27 86 234 5678", []string{porting.ReasonNumberTypeNotSupported, porting.ReasonCountryNotSupported}},
+		{"shared cost", "+33 884 012 345", []string{porting.ReasonNumberKindNotSupportedInCountry}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -93,7 +95,7 @@ func TestCheckReasons(t *testing.T) {
 			if !slices.Equal(got.Reasons, tt.want) || got.Portable != (len(tt.want) == 0) {
 				t.Errorf("Check(%q) reasons %q portable %v, want %q", tt.input, got.Reasons, got.Portable, tt.want)
 			}
-			if invalid := slices.Contains(tt.want, ReasonInvalidNumber); got.Valid == invalid {
+			if invalid := slices.Contains(tt.want, porting.ReasonInvalidNumber); got.Valid == invalid {
 				t.Errorf("Check(%q) valid %v, want %v", tt.input, got.Valid, !invalid)
 			}
 		})
@@ -103,7 +105,7 @@ func TestCheckReasons(t *testing.T) {
 func TestCheckInvalidResult(t *testing.T) {
 	t.Parallel()
 	got := check(t, "US", "  not a number ")[0]
-	want := Result{Input: "  not a number ", PhoneNumber: "not a number", NumberType: "unknown", Reasons: []string{ReasonInvalidNumber}}
+	want := Result{Input: "  not a number ", PhoneNumber: "not a number", NumberType: "unknown", Reasons: []string{porting.ReasonInvalidNumber}}
 	if !equalResult(got, want) {
 		t.Errorf("Check() = %+v, want %+v", got, want)
 	}
@@ -120,7 +122,7 @@ func TestCheckDuplicates(t *testing.T) {
 	got := check(t, "US", "+1 415 555 0100", "(415) 555-0100", "+1 415 555 0101", "tel:+14155550100", "bad", "bad")
 	wantDup := []bool{false, true, false, true, false, false}
 	for i, r := range got {
-		if dup := slices.Contains(r.Reasons, ReasonDuplicateInRequest); dup != wantDup[i] {
+		if dup := slices.Contains(r.Reasons, porting.ReasonDuplicateInRequest); dup != wantDup[i] {
 			t.Errorf("result %d (%q): duplicate %v, want %v", i, r.Input, dup, wantDup[i])
 		}
 	}
@@ -133,17 +135,18 @@ func TestCheckNumberKinds(t *testing.T) {
 	t.Parallel()
 	// Example numbers from libphonenumber's metadata, one per type.
 	tests := []struct {
-		e164, numberType, kind string
+		e164, numberType string
+		kind             porting.NumberKind
 	}{
-		{"+441212345678", "fixed_line", KindDID},
-		{"+447400123456", "mobile", KindDID},
-		{"+12015550123", "fixed_line_or_mobile", KindDID},
-		{"+445612345678", "voip", KindDID},
-		{"+445512345678", "uan", KindDID},
-		{"+447012345678", "personal_number", KindDID},
-		{"+448001234567", "toll_free", KindTollFree},
-		{"+80012345678", "toll_free", KindTollFree},
-		{"+33884012345", "shared_cost", KindSharedCost},
+		{"+441212345678", "fixed_line", porting.KindDID},
+		{"+447400123456", "mobile", porting.KindDID},
+		{"+12015550123", "fixed_line_or_mobile", porting.KindDID},
+		{"+445612345678", "voip", porting.KindDID},
+		{"+445512345678", "uan", porting.KindDID},
+		{"+447012345678", "personal_number", porting.KindDID},
+		{"+448001234567", "toll_free", porting.KindTollFree},
+		{"+80012345678", "toll_free", porting.KindTollFree},
+		{"+33884012345", "shared_cost", porting.KindSharedCost},
 		{"+449012345678", "premium_rate", ""},
 		{"+447640123456", "pager", ""},
 		{"+49177991234567", "voicemail", ""},
@@ -153,7 +156,7 @@ func TestCheckNumberKinds(t *testing.T) {
 		if got.NumberType != tt.numberType || got.NumberKind != tt.kind {
 			t.Errorf("Check(%s) type %q kind %q, want %q %q", tt.e164, got.NumberType, got.NumberKind, tt.numberType, tt.kind)
 		}
-		if hasReason := slices.Contains(got.Reasons, ReasonNumberTypeNotSupported); hasReason != (tt.kind == "") {
+		if hasReason := slices.Contains(got.Reasons, porting.ReasonNumberTypeNotSupported); hasReason != (tt.kind == "") {
 			t.Errorf("Check(%s) reasons %q: number_type_not_supported should be there exactly when the kind is empty", tt.e164, got.Reasons)
 		}
 	}
@@ -311,7 +314,7 @@ func FuzzCheck(f *testing.F) {
 			if r.Portable && (!r.Valid || !isE164(r.PhoneNumber) || r.Country == "" || r.NumberKind == "" || r.LosingCarrier == "" || len(r.Reasons) > 0) {
 				t.Errorf("portable result is not well formed: %+v", r)
 			}
-			if !r.Valid && (r.Portable || !slices.Equal(r.Reasons, []string{ReasonInvalidNumber})) {
+			if !r.Valid && (r.Portable || !slices.Equal(r.Reasons, []string{porting.ReasonInvalidNumber})) {
 				t.Errorf("invalid result: %+v", r)
 			}
 			if !reflect.DeepEqual(r, want[i]) {

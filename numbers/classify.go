@@ -7,6 +7,8 @@ import (
 	"sync/atomic"
 
 	"github.com/nyaruka/phonenumbers"
+
+	"github.com/portdesk/portdesk/porting"
 )
 
 // typeUnknown is the NumberType of invalid numbers.
@@ -30,15 +32,15 @@ var typeNames = map[phonenumbers.PhoneNumberType]string{
 
 // kindOfType maps a number type to the kind of port it needs; types not
 // listed are not ported.
-var kindOfType = map[phonenumbers.PhoneNumberType]string{
-	phonenumbers.FIXED_LINE:           KindDID,
-	phonenumbers.MOBILE:               KindDID,
-	phonenumbers.FIXED_LINE_OR_MOBILE: KindDID,
-	phonenumbers.VOIP:                 KindDID,
-	phonenumbers.UAN:                  KindDID,
-	phonenumbers.PERSONAL_NUMBER:      KindDID,
-	phonenumbers.TOLL_FREE:            KindTollFree,
-	phonenumbers.SHARED_COST:          KindSharedCost,
+var kindOfType = map[phonenumbers.PhoneNumberType]porting.NumberKind{
+	phonenumbers.FIXED_LINE:           porting.KindDID,
+	phonenumbers.MOBILE:               porting.KindDID,
+	phonenumbers.FIXED_LINE_OR_MOBILE: porting.KindDID,
+	phonenumbers.VOIP:                 porting.KindDID,
+	phonenumbers.UAN:                  porting.KindDID,
+	phonenumbers.PERSONAL_NUMBER:      porting.KindDID,
+	phonenumbers.TOLL_FREE:            porting.KindTollFree,
+	phonenumbers.SHARED_COST:          porting.KindSharedCost,
 }
 
 // classified is what libphonenumber says about one distinct input.
@@ -47,7 +49,7 @@ type classified struct {
 	e164           string
 	country        string
 	numberType     string
-	kind           string
+	kind           porting.NumberKind
 	nationalNumber string
 }
 

@@ -3,13 +3,15 @@ package numbers
 import (
 	"cmp"
 	"slices"
+
+	"github.com/portdesk/portdesk/porting"
 )
 
 // MarkInUse adds a reason to, and clears Portable on, every valid result
 // whose E.164 number is in inUse (the numbers of active port orders, which
 // the caller reads from the store), mapped to that reason:
-// ReasonAlreadyOnActiveOrder, or ReasonNotPortableNow where the caller may
-// not learn of the order. It edits results in place.
+// porting.ReasonAlreadyOnActiveOrder, or porting.ReasonNotPortableNow where
+// the caller may not learn of the order. It edits results in place.
 func MarkInUse(results []Result, inUse map[string]string) {
 	for i := range results {
 		r := &results[i]
@@ -30,8 +32,8 @@ type Group struct {
 	Country string
 	// LosingCarrier is the carrier the numbers leave.
 	LosingCarrier string
-	// NumberKind is KindDID, KindTollFree or KindSharedCost.
-	NumberKind string
+	// NumberKind is one of porting.NumberKinds.
+	NumberKind porting.NumberKind
 	// AccountNumber is the customer's account at the losing carrier, "" when
 	// not given.
 	AccountNumber string
@@ -44,7 +46,11 @@ type Group struct {
 // fields in that order: one LOA names one carrier and one account. Results
 // that are not portable are left out.
 func GroupPortable(results []Result) []Group {
-	type key struct{ country, carrier, kind, account string }
+	type key struct {
+		country, carrier string
+		kind             porting.NumberKind
+		account          string
+	}
 	at := map[key]int{}
 	var groups []Group
 	for _, r := range results {

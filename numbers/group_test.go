@@ -4,20 +4,22 @@ import (
 	"reflect"
 	"slices"
 	"testing"
+
+	"github.com/portdesk/portdesk/porting"
 )
 
 func TestMarkInUse(t *testing.T) {
 	t.Parallel()
 	results := check(t, "US", "+1 415 555 0100", "+1 415 555 0101", "+1 900 234 5678", "(415) 555-0100", "bad")
-	in := ReasonAlreadyOnActiveOrder
+	in := porting.ReasonAlreadyOnActiveOrder
 	MarkInUse(results, map[string]string{"+14155550100": in, "+19002345678": in, "bad": in})
 	MarkInUse(results, map[string]string{"+14155550100": in}) // a second call adds nothing
 	want := [][]string{
-		{ReasonAlreadyOnActiveOrder},
+		{porting.ReasonAlreadyOnActiveOrder},
 		nil,
-		{ReasonNumberTypeNotSupported, ReasonAlreadyOnActiveOrder},
-		{ReasonDuplicateInRequest, ReasonAlreadyOnActiveOrder},
-		{ReasonInvalidNumber},
+		{porting.ReasonNumberTypeNotSupported, porting.ReasonAlreadyOnActiveOrder},
+		{porting.ReasonDuplicateInRequest, porting.ReasonAlreadyOnActiveOrder},
+		{porting.ReasonInvalidNumber},
 	}
 	for i, r := range results {
 		if !slices.Equal(r.Reasons, want[i]) || r.Portable != (want[i] == nil) {
@@ -49,11 +51,11 @@ func TestGroupPortable(t *testing.T) {
 	results := (&Checker{Current: lookup}).Check(inputs, CheckOptions{CarrierHint: "Zeta Telecom"})
 	got := GroupPortable(results)
 	want := []Group{
-		{Country: "GB", LosingCarrier: "BT", NumberKind: KindDID, PhoneNumbers: []string{"+442079460959", "+442079460958"}},
-		{Country: "GB", LosingCarrier: "Three", NumberKind: KindDID, PhoneNumbers: []string{"+447400123456"}},
-		{Country: "US", LosingCarrier: "AT&T", NumberKind: KindDID, PhoneNumbers: []string{"+14155550101"}},
-		{Country: "US", LosingCarrier: "Zeta Telecom", NumberKind: KindDID, PhoneNumbers: []string{"+14155550100", "+14155550102"}},
-		{Country: "US", LosingCarrier: "Zeta Telecom", NumberKind: KindTollFree, PhoneNumbers: []string{"+18002345678"}},
+		{Country: "GB", LosingCarrier: "BT", NumberKind: porting.KindDID, PhoneNumbers: []string{"+442079460959", "+442079460958"}},
+		{Country: "GB", LosingCarrier: "Three", NumberKind: porting.KindDID, PhoneNumbers: []string{"+447400123456"}},
+		{Country: "US", LosingCarrier: "AT&T", NumberKind: porting.KindDID, PhoneNumbers: []string{"+14155550101"}},
+		{Country: "US", LosingCarrier: "Zeta Telecom", NumberKind: porting.KindDID, PhoneNumbers: []string{"+14155550100", "+14155550102"}},
+		{Country: "US", LosingCarrier: "Zeta Telecom", NumberKind: porting.KindTollFree, PhoneNumbers: []string{"+18002345678"}},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("GroupPortable() =\n%+v\nwant\n%+v", got, want)
@@ -66,9 +68,9 @@ func TestGroupPortable(t *testing.T) {
 		{PhoneNumber: "+1 415 555 0103", CurrentCarrier: "Old Telco"},
 	}, CheckOptions{})
 	wantByAccount := []Group{
-		{Country: "US", LosingCarrier: "Old Telco", NumberKind: KindDID, PhoneNumbers: []string{"+14155550103"}},
-		{Country: "US", LosingCarrier: "Old Telco", NumberKind: KindDID, AccountNumber: "A-1", PhoneNumbers: []string{"+14155550101"}},
-		{Country: "US", LosingCarrier: "Old Telco", NumberKind: KindDID, AccountNumber: "B-2", PhoneNumbers: []string{"+14155550100", "+14155550102"}},
+		{Country: "US", LosingCarrier: "Old Telco", NumberKind: porting.KindDID, PhoneNumbers: []string{"+14155550103"}},
+		{Country: "US", LosingCarrier: "Old Telco", NumberKind: porting.KindDID, AccountNumber: "A-1", PhoneNumbers: []string{"+14155550101"}},
+		{Country: "US", LosingCarrier: "Old Telco", NumberKind: porting.KindDID, AccountNumber: "B-2", PhoneNumbers: []string{"+14155550100", "+14155550102"}},
 	}
 	if got := GroupPortable(byAccount); !reflect.DeepEqual(got, wantByAccount) {
 		t.Errorf("GroupPortable(by account) =\n%+v\nwant\n%+v", got, wantByAccount)

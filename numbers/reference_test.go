@@ -11,6 +11,7 @@ import (
 
 	"github.com/nyaruka/phonenumbers"
 	"github.com/portdesk/portdesk/calendar"
+	"github.com/portdesk/portdesk/porting"
 )
 
 // naiveCheck is the reference Check with the range holder as the only
@@ -23,7 +24,7 @@ func naiveCheck(inputs []string, opts CheckOptions) []Result {
 	seen := map[string]bool{}
 	results := make([]Result, len(inputs))
 	for i, in := range inputs {
-		r := Result{Input: in, PhoneNumber: strings.TrimSpace(in), NumberType: "unknown", Reasons: []string{ReasonInvalidNumber}}
+		r := Result{Input: in, PhoneNumber: strings.TrimSpace(in), NumberType: "unknown", Reasons: []string{porting.ReasonInvalidNumber}}
 		s, ok := documentedInput(in)
 		if !ok {
 			results[i] = r
@@ -59,23 +60,23 @@ func naiveCheck(inputs []string, opts CheckOptions) []Result {
 		}
 		r.Reasons = nil
 		if r.NumberKind == "" {
-			r.Reasons = append(r.Reasons, ReasonNumberTypeNotSupported)
+			r.Reasons = append(r.Reasons, porting.ReasonNumberTypeNotSupported)
 		}
 		rules, known := calendar.LookupCountry(r.Country)
 		if !known || !rules.Supported {
-			r.Reasons = append(r.Reasons, ReasonCountryNotSupported)
-		} else if r.NumberKind != "" && !rules.SupportsKind(r.NumberKind) {
-			r.Reasons = append(r.Reasons, ReasonNumberKindNotSupportedInCountry)
+			r.Reasons = append(r.Reasons, porting.ReasonCountryNotSupported)
+		} else if r.NumberKind != "" && !rules.SupportsKind(string(r.NumberKind)) {
+			r.Reasons = append(r.Reasons, porting.ReasonNumberKindNotSupportedInCountry)
 		}
 		nsn := phonenumbers.GetNationalSignificantNumber(num)
 		for _, p := range rules.UnportablePrefixes {
 			if strings.HasPrefix(nsn, p) {
-				r.Reasons = append(r.Reasons, ReasonRangeNotPortable)
+				r.Reasons = append(r.Reasons, porting.ReasonRangeNotPortable)
 				break
 			}
 		}
 		if seen[r.PhoneNumber] {
-			r.Reasons = append(r.Reasons, ReasonDuplicateInRequest)
+			r.Reasons = append(r.Reasons, porting.ReasonDuplicateInRequest)
 		}
 		seen[r.PhoneNumber] = true
 		r.Portable = len(r.Reasons) == 0
@@ -204,7 +205,7 @@ func TestCheckMatchesNaive(t *testing.T) {
 		valid += btoi(want[i].Valid)
 		portable += btoi(want[i].Portable)
 		for _, r := range want[i].Reasons {
-			dups += btoi(r == ReasonDuplicateInRequest)
+			dups += btoi(r == porting.ReasonDuplicateInRequest)
 		}
 	}
 	// The generated set must exercise both sides of every rule.

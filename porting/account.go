@@ -1,6 +1,9 @@
 package porting
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // SupportPlan is an account's support plan; it decides the kind of case a
 // port request files.
@@ -13,7 +16,10 @@ const (
 )
 
 // Valid reports whether p is a known plan.
-func (p SupportPlan) Valid() bool { return p == PlanBasic || p == PlanPremium }
+func (p SupportPlan) Valid() bool { return slices.Contains(SupportPlans, p) }
+
+// SupportPlans lists every support plan.
+var SupportPlans = []SupportPlan{PlanBasic, PlanPremium}
 
 // Account is a customer tenant.
 type Account struct {

@@ -1,6 +1,9 @@
 package porting
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 // DeadlineKind names what a deadline is about; the sweeper fires it when
 // its time comes.
@@ -76,29 +79,54 @@ func PlanChanges(existing []*Deadline, plan []Deadline) (add []Deadline, cancel 
 	for i := range plan {
 		wanted[keyOf(&plan[i])] = true
 	}
-	done := map[key]bool{} // kept pending, or already fired
+	kept, fired := map[key]bool{}, map[key]bool{}
 	for _, d := range existing {
 		k := keyOf(d)
 		switch {
-		case d.State == DeadlinePending && wanted[k] && !done[k]:
-			done[k] = true
+		case d.State == DeadlinePending && wanted[k] && !kept[k]:
+			kept[k] = true
 		case d.State == DeadlinePending:
 			cancel = append(cancel, d.ID)
 		case d.State == DeadlineFired:
-			done[k] = true
+			fired[k] = true
 		}
 	}
 	for _, d := range plan {
-		if k := keyOf(&d); !done[k] {
-			done[k] = true
+		if k := keyOf(&d); !kept[k] && !fired[k] {
+			kept[k] = true
 			add = append(add, d)
 		}
 	}
 	return add, cancel
 }
 
-// Slot is one porting window: when it opens and closes.
+// Slot is one occurrence of a porting window: the stretch of time on a given
+// business day in which carriers perform the port.
 type Slot struct {
+	// Start and End bound the occurrence, in UTC; End is after Start and
+	// falls on the next local day when the window crosses midnight.
 	Start time.Time `json:"start"`
 	End   time.Time `json:"end"`
+	// Zone is the IANA name of the zone the window is published in.
+	Zone string `json:"zone" doc:"The IANA zone the window is published in."`
+	// Day is the local business day the occurrence belongs to, as
+	// YYYY-MM-DD: the day it opens on, also when it closes after midnight.
+	Day string `json:"day" doc:"The local business day, YYYY-MM-DD."`
+	// Window is the published window, "HH:MM-HH:MM" local time.
+	Window string `json:"window" doc:"The published local window, HH:MM-HH:MM."`
+	// LocalStart and LocalEnd are Start and End in Zone as RFC 3339, with
+	// the UTC offset in force on that day.
+	LocalStart string `json:"local_start"`
+	LocalEnd   string `json:"local_end"`
+}
+
+// Contains reports whether t falls in the occurrence: Start <= t < End.
+func (s Slot) Contains(t time.Time) bool {
+	return !t.Before(s.Start) && t.Before(s.End)
+}
+
+// String returns the occurrence in local time, as "2026-11-20 21:00-03:00
+// America/Los_Angeles".
+func (s Slot) String() string {
+	return fmt.Sprintf("%s %s %s", s.Day, s.Window, s.Zone)
 }

@@ -34,6 +34,8 @@ func TestPlanChanges(t *testing.T) {
 		{"fired is not planned again", []*Deadline{row(1, DeadlineRespondReminder, 1, DeadlineFired)}, []Deadline{entry(DeadlineRespondReminder, 1)}, nil, nil},
 		{"cancelled is planned again", []*Deadline{row(1, DeadlineRespondBy, 3, DeadlineCancelled)}, []Deadline{entry(DeadlineRespondBy, 3)},
 			[]Deadline{entry(DeadlineRespondBy, 3)}, nil},
+		{"a pending row stays beside a fired one", []*Deadline{row(1, DeadlineRespondBy, 3, DeadlineFired), row(2, DeadlineRespondBy, 3, DeadlinePending)},
+			[]Deadline{entry(DeadlineRespondBy, 3)}, nil, nil},
 		{"duplicate entries are one", nil, []Deadline{entry(DeadlineRespondBy, 3), entry(DeadlineRespondBy, 3)}, []Deadline{entry(DeadlineRespondBy, 3)}, nil},
 		{"duplicate pending rows: the oldest stays", []*Deadline{row(1, DeadlineRespondBy, 3, DeadlinePending), row(2, DeadlineRespondBy, 3, DeadlinePending)},
 			[]Deadline{entry(DeadlineRespondBy, 3)}, nil, []int64{2}},

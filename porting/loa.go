@@ -124,8 +124,10 @@ func (a *Attestation) UnmarshalJSON(b []byte) error {
 }
 
 // Finding is one problem the LOA check found: a stable code, whether it
-// blocks submission, the field, what the CSR or rule expects, what the LOA
-// has, and a hint to fix it.
+// blocks submission, the field (its JSON path in the LOA data, e.g.
+// "service_address.postal_code"), what the CSR or rule expects, what the
+// LOA has, and a hint to fix it. Hints may suggest a normalization; they
+// never accept one.
 type Finding struct {
 	Code     string `json:"code"`
 	Severity string `json:"severity" enum:"blocking,pending,warning"`
@@ -145,6 +147,32 @@ const (
 // SeverityPending marks a finding that waits on the porting team (an
 // attestation not made yet): not a fault of the LOA, but approval waits.
 const SeverityPending = "pending"
+
+// FindingSeverities lists every finding severity.
+var FindingSeverities = []string{SeverityBlocking, SeverityPending, SeverityWarning}
+
+// Remaining actions for the numbers a partial port leaves with the losing
+// carrier (PartialPort.RemainingAction).
+const (
+	// RemainingKeep keeps the numbers left behind in service with the losing carrier.
+	RemainingKeep = "keep"
+	// RemainingDisconnect disconnects the numbers left behind.
+	RemainingDisconnect = "disconnect"
+)
+
+// RemainingActions lists every remaining action.
+var RemainingActions = []string{RemainingKeep, RemainingDisconnect}
+
+// Who may port a country's numbers (a porting requirement's entity).
+const (
+	// EntityAny lets any holder port, business or person.
+	EntityAny = "any"
+	// EntityBusiness lets only businesses port.
+	EntityBusiness = "business"
+)
+
+// Entities lists every entity of a porting requirement.
+var Entities = []string{EntityAny, EntityBusiness}
 
 // DocumentType is what an uploaded document is.
 type DocumentType string

@@ -1,6 +1,9 @@
 package porting
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // NumberStatus is the state of one phone number inside a port order.
 type NumberStatus string
@@ -37,6 +40,12 @@ const (
 	KindTollFree   NumberKind = "toll_free"
 	KindSharedCost NumberKind = "shared_cost"
 )
+
+// NumberKinds lists every number kind.
+var NumberKinds = []NumberKind{KindDID, KindTollFree, KindSharedCost}
+
+// Valid reports whether k is a known number kind.
+func (k NumberKind) Valid() bool { return slices.Contains(NumberKinds, k) }
 
 // OrderNumber is one phone number of a port order. RangeHolder is the
 // carrier its range was first assigned to, kept for information: the

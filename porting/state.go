@@ -57,6 +57,79 @@ func (s State) WaitingOn() Party {
 	}
 }
 
+// LOAEditableBy reports whether role may change the LOA data (and, for a
+// customer, the CSR) in state s: the customer while the LOA is theirs to
+// fix, staff until it is submitted.
+func (s State) LOAEditableBy(role Role) bool {
+	switch s {
+	case StateAwaitingLOA, StateException:
+		return true
+	case StateReview, StateLOAReview:
+		return role.Staff()
+	}
+	return false
+}
+
+// BeforeSubmission reports whether the order has not been submitted to the
+// carrier yet (or came back from it with an exception): the LOA, the CSR
+// and the requested port date may still change.
+func (s State) BeforeSubmission() bool {
+	switch s {
+	case StateReview, StateAwaitingLOA, StateLOAReview, StateException:
+		return true
+	}
+	return false
+}
+
+// FOCAgreed reports whether the carrier has confirmed a port date that the
+// order is working towards or went through.
+func (s State) FOCAgreed() bool {
+	switch s {
+	case StateFOCConfirmed, StateNumbersLoaded, StatePorting, StatePorted,
+		StateAwaitingVerification, StateCompleted:
+		return true
+	}
+	return false
+}
+
+// BeforeLoading reports whether the numbers are not loaded into the
+// instance yet, so the instance may still change.
+func (s State) BeforeLoading() bool {
+	switch s {
+	case StateReview, StateAwaitingLOA, StateLOAReview, StateSubmitted,
+		StateException, StateFOCConfirmed:
+		return true
+	}
+	return false
+}
+
+// AtCarrier reports whether the carrier holds a live submission of the
+// order that a cancel must withdraw.
+func (s State) AtCarrier() bool {
+	switch s {
+	case StateSubmitted, StateFOCConfirmed, StateNumbersLoaded:
+		return true
+	}
+	return false
+}
+
+// Deadlines lists the deadline kinds that run while an order is in state
+// s; a deadline of another kind means nothing in s. Whether one is planned
+// also depends on the order's dates (respond_by, the LOA date, the FOC).
+func (s State) Deadlines() []DeadlineKind {
+	switch s {
+	case StateAwaitingLOA, StateException:
+		return []DeadlineKind{DeadlineRespondReminder, DeadlineRespondBy, DeadlineLOAExpiry}
+	case StateLOAReview:
+		return []DeadlineKind{DeadlineLOAExpiry}
+	case StateFOCConfirmed:
+		return []DeadlineKind{DeadlineQuotaRequestsDue, DeadlineLoadNumbers, DeadlinePortWindowOpens}
+	case StateNumbersLoaded:
+		return []DeadlineKind{DeadlineQuotaRequestsDue, DeadlinePortWindowOpens}
+	}
+	return nil
+}
+
 // Party is who an order waits on.
 type Party string
 
@@ -67,6 +140,9 @@ const (
 	PartyCarrier  Party = "carrier"
 	PartyNone     Party = "none"
 )
+
+// Parties lists every party an order can wait on.
+var Parties = []Party{PartyCustomer, PartyTeam, PartyCarrier, PartyNone}
 
 // Action is a named transition of a port order.
 type Action string

@@ -150,3 +150,72 @@ func TestEveryStateReachable(t *testing.T) {
 		}
 	}
 }
+
+// wantPredicates answers the state questions of DESIGN.md for every state,
+// written out independently of state.go: "state | loa editable by | before
+// submission, FOC agreed, before loading, at carrier | deadline kinds".
+const wantPredicates = `
+review                | admin,specialist                         | yes no  yes no  | -
+awaiting_loa          | admin,specialist,customer,system,carrier | yes no  yes no  | respond_reminder,respond_by,loa_expiry
+loa_review            | admin,specialist                         | yes no  yes no  | loa_expiry
+submitted             | -                                        | no  no  yes yes | -
+exception             | admin,specialist,customer,system,carrier | yes no  yes no  | respond_reminder,respond_by,loa_expiry
+foc_confirmed         | -                                        | no  yes yes yes | quota_requests_due,load_numbers,port_window_opens
+numbers_loaded        | -                                        | no  yes no  yes | quota_requests_due,port_window_opens
+porting               | -                                        | no  yes no  no  | -
+ported                | -                                        | no  yes no  no  | -
+awaiting_verification | -                                        | no  yes no  no  | -
+completed             | -                                        | no  yes no  no  | -
+not_portable          | -                                        | no  no  no  no  | -
+cancelled             | -                                        | no  no  no  no  | -
+`
+
+func TestStatePredicates(t *testing.T) {
+	seen := map[State]bool{}
+	for _, line := range strings.Split(strings.TrimSpace(wantPredicates), "\n") {
+		cols := strings.Split(line, "|")
+		s := State(strings.TrimSpace(cols[0]))
+		seen[s] = true
+		if !s.Valid() {
+			t.Fatalf("%q: not a state", s)
+		}
+		list := func(col string) []string {
+			if col = strings.TrimSpace(col); col == "-" {
+				return nil
+			}
+			return strings.Split(col, ",")
+		}
+		editors := list(cols[1])
+		for _, r := range []Role{RoleAdmin, RoleSpecialist, RoleCustomer, RoleSystem, RoleCarrier} {
+			if got, want := s.LOAEditableBy(r), slices.Contains(editors, string(r)); got != want {
+				t.Errorf("%s.LOAEditableBy(%s) = %t, want %t", s, r, got, want)
+			}
+		}
+		flags := strings.Fields(cols[2])
+		for i, c := range []struct {
+			name string
+			got  bool
+		}{
+			{"BeforeSubmission", s.BeforeSubmission()},
+			{"FOCAgreed", s.FOCAgreed()},
+			{"BeforeLoading", s.BeforeLoading()},
+			{"AtCarrier", s.AtCarrier()},
+		} {
+			if want := flags[i] == "yes"; c.got != want {
+				t.Errorf("%s.%s() = %t, want %t", s, c.name, c.got, want)
+			}
+		}
+		var got []string
+		for _, k := range s.Deadlines() {
+			got = append(got, string(k))
+		}
+		if want := list(cols[3]); !slices.Equal(got, want) {
+			t.Errorf("%s.Deadlines() = %v, want %v", s, got, want)
+		}
+	}
+	for _, s := range States {
+		if !seen[s] {
+			t.Errorf("state %s missing from wantPredicates", s)
+		}
+	}
+}

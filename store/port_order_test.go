@@ -125,7 +125,8 @@ func testPortOrder(t *testing.T, e storetest.Engine) {
 }
 
 // testPortOrderStates stores an order in every state and every number in
-// every number status: the CHECK constraints accept the whole vocabulary.
+// every number status, and an order of every number kind: the CHECK
+// constraints accept the whole vocabulary.
 func testPortOrderStates(t *testing.T, e storetest.Engine) {
 	db := e.Open(t)
 	r := storetest.MustCreatePortRequest(t, db, nil)
@@ -141,7 +142,7 @@ func testPortOrderStates(t *testing.T, e storetest.Engine) {
 			t.Errorf("state %s: got %s with %+v", s, got.Status, got.PhoneNumbers)
 		}
 	}
-	for _, k := range []porting.NumberKind{porting.KindDID, porting.KindTollFree, porting.KindSharedCost} {
+	for _, k := range porting.NumberKinds {
 		storetest.MustCreatePortOrder(t, db, &porting.PortOrder{PortRequestID: r.ID, NumberKind: k})
 	}
 }

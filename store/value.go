@@ -1,12 +1,11 @@
 package store
 
 import (
-	"crypto/rand"
-	"encoding/base32"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
+
+	"github.com/portdesk/portdesk/porting"
 )
 
 // sqliteTimeFormat is how SQLite columns hold times: fixed-width UTC text,
@@ -186,19 +185,10 @@ func rawArg(r json.RawMessage) any {
 	return string(r)
 }
 
-var idEncoding = base32.StdEncoding.WithPadding(base32.NoPadding)
-
-// newID returns a random ID with the given prefix, for records created
-// without one.
-func newID(prefix string) string {
-	b := make([]byte, 10)
-	_, _ = rand.Read(b) // crypto/rand.Read never fails
-	return prefix + "_" + strings.ToLower(idEncoding.EncodeToString(b))
-}
-
-// setID gives *id a new ID with the prefix when it is empty.
+// setID gives *id a new ID with the prefix when it is empty, for records
+// created without one.
 func setID(id *string, prefix string) {
 	if *id == "" {
-		*id = newID(prefix)
+		*id = porting.NewID(prefix)
 	}
 }

@@ -25,7 +25,7 @@ func (s *Service) CreateAccount(ctx context.Context, p porting.Principal, in Cre
 	if !in.SupportPlan.Valid() {
 		return nil, porting.FieldErrorf("support_plan", "support_plan must be basic or premium")
 	}
-	a := &porting.Account{ID: newID("acc"), Name: name, SupportPlan: in.SupportPlan, CreatedAt: s.Clock.Now()}
+	a := &porting.Account{ID: porting.NewID("acc"), Name: name, SupportPlan: in.SupportPlan, CreatedAt: s.Clock.Now()}
 	err := s.Store.InTx(ctx, func(tx porting.Tx) error {
 		answers(ctx, porting.RefAccount, a.ID, "")
 		if err := tx.CreateAccount(ctx, a); err != nil {

@@ -130,7 +130,7 @@ func (s *Service) applyRules(ctx context.Context, tx porting.Tx, p porting.Princ
 		o.SetNumberStatus(porting.NumberVerified)
 	case porting.ActionCancel:
 		wasLoaded := o.Status == porting.StateNumbersLoaded
-		atCarrier := o.Status == porting.StateSubmitted || o.Status == porting.StateFOCConfirmed || wasLoaded
+		atCarrier := o.Status.AtCarrier()
 		o.SetNumberStatus(porting.NumberCancelled)
 		if atCarrier {
 			// Do not leave the carrier porting numbers the customer keeps.
@@ -184,7 +184,7 @@ func (s *Service) notifyCustomer(ctx context.Context, tx porting.Tx, p porting.P
 	if err != nil {
 		return err
 	}
-	m := &porting.Message{ID: newID("msg"), PortRequestID: req.ID, Author: p, Body: strings.TrimSpace(body), CreatedAt: s.Clock.Now()}
+	m := &porting.Message{ID: porting.NewID("msg"), PortRequestID: req.ID, Author: p, Body: strings.TrimSpace(body), CreatedAt: s.Clock.Now()}
 	return s.postMessage(ctx, tx, req, m)
 }
 
@@ -225,7 +225,7 @@ func (s *Service) reschedule(ctx context.Context, tx porting.Tx, p porting.Princ
 		e := porting.Errorf(porting.ECONFLICT, "a reschedule needs %d business days' notice before the port date %s (holidays excluded); the last day for it was %s. The port stays as agreed; to move it, cancel and file again.",
 			need, o.FOCAt.In(loc).Format(time.RFC3339), latest.In(loc).Format("2006-01-02"))
 		if next, err := s.nextWindows(ctx, o, now, 3); err == nil {
-			e.Next = slots(next)
+			e.Next = next
 			if len(next) > 0 {
 				e.Message += " The earliest date a new port could take is " + next[0].Day + "."
 			}
@@ -258,7 +258,7 @@ func (s *Service) restart(ctx context.Context, tx porting.Tx, p porting.Principa
 	}
 	now := s.Clock.Now()
 	o := &porting.PortOrder{
-		ID: newID("po"), PortRequestID: old.PortRequestID, AccountID: old.AccountID, InstanceID: old.InstanceID,
+		ID: porting.NewID("po"), PortRequestID: old.PortRequestID, AccountID: old.AccountID, InstanceID: old.InstanceID,
 		Status: porting.StateReview, Country: old.Country, LosingCarrier: old.LosingCarrier,
 		NumberKind: old.NumberKind, PreviousOrderID: old.ID, CreatedAt: now, UpdatedAt: now,
 	}

@@ -55,7 +55,7 @@ func (s *Service) CreateAPIKey(ctx context.Context, p porting.Principal, in Crea
 	}
 	secret := newSecret()
 	k := &porting.APIKey{
-		ID: newID("key"), AccountID: accountID, Role: role, ExpiresAt: in.ExpiresAt,
+		ID: porting.NewID("key"), AccountID: accountID, Role: role, ExpiresAt: in.ExpiresAt,
 		Prefix: secret[:11], Hash: HashSecret(secret), CreatedAt: now,
 	}
 	err := s.Store.InTx(ctx, func(tx porting.Tx) error {

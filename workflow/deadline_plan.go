@@ -2,6 +2,7 @@ package workflow
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/portdesk/portdesk/calendar"
@@ -23,36 +24,33 @@ func (s *Service) planDeadlines(o *porting.PortOrder) []porting.Deadline {
 			add(a.DeadlineKind, *a.RetryAt)
 		}
 	}
-	switch o.Status {
-	case porting.StateAwaitingLOA, porting.StateException:
-		if o.RespondBy != nil {
+	runs := func(k porting.DeadlineKind) bool { return slices.Contains(o.Status.Deadlines(), k) }
+	if o.RespondBy != nil {
+		if runs(porting.DeadlineRespondReminder) {
 			for _, d := range s.Settings.reminderDays() {
 				if at := o.RespondBy.AddDate(0, 0, -d); at.After(now) {
 					add(porting.DeadlineRespondReminder, at)
 				}
 			}
+		}
+		if runs(porting.DeadlineRespondBy) {
 			add(porting.DeadlineRespondBy, *o.RespondBy)
 		}
 	}
-	switch o.Status {
-	case porting.StateAwaitingLOA, porting.StateLOAReview, porting.StateException:
+	if runs(porting.DeadlineLOAExpiry) {
 		if exp := s.loaExpiry(o); exp != nil {
 			add(porting.DeadlineLOAExpiry, *exp)
 		}
 	}
 	if o.FOCAt != nil {
 		plan := calendar.Plan(o.Country, *o.FOCAt, s.Settings.Plan)
-		switch o.Status {
-		case porting.StateFOCConfirmed:
-			if plan.QuotaRequestsDue.After(now) {
-				add(porting.DeadlineQuotaRequestsDue, plan.QuotaRequestsDue)
-			}
+		if runs(porting.DeadlineQuotaRequestsDue) && plan.QuotaRequestsDue.After(now) {
+			add(porting.DeadlineQuotaRequestsDue, plan.QuotaRequestsDue)
+		}
+		if runs(porting.DeadlineLoadNumbers) {
 			add(porting.DeadlineLoadNumbers, plan.LoadNumbersAt)
-			add(porting.DeadlinePortWindowOpens, plan.PortWindowOpens)
-		case porting.StateNumbersLoaded:
-			if plan.QuotaRequestsDue.After(now) {
-				add(porting.DeadlineQuotaRequestsDue, plan.QuotaRequestsDue)
-			}
+		}
+		if runs(porting.DeadlinePortWindowOpens) {
 			add(porting.DeadlinePortWindowOpens, plan.PortWindowOpens)
 		}
 	}
@@ -63,15 +61,16 @@ func (s *Service) planDeadlines(o *porting.PortOrder) []porting.Deadline {
 // something for o in its state: a failed deadline of a kind that no longer
 // applies needs nobody's attention (the order moved past it).
 func (s *Service) deadlineApplies(o *porting.PortOrder, k porting.DeadlineKind) bool {
+	if !slices.Contains(o.Status.Deadlines(), k) {
+		return false
+	}
 	switch k {
 	case porting.DeadlineRespondReminder, porting.DeadlineRespondBy:
-		return o.RespondBy != nil && (o.Status == porting.StateAwaitingLOA || o.Status == porting.StateException)
+		return o.RespondBy != nil
 	case porting.DeadlineLOAExpiry:
-		return beforeSubmission(o.Status) && o.Status != porting.StateReview && s.loaExpiry(o) != nil
-	case porting.DeadlineQuotaRequestsDue, porting.DeadlinePortWindowOpens:
-		return o.FOCAt != nil && (o.Status == porting.StateFOCConfirmed || o.Status == porting.StateNumbersLoaded)
-	case porting.DeadlineLoadNumbers:
-		return o.FOCAt != nil && o.Status == porting.StateFOCConfirmed
+		return s.loaExpiry(o) != nil
+	case porting.DeadlineQuotaRequestsDue, porting.DeadlinePortWindowOpens, porting.DeadlineLoadNumbers:
+		return o.FOCAt != nil
 	}
 	return false
 }

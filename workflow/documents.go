@@ -46,7 +46,7 @@ func (s *Service) UploadDocument(ctx context.Context, p porting.Principal, order
 	}
 	sum := sha256.Sum256(in.Content)
 	d := &porting.Document{
-		ID: newID("doc"), PortOrderID: orderID, Type: in.Type, Filename: cleanFilename(in.Filename),
+		ID: porting.NewID("doc"), PortOrderID: orderID, Type: in.Type, Filename: cleanFilename(in.Filename),
 		ContentType: ct, Size: int64(len(in.Content)), SHA256: hex.EncodeToString(sum[:]),
 		UploadedBy: p, CreatedAt: s.Clock.Now(),
 	}

@@ -16,7 +16,7 @@ import (
 // cannot reach would need a new LOA anyway).
 func (s *Service) planRules(o *porting.PortOrder) calendar.PlanRules {
 	r := s.Settings.Plan
-	if beforeSubmission(o.Status) {
+	if o.Status.BeforeSubmission() {
 		r.LOAValidUntil = s.loaExpiry(o)
 	}
 	return r
@@ -38,20 +38,16 @@ func dayRefusal(country string, at, now time.Time, r calendar.PlanRules) *calend
 	}
 	switch name, holiday := calendar.IsHoliday(country, at); {
 	case holiday:
-		return &calendar.PortTimeError{Reason: calendar.ReasonHoliday, Message: fmt.Sprintf("%s is %s, a public holiday in %s; carriers do not port on it.", day, name, country)}
+		return &calendar.PortTimeError{Reason: porting.ReasonHoliday, Message: fmt.Sprintf("%s is %s, a public holiday in %s; carriers do not port on it.", day, name, country)}
 	case !calendar.IsCountryBusinessDay(country, at):
-		return &calendar.PortTimeError{Reason: calendar.ReasonNotBusinessDay, Message: fmt.Sprintf("%s is a %s, not a porting day in %s.", day, at.In(loc).Weekday(), country)}
+		return &calendar.PortTimeError{Reason: porting.ReasonNotBusinessDay, Message: fmt.Sprintf("%s is a %s, not a porting day in %s.", day, at.In(loc).Weekday(), country)}
 	case lead > 0 && calendar.BusinessDaysBetween(country, now, at) < lead:
-		return &calendar.PortTimeError{Reason: calendar.ReasonTooSoon, Message: fmt.Sprintf("A port in %s needs %d business days' notice.", country, lead)}
+		return &calendar.PortTimeError{Reason: porting.ReasonTooSoon, Message: fmt.Sprintf("A port in %s needs %d business days' notice.", country, lead)}
 	case r.LOAValidUntil != nil && at.After(*r.LOAValidUntil):
-		return &calendar.PortTimeError{Reason: calendar.ReasonLOAExpiresFirst, Message: fmt.Sprintf("The LOA is valid until %s, before the port.", r.LOAValidUntil.In(loc).Format("2006-01-02 15:04"))}
+		return &calendar.PortTimeError{Reason: porting.ReasonLOAExpiresFirst, Message: fmt.Sprintf("The LOA is valid until %s, before the port.", r.LOAValidUntil.In(loc).Format("2006-01-02 15:04"))}
 	}
 	return nil
 }
-
-// ReasonLoadTooLate is the refusal of a port date so close that the numbers
-// could not be loaded into the instance the agreed business days before it.
-const ReasonLoadTooLate = "load_too_late"
 
 // portDateUse says on which path a port date arrives.
 type portDateUse int
@@ -100,7 +96,7 @@ func (s *Service) checkPortDate(p porting.Principal, o *porting.PortOrder, at ti
 		if p.Role.Staff() && use == portDateConfirmed {
 			msg += " If the carrier really confirmed this date, record it with an override_reason."
 		}
-		return nil, &porting.Error{Code: porting.EINVALID, Field: field, Message: msg, Next: slots(pt.Next)}
+		return nil, &porting.Error{Code: porting.EINVALID, Field: field, Message: msg, Next: pt.Next}
 	}
 	return &porting.FOCOverride{Reason: overrideReason, Rule: pt.Reason, Message: pt.Message, By: p.KeyID, At: now}, nil
 }
@@ -114,7 +110,7 @@ func (s *Service) portDateRefusal(o *porting.PortOrder, at, now time.Time, use p
 	rules := s.planRules(o)
 	var pt *calendar.PortTimeError
 	if errors.As(calendar.CheckPortTime(o.Country, at, now, rules), &pt) {
-		if use != portDateConfirmed || pt.Reason != calendar.ReasonNoWindowPublished {
+		if use != portDateConfirmed || pt.Reason != porting.ReasonNoWindowPublished {
 			return pt
 		}
 		if pt = dayRefusal(o.Country, at, now, rules); pt != nil {
@@ -124,19 +120,11 @@ func (s *Service) portDateRefusal(o *porting.PortOrder, at, now time.Time, use p
 	if load := calendar.Plan(o.Country, at, s.Settings.Plan).LoadNumbersAt; !load.After(now) {
 		loc := calendar.Location(o.Country)
 		next, _ := s.nextWindows(context.Background(), o, now, 3)
-		return &calendar.PortTimeError{Reason: ReasonLoadTooLate, Next: next, Message: fmt.Sprintf(
+		return &calendar.PortTimeError{Reason: porting.ReasonLoadTooLate, Next: next, Message: fmt.Sprintf(
 			"The numbers must be loaded into the instance by %s %s, business days before the port, and that time has passed; pick a later date.",
 			load.In(loc).Format("2006-01-02 15:04"), loc)}
 	}
 	return nil
-}
-
-func slots(in []calendar.Slot) []porting.Slot {
-	out := make([]porting.Slot, len(in))
-	for i, sl := range in {
-		out[i] = porting.Slot{Start: sl.Start, End: sl.End}
-	}
-	return out
 }
 
 // maxWindows is the most port windows one listing returns.
@@ -146,7 +134,7 @@ const maxWindows = 100
 // requested date may use, from from (or now, when from is zero) on. from
 // may lie at most two years ahead (EINVALID on "from" otherwise); count is
 // clamped to 1..100. The work stops with ctx.
-func (s *Service) FOCWindows(ctx context.Context, p porting.Principal, orderID string, from time.Time, count int) ([]calendar.Slot, error) {
+func (s *Service) FOCWindows(ctx context.Context, p porting.Principal, orderID string, from time.Time, count int) ([]porting.Slot, error) {
 	if !from.IsZero() {
 		if err := porting.CheckTime("from", from); err != nil {
 			return nil, err
@@ -165,7 +153,7 @@ func (s *Service) FOCWindows(ctx context.Context, p porting.Principal, orderID s
 // nextWindows lists up to count valid port windows of o from from on:
 // those the porting rules accept and late enough that the numbers can
 // still be loaded before them.
-func (s *Service) nextWindows(ctx context.Context, o *porting.PortOrder, from time.Time, count int) ([]calendar.Slot, error) {
+func (s *Service) nextWindows(ctx context.Context, o *porting.PortOrder, from time.Time, count int) ([]porting.Slot, error) {
 	switch {
 	case count <= 0:
 		count = 10
@@ -188,7 +176,7 @@ func (s *Service) nextWindows(ctx context.Context, o *porting.PortOrder, from ti
 	if err != nil {
 		return nil, err
 	}
-	var out []calendar.Slot
+	var out []porting.Slot
 	for _, sl := range candidates {
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("workflow: list port windows of %s: %w", o.ID, err)

@@ -44,7 +44,7 @@ func (s *Service) CreateInstance(ctx context.Context, p porting.Principal, in Cr
 	if !regionPattern.MatchString(in.Region) {
 		return nil, porting.FieldErrorf("region", "region %q is not a region name such as us-east-1", in.Region)
 	}
-	id := newID("inst")
+	id := porting.NewID("inst")
 	inst := &porting.Instance{
 		ID: id, AccountID: accountID, Name: name, Region: in.Region,
 		ARN: fmt.Sprintf("arn:portdesk:connect:%s:%s:instance/%s", in.Region, accountID, id),
@@ -103,7 +103,7 @@ func (s *Service) CreateContactFlow(ctx context.Context, p porting.Principal, in
 	if p.Role != porting.RoleCustomer && !p.Role.Staff() {
 		return nil, porting.Errorf(porting.EFORBIDDEN, "role %s may not create contact flows", p.Role)
 	}
-	f := &porting.ContactFlow{ID: newID("flow"), InstanceID: instanceID, Name: name, CreatedAt: s.Clock.Now()}
+	f := &porting.ContactFlow{ID: porting.NewID("flow"), InstanceID: instanceID, Name: name, CreatedAt: s.Clock.Now()}
 	err := s.Store.InTx(ctx, func(tx porting.Tx) error {
 		answers(ctx, porting.RefContactFlow, f.ID, instanceID)
 		inst, err := findInstance(ctx, tx, p, instanceID)

@@ -52,7 +52,7 @@ func (s *Service) CreatePortRequest(ctx context.Context, p porting.Principal, in
 	}
 	now := s.Clock.Now()
 	req := &porting.PortRequest{
-		ID: newID("req"), AccountID: accountID, InstanceID: in.InstanceID,
+		ID: porting.NewID("req"), AccountID: accountID, InstanceID: in.InstanceID,
 		Description: strings.TrimSpace(in.Description), CurrentCarrier: strings.TrimSpace(in.CurrentCarrier),
 		AuthorizedContact: in.AuthorizedContact, ContactPreferences: in.ContactPreferences,
 		RejectedNumbers: []porting.RejectedNumber{}, CreatedBy: p, CreatedAt: now,
@@ -96,7 +96,7 @@ func (s *Service) CreatePortRequest(ctx context.Context, p porting.Principal, in
 		}
 		for _, g := range rep.Groups {
 			o := &porting.PortOrder{
-				ID: newID("po"), PortRequestID: req.ID, AccountID: accountID, InstanceID: req.InstanceID,
+				ID: porting.NewID("po"), PortRequestID: req.ID, AccountID: accountID, InstanceID: req.InstanceID,
 				Status: porting.StateReview, Country: g.Country, LosingCarrier: g.LosingCarrier,
 				NumberKind: porting.NumberKind(g.NumberKind), CreatedAt: now, UpdatedAt: now,
 			}
@@ -194,7 +194,7 @@ func validateContact(in *CreatePortRequestParams) error {
 func distinctInputs(rep *PortabilityReport) int {
 	n := 0
 	for _, r := range rep.Results {
-		if !slices.Contains(r.Reasons, "duplicate_in_request") {
+		if !slices.Contains(r.Reasons, porting.ReasonDuplicateInRequest) {
 			n++
 		}
 	}

@@ -29,7 +29,7 @@ func (s *Service) checkLOA(ctx context.Context, tx porting.Tx, o *porting.PortOr
 	}
 	in := loa.Input{
 		Order:               loaOrder(o, s.Settings.winningCarrier()),
-		CSR:                 loaCSR(o.CSR),
+		CSR:                 o.CSR,
 		RequiredDocuments:   loa.Requirements(o.Country, string(o.NumberKind)).Documents,
 		Now:                 s.Clock.Now().In(calendar.CivilLocation(o.Country)), // dates are judged in the country's civil time
 		MaxAgeDays:          s.Settings.loaMaxAgeDays(),
@@ -38,10 +38,10 @@ func (s *Service) checkLOA(ctx context.Context, tx porting.Tx, o *porting.PortOr
 		AttachmentThreshold: loaListLimit,
 	}
 	if o.LOA != nil {
-		in.Data = loaData(o.LOA)
+		in.Data = *o.LOA
 	}
 	if o.Attestation != nil {
-		in.Attestation = loa.Attestation{Signature: string(o.Attestation.Signature), Legible: o.Attestation.Legible}
+		in.Attestation = *o.Attestation
 	}
 	for _, d := range docs {
 		in.DocumentTypes = append(in.DocumentTypes, string(d.Type))
@@ -63,10 +63,7 @@ func (s *Service) checkLOA(ctx context.Context, tx porting.Tx, o *porting.PortOr
 		out = append(out, porting.Finding{Code: loa.CodeMissingField, Severity: porting.SeverityBlocking, Field: "csr",
 			Hint: "record the carrier's Customer Service Record so the LOA can be compared with it"})
 	}
-	for _, f := range loa.Validate(in) {
-		out = append(out, porting.Finding{Code: f.Code, Severity: f.Severity, Field: f.Field, Expected: f.Expected, Got: f.Got, Hint: f.Hint})
-	}
-	return out, nil
+	return append(out, loa.Validate(in)...), nil
 }
 
 // loaListLimit is how many numbers an LOA lists before "See Attached".
@@ -193,7 +190,7 @@ const CodeInstanceNotSet = "INSTANCE_NOT_SET"
 // today's date; and the order's own items (an instance to load into).
 func (s *Service) present(ctx context.Context, tx porting.Tx, o *porting.PortOrder) error {
 	fs := []porting.Finding{}
-	if beforeSubmission(o.Status) {
+	if o.Status.BeforeSubmission() {
 		loaFs, err := s.checkLOA(ctx, tx, o, o.Status == porting.StateLOAReview)
 		if err != nil {
 			return err
@@ -203,7 +200,7 @@ func (s *Service) present(ctx context.Context, tx porting.Tx, o *porting.PortOrd
 	if o.InstanceID == "" && o.Status.Active() {
 		f := porting.Finding{Code: CodeInstanceNotSet, Severity: porting.SeverityWarning, Field: "instance_id",
 			Hint: "choose the contact-center instance the numbers go to; they are loaded into it a few business days before the port"}
-		if !beforeSubmission(o.Status) && o.Status != porting.StateSubmitted {
+		if o.Status.FOCAgreed() {
 			f.Severity = porting.SeverityBlocking
 			if o.FOCAt != nil {
 				load := calendar.Plan(o.Country, *o.FOCAt, s.Settings.Plan).LoadNumbersAt

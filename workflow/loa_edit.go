@@ -3,7 +3,6 @@ package workflow
 import (
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/portdesk/portdesk/loa"
 	"github.com/portdesk/portdesk/porting"
@@ -22,24 +21,12 @@ type AttestationInput struct {
 	Legible      *bool
 }
 
-// loaEditable tells whether role may change the LOA data in state st: the
-// customer while the LOA is theirs to fix, staff until it is submitted.
-func loaEditable(role porting.Role, st porting.State) bool {
-	switch st {
-	case porting.StateAwaitingLOA, porting.StateException:
-		return true
-	case porting.StateReview, porting.StateLOAReview:
-		return role.Staff()
-	}
-	return false
-}
-
 // setLOA replaces the order's LOA data. A nil pin keeps the PIN on file.
 func setLOA(p porting.Principal, o *porting.PortOrder, data porting.LOAData, pin *string) error {
-	if !loaEditable(p.Role, o.Status) {
+	if !o.Status.LOAEditableBy(p.Role) {
 		return porting.Errorf(porting.ECONFLICT, "the LOA data cannot change in status %s", o.Status)
 	}
-	if data.PartialPort != nil && data.PartialPort.RemainingAction != "keep" && data.PartialPort.RemainingAction != "disconnect" {
+	if data.PartialPort != nil && !slices.Contains(porting.RemainingActions, data.PartialPort.RemainingAction) {
 		return porting.FieldErrorf("loa.partial_port.remaining_action", "remaining_action must be keep or disconnect")
 	}
 	if err := normalizeLOANumbers(o.Country, &data); err != nil {
@@ -62,7 +49,7 @@ func setLOA(p porting.Principal, o *porting.PortOrder, data porting.LOAData, pin
 
 // setCSR records the carrier's Customer Service Record on the order.
 func (s *Service) setCSR(p porting.Principal, o *porting.PortOrder, csr porting.CSR) error {
-	ok := p.Role.Staff() && beforeSubmission(o.Status) || p.Role == porting.RoleCustomer && loaEditable(p.Role, o.Status)
+	ok := p.Role.Staff() && o.Status.BeforeSubmission() || p.Role == porting.RoleCustomer && o.Status.LOAEditableBy(p.Role)
 	if !ok {
 		return porting.Errorf(porting.ECONFLICT, "the CSR cannot change in status %s", o.Status)
 	}
@@ -91,20 +78,12 @@ func (s *Service) confirmCSR(p porting.Principal, o *porting.PortOrder) error {
 		return porting.Errorf(porting.EFORBIDDEN, "only the porting team confirms that a CSR is the carrier's record")
 	case o.CSR == nil:
 		return porting.FieldErrorf("confirm_csr", "there is no CSR on file to confirm")
-	case !beforeSubmission(o.Status):
+	case !o.Status.BeforeSubmission():
 		return porting.Errorf(porting.ECONFLICT, "the CSR cannot change in status %s", o.Status)
 	}
 	now := s.Clock.Now()
 	o.CSR.ConfirmedBy, o.CSR.ConfirmedAt = p.KeyID, &now
 	return nil
-}
-
-func beforeSubmission(st porting.State) bool {
-	switch st {
-	case porting.StateReview, porting.StateAwaitingLOA, porting.StateLOAReview, porting.StateException:
-		return true
-	}
-	return false
 }
 
 // attest records the team's judgement of the signed LOA. A kind outside
@@ -148,32 +127,4 @@ func loaOrder(o *porting.PortOrder, winning string) loa.Order {
 		out.Numbers = append(out.Numbers, loa.Number{PhoneNumber: n, Country: o.Country, LosingCarrier: o.LosingCarrier})
 	}
 	return out
-}
-
-func loaAddress(a porting.Address) loa.Address {
-	return loa.Address{Street: a.Street, City: a.City, Region: a.Region, PostalCode: a.PostalCode, Country: a.Country}
-}
-
-func loaData(d *porting.LOAData) loa.Data {
-	out := loa.Data{
-		EntityName: d.EntityName, ServiceAddress: loaAddress(d.ServiceAddress),
-		AuthorizedPerson: loa.Person{Name: d.AuthorizedPerson.Name, Title: d.AuthorizedPerson.Title},
-		AccountNumber:    d.AccountNumber, PIN: d.PIN, BTN: d.BTN,
-	}
-	if d.SignedOn != nil {
-		signed := d.SignedOn.In(time.UTC) // loa reads the calendar date of the time as it stands
-		out.SignedOn = &signed
-	}
-	if pp := d.PartialPort; pp != nil {
-		out.PartialPort = &loa.PartialPort{RemainingNumbers: pp.RemainingNumbers, RemainingAction: pp.RemainingAction, NewBTN: pp.NewBTN}
-	}
-	return out
-}
-
-func loaCSR(c *porting.CSR) *loa.CSR {
-	if c == nil {
-		return nil
-	}
-	return &loa.CSR{AccountName: c.AccountName, ServiceAddress: loaAddress(c.ServiceAddress),
-		AuthorizedContact: c.AuthorizedContact, BTN: c.BTN, AccountNumber: c.AccountNumber, PhoneNumbers: c.PhoneNumbers}
 }

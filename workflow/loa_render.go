@@ -39,7 +39,7 @@ func (s *Service) RenderLOA(ctx context.Context, p porting.Principal, orderID, f
 	// again records nothing new.
 	doc := loa.Document{Order: loaOrder(o, s.Settings.winningCarrier()), GeneratedAt: o.UpdatedAt}
 	if o.LOA != nil {
-		doc.Data = loaData(o.LOA)
+		doc.Data = *o.LOA
 	}
 	var (
 		buf bytes.Buffer
@@ -99,9 +99,7 @@ func (s *Service) Requirements(country, kind string) (*CountryRequirements, erro
 	if len(country) != 2 {
 		return nil, porting.FieldErrorf("country", "country is an ISO 3166 alpha-2 code such as GB")
 	}
-	switch porting.NumberKind(kind) {
-	case porting.KindDID, porting.KindTollFree, porting.KindSharedCost:
-	default:
+	if !porting.NumberKind(kind).Valid() {
 		return nil, porting.FieldErrorf("number_kind", "number_kind must be did, toll_free or shared_cost")
 	}
 	return countryRequirements(country, kind), nil

@@ -189,7 +189,7 @@ func preconditionFailed(err error, want *int) error {
 }
 
 func (s *Service) changeInstance(ctx context.Context, tx porting.Tx, o *porting.PortOrder, instanceID string) error {
-	if !beforeLoading(o.Status) {
+	if !o.Status.BeforeLoading() {
 		return porting.Errorf(porting.ECONFLICT, "the instance cannot change once numbers are loaded (status %s)", o.Status)
 	}
 	inst, err := tx.FindInstance(ctx, instanceID)
@@ -201,9 +201,7 @@ func (s *Service) changeInstance(ctx context.Context, tx porting.Tx, o *porting.
 }
 
 func (s *Service) changeRequestedFOC(p porting.Principal, o *porting.PortOrder, at time.Time) error {
-	switch o.Status {
-	case porting.StateReview, porting.StateAwaitingLOA, porting.StateLOAReview, porting.StateException:
-	default:
+	if !o.Status.BeforeSubmission() {
 		return porting.Errorf(porting.ECONFLICT, "the requested date cannot change in status %s; use reschedule", o.Status)
 	}
 	if _, err := s.checkPortDate(p, o, at, "requested_foc_at", portDateRequested, ""); err != nil {
@@ -212,15 +210,6 @@ func (s *Service) changeRequestedFOC(p porting.Principal, o *porting.PortOrder, 
 	t := at.UTC()
 	o.RequestedFOCAt = &t
 	return nil
-}
-
-func beforeLoading(st porting.State) bool {
-	switch st {
-	case porting.StateReview, porting.StateAwaitingLOA, porting.StateLOAReview,
-		porting.StateSubmitted, porting.StateException, porting.StateFOCConfirmed:
-		return true
-	}
-	return false
 }
 
 // setRespondBy sets the customer's answer deadline when the order waits on

@@ -121,9 +121,9 @@ func (s *Service) classify(ctx context.Context, tx porting.Tx, p porting.Princip
 		// portable now.
 		inUse := make(map[string]string, len(held))
 		for n, h := range held {
-			inUse[n] = numbers.ReasonNotPortableNow
+			inUse[n] = porting.ReasonNotPortableNow
 			if p.CanSee(h.AccountID) {
-				inUse[n] = numbers.ReasonAlreadyOnActiveOrder
+				inUse[n] = porting.ReasonAlreadyOnActiveOrder
 			}
 		}
 		numbers.MarkInUse(results, inUse)

@@ -78,7 +78,7 @@ func (s *Service) AddMessage(ctx context.Context, p porting.Principal, requestID
 	if p.Role != porting.RoleCustomer && !p.Role.Staff() {
 		return nil, porting.Errorf(porting.EFORBIDDEN, "role %s may not post messages", p.Role)
 	}
-	m := &porting.Message{ID: newID("msg"), PortRequestID: requestID, Author: p, Body: body, CreatedAt: s.Clock.Now()}
+	m := &porting.Message{ID: porting.NewID("msg"), PortRequestID: requestID, Author: p, Body: body, CreatedAt: s.Clock.Now()}
 	err := s.Store.InTx(ctx, func(tx porting.Tx) error {
 		answers(ctx, porting.RefMessage, m.ID, requestID)
 		req, err := findRequest(ctx, tx, p, requestID)

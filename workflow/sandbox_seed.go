@@ -71,7 +71,7 @@ func (s *Service) SeedSandbox(ctx context.Context) (*SandboxData, error) {
 			return err
 		}
 		for _, name := range []string{"Main menu", "Sales queue", "Support queue"} {
-			f := &porting.ContactFlow{ID: newID("flow"), InstanceID: inst.ID, Name: name, CreatedAt: now}
+			f := &porting.ContactFlow{ID: porting.NewID("flow"), InstanceID: inst.ID, Name: name, CreatedAt: now}
 			if err := tx.CreateContactFlow(ctx, f); err != nil {
 				return err
 			}

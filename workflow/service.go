@@ -5,11 +5,6 @@
 package workflow
 
 import (
-	"crypto/rand"
-
-	"encoding/base32"
-	"strings"
-
 	"github.com/portdesk/portdesk/numbers"
 	"github.com/portdesk/portdesk/porting"
 )
@@ -45,15 +40,6 @@ func (s *Service) checker() *numbers.Checker {
 		return s.Checker
 	}
 	return &numbers.Checker{}
-}
-
-// newID returns a random identifier with a readable prefix, e.g. "po_…".
-func newID(prefix string) string {
-	var b [12]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		panic("workflow: no randomness: " + err.Error())
-	}
-	return prefix + "_" + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b[:]))
 }
 
 // requireAdmin refuses anyone but admins.

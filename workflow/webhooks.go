@@ -89,7 +89,7 @@ func (s *Service) CreateWebhookEndpoint(ctx context.Context, p porting.Principal
 		return nil, "", err
 	}
 	secret := newWebhookSecret()
-	w := &porting.WebhookEndpoint{ID: newID("whe"), AccountID: accountID, URL: strings.TrimSpace(in.URL),
+	w := &porting.WebhookEndpoint{ID: porting.NewID("whe"), AccountID: accountID, URL: strings.TrimSpace(in.URL),
 		EventTypes: append([]string{}, in.EventTypes...), Secret: secret, Enabled: true, CreatedAt: s.Clock.Now()}
 	err := s.Store.InTx(ctx, func(tx porting.Tx) error {
 		if accountID != "" {
