@@ -19,7 +19,7 @@ func (s *Service) CreateAccount(ctx context.Context, p porting.Principal, in Cre
 		return nil, err
 	}
 	name := strings.TrimSpace(in.Name)
-	if name == "" || len(name) > 200 {
+	if name == "" || len(name) > porting.MaxNameLength {
 		return nil, porting.FieldErrorf("name", "name must hold 1 to 200 characters")
 	}
 	if !in.SupportPlan.Valid() {

@@ -145,7 +145,7 @@ func isCSV(b []byte) bool {
 // displayName), for display and Content-Disposition.
 func cleanFilename(name string) string {
 	name = displayName(filepath.Base(strings.ReplaceAll(strings.TrimSpace(name), "\\", "/")))
-	if len(name) > 200 {
+	if len(name) > porting.MaxNameLength {
 		name = strings.ToValidUTF8(name[:200], "")
 	}
 	if strings.Trim(name, ". _") == "" {

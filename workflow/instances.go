@@ -38,7 +38,7 @@ func (s *Service) CreateInstance(ctx context.Context, p porting.Principal, in Cr
 		return nil, porting.Errorf(porting.EFORBIDDEN, "role %s may not create instances", p.Role)
 	}
 	name := strings.TrimSpace(in.Name)
-	if name == "" || len(name) > 200 {
+	if name == "" || len(name) > porting.MaxNameLength {
 		return nil, porting.FieldErrorf("name", "name must hold 1 to 200 characters")
 	}
 	if !regionPattern.MatchString(in.Region) {
@@ -97,7 +97,7 @@ func (s *Service) GetInstance(ctx context.Context, p porting.Principal, id strin
 // CreateContactFlow adds a contact flow to an instance.
 func (s *Service) CreateContactFlow(ctx context.Context, p porting.Principal, instanceID, name string) (*porting.ContactFlow, error) {
 	name = strings.TrimSpace(name)
-	if name == "" || len(name) > 200 {
+	if name == "" || len(name) > porting.MaxNameLength {
 		return nil, porting.FieldErrorf("name", "name must hold 1 to 200 characters")
 	}
 	if p.Role != porting.RoleCustomer && !p.Role.Staff() {

@@ -161,7 +161,7 @@ func intakeAccount(p porting.Principal, accountID string) (string, error) {
 func validateContact(in *CreatePortRequestParams) error {
 	c := &in.AuthorizedContact
 	c.Name, c.Email, c.Phone = strings.TrimSpace(c.Name), strings.TrimSpace(c.Email), strings.TrimSpace(c.Phone)
-	if c.Name == "" || len(c.Name) > 200 {
+	if c.Name == "" || len(c.Name) > porting.MaxNameLength {
 		return porting.FieldErrorf("authorized_contact.name", "the authorized contact's name must hold 1 to 200 characters")
 	}
 	if c.Email != "" {
@@ -169,7 +169,7 @@ func validateContact(in *CreatePortRequestParams) error {
 			return porting.FieldErrorf("authorized_contact.email", "%q is not an email address", c.Email)
 		}
 	}
-	if len(in.Description) > 10_000 {
+	if len(in.Description) > porting.MaxTextLength {
 		return porting.FieldErrorf("description", "description holds at most 10,000 characters")
 	}
 	cp := &in.ContactPreferences
@@ -210,7 +210,7 @@ func fillCase(req *porting.PortRequest, acct *porting.Account, inst *porting.Ins
 			return porting.FieldErrorf("severity", "severity must be one of low, normal, high, urgent, critical")
 		}
 		subject := strings.TrimSpace(in.Subject)
-		if subject == "" || len(subject) > 200 {
+		if subject == "" || len(subject) > porting.MaxNameLength {
 			return porting.FieldErrorf("subject", "subject must hold 1 to 200 characters")
 		}
 		if inst == nil {

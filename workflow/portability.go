@@ -55,15 +55,15 @@ func (s *Service) checkNumbers(nums []string, entries []numbers.Entry) error {
 		return err
 	}
 	for i, n := range nums {
-		if len(n) > maxNumberInput {
-			return porting.FieldErrorf(fmt.Sprintf("phone_numbers[%d]", i), "a phone number is at most %d characters", maxNumberInput)
+		if len(n) > porting.MaxNumberInput {
+			return porting.FieldErrorf(fmt.Sprintf("phone_numbers[%d]", i), "a phone number is at most %d characters", porting.MaxNumberInput)
 		}
 	}
 	for i, e := range entries {
 		field := fmt.Sprintf("phone_number_entries[%d]", i)
 		switch {
-		case len(e.PhoneNumber) > maxNumberInput:
-			return porting.FieldErrorf(field+".phone_number", "a phone number is at most %d characters", maxNumberInput)
+		case len(e.PhoneNumber) > porting.MaxNumberInput:
+			return porting.FieldErrorf(field+".phone_number", "a phone number is at most %d characters", porting.MaxNumberInput)
 		case len(e.CurrentCarrier) > maxCarrierName:
 			return porting.FieldErrorf(field+".current_carrier", "a carrier name is at most %d characters", maxCarrierName)
 		case len(e.AccountNumber) > maxAccountNumber:
@@ -80,9 +80,6 @@ const (
 	maxAccountNumber = 64
 )
 
-// maxNumberInput bounds one written phone number (E.164 has at most 16
-// characters; written forms with spaces, brackets and an extension fit).
-const maxNumberInput = 64
 
 func (s *Service) checkNumberCount(n int) error {
 	if n == 0 {

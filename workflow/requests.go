@@ -72,7 +72,7 @@ func requestOrders(ctx context.Context, tx porting.Tx, requestID string) ([]*por
 // it resets the respond-by date of every order waiting on the customer.
 func (s *Service) AddMessage(ctx context.Context, p porting.Principal, requestID, body string) (*porting.Message, error) {
 	body = strings.TrimSpace(body)
-	if body == "" || len(body) > 10_000 {
+	if body == "" || len(body) > porting.MaxTextLength {
 		return nil, porting.FieldErrorf("body", "a message holds 1 to 10,000 characters")
 	}
 	if p.Role != porting.RoleCustomer && !p.Role.Staff() {

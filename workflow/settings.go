@@ -6,6 +6,7 @@ import (
 	"net/mail"
 
 	"github.com/portdesk/portdesk/calendar"
+	"github.com/portdesk/portdesk/porting"
 )
 
 // Settings are the tunable rules of the desk.
@@ -125,4 +126,6 @@ func (s Settings) defaultRegion() string    { return nonEmpty(s.DefaultRegion, "
 func (s Settings) MaxDocument() int64 { return positive(s.MaxDocumentBytes, 10<<20) }
 
 // MaxNumbers returns the intake cap (default 100,000).
-func (s Settings) MaxNumbers() int { return positive(s.MaxNumbersPerRequest, 100_000) }
+func (s Settings) MaxNumbers() int {
+	return positive(s.MaxNumbersPerRequest, porting.MaxNumbersPerRequest)
+}
