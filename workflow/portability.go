@@ -80,7 +80,6 @@ const (
 	maxAccountNumber = 64
 )
 
-
 func (s *Service) checkNumberCount(n int) error {
 	if n == 0 {
 		return porting.FieldErrorf("phone_numbers", "list at least one phone number (in phone_numbers or phone_number_entries)")
