@@ -82,7 +82,13 @@ func (s *Service) fireDeadline(ctx context.Context, d *porting.Deadline) (bool, 
 		}
 	}
 	code := porting.ErrorCode(cause)
-	if cause == nil || code == porting.EINTERNAL || code == porting.EUNAVAILABLE {
+	if cause == nil {
+		return claimed, nil
+	}
+	if code == porting.EINTERNAL || code == porting.EUNAVAILABLE {
+		// The deadline stays pending and every sweep tries it again; one
+		// that keeps failing past stuckAfter is also flagged for a person.
+		s.flagStuck(ctx, d, cause)
 		return claimed, cause
 	}
 	err := s.Store.InTx(ctx, func(tx porting.Tx) error {
@@ -98,6 +104,28 @@ func (s *Service) fireDeadline(ctx context.Context, d *porting.Deadline) (bool, 
 		return s.raiseAttention(ctx, tx, d, cause)
 	})
 	return claimed, err
+}
+
+// stuckAfter is how long past its due time a deadline may keep failing on
+// internal errors (a lost connection, an unreadable row) before a person is
+// told; shorter outages heal by themselves on the next sweeps.
+const stuckAfter = time.Hour
+
+// flagStuck raises an attention flag for a deadline that keeps failing on
+// an internal error, once (while no flag of its kind is up). It is best
+// effort: when the database itself is down, the job's error and log are
+// what is left, and the next sweep tries again.
+func (s *Service) flagStuck(ctx context.Context, d *porting.Deadline, cause error) {
+	if s.Clock.Now().Sub(d.DueAt) < stuckAfter {
+		return
+	}
+	_ = s.Store.InTx(ctx, func(tx porting.Tx) error {
+		o, err := tx.FindPortOrder(ctx, d.PortOrderID)
+		if err != nil || slices.ContainsFunc(o.Attention, func(a porting.Attention) bool { return a.DeadlineKind == d.Kind }) {
+			return err
+		}
+		return s.raiseAttention(ctx, tx, d, fmt.Errorf("it keeps failing: %w", cause))
+	})
 }
 
 // raiseAttention flags the order of a deadline that could not do its work,
