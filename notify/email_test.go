@@ -229,22 +229,18 @@ func TestMailerStartTLS(t *testing.T) {
 	addr, got := startSMTPOn(t, "127.0.0.1", "desk", "s3cret", serverTLS)
 	for _, mode := range []string{"", "&tls=auto", "&tls=starttls"} {
 		m := &Mailer{URL: "smtp://desk:s3cret@" + addr + "?from=desk@example.com" + mode, rootCAs: pool}
-		if err := m.Send(context.Background(), Email{To: "ana@example.org", Subject: "s", Text: "t"}); err != nil {
+		if err := m.Send(context.Background(), shortEmail); err != nil {
 			t.Fatalf("%q: Send = %v", mode, err)
 		}
 		if c := <-got; !c.tls || c.user != "desk" || c.to[0] != "ana@example.org" {
 			t.Errorf("%q: tls %v, user %q, to %q; want the message over TLS from desk", mode, c.tls, c.user, c.to)
 		}
 	}
-	err := (&Mailer{URL: "smtp://desk:s3cret@" + addr + "?from=desk@example.com"}).Send(context.Background(), Email{To: "ana@example.org", Subject: "s", Text: "t"})
+	err := (&Mailer{URL: "smtp://desk:s3cret@" + addr + "?from=desk@example.com"}).Send(context.Background(), shortEmail)
 	if err == nil || !strings.Contains(err.Error(), "starttls") || !strings.Contains(err.Error(), "certificate") {
 		t.Errorf("Send with an untrusted certificate = %v, want a starttls certificate error", err)
 	}
-	select {
-	case c := <-got:
-		t.Errorf("a message was accepted over an untrusted certificate: %+v", c)
-	default:
-	}
+	wantNothingAccepted(t, got)
 }
 
 // TestMailerKeepsPasswordsOffPlainText: without TLS the password is sent
@@ -252,10 +248,21 @@ func TestMailerStartTLS(t *testing.T) {
 func TestMailerKeepsPasswordsOffPlainText(t *testing.T) {
 	t.Parallel()
 	addr, got := startSMTPOn(t, "127.0.0.2", "desk", "s3cret", nil)
-	err := (&Mailer{URL: "smtp://desk:s3cret@" + addr + "?from=desk@example.com"}).Send(context.Background(), Email{To: "ana@example.org", Subject: "s", Text: "t"})
+	err := (&Mailer{URL: "smtp://desk:s3cret@" + addr + "?from=desk@example.com"}).Send(context.Background(), shortEmail)
 	if err == nil || !strings.Contains(err.Error(), "unencrypted") {
 		t.Errorf("Send with a password in the clear to %s = %v, want a refusal", addr, err)
 	}
+	wantNothingAccepted(t, got)
+}
+
+// shortEmail is an email whose content does not matter to the test.
+var shortEmail = Email{To: "ana@example.org", Subject: "s", Text: "t"}
+
+// wantNothingAccepted fails if the test server accepted a message. Send
+// returns after the server answered DATA, by which time the server has
+// passed on what it accepted.
+func wantNothingAccepted(t *testing.T, got <-chan captured) {
+	t.Helper()
 	select {
 	case c := <-got:
 		t.Errorf("a message was accepted: %+v", c)
