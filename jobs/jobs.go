@@ -46,7 +46,7 @@ type Config struct {
 	// hand do).
 	SweepInterval time.Duration
 	// RetryBase is the first webhook retry delay, doubled per attempt up to
-	// an hour (default 10s).
+	// an hour (default 10s); each delay is moved by up to ±10% at random.
 	RetryBase time.Duration
 	// Registerer receives the job metrics; nil registers none.
 	Registerer prometheus.Registerer
@@ -55,15 +55,11 @@ type Config struct {
 // New builds a Runner; Start begins working.
 func New(cfg Config) (*Runner, error) {
 	workers := river.NewWorkers()
-	retryBase := cfg.RetryBase
-	if retryBase <= 0 {
-		retryBase = 10 * time.Second
-	}
 	for _, add := range []func() error{
 		func() error { return river.AddWorkerSafely(workers, &submitWorker{svc: cfg.Service}) },
 		func() error { return river.AddWorkerSafely(workers, &notifyWorker{svc: cfg.Service}) },
 		func() error {
-			return river.AddWorkerSafely(workers, &deliverWorker{svc: cfg.Service, base: retryBase})
+			return river.AddWorkerSafely(workers, &deliverWorker{svc: cfg.Service, retry: newRetryPolicy(cfg.RetryBase)})
 		},
 		func() error { return river.AddWorkerSafely(workers, &emailWorker{svc: cfg.Service}) },
 		func() error { return river.AddWorkerSafely(workers, &sweepWorker{svc: cfg.Service}) },

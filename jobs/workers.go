@@ -38,11 +38,11 @@ func (w *notifyWorker) Work(ctx context.Context, job *river.Job[porting.NotifyEv
 }
 
 // deliverWorker makes webhook attempts; the workflow decides when to stop,
-// River retries with exponential backoff until then.
+// River retries on the webhook retry policy until then.
 type deliverWorker struct {
 	river.WorkerDefaults[porting.DeliverWebhookJob]
-	svc  *workflow.Service
-	base time.Duration
+	svc   *workflow.Service
+	retry *retryPolicy
 }
 
 // Work implements river.Worker.
@@ -50,24 +50,15 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[porting.Deliver
 	return w.svc.DeliverWebhook(ctx, job.Args.DeliveryID, job.Attempt)
 }
 
-// NextRetry doubles the delay from the base per attempt, up to an hour. It
-// reads the wall clock because River schedules retries on it.
+// NextRetry implements river.Worker: the webhook retry policy, for this
+// kind only; other jobs keep River's default policy.
 func (w *deliverWorker) NextRetry(job *river.Job[porting.DeliverWebhookJob]) time.Time {
-	return time.Now().Add(backoff(w.base, job.Attempt))
+	return w.retry.NextRetry(job.JobRow)
 }
 
 // Timeout bounds one attempt.
 func (w *deliverWorker) Timeout(*river.Job[porting.DeliverWebhookJob]) time.Duration {
 	return 30 * time.Second
-}
-
-// backoff is base·2^(attempt−1), capped at one hour.
-func backoff(base time.Duration, attempt int) time.Duration {
-	d := base
-	for i := 1; i < attempt && d < time.Hour; i++ {
-		d *= 2
-	}
-	return min(d, time.Hour)
 }
 
 type emailWorker struct {

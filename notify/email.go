@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
-	"crypto/tls"
+	"crypto/x509"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -12,7 +12,6 @@ import (
 	"mime/quotedprintable"
 	"net"
 	"net/mail"
-	"net/smtp"
 	"net/url"
 	"strconv"
 	"strings"
@@ -118,11 +117,15 @@ type Email struct {
 }
 
 // Mailer sends emails through one SMTP server, described by URL (see
-// ParseSMTPURL). It authenticates with PLAIN only when the URL has a user,
-// which net/smtp allows only over TLS or to localhost. The zero Mailer
+// ParseSMTPURL), with go-smtp's client. It authenticates with PLAIN only
+// when the URL has a user, and only over TLS or to localhost. The zero Mailer
 // fails every Send. It is safe for concurrent use.
 type Mailer struct {
 	URL string
+
+	// rootCAs, when set, are trusted instead of the system's roots: tests
+	// run a STARTTLS server with their own certificate.
+	rootCAs *x509.CertPool
 }
 
 // Send delivers e: one SMTP session, dialled and bounded by ctx (or by
@@ -140,69 +143,10 @@ func (m *Mailer) Send(ctx context.Context, e Email) error {
 	if err != nil {
 		return err
 	}
-	if err := cfg.send(ctx, to.Address, msg); err != nil {
+	if err := cfg.send(ctx, to.Address, msg, m.rootCAs); err != nil {
 		return fmt.Errorf("notify: send email to %s via %s: %w", to.Address, net.JoinHostPort(cfg.Host, cfg.Port), err)
 	}
 	return nil
-}
-
-// send runs the SMTP session.
-func (cfg *SMTPConfig) send(ctx context.Context, to string, msg []byte) error {
-	if _, ok := ctx.Deadline(); !ok {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, DefaultSMTPTimeout)
-		defer cancel()
-	}
-	var d net.Dialer
-	conn, err := d.DialContext(ctx, "tcp", net.JoinHostPort(cfg.Host, cfg.Port))
-	if err != nil {
-		return err
-	}
-	deadline, _ := ctx.Deadline()
-	_ = conn.SetDeadline(deadline)
-	// Cancelling ctx unblocks whatever read or write is in progress.
-	stop := context.AfterFunc(ctx, func() { _ = conn.SetDeadline(time.Unix(1, 0)) })
-	defer stop()
-	c, err := smtp.NewClient(conn, cfg.Host)
-	if err != nil {
-		conn.Close()
-		return err
-	}
-	defer c.Close()
-	if cfg.TLS != TLSNone {
-		if ok, _ := c.Extension("STARTTLS"); ok {
-			if err := c.StartTLS(&tls.Config{ServerName: cfg.Host, MinVersion: tls.VersionTLS12}); err != nil {
-				return fmt.Errorf("starttls: %w", err)
-			}
-		} else if cfg.TLS == TLSStartTLS {
-			return errors.New("the server does not offer STARTTLS and the URL requires it (tls=starttls)")
-		}
-	}
-	if cfg.Username != "" {
-		if ok, _ := c.Extension("AUTH"); !ok {
-			return errors.New("the URL has a user but the server offers no AUTH")
-		}
-		if err := c.Auth(smtp.PlainAuth("", cfg.Username, cfg.Password, cfg.Host)); err != nil {
-			return fmt.Errorf("auth: %w", err)
-		}
-	}
-	if err := c.Mail(cfg.From.Address); err != nil {
-		return fmt.Errorf("MAIL FROM: %w", err)
-	}
-	if err := c.Rcpt(to); err != nil {
-		return fmt.Errorf("RCPT TO: %w", err)
-	}
-	w, err := c.Data()
-	if err != nil {
-		return fmt.Errorf("DATA: %w", err)
-	}
-	if _, err := w.Write(msg); err != nil {
-		return fmt.Errorf("DATA: %w", err)
-	}
-	if err := w.Close(); err != nil {
-		return fmt.Errorf("DATA: %w", err)
-	}
-	return c.Quit()
 }
 
 // buildMessage writes the headers and the quoted-printable UTF-8 body.

@@ -2,11 +2,15 @@ package notify
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"io"
 	"mime"
 	"mime/quotedprintable"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"net/mail"
 	"net/url"
 	"strings"
@@ -66,6 +70,7 @@ func TestParseSMTPURL(t *testing.T) {
 
 // captured is one message the test SMTP server accepted.
 type captured struct {
+	tls  bool   // the session was upgraded with STARTTLS
 	user string // authenticated user, if any
 	from string
 	to   []string
@@ -74,6 +79,7 @@ type captured struct {
 
 // smtpSession captures one SMTP session for the test server.
 type smtpSession struct {
+	conn       *smtp.Conn
 	user, pass string // required credentials; empty: none
 	got        chan<- captured
 	msg        captured
@@ -96,6 +102,7 @@ func (s *smtpSession) Mail(from string, _ *smtp.MailOptions) error {
 		return smtp.ErrAuthRequired
 	}
 	s.msg.from = from
+	_, s.msg.tls = s.conn.TLSConnectionState()
 	return nil
 }
 
@@ -114,27 +121,45 @@ func (s *smtpSession) Data(r io.Reader) error {
 	return nil
 }
 
-func (s *smtpSession) Reset()        { s.msg = captured{user: s.msg.user} }
+func (s *smtpSession) Reset()        { s.msg = captured{user: s.msg.user, tls: s.msg.tls} }
 func (s *smtpSession) Logout() error { return nil }
 
 // startSMTP runs an SMTP server on loopback, without TLS, that requires
 // user/pass when user is set. It returns the address and the messages.
 func startSMTP(t *testing.T, user, pass string) (string, <-chan captured) {
 	t.Helper()
+	return startSMTPOn(t, "127.0.0.1", user, pass, nil)
+}
+
+// startSMTPOn runs an SMTP server on host that requires user/pass when
+// user is set and offers STARTTLS when tlsConfig is set.
+func startSMTPOn(t *testing.T, host, user, pass string, tlsConfig *tls.Config) (string, <-chan captured) {
+	t.Helper()
 	got := make(chan captured, 4)
-	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) {
-		return &smtpSession{user: user, pass: pass, got: got}, nil
+	srv := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) {
+		return &smtpSession{conn: c, user: user, pass: pass, got: got}, nil
 	}))
 	srv.Domain = "localhost"
 	srv.AllowInsecureAuth = true
+	srv.TLSConfig = tlsConfig
 	srv.ReadTimeout, srv.WriteTimeout = 10*time.Second, 10*time.Second
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	go srv.Serve(ln)
 	t.Cleanup(func() { srv.Close() })
 	return ln.Addr().String(), got
+}
+
+// testCertificate is a certificate for 127.0.0.1 and the pool that trusts it.
+func testCertificate(t *testing.T) (*tls.Config, *x509.CertPool) {
+	t.Helper()
+	ts := httptest.NewTLSServer(http.NotFoundHandler())
+	t.Cleanup(ts.Close)
+	pool := x509.NewCertPool()
+	pool.AddCert(ts.Certificate())
+	return &tls.Config{Certificates: ts.TLS.Certificates}, pool
 }
 
 func TestMailerSendsThroughSMTP(t *testing.T) {
@@ -158,6 +183,9 @@ func TestMailerSendsThroughSMTP(t *testing.T) {
 				t.Fatalf("Send = %v", err)
 			}
 			c := <-got
+			if c.tls {
+				t.Error("the session was upgraded, the server offers no STARTTLS")
+			}
 			if c.user != tt.user || c.from != "desk@example.com" || len(c.to) != 1 || c.to[0] != "ana@example.org" {
 				t.Errorf("envelope: user %q from %q to %q", c.user, c.from, c.to)
 			}
@@ -189,6 +217,56 @@ func TestMailerSendsThroughSMTP(t *testing.T) {
 				t.Errorf("body =\n%q\nwant\n%q", got, email.Text)
 			}
 		})
+	}
+}
+
+// TestMailerStartTLS: a server that offers STARTTLS gets the message over
+// TLS, in auto and starttls modes, with the password; a certificate that
+// does not verify stops the session before anything is sent.
+func TestMailerStartTLS(t *testing.T) {
+	t.Parallel()
+	serverTLS, pool := testCertificate(t)
+	addr, got := startSMTPOn(t, "127.0.0.1", "desk", "s3cret", serverTLS)
+	for _, mode := range []string{"", "&tls=auto", "&tls=starttls"} {
+		m := &Mailer{URL: "smtp://desk:s3cret@" + addr + "?from=desk@example.com" + mode, rootCAs: pool}
+		if err := m.Send(context.Background(), shortEmail); err != nil {
+			t.Fatalf("%q: Send = %v", mode, err)
+		}
+		if c := <-got; !c.tls || c.user != "desk" || c.to[0] != "ana@example.org" {
+			t.Errorf("%q: tls %v, user %q, to %q; want the message over TLS from desk", mode, c.tls, c.user, c.to)
+		}
+	}
+	err := (&Mailer{URL: "smtp://desk:s3cret@" + addr + "?from=desk@example.com"}).Send(context.Background(), shortEmail)
+	if err == nil || !strings.Contains(err.Error(), "starttls") || !strings.Contains(err.Error(), "certificate") {
+		t.Errorf("Send with an untrusted certificate = %v, want a starttls certificate error", err)
+	}
+	wantNothingAccepted(t, got)
+}
+
+// TestMailerKeepsPasswordsOffPlainText: without TLS the password is sent
+// to localhost only, as net/smtp's PlainAuth allowed.
+func TestMailerKeepsPasswordsOffPlainText(t *testing.T) {
+	t.Parallel()
+	addr, got := startSMTPOn(t, "127.0.0.2", "desk", "s3cret", nil)
+	err := (&Mailer{URL: "smtp://desk:s3cret@" + addr + "?from=desk@example.com"}).Send(context.Background(), shortEmail)
+	if err == nil || !strings.Contains(err.Error(), "unencrypted") {
+		t.Errorf("Send with a password in the clear to %s = %v, want a refusal", addr, err)
+	}
+	wantNothingAccepted(t, got)
+}
+
+// shortEmail is an email whose content does not matter to the test.
+var shortEmail = Email{To: "ana@example.org", Subject: "s", Text: "t"}
+
+// wantNothingAccepted fails if the test server accepted a message. Send
+// returns after the server answered DATA, by which time the server has
+// passed on what it accepted.
+func wantNothingAccepted(t *testing.T, got <-chan captured) {
+	t.Helper()
+	select {
+	case c := <-got:
+		t.Errorf("a message was accepted: %+v", c)
+	default:
 	}
 }
 

@@ -11,13 +11,13 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
+	"github.com/portdesk/portdesk/netguard"
 	"github.com/portdesk/portdesk/porting"
 )
 
@@ -56,72 +56,18 @@ type WebhookSender struct {
 }
 
 // guardedClient is defaultWebhookClient whose connections to non-public
-// addresses are refused after DNS resolution, so a name that resolves to
-// an internal address is refused too.
+// addresses are refused after DNS resolution (netguard.Control), so a
+// name that resolves to an internal address is refused too.
 var guardedClient = &http.Client{
 	Timeout:       DefaultWebhookTimeout,
 	CheckRedirect: defaultWebhookClient.CheckRedirect,
 	Transport: &http.Transport{
-		Proxy: nil,
-		DialContext: (&net.Dialer{Timeout: DefaultWebhookTimeout, Control: func(_, address string, _ syscall.RawConn) error {
-			host, _, err := net.SplitHostPort(address)
-			if err != nil {
-				return err
-			}
-			ip, err := netip.ParseAddr(host)
-			if err != nil {
-				return err
-			}
-			if !publicAddr(ip) {
-				return fmt.Errorf("%w %s", errNonPublicAddr, ip)
-			}
-			return nil
-		}}).DialContext,
+		Proxy:               nil,
+		DialContext:         (&net.Dialer{Timeout: DefaultWebhookTimeout, Control: netguard.Control}).DialContext,
 		TLSHandshakeTimeout: DefaultWebhookTimeout,
 		MaxIdleConnsPerHost: 4,
 	},
 }
-
-// errNonPublicAddr is the guard's refusal to dial; the address it names
-// stays in the wrapped error, out of what the endpoint's owner sees.
-var errNonPublicAddr = errors.New("refusing to deliver to the non-public address")
-
-// publicAddr reports whether ip is routable on the public internet. IPv6
-// forms that carry an IPv4 address (NAT64, 6to4, IPv4-compatible) are
-// judged by that address.
-func publicAddr(ip netip.Addr) bool {
-	ip = ip.Unmap()
-	if ip.Is6() {
-		b := ip.As16()
-		switch {
-		case nat64.Contains(ip) || ipv4Compatible.Contains(ip):
-			return publicAddr(netip.AddrFrom4([4]byte(b[12:16])))
-		case sixToFour.Contains(ip):
-			return publicAddr(netip.AddrFrom4([4]byte(b[2:6])))
-		}
-	}
-	if !ip.IsGlobalUnicast() || ip.IsPrivate() || ip.IsLoopback() || ip.IsLinkLocalUnicast() {
-		return false
-	}
-	for _, p := range nonPublic {
-		if p.Contains(ip) {
-			return false
-		}
-	}
-	return true
-}
-
-var (
-	nat64          = netip.MustParsePrefix("64:ff9b::/96")
-	sixToFour      = netip.MustParsePrefix("2002::/16")
-	ipv4Compatible = netip.MustParsePrefix("::/96")
-	// nonPublic are special-purpose ranges IsGlobalUnicast lets through.
-	nonPublic = []netip.Prefix{
-		netip.MustParsePrefix("0.0.0.0/8"), netip.MustParsePrefix("100.64.0.0/10"), netip.MustParsePrefix("192.0.0.0/24"),
-		netip.MustParsePrefix("198.18.0.0/15"), netip.MustParsePrefix("240.0.0.0/4"),
-		netip.MustParsePrefix("fc00::/7"), netip.MustParsePrefix("fec0::/10"),
-	}
-)
 
 // SendError is a failed delivery attempt. Status is the receiver's HTTP
 // status, 0 when none came back. Retryable tells whether the failure looks
@@ -171,7 +117,7 @@ func networkReason(err error) string {
 		netErr   net.Error
 	)
 	switch {
-	case errors.Is(err, errNonPublicAddr):
+	case errors.Is(err, netguard.ErrNonPublic):
 		return "refused: the endpoint's host is at a non-public address (loopback, private, link-local, …)"
 	case errors.As(err, &dnsErr):
 		if dnsErr.IsNotFound {
@@ -205,31 +151,14 @@ func (s *WebhookSender) CheckWebhookURL(ctx context.Context, rawURL string) erro
 	if s.AllowPrivateNetworks {
 		return nil
 	}
-	refused := porting.FieldErrorf("url", "url points to a loopback, private, link-local or other non-public address; portdesk delivers webhooks to public addresses only")
 	u, err := url.Parse(rawURL)
 	if err != nil || u.Hostname() == "" {
 		return porting.FieldErrorf("url", "url must be an absolute http(s) URL")
 	}
-	host := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
-	if ip, err := netip.ParseAddr(host); err == nil {
-		if !publicAddr(ip) {
-			return refused
-		}
-		return nil
-	}
-	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
-		return refused
-	}
 	ctx, cancel := context.WithTimeout(ctx, registrationLookupTimeout)
 	defer cancel()
-	ips, err := net.DefaultResolver.LookupNetIP(ctx, "ip", host)
-	if err != nil {
-		return nil
-	}
-	for _, ip := range ips {
-		if !publicAddr(ip) {
-			return refused
-		}
+	if err := netguard.CheckHost(ctx, nil, u.Hostname()); err != nil {
+		return porting.FieldErrorf("url", "url points to a loopback, private, link-local or other non-public address; portdesk delivers webhooks to public addresses only")
 	}
 	return nil
 }

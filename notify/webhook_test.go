@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"net/netip"
 	"strconv"
 	"strings"
 	"testing"
@@ -177,7 +176,8 @@ func TestWebhookPayload(t *testing.T) {
 
 // TestWebhookSenderRefusesPrivateNetworks: by default a customer's endpoint
 // cannot make portdesk call loopback, private or link-local addresses, by
-// literal IP or by a name that resolves there.
+// literal IP or by a name that resolves there. The table of ranges is
+// tested in netguard.
 func TestWebhookSenderRefusesPrivateNetworks(t *testing.T) {
 	t.Parallel()
 	srv, _ := newReceiver(t, http.StatusNoContent, "")
@@ -190,17 +190,6 @@ func TestWebhookSenderRefusesPrivateNetworks(t *testing.T) {
 		// What the endpoint's owner reads names no address it resolved to.
 		if msg := err.Error(); strings.Contains(msg, "127.0.0.1") || strings.Contains(msg, "::1") || strings.Contains(msg, "10.0.0.1") || strings.Contains(msg, "169.254") {
 			t.Errorf("Send(%s) error %q names an address", u, msg)
-		}
-	}
-	for _, tt := range []struct {
-		ip   string
-		want bool
-	}{{"8.8.8.8", true}, {"2001:4860:4860::8888", true}, {"127.0.0.1", false}, {"::1", false}, {"192.168.1.2", false},
-		{"172.16.0.1", false}, {"100.64.0.1", false}, {"fd00::1", false}, {"fe80::1", false}, {"::ffff:10.0.0.1", false}, {"0.0.0.0", false},
-		{"64:ff9b::a9fe:a9fe", false}, {"64:ff9b::808:808", true}, {"2002:7f00:1::1", false}, {"::127.0.0.1", false},
-		{"fec0::1", false}, {"198.18.0.1", false}, {"240.0.0.1", false}, {"192.0.0.8", false}} {
-		if got := publicAddr(netip.MustParseAddr(tt.ip)); got != tt.want {
-			t.Errorf("publicAddr(%s) = %v, want %v", tt.ip, got, tt.want)
 		}
 	}
 }

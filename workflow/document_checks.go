@@ -54,21 +54,22 @@ func refuseHTML(b []byte) error {
 	return nil
 }
 
-// xlsxReader opens b as a zip archive; nil if it is none.
-func xlsxReader(b []byte) *zip.Reader {
+// checkSpreadsheet opens an XLSX (mimetype found its xl/ entries) and
+// bounds what it inflates to, by the sizes its directory declares (Go's
+// zip reader refuses entries longer than declared): in total, and per
+// entry against its compressed size. A workbook without xl/workbook.xml is
+// no spreadsheet.
+func checkSpreadsheet(b []byte) error {
 	r, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
 	if err != nil {
-		return nil
+		return porting.FieldErrorf("file", "the spreadsheet cannot be read as a zip archive")
 	}
-	return r
-}
-
-// checkSpreadsheet bounds what an XLSX inflates to, by the sizes its
-// directory declares (Go's zip reader refuses entries longer than
-// declared): in total, and per entry against its compressed size.
-func checkSpreadsheet(r *zip.Reader) error {
-	var total uint64
+	var (
+		total    uint64
+		workbook bool
+	)
 	for _, f := range r.File {
+		workbook = workbook || f.Name == "xl/workbook.xml"
 		total += f.UncompressedSize64
 		if total > maxSpreadsheetInflated {
 			return porting.FieldErrorf("file", "the spreadsheet inflates to more than %d bytes", maxSpreadsheetInflated)
@@ -76,6 +77,9 @@ func checkSpreadsheet(r *zip.Reader) error {
 		if f.UncompressedSize64 > ratioFreeInflated && f.UncompressedSize64 > maxSpreadsheetRatio*max(f.CompressedSize64, 1) {
 			return porting.FieldErrorf("file", "the spreadsheet's %s inflates more than %d times its size", f.Name, maxSpreadsheetRatio)
 		}
+	}
+	if !workbook {
+		return porting.FieldErrorf("file", "the spreadsheet has no workbook (xl/workbook.xml)")
 	}
 	return nil
 }

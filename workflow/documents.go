@@ -1,15 +1,15 @@
 package workflow
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"net/http"
 	"path/filepath"
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/gabriel-vasile/mimetype"
 
 	"github.com/portdesk/portdesk/porting"
 )
@@ -85,52 +85,60 @@ func (s *Service) UploadDocument(ctx context.Context, p porting.Principal, order
 	return d, nil
 }
 
-// sniff checks what the content is, whatever its name says: PDF or an image
-// for papers, CSV or XLSX only for number lists.
+// Content types a document may be stored with.
+const (
+	contentTypeXLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	contentTypeCSV  = "text/csv"
+)
+
+// paperContentTypes are what papers (every type but number_list) may be.
+var paperContentTypes = []string{"application/pdf", "image/png", "image/jpeg", "image/tiff"}
+
+// sniff checks what the content is, whatever its name says, with
+// mimetype's detection: PDF or an image for papers, CSV or XLSX only for
+// number lists. Any text counts as CSV (a single column is no less a
+// list); the spreadsheet's size and the CSV's cells are checked too.
 func sniff(t porting.DocumentType, b []byte) (string, error) {
-	detected := http.DetectContentType(b)
+	m := mimetype.Detect(b)
+	if t != porting.DocNumberList {
+		for _, ct := range paperContentTypes {
+			if m.Is(ct) {
+				return ct, nil
+			}
+		}
+		return "", porting.FieldErrorf("file", "the file is %s; upload a PDF, PNG, JPEG or TIFF (number lists: CSV or XLSX)", m)
+	}
 	switch {
-	case strings.HasPrefix(detected, "application/pdf"):
-		detected = "application/pdf"
-	case detected == "image/png", detected == "image/jpeg":
-	case bytes.HasPrefix(b, []byte("II*\x00")), bytes.HasPrefix(b, []byte("MM\x00*")):
-		detected = "image/tiff"
-	case t == porting.DocNumberList && isXLSX(b):
-		if err := checkSpreadsheet(xlsxReader(b)); err != nil {
+	case m.Is(contentTypeXLSX):
+		if err := checkSpreadsheet(b); err != nil {
 			return "", err
 		}
-		detected = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-	case t == porting.DocNumberList && isCSV(b):
+		return contentTypeXLSX, nil
+	case isText(m) && printableText(b):
 		if err := refuseFormulas(b); err != nil {
 			return "", err
 		}
-		detected = "text/csv"
-	default:
-		return "", porting.FieldErrorf("file", "the file is %s; upload a PDF, PNG, JPEG or TIFF (number lists: CSV or XLSX)", detected)
+		return contentTypeCSV, nil
 	}
-	if t == porting.DocNumberList && !strings.HasPrefix(detected, "text/csv") && !strings.Contains(detected, "spreadsheet") {
-		return "", porting.FieldErrorf("file", "a number_list is a CSV or XLSX spreadsheet")
-	}
-	return detected, nil
+	return "", porting.FieldErrorf("file", "the file is %s; a number_list is a CSV or XLSX spreadsheet", m)
 }
 
-func isXLSX(b []byte) bool {
-	r := xlsxReader(b)
-	if r == nil {
-		return false
-	}
-	for _, f := range r.File {
-		if f.Name == "xl/workbook.xml" {
+// isText reports whether m is text/plain or one of its kinds (CSV, HTML,
+// JSON, …): mimetype's tree roots every text format there.
+func isText(m *mimetype.MIME) bool {
+	for ; m != nil; m = m.Parent() {
+		if m.Is("text/plain") {
 			return true
 		}
 	}
 	return false
 }
 
-// isCSV accepts printable UTF-8 text with the same number of separators on
-// its first lines.
-func isCSV(b []byte) bool {
-	if !utf8.Valid(b) || bytes.IndexByte(b, 0) >= 0 {
+// printableText reports whether b is UTF-8 without NUL or control
+// characters other than tab, CR and LF, all the way through: mimetype
+// reads only the first few KiB.
+func printableText(b []byte) bool {
+	if !utf8.Valid(b) {
 		return false
 	}
 	for _, r := range string(b) {

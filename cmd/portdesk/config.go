@@ -48,7 +48,8 @@ type Config struct {
 	// SilencePolicy is what happens after 30 days without a customer
 	// answer: cancel (default), restart or hold.
 	SilencePolicy string
-	// RetryBase is the first webhook retry delay (default 10s), doubled per attempt.
+	// RetryBase is the first webhook retry delay (default 10s), doubled per
+	// attempt up to an hour, each delay moved by up to ±10% at random.
 	RetryBase time.Duration
 	// LoadLeadBusinessDays is how many business days before the FOC the
 	// numbers are loaded into the instance: 3 (default) or 4.
@@ -107,7 +108,7 @@ func newFlagSet(name string, stderr io.Writer, cfg *Config, serve bool) *flag.Fl
 		num(&cfg.LoadLeadBusinessDays, "load-lead-business-days", 3, "business days before the FOC the numbers are loaded: 3 or 4")
 		num(&cfg.LeadBusinessDays, "lead-business-days", 0, "minimum business days from asking for a port date to the port; 0 = the country's default")
 		dur(&cfg.SweepInterval, "sweep-interval", 30*time.Second, "how often due deadlines are swept")
-		dur(&cfg.RetryBase, "webhook-retry-base", 10*time.Second, "first webhook retry delay, doubled per attempt up to an hour")
+		dur(&cfg.RetryBase, "webhook-retry-base", 10*time.Second, "first webhook retry delay, doubled per attempt up to an hour, ±10% at random")
 		def := false
 		if v, ok := os.LookupEnv(envName("sandbox")); ok {
 			def = v == "1" || strings.EqualFold(v, "true")
