@@ -1,67 +1,26 @@
+// Package calendar is the date arithmetic of porting, built on the
+// per-country dataset in package country: business days, occurrences of
+// porting windows, checks of a port time, and the deadlines that follow
+// from a firm order commitment. Window times are taken in the zone they are
+// published in (country.WindowZone); calendar days in the country's civil
+// time (country.CivilZone). It imports the standard library and, of
+// portdesk, only country and the domain (porting).
 package calendar
 
 import (
 	"strings"
-	"sync"
 	"time"
 
-	// The zone database is embedded so that porting windows keep their local
-	// times on hosts without /usr/share/zoneinfo (scratch and distroless
-	// images).
-	_ "time/tzdata"
+	"github.com/portdesk/portdesk/country"
 )
-
-// Location returns the zone a country's porting windows are published in
-// (its TimeZone), UTC when the country has none or its zone does not load.
-// Calendar dates are judged in CivilLocation.
-func Location(country string) *time.Location {
-	if loc, ok := locations()[strings.ToUpper(strings.TrimSpace(country))]; ok {
-		return loc.window
-	}
-	return time.UTC
-}
-
-// CivilLocation returns the country's civil time (its CivilZone), in which
-// calendar dates are judged: business days, public holidays, the date
-// written on an LOA. It is UTC when the country has none or its zone does
-// not load.
-func CivilLocation(country string) *time.Location {
-	if loc, ok := locations()[strings.ToUpper(strings.TrimSpace(country))]; ok {
-		return loc.civil
-	}
-	return time.UTC
-}
-
-// countryZones are a country's two zones, loaded.
-type countryZones struct{ window, civil *time.Location }
-
-// locations loads the zones of every country in the dataset once;
-// time.LoadLocation reads and parses the zone on every call.
-var locations = sync.OnceValue(func() map[string]countryZones {
-	load := func(name string) *time.Location {
-		if name == "" {
-			return time.UTC
-		}
-		loc, err := time.LoadLocation(name)
-		if err != nil {
-			return time.UTC
-		}
-		return loc
-	}
-	m := map[string]countryZones{}
-	for _, c := range Countries() {
-		m[c.Code] = countryZones{window: load(c.TimeZone), civil: load(c.CivilZone)}
-	}
-	return m
-})
 
 // IsCountryBusinessDay reports whether the calendar day of t in the
 // country's civil time (see CivilLocation) is a business day there: one of
 // the country's weekdays in the dataset and not a public holiday (see
 // IsHoliday). A country the dataset does not know, or one without weekdays,
 // works Monday to Friday in UTC.
-func IsCountryBusinessDay(country string, t time.Time) bool {
-	c := lookupPortCountry(country)
+func IsCountryBusinessDay(code string, t time.Time) bool {
+	c := lookupPortCountry(code)
 	return c.isBusinessDay(t.In(c.civil))
 }
 
@@ -69,8 +28,8 @@ func IsCountryBusinessDay(country string, t time.Time) bool {
 // IsCountryBusinessDay) d with from < d <= to, by calendar day in the
 // country's civil time: the notice that from gives before to. It is 0 when
 // to is not after from's day.
-func BusinessDaysBetween(country string, from, to time.Time) int {
-	c := lookupPortCountry(country)
+func BusinessDaysBetween(code string, from, to time.Time) int {
+	c := lookupPortCountry(code)
 	return countDays(from.In(c.civil), to.In(c.civil), c.isBusinessDay)
 }
 
@@ -78,8 +37,8 @@ func BusinessDaysBetween(country string, from, to time.Time) int {
 // country before (n < 0) or after t, keeping t's clock time in the country's
 // civil time. With n == 0 it returns t, even on a day that is not a
 // business day.
-func AddCountryBusinessDays(country string, t time.Time, n int) time.Time {
-	c := lookupPortCountry(country)
+func AddCountryBusinessDays(code string, t time.Time, n int) time.Time {
+	c := lookupPortCountry(code)
 	return addDays(t.In(c.civil), n, c.isBusinessDay)
 }
 
@@ -87,7 +46,7 @@ func AddCountryBusinessDays(country string, t time.Time, n int) time.Time {
 // that loops over days look it up once.
 type portCountry struct {
 	code     string // as asked, upper case
-	rules    CountryRules
+	rules    country.Rules
 	known    bool
 	loc      *time.Location // the windows' zone
 	civil    *time.Location // the zone calendar dates are judged in
@@ -98,8 +57,8 @@ var weekdaysMondayToFriday = []time.Weekday{time.Monday, time.Tuesday, time.Wedn
 
 func lookupPortCountry(code string) portCountry {
 	code = strings.ToUpper(strings.TrimSpace(code))
-	rules, known := LookupCountry(code)
-	c := portCountry{code: code, rules: rules, known: known, loc: Location(code), civil: CivilLocation(code), weekdays: rules.Weekdays}
+	rules, known := country.Lookup(code)
+	c := portCountry{code: code, rules: rules, known: known, loc: country.WindowZone(code), civil: country.CivilZone(code), weekdays: rules.Weekdays}
 	if len(c.weekdays) == 0 {
 		c.weekdays = weekdaysMondayToFriday
 	}
@@ -112,7 +71,7 @@ func (c portCountry) isBusinessDay(day time.Time) bool {
 	if !c.isWeekday(day) {
 		return false
 	}
-	_, holiday := holidayOn(c.code, day)
+	_, holiday := country.HolidayOn(c.code, day)
 	return !holiday
 }
 

@@ -3,6 +3,8 @@ package calendar
 import (
 	"testing"
 	"time"
+
+	"github.com/portdesk/portdesk/country"
 )
 
 func TestIsCountryBusinessDay(t *testing.T) {
@@ -93,8 +95,8 @@ func TestLocation(t *testing.T) {
 		{"XX", "UTC"},
 	}
 	for _, tt := range tests {
-		if got := Location(tt.country).String(); got != tt.want {
-			t.Errorf("Location(%q) = %s, want %s", tt.country, got, tt.want)
+		if got := country.WindowZone(tt.country).String(); got != tt.want {
+			t.Errorf("country.WindowZone(%q) = %s, want %s", tt.country, got, tt.want)
 		}
 	}
 }
@@ -115,11 +117,11 @@ func TestCivilTimeDecidesDates(t *testing.T) {
 		{"PE", "America/Los_Angeles", "America/Lima"},
 		{"US", "America/Chicago", "America/New_York"},
 	} {
-		if got := Location(tt.country).String(); got != tt.window {
-			t.Errorf("Location(%s) = %s, want the windows' zone %s", tt.country, got, tt.window)
+		if got := country.WindowZone(tt.country).String(); got != tt.window {
+			t.Errorf("country.WindowZone(%s) = %s, want the windows' zone %s", tt.country, got, tt.window)
 		}
-		if got := CivilLocation(tt.country).String(); got != tt.civil {
-			t.Errorf("CivilLocation(%s) = %s, want %s", tt.country, got, tt.civil)
+		if got := country.CivilZone(tt.country).String(); got != tt.civil {
+			t.Errorf("country.CivilZone(%s) = %s, want %s", tt.country, got, tt.civil)
 		}
 	}
 	// Monday 03:00 UTC is Monday in Berlin but still Sunday in Mexico City.
@@ -127,12 +129,12 @@ func TestCivilTimeDecidesDates(t *testing.T) {
 		t.Error("MX: Sunday 21:00 in Mexico City counted as a business day")
 	}
 	// New Year's Eve 23:30 in London is already New Year's Day in Berlin.
-	if name, ok := IsHoliday("GB", time.Date(2026, 12, 31, 23, 30, 0, 0, time.UTC)); ok {
+	if name, ok := country.IsHoliday("GB", time.Date(2026, 12, 31, 23, 30, 0, 0, time.UTC)); ok {
 		t.Errorf("GB: 31 December 23:30 in London is %s, want no holiday", name)
 	}
 	// Thanksgiving begins in Puerto Rico while it is still the day before
 	// in Los Angeles.
-	if _, ok := IsHoliday("PR", time.Date(2026, 11, 26, 4, 30, 0, 0, time.UTC)); !ok {
+	if _, ok := country.IsHoliday("PR", time.Date(2026, 11, 26, 4, 30, 0, 0, time.UTC)); !ok {
 		t.Error("PR: 26 November 00:30 in San Juan is not Thanksgiving")
 	}
 	// Thursday 23:30 in Mexico City is Friday in UTC and in Berlin: the

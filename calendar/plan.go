@@ -48,8 +48,8 @@ type PlanRules struct {
 // and Puerto Rico (the common one-week minimum there), 10 (two weeks)
 // elsewhere. The whole process takes longer (2–4 weeks in North America,
 // 2–6 months elsewhere); that is the order's history, not this notice.
-func DefaultLeadBusinessDays(country string) int {
-	switch strings.ToUpper(strings.TrimSpace(country)) {
+func DefaultLeadBusinessDays(code string) int {
+	switch strings.ToUpper(strings.TrimSpace(code)) {
 	case "US", "CA", "PR":
 		return 5
 	default:
@@ -58,7 +58,7 @@ func DefaultLeadBusinessDays(country string) int {
 }
 
 // withDefaults fills the zero fields and clears the negative ones.
-func (r PlanRules) withDefaults(country string) PlanRules {
+func (r PlanRules) withDefaults(code string) PlanRules {
 	pick := func(v, def int) int {
 		switch {
 		case v == 0:
@@ -68,7 +68,7 @@ func (r PlanRules) withDefaults(country string) PlanRules {
 		}
 		return v
 	}
-	r.LeadBusinessDays = pick(r.LeadBusinessDays, DefaultLeadBusinessDays(country))
+	r.LeadBusinessDays = pick(r.LeadBusinessDays, DefaultLeadBusinessDays(code))
 	r.QuotaLeadDays = pick(r.QuotaLeadDays, DefaultQuotaLeadDays)
 	r.LoadLeadBusinessDays = pick(r.LoadLeadBusinessDays, DefaultLoadLeadBusinessDays)
 	r.NoticeBusinessDays = pick(r.NoticeBusinessDays, DefaultNoticeBusinessDays)
@@ -102,8 +102,8 @@ type Deadlines struct {
 // Plan computes the deadlines of a port at foc in the country under the
 // rules r (zero fields take their defaults). It does not check foc; see
 // CheckPortTime.
-func Plan(country string, foc time.Time, r PlanRules) Deadlines {
-	c := lookupPortCountry(country)
+func Plan(code string, foc time.Time, r PlanRules) Deadlines {
+	c := lookupPortCountry(code)
 	r = r.withDefaults(c.code)
 	local := foc.In(c.civil)
 	portDay, _ := c.portDay(foc)

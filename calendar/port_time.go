@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/portdesk/portdesk/country"
 	"github.com/portdesk/portdesk/porting"
 )
 
@@ -36,8 +37,8 @@ func (e *PortTimeError) Error() string { return e.Message }
 // containing at opened on, else at's day) is a weekday of the country and
 // not a holiday; at is inside a window; the port day is at least the lead
 // business days after now and at is not past; the LOA is still valid at at.
-func CheckPortTime(country string, at, now time.Time, r PlanRules) error {
-	c := lookupPortCountry(country)
+func CheckPortTime(code string, at, now time.Time, r PlanRules) error {
+	c := lookupPortCountry(code)
 	if err := c.checkPorts(); err != nil {
 		return err
 	}
@@ -47,7 +48,7 @@ func CheckPortTime(country string, at, now time.Time, r PlanRules) error {
 	refuse := func(reason, format string, args ...any) error {
 		return &PortTimeError{Reason: reason, Message: fmt.Sprintf(format, args...), Next: c.nextSlots(now, r)}
 	}
-	switch name, holiday := holidayOn(c.code, day); {
+	switch name, holiday := country.HolidayOn(c.code, day); {
 	case !c.isWeekday(day):
 		return refuse(porting.ReasonNotBusinessDay, "%s is a %s, not a porting day in %s.",
 			day.Format(time.DateOnly), day.Weekday(), c.code)
@@ -76,8 +77,8 @@ func CheckPortTime(country string, at, now time.Time, r PlanRules) error {
 // windows at which a port asked at now can start under the rules r (zero
 // fields take their defaults). The error is a *PortTimeError when the country
 // does not port, publishes no window, or the LOA expires before any window.
-func EarliestPortTime(country string, now time.Time, r PlanRules) (porting.Slot, error) {
-	c := lookupPortCountry(country)
+func EarliestPortTime(code string, now time.Time, r PlanRules) (porting.Slot, error) {
+	c := lookupPortCountry(code)
 	if err := c.checkPorts(); err != nil {
 		return porting.Slot{}, err
 	}
@@ -102,8 +103,8 @@ func EarliestPortTime(country string, now time.Time, r PlanRules) (porting.Slot,
 // and the earliest allowed moment, so its work does not grow with how far
 // ahead from lies. The error is a *PortTimeError when the country does not
 // port or publishes no window; the list is empty when the LOA expires first.
-func PortTimes(country string, from, now time.Time, count int, r PlanRules) ([]porting.Slot, error) {
-	c := lookupPortCountry(country)
+func PortTimes(code string, from, now time.Time, count int, r PlanRules) ([]porting.Slot, error) {
+	c := lookupPortCountry(code)
 	if err := c.checkPorts(); err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package calendar
 import (
 	"time"
 
+	"github.com/portdesk/portdesk/country"
 	"github.com/portdesk/portdesk/porting"
 )
 
@@ -18,8 +19,8 @@ const maxDaysWithoutSlot = 370
 // day it opens on; a country with several windows a day yields each of them.
 // It returns nil when the country is unknown, unsupported or publishes no
 // window (JP, BR): CheckPortTime tells those apart.
-func Windows(country string, from time.Time, count int) []porting.Slot {
-	c := lookupPortCountry(country)
+func Windows(code string, from time.Time, count int) []porting.Slot {
+	c := lookupPortCountry(code)
 	if !c.known || !c.rules.Supported || len(c.rules.Windows) == 0 || count <= 0 {
 		return nil
 	}
@@ -74,7 +75,7 @@ func (c portCountry) slotsOn(day time.Time) []porting.Slot {
 // slot places the window w on the calendar day of day (in c.loc). The
 // clock times are set with time.Date rather than added to midnight, so that
 // they stay local across a DST change.
-func (c portCountry) slot(day time.Time, w Window) porting.Slot {
+func (c portCountry) slot(day time.Time, w country.Window) porting.Slot {
 	at := func(dayOffset int, d time.Duration) time.Time {
 		return time.Date(day.Year(), day.Month(), day.Day()+dayOffset,
 			int(d/time.Hour), int(d%time.Hour/time.Minute), 0, 0, c.loc)

@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/portdesk/portdesk/country"
 	"github.com/portdesk/portdesk/porting"
 )
 
@@ -112,7 +113,7 @@ func TestWindowsEverySupportedCountry(t *testing.T) {
 	t.Parallel()
 	from := utc(2026, 12, 20, 0, 0) // over Christmas and New Year
 	until := from.AddDate(0, 0, 30)
-	for _, c := range Countries() {
+	for _, c := range country.All() {
 		if !c.Supported {
 			continue
 		}
@@ -137,7 +138,7 @@ func TestWindowsEverySupportedCountry(t *testing.T) {
 		})
 	}
 	for _, code := range []string{"JP", "BR"} {
-		if c, _ := LookupCountry(code); !c.Supported || len(c.Windows) != 0 {
+		if c, _ := country.Lookup(code); !c.Supported || len(c.Windows) != 0 {
 			t.Errorf("%s should be supported without a window", code)
 		}
 	}

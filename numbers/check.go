@@ -8,7 +8,7 @@ import (
 	"cmp"
 	"strings"
 
-	"github.com/portdesk/portdesk/calendar"
+	"github.com/portdesk/portdesk/country"
 	"github.com/portdesk/portdesk/porting"
 )
 
@@ -159,9 +159,9 @@ func (c *Checker) check(inputs []string, entries []Entry, opts CheckOptions) []R
 	return results
 }
 
-// countryVerdict caches calendar.LookupCountry for one Check call.
+// countryVerdict caches country.Lookup for one Check call.
 type countryVerdict struct {
-	rules calendar.CountryRules
+	rules country.Rules
 	known bool
 }
 
@@ -173,7 +173,7 @@ func portabilityReasons(n *classified, cache map[string]countryVerdict) []string
 	}
 	v, ok := cache[n.country]
 	if !ok {
-		v.rules, v.known = calendar.LookupCountry(n.country)
+		v.rules, v.known = country.Lookup(n.country)
 		cache[n.country] = v
 	}
 	switch {

@@ -10,7 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/nyaruka/phonenumbers"
-	"github.com/portdesk/portdesk/calendar"
+	"github.com/portdesk/portdesk/country"
 	"github.com/portdesk/portdesk/porting"
 )
 
@@ -62,7 +62,7 @@ func naiveCheck(inputs []string, opts CheckOptions) []Result {
 		if r.NumberKind == "" {
 			r.Reasons = append(r.Reasons, porting.ReasonNumberTypeNotSupported)
 		}
-		rules, known := calendar.LookupCountry(r.Country)
+		rules, known := country.Lookup(r.Country)
 		if !known || !rules.Supported {
 			r.Reasons = append(r.Reasons, porting.ReasonCountryNotSupported)
 		} else if r.NumberKind != "" && !rules.SupportsKind(string(r.NumberKind)) {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/portdesk/portdesk/calendar"
+	"github.com/portdesk/portdesk/country"
 	"github.com/portdesk/portdesk/porting"
 )
 
@@ -220,7 +221,7 @@ func (s *Service) reschedule(ctx context.Context, tx porting.Tx, p porting.Princ
 	}
 	need := s.Settings.rescheduleNotice()
 	if o.FOCAt != nil && calendar.BusinessDaysBetween(o.Country, now, *o.FOCAt) < need {
-		loc := calendar.CivilLocation(o.Country) // business days are counted in civil time
+		loc := country.CivilZone(o.Country) // business days are counted in civil time
 		latest := calendar.AddCountryBusinessDays(o.Country, *o.FOCAt, -need)
 		e := porting.Errorf(porting.ECONFLICT, "a reschedule needs %d business days' notice before the port date %s (holidays excluded); the last day for it was %s. The port stays as agreed; to move it, cancel and file again.",
 			need, o.FOCAt.In(loc).Format(time.RFC3339), latest.In(loc).Format("2006-01-02"))

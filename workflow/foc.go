@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/portdesk/portdesk/calendar"
+	"github.com/portdesk/portdesk/country"
 	"github.com/portdesk/portdesk/porting"
 )
 
@@ -29,20 +30,20 @@ const maxPortDateAhead = 2 * 366 * 24 * time.Hour
 // dayRefusal checks the day of a port in a country without published
 // windows: a business day that is not a holiday, after the lead time,
 // while the LOA is valid.
-func dayRefusal(country string, at, now time.Time, r calendar.PlanRules) *calendar.PortTimeError {
-	loc := calendar.CivilLocation(country)
+func dayRefusal(code string, at, now time.Time, r calendar.PlanRules) *calendar.PortTimeError {
+	loc := country.CivilZone(code)
 	day := at.In(loc).Format(time.DateOnly)
 	lead := r.LeadBusinessDays
 	if lead == 0 {
-		lead = calendar.DefaultLeadBusinessDays(country)
+		lead = calendar.DefaultLeadBusinessDays(code)
 	}
-	switch name, holiday := calendar.IsHoliday(country, at); {
+	switch name, holiday := country.IsHoliday(code, at); {
 	case holiday:
-		return &calendar.PortTimeError{Reason: porting.ReasonHoliday, Message: fmt.Sprintf("%s is %s, a public holiday in %s; carriers do not port on it.", day, name, country)}
-	case !calendar.IsCountryBusinessDay(country, at):
-		return &calendar.PortTimeError{Reason: porting.ReasonNotBusinessDay, Message: fmt.Sprintf("%s is a %s, not a porting day in %s.", day, at.In(loc).Weekday(), country)}
-	case lead > 0 && calendar.BusinessDaysBetween(country, now, at) < lead:
-		return &calendar.PortTimeError{Reason: porting.ReasonTooSoon, Message: fmt.Sprintf("A port in %s needs %d business days' notice.", country, lead)}
+		return &calendar.PortTimeError{Reason: porting.ReasonHoliday, Message: fmt.Sprintf("%s is %s, a public holiday in %s; carriers do not port on it.", day, name, code)}
+	case !calendar.IsCountryBusinessDay(code, at):
+		return &calendar.PortTimeError{Reason: porting.ReasonNotBusinessDay, Message: fmt.Sprintf("%s is a %s, not a porting day in %s.", day, at.In(loc).Weekday(), code)}
+	case lead > 0 && calendar.BusinessDaysBetween(code, now, at) < lead:
+		return &calendar.PortTimeError{Reason: porting.ReasonTooSoon, Message: fmt.Sprintf("A port in %s needs %d business days' notice.", code, lead)}
 	case r.LOAValidUntil != nil && at.After(*r.LOAValidUntil):
 		return &calendar.PortTimeError{Reason: porting.ReasonLOAExpiresFirst, Message: fmt.Sprintf("The LOA is valid until %s, before the port.", r.LOAValidUntil.In(loc).Format("2006-01-02 15:04"))}
 	}
@@ -118,7 +119,7 @@ func (s *Service) portDateRefusal(o *porting.PortOrder, at, now time.Time, use p
 		}
 	}
 	if load := calendar.Plan(o.Country, at, s.Settings.Plan).LoadNumbersAt; !load.After(now) {
-		loc := calendar.Location(o.Country)
+		loc := country.WindowZone(o.Country)
 		next, _ := s.nextWindows(context.Background(), o, now, 3)
 		return &calendar.PortTimeError{Reason: porting.ReasonLoadTooLate, Next: next, Message: fmt.Sprintf(
 			"The numbers must be loaded into the instance by %s %s, business days before the port, and that time has passed; pick a later date.",

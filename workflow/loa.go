@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/portdesk/portdesk/calendar"
+	"github.com/portdesk/portdesk/country"
 	"github.com/portdesk/portdesk/loa"
 	"github.com/portdesk/portdesk/porting"
 )
@@ -31,7 +32,7 @@ func (s *Service) checkLOA(ctx context.Context, tx porting.Tx, o *porting.PortOr
 		Order:               loaOrder(o, s.Settings.winningCarrier()),
 		CSR:                 o.CSR,
 		RequiredDocuments:   loa.Requirements(o.Country, string(o.NumberKind)).Documents,
-		Now:                 s.Clock.Now().In(calendar.CivilLocation(o.Country)), // dates are judged in the country's civil time
+		Now:                 s.Clock.Now().In(country.CivilZone(o.Country)), // dates are judged in the country's civil time
 		MaxAgeDays:          s.Settings.loaMaxAgeDays(),
 		HasAttachment:       true, // portdesk generates the spreadsheet for every order
 		RequireAttestation:  requireAttestation,
@@ -243,6 +244,6 @@ func (s *Service) loaExpiry(o *porting.PortOrder) *time.Time {
 	if o.LOA == nil || o.LOA.SignedOn == nil {
 		return nil
 	}
-	t := o.LOA.SignedOn.AddDays(s.Settings.loaMaxAgeDays() + 1).In(calendar.CivilLocation(o.Country)).UTC()
+	t := o.LOA.SignedOn.AddDays(s.Settings.loaMaxAgeDays() + 1).In(country.CivilZone(o.Country)).UTC()
 	return &t
 }

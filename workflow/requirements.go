@@ -3,7 +3,7 @@ package workflow
 import (
 	"strings"
 
-	"github.com/portdesk/portdesk/calendar"
+	"github.com/portdesk/portdesk/country"
 	"github.com/portdesk/portdesk/loa"
 )
 
@@ -24,16 +24,16 @@ type CountryRequirements struct {
 	Notes    []string
 }
 
-func countryRequirements(country, kind string) *CountryRequirements {
-	country = strings.ToUpper(country)
-	req := loa.Requirements(country, kind)
-	out := &CountryRequirements{Country: country, NumberKind: kind, Documents: req.Documents, Entity: req.Entity}
+func countryRequirements(code, kind string) *CountryRequirements {
+	code = strings.ToUpper(code)
+	req := loa.Requirements(code, kind)
+	out := &CountryRequirements{Country: code, NumberKind: kind, Documents: req.Documents, Entity: req.Entity}
 	if req.Note != "" {
 		out.Notes = append(out.Notes, req.Note)
 	}
-	rules, ok := calendar.LookupCountry(country)
+	rules, ok := country.Lookup(code)
 	if !ok {
-		out.Notes = append(out.Notes, "portdesk has no porting rules for this country")
+		out.Notes = append(out.Notes, "portdesk has no porting rules for this code")
 		out.Documents = nil
 		return out
 	}

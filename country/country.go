@@ -1,11 +1,13 @@
-// Package calendar holds the per-country porting rules (supported number
-// kinds, porting windows in local time, weekdays, ranges that cannot be
-// ported), public holidays, and the date arithmetic built on them: business
-// days, occurrences of porting windows, checks of a port time and the
-// deadlines that follow from a firm order commitment. It imports the
-// standard library, github.com/rickar/cal/v2 (holidays) and, of portdesk,
-// only the domain (porting) for its vocabularies and Slot.
-package calendar
+// Package country is the per-country porting dataset: whether a country
+// accepts ports and of which number kinds, its porting windows and the zone
+// they are published in, its civil zone (in which dates are judged), its
+// weekdays, the ranges that cannot be ported, and its public holidays. It
+// answers questions about one country; the date arithmetic built on it
+// (business days, window occurrences, port-time checks, deadline plans)
+// lives in calendar. It imports the standard library,
+// github.com/rickar/cal/v2 (holidays) and, of portdesk, only the domain
+// (porting) for its vocabularies.
+package country
 
 import (
 	"bytes"
@@ -51,10 +53,10 @@ func (w Window) String() string {
 	return clock(w.Start) + "-" + clock(w.End)
 }
 
-// CountryRules are the porting rules of one country. An unsupported country
+// Rules are the porting rules of one country. An unsupported country
 // has Supported false and no number kinds; a supported country may still have
 // no published Windows (ask the carrier on each ticket).
-type CountryRules struct {
+type Rules struct {
 	// Code is the ISO 3166 alpha-2 code in upper case.
 	Code string
 	// Supported reports whether numbers of this country can be ported in.
@@ -86,13 +88,13 @@ type CountryRules struct {
 
 // SupportsKind reports whether numbers of the given kind can be ported in
 // from this country.
-func (r CountryRules) SupportsKind(kind string) bool {
+func (r Rules) SupportsKind(kind string) bool {
 	return r.Supported && slices.Contains(r.NumberKinds, kind)
 }
 
 // InUnportableRange reports whether a national significant number (digits
 // only, without the country code) starts with one of the unportable prefixes.
-func (r CountryRules) InUnportableRange(nationalNumber string) bool {
+func (r Rules) InUnportableRange(nationalNumber string) bool {
 	for _, p := range r.UnportablePrefixes {
 		if strings.HasPrefix(nationalNumber, p) {
 			return true
@@ -101,7 +103,7 @@ func (r CountryRules) InUnportableRange(nationalNumber string) bool {
 	return false
 }
 
-func (r CountryRules) clone() CountryRules {
+func (r Rules) clone() Rules {
 	r.NumberKinds = slices.Clone(r.NumberKinds)
 	r.Windows = slices.Clone(r.Windows)
 	r.Weekdays = slices.Clone(r.Weekdays)
@@ -111,8 +113,8 @@ func (r CountryRules) clone() CountryRules {
 
 var (
 	countriesOnce   sync.Once
-	countriesList   []CountryRules
-	countriesByCode map[string]CountryRules
+	countriesList   []Rules
+	countriesByCode map[string]Rules
 )
 
 func loadCountries() {
@@ -122,29 +124,29 @@ func loadCountries() {
 			panic("calendar: embedded countries.csv: " + err.Error())
 		}
 		countriesList = list
-		countriesByCode = make(map[string]CountryRules, len(list))
+		countriesByCode = make(map[string]Rules, len(list))
 		for _, c := range list {
 			countriesByCode[c.Code] = c
 		}
 	})
 }
 
-// LookupCountry returns the rules of the country with the given ISO 3166
+// Lookup returns the rules of the country with the given ISO 3166
 // alpha-2 code (any case) and whether the dataset knows it. A known country
 // may still be unsupported; check Supported.
-func LookupCountry(code string) (CountryRules, bool) {
+func Lookup(code string) (Rules, bool) {
 	loadCountries()
 	c, ok := countriesByCode[strings.ToUpper(strings.TrimSpace(code))]
 	if !ok {
-		return CountryRules{}, false
+		return Rules{}, false
 	}
 	return c.clone(), true
 }
 
 // Countries returns the rules of every country in the dataset, sorted by code.
-func Countries() []CountryRules {
+func All() []Rules {
 	loadCountries()
-	out := make([]CountryRules, len(countriesList))
+	out := make([]Rules, len(countriesList))
 	for i, c := range countriesList {
 		out[i] = c.clone()
 	}
@@ -155,7 +157,7 @@ var countriesHeader = []string{"country", "supported", "number_kinds", "windows"
 
 // parseCountries reads the dataset and checks every cell; the result is
 // sorted by code.
-func parseCountries(r io.Reader) ([]CountryRules, error) {
+func parseCountries(r io.Reader) ([]Rules, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = len(countriesHeader)
 	header, err := cr.Read()
@@ -165,7 +167,7 @@ func parseCountries(r io.Reader) ([]CountryRules, error) {
 	if !slices.Equal(header, countriesHeader) {
 		return nil, fmt.Errorf("header %q, want %q", header, countriesHeader)
 	}
-	var list []CountryRules
+	var list []Rules
 	seen := map[string]bool{}
 	for {
 		rec, err := cr.Read()
@@ -186,7 +188,7 @@ func parseCountries(r io.Reader) ([]CountryRules, error) {
 		seen[c.Code] = true
 		list = append(list, c)
 	}
-	slices.SortFunc(list, func(a, b CountryRules) int { return strings.Compare(a.Code, b.Code) })
+	slices.SortFunc(list, func(a, b Rules) int { return strings.Compare(a.Code, b.Code) })
 	return list, nil
 }
 
@@ -195,8 +197,8 @@ var weekdayNames = map[string]time.Weekday{
 	"Thu": time.Thursday, "Fri": time.Friday, "Sat": time.Saturday,
 }
 
-func parseCountryRecord(rec []string) (CountryRules, error) {
-	c := CountryRules{Code: rec[0], TimeZone: rec[4], CivilZone: rec[5], Note: rec[8]}
+func parseCountryRecord(rec []string) (Rules, error) {
+	c := Rules{Code: rec[0], TimeZone: rec[4], CivilZone: rec[5], Note: rec[8]}
 	if len(c.Code) != 2 || strings.Trim(c.Code, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "" {
 		return c, fmt.Errorf("country %q is not an ISO 3166 alpha-2 code", c.Code)
 	}

@@ -1,4 +1,4 @@
-package calendar
+package country
 
 import (
 	"bytes"
@@ -16,48 +16,48 @@ func TestLookupCountry(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		code string
-		want CountryRules
+		want Rules
 	}{
-		{"US", CountryRules{
+		{"US", Rules{
 			Code: "US", Supported: true, NumberKinds: []string{"did", "toll_free"},
 			Windows: []Window{{hm(7, 0), hm(17, 0)}}, TimeZone: "America/Chicago", CivilZone: "America/New_York", Weekdays: weekdaysMonFri,
 		}},
-		{"cl", CountryRules{
+		{"cl", Rules{
 			Code: "CL", Supported: true, NumberKinds: []string{"did", "toll_free"},
 			Windows: []Window{{hm(21, 0), hm(3, 0)}}, TimeZone: "America/Los_Angeles", CivilZone: "America/Santiago", Weekdays: weekdaysMonFri,
 		}},
-		{"AR", CountryRules{
+		{"AR", Rules{
 			Code: "AR", Supported: true, NumberKinds: []string{"did", "toll_free"},
 			Windows:  []Window{{hm(2, 0), hm(4, 0)}, {hm(10, 0), hm(12, 0)}, {hm(15, 0), hm(17, 0)}},
 			TimeZone: "America/Argentina/Buenos_Aires", CivilZone: "America/Argentina/Buenos_Aires", Weekdays: weekdaysMonFri,
 		}},
-		{"FR", CountryRules{
+		{"FR", Rules{
 			Code: "FR", Supported: true, NumberKinds: []string{"did", "toll_free"},
 			Windows: []Window{{hm(10, 0), hm(12, 0)}}, TimeZone: "Europe/Berlin", CivilZone: "Europe/Paris", Weekdays: weekdaysMonFri,
 			UnportablePrefixes: []string{"162", "163", "270", "271", "377", "378", "424", "425", "568", "569", "948", "949"},
 		}},
-		{"BR", CountryRules{
+		{"BR", Rules{
 			Code: "BR", Supported: true, NumberKinds: []string{"did"}, TimeZone: "America/Sao_Paulo", CivilZone: "America/Sao_Paulo", Weekdays: weekdaysMonFri,
 			Note: "via a partner carrier; open the ticket at least 5 days before the port date; no published window",
 		}},
-		{" sg ", CountryRules{Code: "SG", TimeZone: "Asia/Singapore", CivilZone: "Asia/Singapore", Note: "port-out only; in contiguous blocks of 10"}},
-		{"ZA", CountryRules{Code: "ZA", TimeZone: "Africa/Johannesburg", CivilZone: "Africa/Johannesburg"}},
-		{"KR", CountryRules{Code: "KR", CivilZone: "Asia/Seoul"}},
+		{" sg ", Rules{Code: "SG", TimeZone: "Asia/Singapore", CivilZone: "Asia/Singapore", Note: "port-out only; in contiguous blocks of 10"}},
+		{"ZA", Rules{Code: "ZA", TimeZone: "Africa/Johannesburg", CivilZone: "Africa/Johannesburg"}},
+		{"KR", Rules{Code: "KR", CivilZone: "Asia/Seoul"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.code, func(t *testing.T) {
-			got, ok := LookupCountry(tt.code)
+			got, ok := Lookup(tt.code)
 			if !ok {
-				t.Fatalf("LookupCountry(%q) not found", tt.code)
+				t.Fatalf("Lookup(%q) not found", tt.code)
 			}
 			if !equalRules(got, tt.want) {
-				t.Errorf("LookupCountry(%q) =\n%+v\nwant\n%+v", tt.code, got, tt.want)
+				t.Errorf("Lookup(%q) =\n%+v\nwant\n%+v", tt.code, got, tt.want)
 			}
 		})
 	}
 }
 
-func equalRules(a, b CountryRules) bool {
+func equalRules(a, b Rules) bool {
 	return a.Code == b.Code && a.Supported == b.Supported && slices.Equal(a.NumberKinds, b.NumberKinds) &&
 		slices.Equal(a.Windows, b.Windows) && a.TimeZone == b.TimeZone && a.CivilZone == b.CivilZone && slices.Equal(a.Weekdays, b.Weekdays) &&
 		slices.Equal(a.UnportablePrefixes, b.UnportablePrefixes) && a.Note == b.Note
@@ -66,8 +66,8 @@ func equalRules(a, b CountryRules) bool {
 func TestLookupCountryUnknown(t *testing.T) {
 	t.Parallel()
 	for _, code := range []string{"", "XX", "001", "USA"} {
-		if got, ok := LookupCountry(code); ok {
-			t.Errorf("LookupCountry(%q) = %+v, want not found", code, got)
+		if got, ok := Lookup(code); ok {
+			t.Errorf("Lookup(%q) = %+v, want not found", code, got)
 		}
 	}
 }
@@ -88,7 +88,7 @@ func TestSupportsKind(t *testing.T) {
 		{"KR", "toll_free", false},
 	}
 	for _, tt := range tests {
-		c, _ := LookupCountry(tt.code)
+		c, _ := Lookup(tt.code)
 		if got := c.SupportsKind(tt.kind); got != tt.want {
 			t.Errorf("%s.SupportsKind(%q) = %v, want %v", tt.code, tt.kind, got, tt.want)
 		}
@@ -97,7 +97,7 @@ func TestSupportsKind(t *testing.T) {
 
 func TestInUnportableRange(t *testing.T) {
 	t.Parallel()
-	fr, _ := LookupCountry("FR")
+	fr, _ := Lookup("FR")
 	tests := []struct {
 		nsn  string
 		want bool
@@ -113,23 +113,23 @@ func TestInUnportableRange(t *testing.T) {
 			t.Errorf("FR.InUnportableRange(%q) = %v, want %v", tt.nsn, got, tt.want)
 		}
 	}
-	if us, _ := LookupCountry("US"); us.InUnportableRange("1620000000") {
+	if us, _ := Lookup("US"); us.InUnportableRange("1620000000") {
 		t.Error("US has no unportable ranges")
 	}
 }
 
 func TestWindow(t *testing.T) {
 	t.Parallel()
-	cl, _ := LookupCountry("CL")
+	cl, _ := Lookup("CL")
 	if w := cl.Windows[0]; !w.CrossesMidnight() || w.String() != "21:00-03:00" {
 		t.Errorf("CL window = %v, crosses midnight %v; want 21:00-03:00 crossing midnight", w, w.CrossesMidnight())
 	}
-	us, _ := LookupCountry("US")
+	us, _ := Lookup("US")
 	if w := us.Windows[0]; w.CrossesMidnight() {
 		t.Errorf("US window %v should not cross midnight", w)
 	}
 	for _, code := range []string{"JP", "BR"} {
-		if c, _ := LookupCountry(code); !c.Supported || len(c.Windows) != 0 {
+		if c, _ := Lookup(code); !c.Supported || len(c.Windows) != 0 {
 			t.Errorf("%s: supported %v with windows %v; want supported without a published window", code, c.Supported, c.Windows)
 		}
 	}
@@ -140,12 +140,12 @@ func TestCountries(t *testing.T) {
 	if _, err := parseCountries(bytes.NewReader(countriesCSV)); err != nil {
 		t.Fatalf("embedded countries.csv: %v", err)
 	}
-	list := Countries()
+	list := All()
 	if len(list) != 60 {
-		t.Errorf("Countries() has %d entries, want 60", len(list))
+		t.Errorf("All() has %d entries, want 60", len(list))
 	}
-	if !slices.IsSortedFunc(list, func(a, b CountryRules) int { return strings.Compare(a.Code, b.Code) }) {
-		t.Error("Countries() is not sorted by code")
+	if !slices.IsSortedFunc(list, func(a, b Rules) int { return strings.Compare(a.Code, b.Code) }) {
+		t.Error("All() is not sorted by code")
 	}
 	for _, c := range list {
 		if c.Supported != (len(c.NumberKinds) > 0) {
@@ -165,8 +165,8 @@ func TestCountries(t *testing.T) {
 	}
 	// The caller owns what it gets back.
 	list[0].NumberKinds = append(list[0].NumberKinds[:0], "mutated")
-	if again := Countries(); slices.Contains(again[0].NumberKinds, "mutated") {
-		t.Error("Countries() shares slices with the dataset")
+	if again := All(); slices.Contains(again[0].NumberKinds, "mutated") {
+		t.Error("All() shares slices with the dataset")
 	}
 }
 

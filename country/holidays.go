@@ -1,4 +1,4 @@
-package calendar
+package country
 
 import (
 	"slices"
@@ -94,7 +94,7 @@ var holidayCalendars = map[string]*cal.Calendar{
 // Countries without a holiday calendar (see HasHolidayCalendar) have none.
 func IsHoliday(country string, t time.Time) (name string, ok bool) {
 	code := strings.ToUpper(strings.TrimSpace(country))
-	return holidayOn(code, t.In(CivilLocation(code)))
+	return HolidayOn(code, t.In(CivilZone(code)))
 }
 
 // HasHolidayCalendar reports whether the package knows the public holidays
@@ -115,9 +115,9 @@ func HolidayCountries() []string {
 	return codes
 }
 
-// holidayOn judges the calendar day of day as it stands (its location is
+// HolidayOn judges the calendar day of day as it stands (its location is
 // the country's civil zone) for an upper-case country code.
-func holidayOn(code string, day time.Time) (string, bool) {
+func HolidayOn(code string, day time.Time) (string, bool) {
 	c, ok := holidayCalendars[code]
 	if !ok {
 		return "", false

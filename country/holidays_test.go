@@ -1,4 +1,4 @@
-package calendar
+package country
 
 import (
 	"slices"
@@ -19,7 +19,7 @@ func mustLoc(tb testing.TB, name string) *time.Location {
 // localTime is a wall-clock time in the zone of the country.
 func localTime(tb testing.TB, country string, year int, month time.Month, day, hour, minute int) time.Time {
 	tb.Helper()
-	rules, ok := LookupCountry(country)
+	rules, ok := Lookup(country)
 	if !ok || rules.TimeZone == "" {
 		tb.Fatalf("country %s has no zone", country)
 	}
@@ -65,7 +65,7 @@ func TestHolidayCountries(t *testing.T) {
 	// The package documents these as working on weekdays only.
 	wantWithout := []string{"CL", "CY", "EE", "FI", "HU", "LU", "MX", "PA", "PE", "PT", "SV"}
 	var without []string
-	for _, c := range Countries() {
+	for _, c := range All() {
 		if c.Supported && !HasHolidayCalendar(c.Code) {
 			without = append(without, c.Code)
 		}
@@ -78,7 +78,7 @@ func TestHolidayCountries(t *testing.T) {
 		t.Errorf("HolidayCountries() = %v, want 30 sorted codes", got)
 	}
 	for _, code := range got {
-		if c, ok := LookupCountry(code); !ok || !c.Supported {
+		if c, ok := Lookup(code); !ok || !c.Supported {
 			t.Errorf("%s has a holiday calendar but is not a supported country", code)
 		}
 		if !HasHolidayCalendar(code) {
