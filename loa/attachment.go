@@ -129,14 +129,44 @@ var plainNumber = regexp.MustCompile(`^[+-]?[0-9]+(\.[0-9]+)?$`)
 // +12125550123 can call no function and reach no other cell, so E.164
 // numbers stay as carriers expect them.
 func RunsAsFormula(cell string) bool {
-	return cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) && !plainNumber.MatchString(cell)
+	return DefuseFormula(cell) != strings.TrimPrefix(cell, "\ufeff")
 }
 
-// DefuseFormula keeps spreadsheet programs from evaluating a cell: a cell
-// that RunsAsFormula gets a leading apostrophe, which they show as text.
+// formulaStarts are the first characters that make a spreadsheet program
+// evaluate a cell; a tab or carriage return leading the whole cell counts
+// too.
+const formulaStarts = "=+-@"
+
+// DefuseFormula keeps spreadsheet programs from evaluating a cell: the cell
+// without a leading byte-order mark (which they drop) gets a leading
+// apostrophe, which they show as text, when it starts with = + - @, a tab or
+// a carriage return (a plain signed number such as +12125550123 is left as
+// it is); so does every piece after a ";" or a tab, the separators of
+// locales that do not split on commas.
 func DefuseFormula(cell string) string {
-	if RunsAsFormula(cell) {
-		return "'" + cell
+	cell = strings.TrimPrefix(cell, "\ufeff")
+	var b strings.Builder
+	start := 0
+	for i, r := range cell {
+		if i > 0 && (r == ';' || r == '\t') {
+			b.WriteString(defusePart(cell[start:i], start == 0))
+			b.WriteRune(r)
+			start = i + 1
+		}
 	}
-	return cell
+	b.WriteString(defusePart(cell[start:], start == 0))
+	return b.String()
+}
+
+// defusePart defuses one piece of a cell; first is the piece that starts
+// the cell, where a tab or carriage return also starts a formula.
+func defusePart(part string, first bool) string {
+	starts := formulaStarts
+	if first {
+		starts += "\t\r"
+	}
+	if part != "" && strings.ContainsRune(starts, rune(part[0])) && !plainNumber.MatchString(part) {
+		return "'" + part
+	}
+	return part
 }

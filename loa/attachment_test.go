@@ -140,10 +140,26 @@ func TestRunsAsFormula(t *testing.T) {
 		{"\r=1", true},
 		{"+", true},
 		{"=", true},
+		{"\ufeff=HYPERLINK(\"http://evil.example/\")", true},
+		{"\ufeffOld Telco", false},
+		{"Old Telco;=1+cmd|' /C calc'!A0", true},
+		{"Main line;+12125550123", false},
+		{"a\t@SUM(A1)", true},
+		{"a;b;c", false},
 	}
 	for _, tt := range tests {
 		if got := RunsAsFormula(tt.cell); got != tt.want {
 			t.Errorf("RunsAsFormula(%q) = %v, want %v", tt.cell, got, tt.want)
+		}
+	}
+	for cell, want := range map[string]string{
+		"Old Telco;=1+cmd":  "Old Telco;'=1+cmd",
+		"\ufeff=1":          "'=1",
+		"=1;-2+3\t@x":       "'=1;'-2+3\t'@x",
+		"Main;+12125550123": "Main;+12125550123",
+	} {
+		if got := DefuseFormula(cell); got != want {
+			t.Errorf("DefuseFormula(%q) = %q, want %q", cell, got, want)
 		}
 	}
 }

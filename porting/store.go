@@ -31,7 +31,8 @@ type Tx interface {
 	FindAccount(ctx context.Context, id string) (*Account, error)
 	// LockAccount makes writers that count an account's capped rows (API
 	// keys, webhook endpoints) take turns until this transaction ends;
-	// ENOTFOUND if the account does not exist.
+	// ENOTFOUND if the account does not exist. The empty ID locks the
+	// staff's own rows, which belong to no account.
 	LockAccount(ctx context.Context, id string) error
 
 	CreateAPIKey(ctx context.Context, k *APIKey) error

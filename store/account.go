@@ -36,6 +36,16 @@ func (t *tx) FindAccount(ctx context.Context, id string) (*porting.Account, erro
 // take turns; SQLite's write transactions take turns already. ENOTFOUND
 // when the account does not exist.
 func (t *tx) LockAccount(ctx context.Context, id string) error {
+	if id == "" {
+		// The staff's own things (keys, webhook endpoints) have no account
+		// row to lock: a transaction-scoped advisory lock stands in for it.
+		if t.writable && t.db.engine == EnginePostgres {
+			if _, err := t.exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('portdesk:staff'))`); err != nil {
+				return errorf(err, "lock the staff's records")
+			}
+		}
+		return nil
+	}
 	query := `SELECT id FROM accounts WHERE id = $1`
 	if t.writable && t.db.engine == EnginePostgres {
 		query += ` FOR UPDATE`

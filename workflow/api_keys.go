@@ -59,6 +59,9 @@ func (s *Service) CreateAPIKey(ctx context.Context, p porting.Principal, in Crea
 		Prefix: secret[:11], Hash: HashSecret(secret), CreatedAt: now,
 	}
 	err := s.Store.InTx(ctx, func(tx porting.Tx) error {
+		if err := outliveNoCreator(ctx, tx, p, k); err != nil {
+			return err
+		}
 		if accountID != "" {
 			if err := tx.LockAccount(ctx, accountID); err != nil {
 				return err
@@ -80,6 +83,31 @@ func (s *Service) CreateAPIKey(ctx context.Context, p porting.Principal, in Crea
 		return nil, "", err
 	}
 	return k, secret, nil
+}
+
+// outliveNoCreator keeps a key from outliving the key that creates it:
+// otherwise a key that expires in an hour could mint one that never does.
+// A new key of an expiring creator expires with it at the latest (and by
+// default). Keys made without a key (the admin token, the CLI) are free.
+func outliveNoCreator(ctx context.Context, tx porting.Tx, p porting.Principal, k *porting.APIKey) error {
+	if p.KeyID == "" {
+		return nil
+	}
+	creator, err := tx.FindAPIKey(ctx, p.KeyID)
+	if porting.ErrorCode(err) == porting.ENOTFOUND || err == nil && creator.ExpiresAt == nil {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	switch {
+	case k.ExpiresAt == nil:
+		e := *creator.ExpiresAt
+		k.ExpiresAt = &e
+	case k.ExpiresAt.After(*creator.ExpiresAt):
+		return porting.FieldErrorf("expires_at", "a key may not outlive the key that creates it (which expires at %s)", creator.ExpiresAt.UTC().Format(time.RFC3339))
+	}
+	return nil
 }
 
 // mayManageKeys is the one rule for listing, creating and revoking keys:

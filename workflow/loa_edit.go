@@ -40,7 +40,9 @@ func setLOA(p porting.Principal, o *porting.PortOrder, data porting.LOAData, pin
 		data.PIN = strings.TrimSpace(*pin)
 	}
 	data.PINSet = data.PIN != ""
-	if so := data.SignedOn; so != nil && (so.Year < 2000 || so.Year > 2100) {
+	// Before 2099: the 15 days after it, and the deadline at their end, stay
+	// inside the range of times portdesk accepts (porting.CheckTime).
+	if so := data.SignedOn; so != nil && (so.Year < 2000 || so.Year > 2098) {
 		return porting.FieldErrorf("loa.signed_on", "signed_on %s is not a plausible signing date", so)
 	}
 	o.LOA = &data

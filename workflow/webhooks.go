@@ -92,10 +92,8 @@ func (s *Service) CreateWebhookEndpoint(ctx context.Context, p porting.Principal
 	w := &porting.WebhookEndpoint{ID: porting.NewID("whe"), AccountID: accountID, URL: strings.TrimSpace(in.URL),
 		EventTypes: append([]string{}, in.EventTypes...), Secret: secret, Enabled: true, CreatedAt: s.Clock.Now()}
 	err := s.Store.InTx(ctx, func(tx porting.Tx) error {
-		if accountID != "" {
-			if err := tx.LockAccount(ctx, accountID); err != nil {
-				return err
-			}
+		if err := tx.LockAccount(ctx, accountID); err != nil { // "" locks the staff's endpoints
+			return err
 		}
 		n, err := tx.CountWebhookEndpoints(ctx, accountID)
 		if err != nil {
