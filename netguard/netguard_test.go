@@ -20,6 +20,8 @@ func TestPublic(t *testing.T) {
 		{"::ffff:10.0.0.1", false}, {"0.0.0.0", false}, {"64:ff9b::a9fe:a9fe", false}, {"2002:7f00:1::1", false},
 		{"::127.0.0.1", false}, {"fec0::1", false}, {"198.18.0.1", false}, {"240.0.0.1", false}, {"192.0.0.8", false},
 		{"224.0.0.1", false}, {"255.255.255.255", false},
+		{"64:ff9b:1::a00:1", false}, {"2001:0:4136:e378:8000:63bf:3fff:fdd2", false}, {"100::1", false},
+		{"2001:db8::1", false}, {"192.0.2.1", false}, {"203.0.113.9", false},
 	}
 	for _, tt := range tests {
 		if got := Public(netip.MustParseAddr(tt.ip)); got != tt.want {
@@ -70,6 +72,7 @@ func TestCheckHost(t *testing.T) {
 	}{
 		{"8.8.8.8", false}, {"2001:4860:4860::8888", false}, {"127.0.0.1", true}, {"::1", true}, {"169.254.169.254", true},
 		{"localhost", true}, {"LOCALHOST.", true}, {"api.localhost", true},
+		{"127.1", true}, {"2130706433", true}, {"0x7f000001", true}, {"0", true},
 		// A name that does not resolve passes; the dial is checked again.
 		{"no-such-host.invalid", false},
 	}
