@@ -18,7 +18,7 @@ type findingsOutput struct {
 
 type requirementsInput struct {
 	Country    string `query:"country" required:"true" pattern:"^[A-Za-z]{2}$" doc:"ISO 3166 alpha-2 country code."`
-	NumberKind string `query:"number_kind" required:"true" enum:"did,toll_free,shared_cost"`
+	NumberKind string `query:"number_kind" required:"true" maxLength:"20" doc:"did, toll_free or shared_cost, in any case."`
 }
 
 type requirementsOutput struct {
@@ -78,8 +78,13 @@ func (s *Server) handleFindings(ctx context.Context, in *portOrderPath) (*findin
 	return out, nil
 }
 
-func (s *Server) handleDeadlines(ctx context.Context, in *portOrderPath) (*deadlinesOutput, error) {
-	ds, err := s.Service.Deadlines(ctx, principal(ctx), in.ID)
+type deadlinesInput struct {
+	ID      string `path:"id"`
+	Include string `query:"include" enum:"history" doc:"history: also the superseded (cancelled) rows a moved date left behind. By default the live plan (pending) and what has happened (fired)."`
+}
+
+func (s *Server) handleDeadlines(ctx context.Context, in *deadlinesInput) (*deadlinesOutput, error) {
+	ds, err := s.Service.Deadlines(ctx, principal(ctx), in.ID, in.Include == "history")
 	if err != nil {
 		return nil, problem(err)
 	}

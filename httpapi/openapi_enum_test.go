@@ -46,8 +46,8 @@ func domainEnums() map[string][]string {
 		"schema RequirementsOutputBody.entity":                        porting.Entities,
 		"GET /v1/port-orders parameter status":                        strs(porting.States...),
 		"POST /v1/port-orders/{id}/actions/{action} parameter action": strs(porting.Actions()...),
+		"GET /v1/port-orders/{id}/deadlines parameter include":        {"history"},
 		"POST /v1/port-orders/{id}/documents body.type":               strs(porting.DocumentTypes...),
-		"GET /v1/requirements parameter number_kind":                  strs(porting.NumberKinds...),
 	}
 }
 

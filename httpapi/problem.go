@@ -18,6 +18,9 @@ type Problem struct {
 	AllowedActions *[]porting.Action `json:"allowed_actions,omitempty" doc:"For a refused action: the actions the caller may take on the order now."`
 	Findings       []porting.Finding `json:"findings,omitempty" doc:"For a refused LOA: what to fix."`
 	NextWindows    []porting.Slot    `json:"next_windows,omitempty" doc:"For a refused port date: the next valid porting windows."`
+	// RejectedNumbers is why each number was refused when a request can
+	// port none of them.
+	RejectedNumbers []porting.RejectedNumber `json:"rejected_numbers,omitempty" doc:"For a request that can port none of its numbers: why each was refused."`
 }
 
 // GetStatus implements huma.StatusError.
@@ -110,7 +113,7 @@ func problemIn(in string, err error) error {
 		if e.Field != "" {
 			p.Errors = []*huma.ErrorDetail{{Message: e.Message, Location: in + "." + e.Field}}
 		}
-		p.Findings, p.NextWindows = e.Findings, e.Next
+		p.Findings, p.NextWindows, p.RejectedNumbers = e.Findings, e.Next, e.Rejected
 		if e.Allowed != nil {
 			allowed := e.Allowed
 			p.AllowedActions = &allowed

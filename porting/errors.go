@@ -42,7 +42,10 @@ type Error struct {
 	Findings []Finding
 	// Next offers the next valid porting windows when a date was refused.
 	Next []Slot
-	Err  error
+	// Rejected says why each number was refused when a request can port
+	// none of them.
+	Rejected []RejectedNumber
+	Err      error
 }
 
 // Error implements the error interface.

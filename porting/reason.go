@@ -56,9 +56,12 @@ const (
 	// ReasonLoadTooLate: the port date is so close that the numbers could
 	// not be loaded into the instance the agreed business days before it.
 	ReasonLoadTooLate = "load_too_late"
+	// ReasonRescheduleNotice: a reschedule asked with less than the notice
+	// it needs before the agreed port date.
+	ReasonRescheduleNotice = "reschedule_notice"
 )
 
 // PortTimeReasons lists every reason a port time is refused.
 var PortTimeReasons = []string{ReasonNotBusinessDay, ReasonHoliday, ReasonOutsideWindow,
 	ReasonTooSoon, ReasonLOAExpiresFirst, ReasonNoWindowPublished, ReasonCountryNotSupported,
-	ReasonLoadTooLate}
+	ReasonLoadTooLate, ReasonRescheduleNotice}

@@ -220,15 +220,17 @@ func (s *Service) reschedule(ctx context.Context, tx porting.Tx, p porting.Princ
 		return porting.FieldErrorf("foc_at", "name the new requested port date, in the future")
 	}
 	need := s.Settings.rescheduleNotice()
-	if o.FOCAt != nil && calendar.BusinessDaysBetween(o.Country, now, *o.FOCAt) < need {
+	shortNotice := o.FOCAt != nil && calendar.BusinessDaysBetween(o.Country, now, *o.FOCAt) < need
+	staffOverride := p.Role.Staff() && strings.TrimSpace(in.OverrideReason) != ""
+	if shortNotice && !staffOverride {
 		loc := country.CivilZone(o.Country) // business days are counted in civil time
 		latest := calendar.AddCountryBusinessDays(o.Country, *o.FOCAt, -need)
-		e := porting.Errorf(porting.ECONFLICT, "a reschedule needs %d business days' notice before the port date %s (holidays excluded); the last day for it was %s. The port stays as agreed; to move it, cancel and file again.",
+		e := porting.Errorf(porting.ECONFLICT, "a reschedule needs %d business days' notice before the port date %s (holidays excluded); the last day for it was %s. The order keeps its agreed date; if that date cannot work, the porting team can still ask the carrier for another one (a reschedule with an override_reason).",
 			need, o.FOCAt.In(loc).Format(time.RFC3339), latest.In(loc).Format("2006-01-02"))
 		if next, err := s.nextWindows(ctx, o, now, 3); err == nil {
 			e.Next = next
 			if len(next) > 0 {
-				e.Message += " The earliest date a new port could take is " + next[0].Day + "."
+				e.Message += " The earliest date the carrier could be asked for is " + next[0].Day + "."
 			}
 		}
 		return e
@@ -236,6 +238,10 @@ func (s *Service) reschedule(ctx context.Context, tx porting.Tx, p porting.Princ
 	override, err := s.checkPortDate(p, o, *newAt, "foc_at", portDateRequested, in.OverrideReason)
 	if err != nil {
 		return err
+	}
+	if shortNotice && override == nil {
+		override = &porting.FOCOverride{Reason: strings.TrimSpace(in.OverrideReason), Rule: porting.ReasonRescheduleNotice,
+			Message: fmt.Sprintf("rescheduled with less than %d business days' notice", need), By: p.KeyID, At: now}
 	}
 	wasLoaded := o.Status == porting.StateNumbersLoaded
 	at := newAt.UTC()

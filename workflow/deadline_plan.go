@@ -108,8 +108,10 @@ var onMiss = map[porting.DeadlineKind]string{
 	porting.DeadlinePortWindowOpens:  "the port starts (status porting)",
 }
 
-// Deadlines lists an order's deadlines: pending, fired and cancelled.
-func (s *Service) Deadlines(ctx context.Context, p porting.Principal, orderID string) ([]DeadlineView, error) {
+// Deadlines lists an order's deadlines: the live plan (pending) and what
+// has happened (fired); with history, also the superseded (cancelled) rows
+// that a moved date left behind.
+func (s *Service) Deadlines(ctx context.Context, p porting.Principal, orderID string, history bool) ([]DeadlineView, error) {
 	var out []DeadlineView
 	err := s.Store.View(ctx, func(tx porting.Tx) error {
 		if _, err := findOrder(ctx, tx, p, orderID); err != nil {
@@ -117,6 +119,9 @@ func (s *Service) Deadlines(ctx context.Context, p porting.Principal, orderID st
 		}
 		ds, err := tx.FindDeadlines(ctx, orderID)
 		for _, d := range ds {
+			if d.State == porting.DeadlineCancelled && !history {
+				continue
+			}
 			out = append(out, DeadlineView{Deadline: *d, OnMiss: onMiss[d.Kind]})
 		}
 		return err

@@ -82,6 +82,9 @@ func (s *Service) CreatePortRequest(ctx context.Context, p porting.Principal, in
 				req.RejectedNumbers = append(req.RejectedNumbers, porting.RejectedNumber{PhoneNumber: r.PhoneNumber, Reasons: r.Reasons})
 			}
 		}
+		if len(rep.Groups) == 0 {
+			return noneToPort(req.RejectedNumbers)
+		}
 		checked := make(map[string]*numbers.Result, len(rep.Results))
 		for i, r := range rep.Results {
 			if r.Portable {
@@ -121,6 +124,21 @@ func (s *Service) CreatePortRequest(ctx context.Context, p porting.Principal, in
 		return nil, nil, err
 	}
 	return req, orders, nil
+}
+
+// maxRejectedShown bounds the refused numbers one refusal lists.
+const maxRejectedShown = 1000
+
+// noneToPort refuses a request none of whose numbers can be ported: a
+// request without orders would only wait for nothing. The refusal lists
+// why each number was refused (the first maxRejectedShown).
+func noneToPort(rejected []porting.RejectedNumber) error {
+	msg := fmt.Sprintf("none of the %d numbers can be ported; nothing was filed. rejected_numbers says why for each", len(rejected))
+	if len(rejected) > maxRejectedShown {
+		msg += fmt.Sprintf(" (the first %d)", maxRejectedShown)
+		rejected = rejected[:maxRejectedShown]
+	}
+	return &porting.Error{Code: porting.EINVALID, Field: "phone_numbers", Message: msg, Rejected: rejected}
 }
 
 func (s *Service) createOrder(ctx context.Context, tx porting.Tx, p porting.Principal, o *porting.PortOrder) error {

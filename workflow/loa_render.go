@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/portdesk/portdesk/loa"
 	"github.com/portdesk/portdesk/porting"
@@ -96,11 +97,11 @@ type generatedFile struct {
 // before any order exists: documents, who may port, the porting windows and
 // whether the country is supported at all.
 func (s *Service) Requirements(country, kind string) (*CountryRequirements, error) {
-	if len(country) != 2 {
+	if len(strings.TrimSpace(country)) != 2 {
 		return nil, porting.FieldErrorf("country", "country is an ISO 3166 alpha-2 code such as GB")
 	}
-	if !porting.NumberKind(kind).Valid() {
-		return nil, porting.FieldErrorf("number_kind", "number_kind must be did, toll_free or shared_cost")
+	if !porting.NumberKind(strings.ToLower(strings.TrimSpace(kind))).Valid() {
+		return nil, porting.FieldErrorf("number_kind", "number_kind must be did, toll_free or shared_cost (any case)")
 	}
-	return countryRequirements(country, kind), nil
+	return countryRequirements(country, kind)
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/portdesk/portdesk/country"
 	"github.com/portdesk/portdesk/loa"
+	"github.com/portdesk/portdesk/porting"
 )
 
 // CountryRequirements is what a port from one country and number kind
@@ -24,21 +25,33 @@ type CountryRequirements struct {
 	Notes    []string
 }
 
-func countryRequirements(code, kind string) *CountryRequirements {
-	code = strings.ToUpper(code)
+func countryRequirements(code, kind string) (*CountryRequirements, error) {
+	code, kind = strings.ToUpper(strings.TrimSpace(code)), strings.ToLower(strings.TrimSpace(kind))
+	rules, ok := country.Lookup(code)
+	if !ok {
+		return nil, porting.Errorf(porting.ENOTFOUND, "portdesk has no porting rules for country %q: check the ISO 3166 code, or ask the porting team", code)
+	}
 	req := loa.Requirements(code, kind)
 	out := &CountryRequirements{Country: code, NumberKind: kind, Documents: req.Documents, Entity: req.Entity}
+	out.Supported = rules.Supported && rules.SupportsKind(kind)
+	out.TimeZone = rules.TimeZone
+	if !out.Supported {
+		// Nothing to upload for a port that cannot happen: say why and what
+		// to do instead.
+		out.Documents = nil
+		why := "numbers cannot be ported in from " + code
+		if rules.Supported {
+			why = kind + " numbers cannot be ported in from " + code + "; other kinds can"
+		}
+		out.Notes = append(out.Notes, why+". Keep the numbers with the current carrier and forward calls to a new number of your instance, or ask the porting team about a new number in "+code+".")
+		if rules.Note != "" {
+			out.Notes = append(out.Notes, rules.Note)
+		}
+		return out, nil
+	}
 	if req.Note != "" {
 		out.Notes = append(out.Notes, req.Note)
 	}
-	rules, ok := country.Lookup(code)
-	if !ok {
-		out.Notes = append(out.Notes, "portdesk has no porting rules for this code")
-		out.Documents = nil
-		return out
-	}
-	out.Supported = rules.Supported && rules.SupportsKind(kind)
-	out.TimeZone = rules.TimeZone
 	for _, w := range rules.Windows {
 		out.Windows = append(out.Windows, w.String())
 	}
@@ -48,8 +61,5 @@ func countryRequirements(code, kind string) *CountryRequirements {
 	if rules.Note != "" {
 		out.Notes = append(out.Notes, rules.Note)
 	}
-	if !out.Supported {
-		out.Documents = nil
-	}
-	return out
+	return out, nil
 }

@@ -56,7 +56,7 @@ func TestStuckDeadlineIsFlagged(t *testing.T) {
 		sweeper := *b.svc
 		sweeper.Store = failingStore{b.svc.Store, &fail}
 		var load *porting.Deadline
-		ds, _ := b.svc.Deadlines(ctx, spec, o.ID)
+		ds, _ := b.svc.Deadlines(ctx, spec, o.ID, false)
 		for _, d := range ds {
 			if d.Kind == porting.DeadlineLoadNumbers && d.State == porting.DeadlinePending {
 				load = &d.Deadline
