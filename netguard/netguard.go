@@ -28,16 +28,16 @@ var (
 	ipv4Compatible = netip.MustParsePrefix("::/96")
 	// nonPublic are special-purpose ranges IsGlobalUnicast lets through:
 	// "this network", carrier-grade NAT, IETF protocol assignments,
-	// documentation, benchmarking, reserved, unique local and site-local
-	// IPv6, local-use NAT64, IPv4-translated, Teredo, discard-only and
-	// IPv6 documentation.
+	// benchmarking, reserved, unique local and site-local IPv6, local-use
+	// NAT64, IPv4-translated, Teredo and discard-only. Documentation ranges
+	// stay "public": nothing answers there, and tests use them as public
+	// addresses that no packet can reach.
 	nonPublic = []netip.Prefix{
 		netip.MustParsePrefix("0.0.0.0/8"), netip.MustParsePrefix("100.64.0.0/10"), netip.MustParsePrefix("192.0.0.0/24"),
-		netip.MustParsePrefix("192.0.2.0/24"), netip.MustParsePrefix("198.51.100.0/24"), netip.MustParsePrefix("203.0.113.0/24"),
 		netip.MustParsePrefix("198.18.0.0/15"), netip.MustParsePrefix("240.0.0.0/4"),
 		netip.MustParsePrefix("fc00::/7"), netip.MustParsePrefix("fec0::/10"),
 		netip.MustParsePrefix("64:ff9b:1::/48"), netip.MustParsePrefix("::ffff:0:0:0/96"), netip.MustParsePrefix("2001::/32"),
-		netip.MustParsePrefix("100::/64"), netip.MustParsePrefix("2001:db8::/32"),
+		netip.MustParsePrefix("100::/64"),
 	}
 	// numericHost matches the shorthand IPv4 forms some resolvers accept
 	// (127.1, 2130706433, 0x7f000001): no public name looks like them.

