@@ -167,7 +167,7 @@ func approveNumbers(o *porting.PortOrder, notPortable []string) error {
 	return nil
 }
 
-func (s *Orders) recordRejection(ctx context.Context, tx porting.Tx, p porting.Principal, o *porting.PortOrder, in ActionInput) error {
+func (s *Orders) recordRejection(ctx context.Context, tx messageTx, p porting.Principal, o *porting.PortOrder, in ActionInput) error {
 	if !slices.Contains(porting.ExceptionCodes, in.ExceptionCode) {
 		return porting.FieldErrorf("exception_code", "exception_code must be one of the carrier codes, e.g. ENTITY_NAME_MISMATCH or OTHER")
 	}
@@ -182,7 +182,7 @@ func (s *Orders) recordRejection(ctx context.Context, tx porting.Tx, p porting.P
 // recordFOC records the carrier's firm order commitment after the same
 // port-date rules as every other path. An order that names no instance yet
 // cannot have its numbers loaded: the customer is told by when to choose one.
-func (s *Orders) recordFOC(ctx context.Context, tx porting.Tx, p porting.Principal, o *porting.PortOrder, in ActionInput) error {
+func (s *Orders) recordFOC(ctx context.Context, tx messageTx, p porting.Principal, o *porting.PortOrder, in ActionInput) error {
 	if in.FOCAt == nil {
 		return porting.FieldErrorf("foc_at", "name the port date the carrier confirmed")
 	}
@@ -203,7 +203,7 @@ func (s *Orders) recordFOC(ctx context.Context, tx porting.Tx, p porting.Princip
 
 // reschedule asks the carrier for a new date. It needs the configured
 // business days' notice before the current FOC, in the order's country.
-func (s *Orders) reschedule(ctx context.Context, tx porting.Tx, p porting.Principal, o *porting.PortOrder, in ActionInput) error {
+func (s *Orders) reschedule(ctx context.Context, tx inventoryTx, p porting.Principal, o *porting.PortOrder, in ActionInput) error {
 	now := s.clock.Now()
 	newAt := in.FOCAt
 	if newAt == nil {
@@ -243,7 +243,7 @@ func (s *Orders) reschedule(ctx context.Context, tx porting.Tx, p porting.Princi
 
 // restart creates a new order in review for the numbers of a cancelled one
 // and links the two.
-func (s *Orders) restart(ctx context.Context, tx porting.Tx, p porting.Principal, old *porting.PortOrder) (*porting.PortOrder, error) {
+func (s *Orders) restart(ctx context.Context, tx orderTx, p porting.Principal, old *porting.PortOrder) (*porting.PortOrder, error) {
 	if old.NextOrderID != "" {
 		return nil, porting.Errorf(porting.ECONFLICT, "order %s was already restarted as %s", old.ID, old.NextOrderID)
 	}

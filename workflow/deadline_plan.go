@@ -76,7 +76,7 @@ func (s *Deadlines) deadlineApplies(o *porting.PortOrder, k porting.DeadlineKind
 }
 
 // replan stores the order's deadline plan.
-func (s *Deadlines) replan(ctx context.Context, tx porting.Tx, o *porting.PortOrder) error {
+func (s *Deadlines) replan(ctx context.Context, tx porting.DeadlineStore, o *porting.PortOrder) error {
 	// saveOrder has just updated the order, which holds its row (on
 	// PostgreSQL) until the transaction ends: the deadlines read here are
 	// the ones the change applies to.

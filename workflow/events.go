@@ -16,7 +16,7 @@ type Events struct {
 
 // record appends an event to tx. before and after are marshalled as JSON;
 // nil leaves them empty.
-func (s *Events) record(ctx context.Context, tx porting.Tx, p porting.Principal, typ string, e porting.Event, before, after any) error {
+func (s *Events) record(ctx context.Context, tx eventLog, p porting.Principal, typ string, e porting.Event, before, after any) error {
 	e.Type = typ
 	e.Actor = p
 	e.At = s.clock.Now()

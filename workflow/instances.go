@@ -79,7 +79,7 @@ func (s *Instances) CreateInstance(ctx context.Context, p porting.Principal, in 
 }
 
 // findInstance loads an instance the principal may see.
-func findInstance(ctx context.Context, tx porting.Tx, p porting.Principal, id string) (*porting.Instance, error) {
+func findInstance(ctx context.Context, tx porting.InstanceStore, p porting.Principal, id string) (*porting.Instance, error) {
 	inst, err := tx.FindInstance(ctx, id)
 	if err != nil {
 		return nil, err

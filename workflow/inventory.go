@@ -8,7 +8,7 @@ import (
 
 // loadNumbers places the order's numbers into its instance as pending_port,
 // so the customer can associate them with contact flows before the port.
-func (s *Orders) loadNumbers(ctx context.Context, tx porting.Tx, p porting.Principal, o *porting.PortOrder) error {
+func (s *Orders) loadNumbers(ctx context.Context, tx inventoryTx, p porting.Principal, o *porting.PortOrder) error {
 	if o.InstanceID == "" {
 		return porting.FieldErrorf("instance_id", "the order names no instance to load the numbers into; set instance_id first")
 	}
@@ -18,7 +18,7 @@ func (s *Orders) loadNumbers(ctx context.Context, tx porting.Tx, p porting.Princ
 
 // placeInventory puts every number the order holds into its instance with
 // the given status and records the change.
-func (s *Orders) placeInventory(ctx context.Context, tx porting.Tx, p porting.Principal, o *porting.PortOrder, st porting.InventoryStatus) error {
+func (s *Orders) placeInventory(ctx context.Context, tx inventoryTx, p porting.Principal, o *porting.PortOrder, st porting.InventoryStatus) error {
 	if o.InstanceID == "" {
 		return nil
 	}
@@ -46,7 +46,7 @@ func (s *Orders) placeInventory(ctx context.Context, tx porting.Tx, p porting.Pr
 
 // unloadInventory takes the numbers of an order that will not port (now)
 // out of its instance again.
-func (s *Orders) unloadInventory(ctx context.Context, tx porting.Tx, p porting.Principal, o *porting.PortOrder) error {
+func (s *Orders) unloadInventory(ctx context.Context, tx inventoryTx, p porting.Principal, o *porting.PortOrder) error {
 	if o.InstanceID == "" {
 		return nil
 	}

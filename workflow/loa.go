@@ -33,7 +33,7 @@ var incompleteCodes = []string{loa.CodeMissingField, loa.CodeMissingDocument, lo
 // checkLOA runs the LOA validation of an order against its CSR, documents
 // and the country's requirements. requireAttestation is true at approval,
 // when the team's judgement of the signature and legibility must be in.
-func (s *LOA) checkLOA(ctx context.Context, tx porting.Tx, o *porting.PortOrder, requireAttestation bool) ([]porting.Finding, error) {
+func (s *LOA) checkLOA(ctx context.Context, tx loaReader, o *porting.PortOrder, requireAttestation bool) ([]porting.Finding, error) {
 	docs, err := tx.FindDocuments(ctx, o.ID)
 	if err != nil {
 		return nil, err
@@ -92,7 +92,7 @@ func stopApproval(fs []porting.Finding) []porting.Finding {
 }
 
 // applyLOACheck records the findings on the order and in the timeline.
-func (s *LOA) applyLOACheck(ctx context.Context, tx porting.Tx, p porting.Principal, o *porting.PortOrder, requireAttestation bool) error {
+func (s *LOA) applyLOACheck(ctx context.Context, tx loaTx, p porting.Principal, o *porting.PortOrder, requireAttestation bool) error {
 	fs, err := s.checkLOA(ctx, tx, o, requireAttestation)
 	if err != nil {
 		return err
@@ -106,7 +106,7 @@ func (s *LOA) applyLOACheck(ctx context.Context, tx porting.Tx, p porting.Princi
 
 // submitLOA refuses an incomplete LOA and otherwise checks it for review.
 // Each submission is a new signed LOA to judge: earlier attestations go.
-func (s *LOA) submitLOA(ctx context.Context, tx porting.Tx, p porting.Principal, o *porting.PortOrder) error {
+func (s *LOA) submitLOA(ctx context.Context, tx loaTx, p porting.Principal, o *porting.PortOrder) error {
 	o.Attestation = nil
 	if err := s.applyLOACheck(ctx, tx, p, o, false); err != nil {
 		return err
@@ -125,7 +125,7 @@ func (s *LOA) submitLOA(ctx context.Context, tx porting.Tx, p porting.Principal,
 
 // approveLOA needs the team's attestations and no blocking finding: a
 // pending one (the attestation itself) stops it too.
-func (s *LOA) approveLOA(ctx context.Context, tx porting.Tx, p porting.Principal, o *porting.PortOrder) error {
+func (s *LOA) approveLOA(ctx context.Context, tx loaTx, p porting.Principal, o *porting.PortOrder) error {
 	if err := s.applyLOACheck(ctx, tx, p, o, true); err != nil {
 		return err
 	}
@@ -136,7 +136,7 @@ func (s *LOA) approveLOA(ctx context.Context, tx porting.Tx, p porting.Principal
 }
 
 // returnLOA sends the findings (and the team's words) to the customer.
-func (s *LOA) returnLOA(ctx context.Context, tx porting.Tx, p porting.Principal, o *porting.PortOrder, message string) error {
+func (s *LOA) returnLOA(ctx context.Context, tx loaTx, p porting.Principal, o *porting.PortOrder, message string) error {
 	if err := s.applyLOACheck(ctx, tx, p, o, false); err != nil {
 		return err
 	}
@@ -199,7 +199,7 @@ const CodeInstanceNotSet = "INSTANCE_NOT_SET"
 // true whenever the order is read or returned: while the LOA can still
 // change, the LOA check against the CSR, documents, requirements and
 // today's date; and the order's own items (an instance to load into).
-func (s *LOA) present(ctx context.Context, tx porting.Tx, o *porting.PortOrder) error {
+func (s *LOA) present(ctx context.Context, tx loaReader, o *porting.PortOrder) error {
 	fs := []porting.Finding{}
 	if o.Status.BeforeSubmission() {
 		loaFs, err := s.checkLOA(ctx, tx, o, o.Status == porting.StateLOAReview)
@@ -226,7 +226,7 @@ func (s *LOA) present(ctx context.Context, tx porting.Tx, o *porting.PortOrder) 
 
 // generatedLOAs returns the SHA-256 of every LOA file handed out for the
 // order, from its loa_generated events.
-func generatedLOAs(ctx context.Context, tx porting.Tx, orderID string) ([]string, error) {
+func generatedLOAs(ctx context.Context, tx porting.EventStore, orderID string) ([]string, error) {
 	var out []string
 	for after := int64(0); ; {
 		evs, err := tx.FindEvents(ctx, porting.EventFilter{PortOrderID: orderID, Type: porting.EventLOAGenerated, After: after, Limit: 1000})

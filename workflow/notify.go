@@ -52,7 +52,10 @@ func (s *Notifications) NotifyEvent(ctx context.Context, eventID int64) error {
 
 // queueDelivery creates (or, for a replay, resets) the delivery of e to w
 // and enqueues its first attempt.
-func (s *Notifications) queueDelivery(ctx context.Context, tx porting.Tx, w *porting.WebhookEndpoint, e *porting.Event) error {
+func (s *Notifications) queueDelivery(ctx context.Context, tx interface {
+	porting.WebhookStore
+	porting.JobQueue
+}, w *porting.WebhookEndpoint, e *porting.Event) error {
 	now := s.clock.Now()
 	d := &porting.Delivery{ID: deliveryID(w.ID, e.ID), EndpointID: w.ID, EventID: e.ID, MessageID: messageID(e.ID),
 		State: porting.DeliveryPending, CreatedAt: now, UpdatedAt: now}
@@ -74,7 +77,10 @@ func (s *Notifications) queueDelivery(ctx context.Context, tx porting.Tx, w *por
 // request's contact chose email. Customers are not mailed their own words,
 // and a LOA check by the team always comes with return_loa's message,
 // which carries the findings: one email, not two.
-func (s *Notifications) queueEmail(ctx context.Context, tx porting.Tx, e *porting.Event) error {
+func (s *Notifications) queueEmail(ctx context.Context, tx interface {
+	porting.RequestStore
+	porting.JobQueue
+}, e *porting.Event) error {
 	if s.notifier == nil {
 		return nil
 	}

@@ -20,7 +20,7 @@ type Orders struct {
 }
 
 // findOrder loads an order the principal may see.
-func findOrder(ctx context.Context, tx porting.Tx, p porting.Principal, id string) (*porting.PortOrder, error) {
+func findOrder(ctx context.Context, tx porting.OrderStore, p porting.Principal, id string) (*porting.PortOrder, error) {
 	o, err := tx.FindPortOrder(ctx, id)
 	if err != nil {
 		return nil, err
@@ -133,7 +133,7 @@ func (s *Orders) UpdatePortOrder(ctx context.Context, p porting.Principal, id st
 	return o, preconditionFailed(err, in.IfVersion)
 }
 
-func (s *Orders) changeLOA(ctx context.Context, tx porting.Tx, p porting.Principal, o *porting.PortOrder, in UpdatePortOrderParams) error {
+func (s *Orders) changeLOA(ctx context.Context, tx loaReader, p porting.Principal, o *porting.PortOrder, in UpdatePortOrderParams) error {
 	if in.LOA == nil && in.PIN == nil && in.CSR == nil && in.Attestation == nil && !in.ConfirmCSR {
 		return nil
 	}
@@ -199,7 +199,7 @@ func preconditionFailed(err error, want *int) error {
 	return err
 }
 
-func (s *Orders) changeInstance(ctx context.Context, tx porting.Tx, o *porting.PortOrder, instanceID string) error {
+func (s *Orders) changeInstance(ctx context.Context, tx porting.InstanceStore, o *porting.PortOrder, instanceID string) error {
 	if !o.Status.BeforeLoading() {
 		return porting.Errorf(porting.ECONFLICT, "the instance cannot change once numbers are loaded (status %s)", o.Status)
 	}
@@ -239,7 +239,7 @@ func (s *Orders) setRespondBy(o *porting.PortOrder) {
 
 // saveOrder stores o (optimistically, against before's version) and records
 // the change as an event of type typ.
-func (s *Orders) saveOrder(ctx context.Context, tx porting.Tx, p porting.Principal, before, o *porting.PortOrder, typ string) error {
+func (s *Orders) saveOrder(ctx context.Context, tx orderTx, p porting.Principal, before, o *porting.PortOrder, typ string) error {
 	o.UpdatedAt = s.clock.Now()
 	s.deadlines.settleAttention(p, o)
 	if err := tx.UpdatePortOrder(ctx, o); err != nil {
@@ -251,7 +251,7 @@ func (s *Orders) saveOrder(ctx context.Context, tx porting.Tx, p porting.Princip
 	return s.events.record(ctx, tx, p, typ, orderEvent(o), before, o)
 }
 
-func (s *Orders) createOrder(ctx context.Context, tx porting.Tx, p porting.Principal, o *porting.PortOrder) error {
+func (s *Orders) createOrder(ctx context.Context, tx orderTx, p porting.Principal, o *porting.PortOrder) error {
 	if err := tx.CreatePortOrder(ctx, o); err != nil {
 		if porting.ErrorCode(err) == porting.ECONFLICT && p.Role == porting.RoleCustomer {
 			// The store names the holding order, which may be another account's.

@@ -92,7 +92,7 @@ func (s *Intake) checkNumberCount(n int) error {
 
 // classify runs the number checker and marks numbers already held by an
 // active order, reading the holds in tx so an intake sees what it commits.
-func (s *Intake) classify(ctx context.Context, tx porting.Tx, p porting.Principal, in CheckParams) (*PortabilityReport, error) {
+func (s *Intake) classify(ctx context.Context, tx porting.OrderStore, p porting.Principal, in CheckParams) (*PortabilityReport, error) {
 	region := in.DefaultRegion
 	if region == "" {
 		region = s.settings.defaultRegion()

@@ -49,7 +49,7 @@ func (s *Requests) GetPortRequest(ctx context.Context, p porting.Principal, id s
 	return &v, nil
 }
 
-func findRequest(ctx context.Context, tx porting.Tx, p porting.Principal, id string) (*porting.PortRequest, error) {
+func findRequest(ctx context.Context, tx porting.RequestStore, p porting.Principal, id string) (*porting.PortRequest, error) {
 	req, err := tx.FindPortRequest(ctx, id)
 	if err != nil {
 		return nil, err
@@ -61,7 +61,7 @@ func findRequest(ctx context.Context, tx porting.Tx, p porting.Principal, id str
 }
 
 // requestOrders loads every order of a request, page by page.
-func requestOrders(ctx context.Context, tx porting.Tx, requestID string) ([]*porting.PortOrder, error) {
+func requestOrders(ctx context.Context, tx porting.OrderStore, requestID string) ([]*porting.PortOrder, error) {
 	var out []*porting.PortOrder
 	f := porting.PortOrderFilter{PortRequestID: requestID, Limit: 100}
 	for {
@@ -108,7 +108,7 @@ func (s *Requests) AddMessage(ctx context.Context, p porting.Principal, requestI
 	return m, nil
 }
 
-func (s *Requests) postMessage(ctx context.Context, tx porting.Tx, req *porting.PortRequest, m *porting.Message) error {
+func (s *Requests) postMessage(ctx context.Context, tx messageTx, req *porting.PortRequest, m *porting.Message) error {
 	if err := tx.CreateMessage(ctx, m); err != nil {
 		return err
 	}
@@ -118,7 +118,7 @@ func (s *Requests) postMessage(ctx context.Context, tx porting.Tx, req *porting.
 
 // resetRespondBy gives the customer a fresh answer period on every order of
 // the request that waits on them.
-func (s *Requests) resetRespondBy(ctx context.Context, tx porting.Tx, p porting.Principal, requestID string) error {
+func (s *Requests) resetRespondBy(ctx context.Context, tx orderTx, p porting.Principal, requestID string) error {
 	orders, err := requestOrders(ctx, tx, requestID)
 	if err != nil {
 		return err
@@ -137,7 +137,7 @@ func (s *Requests) resetRespondBy(ctx context.Context, tx porting.Tx, p porting.
 }
 
 // notifyCustomer posts a message on the order's request thread.
-func (s *Requests) notifyCustomer(ctx context.Context, tx porting.Tx, p porting.Principal, o *porting.PortOrder, body string) error {
+func (s *Requests) notifyCustomer(ctx context.Context, tx messageTx, p porting.Principal, o *porting.PortOrder, body string) error {
 	req, err := tx.FindPortRequest(ctx, o.PortRequestID)
 	if err != nil {
 		return err

@@ -178,7 +178,7 @@ func (s *Deadlines) raiseAttention(ctx context.Context, tx porting.Tx, d *portin
 
 // settleDeadline clears the attention flag of a deadline kind once a
 // deadline of that kind has done its work.
-func (s *Deadlines) settleDeadline(ctx context.Context, tx porting.Tx, d *porting.Deadline) error {
+func (s *Deadlines) settleDeadline(ctx context.Context, tx orderTx, d *porting.Deadline) error {
 	o, err := tx.FindPortOrder(ctx, d.PortOrderID)
 	if err != nil {
 		return err

@@ -122,7 +122,7 @@ func (s *Webhooks) CreateWebhookEndpoint(ctx context.Context, p porting.Principa
 	return w, secret, nil
 }
 
-func findEndpoint(ctx context.Context, tx porting.Tx, p porting.Principal, id string) (*porting.WebhookEndpoint, error) {
+func findEndpoint(ctx context.Context, tx porting.WebhookStore, p porting.Principal, id string) (*porting.WebhookEndpoint, error) {
 	w, err := tx.FindWebhookEndpoint(ctx, id)
 	if err != nil {
 		return nil, err
