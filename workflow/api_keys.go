@@ -89,7 +89,7 @@ func (s *Accounts) CreateAPIKey(ctx context.Context, p porting.Principal, in Cre
 // otherwise a key that expires in an hour could mint one that never does.
 // A new key of an expiring creator expires with it at the latest (and by
 // default). Keys made without a key (the admin token, the CLI) are free.
-func outliveNoCreator(ctx context.Context, tx porting.Tx, p porting.Principal, k *porting.APIKey) error {
+func outliveNoCreator(ctx context.Context, tx porting.APIKeyStore, p porting.Principal, k *porting.APIKey) error {
 	if p.KeyID == "" {
 		return nil
 	}
