@@ -34,7 +34,7 @@ func (s *Server) registerAccounts() {
 }
 
 func (s *Server) handleAccountCreate(ctx context.Context, in *accountCreateInput) (*accountOutput, error) {
-	a, err := s.Service.CreateAccount(ctx, principal(ctx), workflow.CreateAccountParams{Name: in.Body.Name, SupportPlan: in.Body.SupportPlan})
+	a, err := s.Service.Accounts.CreateAccount(ctx, principal(ctx), workflow.CreateAccountParams{Name: in.Body.Name, SupportPlan: in.Body.SupportPlan})
 	if err != nil {
 		return nil, problem(err)
 	}
@@ -42,7 +42,7 @@ func (s *Server) handleAccountCreate(ctx context.Context, in *accountCreateInput
 }
 
 func (s *Server) handleAccountGet(ctx context.Context, in *accountGetInput) (*accountOutput, error) {
-	a, err := s.Service.GetAccount(ctx, principal(ctx), in.ID)
+	a, err := s.Service.Accounts.GetAccount(ctx, principal(ctx), in.ID)
 	if err != nil {
 		return nil, problem(err)
 	}

@@ -76,7 +76,7 @@ func (s *Server) handleStaffKeyCreate(ctx context.Context, in *staffKeyCreateInp
 }
 
 func (s *Server) createKey(ctx context.Context, in workflow.CreateAPIKeyParams) (*apiKeyOutput, error) {
-	k, secret, err := s.Service.CreateAPIKey(ctx, principal(ctx), in)
+	k, secret, err := s.Service.Accounts.CreateAPIKey(ctx, principal(ctx), in)
 	if err != nil {
 		return nil, problem(err)
 	}
@@ -92,7 +92,7 @@ func (s *Server) handleKeyList(ctx context.Context, _ *struct{}) (*apiKeysOutput
 }
 
 func (s *Server) listKeys(ctx context.Context, accountID string) (*apiKeysOutput, error) {
-	ks, err := s.Service.APIKeys(ctx, principal(ctx), accountID)
+	ks, err := s.Service.Accounts.APIKeys(ctx, principal(ctx), accountID)
 	if err != nil {
 		return nil, problem(err)
 	}
@@ -102,7 +102,7 @@ func (s *Server) listKeys(ctx context.Context, accountID string) (*apiKeysOutput
 }
 
 func (s *Server) handleKeyRevoke(ctx context.Context, in *apiKeyPath) (*apiKeyRevokedOutput, error) {
-	k, err := s.Service.RevokeAPIKey(ctx, principal(ctx), in.ID)
+	k, err := s.Service.Accounts.RevokeAPIKey(ctx, principal(ctx), in.ID)
 	if err != nil {
 		return nil, problem(err)
 	}

@@ -32,7 +32,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		if !strings.EqualFold(scheme, "Bearer") {
 			secret = ""
 		}
-		p, err := s.Service.Authenticate(r.Context(), strings.TrimSpace(secret))
+		p, err := s.Service.Accounts.Authenticate(r.Context(), strings.TrimSpace(secret))
 		if err != nil {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="portdesk"`)
 			writeProblem(w, problem(err))

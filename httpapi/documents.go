@@ -128,7 +128,7 @@ func (s *Server) handleDocumentUpload(ctx context.Context, in *uploadInput) (*do
 	if err != nil {
 		return nil, err
 	}
-	d, err := s.Service.UploadDocument(ctx, principal(ctx), in.ID, workflow.UploadParams{
+	d, err := s.Service.Documents.UploadDocument(ctx, principal(ctx), in.ID, workflow.UploadParams{
 		Type: porting.DocumentType(form.Type), Filename: form.Filename, Content: form.Content,
 	})
 	if err != nil {
@@ -138,7 +138,7 @@ func (s *Server) handleDocumentUpload(ctx context.Context, in *uploadInput) (*do
 }
 
 func (s *Server) handleDocumentList(ctx context.Context, in *portOrderPath) (*documentsOutput, error) {
-	docs, err := s.Service.Documents(ctx, principal(ctx), in.ID)
+	docs, err := s.Service.Documents.Documents(ctx, principal(ctx), in.ID)
 	if err != nil {
 		return nil, problem(err)
 	}
@@ -148,7 +148,7 @@ func (s *Server) handleDocumentList(ctx context.Context, in *portOrderPath) (*do
 }
 
 func (s *Server) handleDocumentDownload(ctx context.Context, in *documentPath) (*fileOutput, error) {
-	d, content, err := s.Service.DownloadDocument(ctx, principal(ctx), in.ID, in.DocumentID)
+	d, content, err := s.Service.Documents.DownloadDocument(ctx, principal(ctx), in.ID, in.DocumentID)
 	if err != nil {
 		return nil, problem(err)
 	}

@@ -26,7 +26,7 @@ func (s *Server) registerEvents() {
 }
 
 func (s *Server) handleEventList(ctx context.Context, in *eventsInput) (*eventsOutput, error) {
-	evs, err := s.Service.Events(ctx, principal(ctx), in.After, in.Limit)
+	evs, err := s.Service.Events.Events(ctx, principal(ctx), in.After, in.Limit)
 	if err != nil {
 		return nil, problem(err)
 	}

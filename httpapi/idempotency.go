@@ -90,7 +90,7 @@ func (s *Server) idempotent(mux *http.ServeMux, next http.Handler) http.Handler 
 		}
 		sum := sha256.Sum256(append([]byte(r.Method+" "+r.URL.RequestURI()+"\n"), body...))
 		sc := &porting.IdempotencyScope{Scope: p.KeyID, Key: key, Fingerprint: hex.EncodeToString(sum[:]), CreatedAt: s.Service.Clock.Now()}
-		if prior, err := s.Service.PriorIdempotentUse(r.Context(), sc); err != nil || prior != nil {
+		if prior, err := s.Service.Idempotency.PriorIdempotentUse(r.Context(), sc); err != nil || prior != nil {
 			s.replay(w, r, rt, prior, err)
 			return
 		}
@@ -100,17 +100,17 @@ func (s *Server) idempotent(mux *http.ServeMux, next http.Handler) http.Handler 
 		next.ServeHTTP(bw, r)
 		switch {
 		case sc.Taken(): // another use of the key committed first: its answer is ours
-			prior, err := s.Service.PriorIdempotentUse(r.Context(), sc)
+			prior, err := s.Service.Idempotency.PriorIdempotentUse(r.Context(), sc)
 			s.replay(w, r, rt, prior, err)
 			return
 		case sc.Stored() && bw.status < 500:
 			rec := &porting.IdempotencyRecord{Scope: sc.Scope, Key: sc.Key, Status: bw.status, Body: bw.buf.Bytes()}
-			_ = s.Service.CompleteIdempotencyKey(context.WithoutCancel(r.Context()), rec)
+			_ = s.Service.Idempotency.CompleteIdempotencyKey(context.WithoutCancel(r.Context()), rec)
 		case bw.status >= 400:
 			// A concurrent first use may have committed while this one ran,
 			// and this one then failed on its effects (the order already
 			// moved on): the first use's answer is the answer.
-			if prior, err := s.Service.PriorIdempotentUse(r.Context(), sc); err == nil && prior != nil {
+			if prior, err := s.Service.Idempotency.PriorIdempotentUse(r.Context(), sc); err == nil && prior != nil {
 				s.replay(w, r, rt, prior, nil)
 				return
 			}

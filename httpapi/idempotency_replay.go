@@ -16,29 +16,29 @@ func (s *Server) renderAgain(ctx context.Context, p porting.Principal, ref porti
 	svc := s.Service
 	switch ref.Kind {
 	case porting.RefAccount:
-		return svc.GetAccount(ctx, p, ref.ID)
+		return svc.Accounts.GetAccount(ctx, p, ref.ID)
 	case porting.RefInstance:
-		return svc.GetInstance(ctx, p, ref.ID)
+		return svc.Instances.GetInstance(ctx, p, ref.ID)
 	case porting.RefContactFlow:
-		flows, err := svc.ContactFlows(ctx, p, ref.Parent)
+		flows, err := svc.Instances.ContactFlows(ctx, p, ref.Parent)
 		return findByID(flows, err, ref, func(f *porting.ContactFlow) string { return f.ID })
 	case porting.RefPortRequest:
-		v, err := svc.GetPortRequest(ctx, p, ref.ID)
+		v, err := svc.Requests.GetPortRequest(ctx, p, ref.ID)
 		if err != nil {
 			return nil, err
 		}
 		return portRequestBody{PortRequest: *v.Request, PortOrders: orderBodies(p, v.Orders), Messages: []*porting.Message{}}, nil
 	case porting.RefMessage:
-		v, err := svc.GetPortRequest(ctx, p, ref.Parent)
+		v, err := svc.Requests.GetPortRequest(ctx, p, ref.Parent)
 		if err != nil {
 			return nil, err
 		}
 		return findByID(v.Messages, nil, ref, func(m *porting.Message) string { return m.ID })
 	case porting.RefDocument:
-		docs, err := svc.Documents(ctx, p, ref.Parent)
+		docs, err := svc.Documents.Documents(ctx, p, ref.Parent)
 		return findByID(docs, err, ref, func(d *porting.Document) string { return d.ID })
 	case porting.RefPortOrder:
-		o, err := svc.GetPortOrder(ctx, p, ref.ID)
+		o, err := svc.Orders.GetPortOrder(ctx, p, ref.ID)
 		if err != nil {
 			return nil, err
 		}

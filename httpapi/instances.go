@@ -62,7 +62,7 @@ func (s *Server) registerInstances() {
 }
 
 func (s *Server) handleInstanceCreate(ctx context.Context, in *instanceCreateInput) (*instanceOutput, error) {
-	inst, err := s.Service.CreateInstance(ctx, principal(ctx), workflow.CreateInstanceParams{AccountID: in.Body.AccountID, Name: in.Body.Name, Region: in.Body.Region})
+	inst, err := s.Service.Instances.CreateInstance(ctx, principal(ctx), workflow.CreateInstanceParams{AccountID: in.Body.AccountID, Name: in.Body.Name, Region: in.Body.Region})
 	if err != nil {
 		return nil, problem(err)
 	}
@@ -70,7 +70,7 @@ func (s *Server) handleInstanceCreate(ctx context.Context, in *instanceCreateInp
 }
 
 func (s *Server) handleInstanceGet(ctx context.Context, in *instancePath) (*instanceOutput, error) {
-	inst, err := s.Service.GetInstance(ctx, principal(ctx), in.ID)
+	inst, err := s.Service.Instances.GetInstance(ctx, principal(ctx), in.ID)
 	if err != nil {
 		return nil, problem(err)
 	}
@@ -78,7 +78,7 @@ func (s *Server) handleInstanceGet(ctx context.Context, in *instancePath) (*inst
 }
 
 func (s *Server) handleContactFlowCreate(ctx context.Context, in *contactFlowCreateInput) (*contactFlowOutput, error) {
-	f, err := s.Service.CreateContactFlow(ctx, principal(ctx), in.ID, in.Body.Name)
+	f, err := s.Service.Instances.CreateContactFlow(ctx, principal(ctx), in.ID, in.Body.Name)
 	if err != nil {
 		return nil, problem(err)
 	}
@@ -86,7 +86,7 @@ func (s *Server) handleContactFlowCreate(ctx context.Context, in *contactFlowCre
 }
 
 func (s *Server) handleContactFlowList(ctx context.Context, in *instancePath) (*contactFlowsOutput, error) {
-	flows, err := s.Service.ContactFlows(ctx, principal(ctx), in.ID)
+	flows, err := s.Service.Instances.ContactFlows(ctx, principal(ctx), in.ID)
 	if err != nil {
 		return nil, problem(err)
 	}
@@ -96,7 +96,7 @@ func (s *Server) handleContactFlowList(ctx context.Context, in *instancePath) (*
 }
 
 func (s *Server) handlePhoneNumberList(ctx context.Context, in *instancePath) (*phoneNumbersOutput, error) {
-	nums, err := s.Service.InstancePhoneNumbers(ctx, principal(ctx), in.ID)
+	nums, err := s.Service.Instances.InstancePhoneNumbers(ctx, principal(ctx), in.ID)
 	if err != nil {
 		return nil, problem(err)
 	}

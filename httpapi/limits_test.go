@@ -58,7 +58,7 @@ var schemaLimits = map[string]int{
 // sizes without being in the table.
 func TestSchemaLimits(t *testing.T) {
 	t.Parallel()
-	b, err := json.Marshal(NewServer(&workflow.Service{}, nil).OpenAPI())
+	b, err := json.Marshal(NewServer(workflow.New(workflow.Config{}), nil).OpenAPI())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -56,7 +56,7 @@ func (s *Server) registerLOA() {
 		o.Responses = binaryResponses(f.media)
 		format := f.format
 		huma.Register(s.api, o, func(ctx context.Context, in *portOrderPath) (*fileOutput, error) {
-			file, err := s.Service.RenderLOA(ctx, principal(ctx), in.ID, format)
+			file, err := s.Service.LOA.RenderLOA(ctx, principal(ctx), in.ID, format)
 			if err != nil {
 				return nil, problem(err)
 			}
@@ -69,7 +69,7 @@ func (s *Server) registerLOA() {
 }
 
 func (s *Server) handleFindings(ctx context.Context, in *portOrderPath) (*findingsOutput, error) {
-	fs, err := s.Service.FindingsOf(ctx, principal(ctx), in.ID)
+	fs, err := s.Service.LOA.FindingsOf(ctx, principal(ctx), in.ID)
 	if err != nil {
 		return nil, problem(err)
 	}
@@ -84,7 +84,7 @@ type deadlinesInput struct {
 }
 
 func (s *Server) handleDeadlines(ctx context.Context, in *deadlinesInput) (*deadlinesOutput, error) {
-	ds, err := s.Service.Deadlines(ctx, principal(ctx), in.ID, in.Include == "history")
+	ds, err := s.Service.Deadlines.Deadlines(ctx, principal(ctx), in.ID, in.Include == "history")
 	if err != nil {
 		return nil, problem(err)
 	}
@@ -97,7 +97,7 @@ func (s *Server) handleDeadlines(ctx context.Context, in *deadlinesInput) (*dead
 }
 
 func (s *Server) handleRequirements(ctx context.Context, in *requirementsInput) (*requirementsOutput, error) {
-	r, err := s.Service.Requirements(in.Country, in.NumberKind)
+	r, err := s.Service.LOA.Requirements(in.Country, in.NumberKind)
 	if err != nil {
 		return nil, problem(err)
 	}

@@ -57,7 +57,7 @@ func domainEnums() map[string][]string {
 // enum appears that the table above does not name.
 func TestOpenAPIEnumsAreDomainLists(t *testing.T) {
 	rec := httptest.NewRecorder()
-	NewServer(&workflow.Service{}, nil).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/openapi.json", nil))
+	NewServer(workflow.New(workflow.Config{}), nil).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/openapi.json", nil))
 	if rec.Code != http.StatusOK {
 		t.Fatalf("GET /openapi.json: %d %s", rec.Code, rec.Body)
 	}

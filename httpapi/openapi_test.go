@@ -17,7 +17,7 @@ var update = flag.Bool("update", false, "rewrite golden files")
 // A changed document must come with a new APIVersion: -update refuses to
 // rewrite the golden file under the version it already carries.
 func TestOpenAPIGolden(t *testing.T) {
-	doc, err := json.MarshalIndent(NewServer(&workflow.Service{}, nil).OpenAPI(), "", "  ")
+	doc, err := json.MarshalIndent(NewServer(workflow.New(workflow.Config{}), nil).OpenAPI(), "", "  ")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +47,7 @@ func TestOpenAPIGolden(t *testing.T) {
 }
 
 func TestOpenAPIIs31(t *testing.T) {
-	doc := NewServer(&workflow.Service{}, nil).OpenAPI()
+	doc := NewServer(workflow.New(workflow.Config{}), nil).OpenAPI()
 	if doc.OpenAPI != "3.1.0" {
 		t.Fatalf("OpenAPI version %s, want 3.1.0", doc.OpenAPI)
 	}

@@ -150,7 +150,7 @@ func (s *Server) registerPortOrders() {
 
 func (s *Server) handlePortOrderList(ctx context.Context, in *portOrderListInput) (*portOrderListOutput, error) {
 	p := principal(ctx)
-	page, err := s.Service.ListPortOrders(ctx, p, porting.PortOrderFilter{
+	page, err := s.Service.Orders.ListPortOrders(ctx, p, porting.PortOrderFilter{
 		AccountID: in.AccountID, PortRequestID: in.PortRequestID, Status: porting.State(in.Status), Attention: in.Attention, Cursor: in.Cursor, Limit: in.Limit,
 	})
 	if err != nil {
@@ -163,7 +163,7 @@ func (s *Server) handlePortOrderList(ctx context.Context, in *portOrderListInput
 
 func (s *Server) handlePortOrderGet(ctx context.Context, in *portOrderPath) (*portOrderOutput, error) {
 	p := principal(ctx)
-	o, err := s.Service.GetPortOrder(ctx, p, in.ID)
+	o, err := s.Service.Orders.GetPortOrder(ctx, p, in.ID)
 	if err != nil {
 		return nil, problem(err)
 	}
@@ -183,7 +183,7 @@ func (s *Server) handlePortOrderPatch(ctx context.Context, in *portOrderPatchInp
 		params.CSR = &porting.CSR{AccountName: c.AccountName, ServiceAddress: c.ServiceAddress, AuthorizedContact: c.AuthorizedContact,
 			BTN: c.BTN, AccountNumber: c.AccountNumber, PhoneNumbers: c.PhoneNumbers}
 	}
-	o, err := s.Service.UpdatePortOrder(ctx, p, in.ID, params)
+	o, err := s.Service.Orders.UpdatePortOrder(ctx, p, in.ID, params)
 	if err != nil {
 		return nil, problem(err)
 	}
@@ -201,7 +201,7 @@ func (s *Server) handlePortOrderAction(ctx context.Context, in *actionInput) (*p
 		ai = workflow.ActionInput{Reason: b.Reason, Message: b.Message, ExceptionCode: strings.ToUpper(b.ExceptionCode), FOCAt: b.FOCAt,
 			NotPortableNumbers: b.NotPortableNumbers, Attestation: b.Attestation.input(), OverrideReason: b.OverrideReason, IfVersion: version}
 	}
-	o, err := s.Service.Act(ctx, p, in.ID, porting.Action(in.Action), ai)
+	o, err := s.Service.Orders.Act(ctx, p, in.ID, porting.Action(in.Action), ai)
 	if err != nil {
 		return nil, problem(err)
 	}
@@ -209,7 +209,7 @@ func (s *Server) handlePortOrderAction(ctx context.Context, in *actionInput) (*p
 }
 
 func (s *Server) handlePortOrderTimeline(ctx context.Context, in *timelineInput) (*eventsOutput, error) {
-	evs, err := s.Service.Timeline(ctx, principal(ctx), in.ID, in.After, in.Limit)
+	evs, err := s.Service.Events.Timeline(ctx, principal(ctx), in.ID, in.After, in.Limit)
 	if err != nil {
 		return nil, problem(err)
 	}

@@ -64,7 +64,7 @@ func (s *Server) registerPortRequests() {
 func (s *Server) handlePortRequestCreate(ctx context.Context, in *portRequestCreateInput) (*portRequestOutput, error) {
 	b := in.Body
 	p := principal(ctx)
-	req, orders, err := s.Service.CreatePortRequest(ctx, p, workflow.CreatePortRequestParams{
+	req, orders, err := s.Service.Intake.CreatePortRequest(ctx, p, workflow.CreatePortRequestParams{
 		AccountID: b.AccountID, InstanceID: b.InstanceID, Severity: b.Severity, Subject: b.Subject,
 		LimitRequests: b.LimitRequests, Description: b.Description, CurrentCarrier: b.CurrentCarrier,
 		AuthorizedContact: b.AuthorizedContact, ContactPreferences: b.ContactPreferences,
@@ -78,7 +78,7 @@ func (s *Server) handlePortRequestCreate(ctx context.Context, in *portRequestCre
 
 func (s *Server) handlePortRequestGet(ctx context.Context, in *portRequestPath) (*portRequestOutput, error) {
 	p := principal(ctx)
-	v, err := s.Service.GetPortRequest(ctx, p, in.ID)
+	v, err := s.Service.Requests.GetPortRequest(ctx, p, in.ID)
 	if err != nil {
 		return nil, problem(err)
 	}
@@ -86,7 +86,7 @@ func (s *Server) handlePortRequestGet(ctx context.Context, in *portRequestPath) 
 }
 
 func (s *Server) handleMessageCreate(ctx context.Context, in *messageCreateInput) (*messageOutput, error) {
-	m, err := s.Service.AddMessage(ctx, principal(ctx), in.ID, in.Body.Body)
+	m, err := s.Service.Requests.AddMessage(ctx, principal(ctx), in.ID, in.Body.Body)
 	if err != nil {
 		return nil, problem(err)
 	}

@@ -80,7 +80,7 @@ func (s *Server) registerPortability() {
 }
 
 func (s *Server) handlePortabilityCheck(ctx context.Context, in *portabilityInput) (*portabilityOutput, error) {
-	rep, err := s.Service.CheckPortability(ctx, principal(ctx), workflow.CheckParams{
+	rep, err := s.Service.Intake.CheckPortability(ctx, principal(ctx), workflow.CheckParams{
 		PhoneNumbers: in.Body.PhoneNumbers, Entries: in.Body.Entries, CarrierHint: in.Body.CurrentCarrier,
 		DefaultRegion: in.Body.DefaultCountry,
 	})

@@ -35,7 +35,7 @@ func (s *Server) handleClockAdvance(ctx context.Context, in *clockAdvanceInput) 
 	if err != nil {
 		return nil, problem(err)
 	}
-	c, err := s.Service.AdvanceClock(ctx, principal(ctx), d)
+	c, err := s.Service.Sandbox.AdvanceClock(ctx, principal(ctx), d)
 	if err != nil {
 		return nil, problem(err)
 	}
@@ -43,7 +43,7 @@ func (s *Server) handleClockAdvance(ctx context.Context, in *clockAdvanceInput) 
 }
 
 func (s *Server) handleClockGet(ctx context.Context, _ *struct{}) (*clockOutput, error) {
-	c, err := s.Service.ReadClock(ctx, principal(ctx))
+	c, err := s.Service.Sandbox.ReadClock(ctx, principal(ctx))
 	if err != nil {
 		return nil, problem(err)
 	}

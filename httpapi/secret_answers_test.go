@@ -18,7 +18,7 @@ var secretProperties = []string{"key", "secret"}
 // declaration fails here instead of leaking secrets into the database.
 func TestSecretAnswersAreDeclared(t *testing.T) {
 	t.Parallel()
-	api := NewServer(&workflow.Service{}, nil).OpenAPI()
+	api := NewServer(workflow.New(workflow.Config{}), nil).OpenAPI()
 	b, err := json.Marshal(api.Components.Schemas)
 	if err != nil {
 		t.Fatal(err)

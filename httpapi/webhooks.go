@@ -92,7 +92,7 @@ func (s *Server) registerWebhooks() {
 }
 
 func (s *Server) handleWebhookCreate(ctx context.Context, in *webhookCreateInput) (*webhookOutput, error) {
-	w, secret, err := s.Service.CreateWebhookEndpoint(ctx, principal(ctx), workflow.WebhookParams{URL: in.Body.URL, EventTypes: in.Body.EventTypes})
+	w, secret, err := s.Service.Webhooks.CreateWebhookEndpoint(ctx, principal(ctx), workflow.WebhookParams{URL: in.Body.URL, EventTypes: in.Body.EventTypes})
 	if err != nil {
 		return nil, problem(err)
 	}
@@ -100,7 +100,7 @@ func (s *Server) handleWebhookCreate(ctx context.Context, in *webhookCreateInput
 }
 
 func (s *Server) handleWebhookList(ctx context.Context, _ *struct{}) (*webhooksOutput, error) {
-	ws, err := s.Service.WebhookEndpoints(ctx, principal(ctx))
+	ws, err := s.Service.Webhooks.WebhookEndpoints(ctx, principal(ctx))
 	if err != nil {
 		return nil, problem(err)
 	}
@@ -110,7 +110,7 @@ func (s *Server) handleWebhookList(ctx context.Context, _ *struct{}) (*webhooksO
 }
 
 func (s *Server) handleWebhookUpdate(ctx context.Context, in *webhookUpdateInput) (*webhookOutput, error) {
-	w, err := s.Service.UpdateWebhookEndpoint(ctx, principal(ctx), in.ID, workflow.WebhookParams{URL: in.Body.URL, EventTypes: in.Body.EventTypes, Enabled: in.Body.Enabled})
+	w, err := s.Service.Webhooks.UpdateWebhookEndpoint(ctx, principal(ctx), in.ID, workflow.WebhookParams{URL: in.Body.URL, EventTypes: in.Body.EventTypes, Enabled: in.Body.Enabled})
 	if err != nil {
 		return nil, problem(err)
 	}
@@ -118,7 +118,7 @@ func (s *Server) handleWebhookUpdate(ctx context.Context, in *webhookUpdateInput
 }
 
 func (s *Server) handleWebhookReplay(ctx context.Context, in *replayInput) (*replayOutput, error) {
-	n, err := s.Service.ReplayWebhooks(ctx, principal(ctx), in.ID, in.Body.After, in.Body.Limit)
+	n, err := s.Service.Webhooks.ReplayWebhooks(ctx, principal(ctx), in.ID, in.Body.After, in.Body.Limit)
 	if err != nil {
 		return nil, problem(err)
 	}
@@ -128,7 +128,7 @@ func (s *Server) handleWebhookReplay(ctx context.Context, in *replayInput) (*rep
 }
 
 func (s *Server) handleDeliveryList(ctx context.Context, in *webhookPath) (*deliveriesOutput, error) {
-	ds, err := s.Service.Deliveries(ctx, principal(ctx), in.ID, 100)
+	ds, err := s.Service.Webhooks.Deliveries(ctx, principal(ctx), in.ID, 100)
 	if err != nil {
 		return nil, problem(err)
 	}
@@ -138,7 +138,7 @@ func (s *Server) handleDeliveryList(ctx context.Context, in *webhookPath) (*deli
 }
 
 func (s *Server) handleFOCWindows(ctx context.Context, in *focWindowsInput) (*focWindowsOutput, error) {
-	slots, err := s.Service.FOCWindows(ctx, principal(ctx), in.ID, in.From, in.Count)
+	slots, err := s.Service.Orders.FOCWindows(ctx, principal(ctx), in.ID, in.From, in.Count)
 	if err != nil {
 		return nil, problemIn("query", err)
 	}

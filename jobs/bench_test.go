@@ -64,7 +64,7 @@ func benchmarkDeadlineLag(b *testing.B, e storetest.Engine, far int) {
 	// stopped clock tests use.
 	wall := porting.ClockFunc(time.Now)
 	db, orders := openLagDB(b, e, wall, far)
-	startRunner(b, db, &workflow.Service{Store: db, Clock: wall, Checker: &numbers.Checker{}})
+	startRunner(b, db, workflow.New(workflow.Config{Store: db, Clock: wall, Checker: &numbers.Checker{}}))
 	var (
 		lags  []time.Duration
 		queue sweepQueue

@@ -159,5 +159,5 @@ type submitWorker struct {
 
 // Work implements river.Worker.
 func (w *submitWorker) Work(ctx context.Context, job *river.Job[porting.SubmitToCarrierJob]) error {
-	return w.svc.SubmitToCarrier(ctx, job.Args.PortOrderID)
+	return w.svc.Carriers.SubmitToCarrier(ctx, job.Args.PortOrderID)
 }

@@ -23,7 +23,7 @@ type sweepWorker struct {
 
 // Work implements river.Worker.
 func (w *sweepWorker) Work(ctx context.Context, _ *river.Job[SweepDeadlinesJob]) error {
-	_, err := w.svc.SweepDeadlines(ctx)
+	_, err := w.svc.Deadlines.SweepDeadlines(ctx)
 	return err
 }
 
@@ -34,7 +34,7 @@ type notifyWorker struct {
 
 // Work implements river.Worker.
 func (w *notifyWorker) Work(ctx context.Context, job *river.Job[porting.NotifyEventJob]) error {
-	return w.svc.NotifyEvent(ctx, job.Args.EventID)
+	return w.svc.Notifications.NotifyEvent(ctx, job.Args.EventID)
 }
 
 // deliverWorker makes webhook attempts; the workflow decides when to stop,
@@ -47,7 +47,7 @@ type deliverWorker struct {
 
 // Work implements river.Worker.
 func (w *deliverWorker) Work(ctx context.Context, job *river.Job[porting.DeliverWebhookJob]) error {
-	return w.svc.DeliverWebhook(ctx, job.Args.DeliveryID, job.Attempt)
+	return w.svc.Notifications.DeliverWebhook(ctx, job.Args.DeliveryID, job.Attempt)
 }
 
 // NextRetry implements river.Worker: the webhook retry policy, for this
@@ -68,7 +68,7 @@ type emailWorker struct {
 
 // Work implements river.Worker.
 func (w *emailWorker) Work(ctx context.Context, job *river.Job[porting.SendEmailJob]) error {
-	return w.svc.SendEmail(ctx, job.Args)
+	return w.svc.Notifications.SendEmail(ctx, job.Args)
 }
 
 // cancelWorker withdraws cancelled orders from their carrier.
@@ -79,7 +79,7 @@ type cancelWorker struct {
 
 // Work implements river.Worker.
 func (w *cancelWorker) Work(ctx context.Context, job *river.Job[porting.CancelAtCarrierJob]) error {
-	return w.svc.CancelAtCarrier(ctx, job.Args.PortOrderID)
+	return w.svc.Carriers.CancelAtCarrier(ctx, job.Args.PortOrderID)
 }
 
 // PurgeJob deletes expired records (idempotency keys older than a day).
@@ -95,6 +95,6 @@ type purgeWorker struct {
 
 // Work implements river.Worker.
 func (w *purgeWorker) Work(ctx context.Context, _ *river.Job[PurgeJob]) error {
-	_, err := w.svc.PurgeExpired(ctx)
+	_, err := w.svc.Idempotency.PurgeExpired(ctx)
 	return err
 }

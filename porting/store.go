@@ -23,10 +23,27 @@ type Store interface {
 	Ping(ctx context.Context) error
 }
 
-// Tx is the set of reads and writes available inside a transaction. Find
-// methods return ENOTFOUND when nothing matches; Create methods return
-// ECONFLICT on a duplicate key.
+// Tx is the set of reads and writes available inside a transaction: every
+// store interface below. Use cases take the narrowest of them they need, so
+// a test can fake one concern's store without the rest. Find methods return
+// ENOTFOUND when nothing matches; Create methods return ECONFLICT on a
+// duplicate key.
 type Tx interface {
+	AccountStore
+	APIKeyStore
+	InstanceStore
+	RequestStore
+	OrderStore
+	DocumentStore
+	DeadlineStore
+	WebhookStore
+	EventStore
+	IdempotencyStore
+	JobQueue
+}
+
+// AccountStore holds customer accounts.
+type AccountStore interface {
 	CreateAccount(ctx context.Context, a *Account) error
 	FindAccount(ctx context.Context, id string) (*Account, error)
 	// LockAccount makes writers that count an account's capped rows (API
@@ -34,7 +51,10 @@ type Tx interface {
 	// ENOTFOUND if the account does not exist. The empty ID locks the
 	// staff's own rows, which belong to no account.
 	LockAccount(ctx context.Context, id string) error
+}
 
+// APIKeyStore holds API keys, by the hash of their secret.
+type APIKeyStore interface {
 	CreateAPIKey(ctx context.Context, k *APIKey) error
 	// FindAPIKeyByHash returns the key whose secret hashes to hash.
 	FindAPIKeyByHash(ctx context.Context, hash string) (*APIKey, error)
@@ -52,7 +72,10 @@ type Tx interface {
 	// after staleBefore, and reports whether it wrote; replicas racing to
 	// record the same minute write once.
 	TouchAPIKey(ctx context.Context, id string, at, staleBefore time.Time) (bool, error)
+}
 
+// InstanceStore holds contact-center instances, their contact flows and their phone-number inventory.
+type InstanceStore interface {
 	CreateInstance(ctx context.Context, in *Instance) error
 	FindInstance(ctx context.Context, id string) (*Instance, error)
 	CreateContactFlow(ctx context.Context, f *ContactFlow) error
@@ -62,12 +85,18 @@ type Tx interface {
 	// DeleteInstancePhoneNumber removes a number from an instance; absent is fine.
 	DeleteInstancePhoneNumber(ctx context.Context, instanceID, phoneNumber string) error
 	FindInstancePhoneNumbers(ctx context.Context, instanceID string) ([]*InstancePhoneNumber, error)
+}
 
+// RequestStore holds port requests and their message threads.
+type RequestStore interface {
 	CreatePortRequest(ctx context.Context, r *PortRequest) error
 	FindPortRequest(ctx context.Context, id string) (*PortRequest, error)
 	CreateMessage(ctx context.Context, m *Message) error
 	FindMessages(ctx context.Context, portRequestID string) ([]*Message, error)
+}
 
+// OrderStore holds port orders and their numbers.
+type OrderStore interface {
 	// CreatePortOrder stores an order and its numbers. A number already held
 	// by another active order is ECONFLICT.
 	CreatePortOrder(ctx context.Context, o *PortOrder) error
@@ -79,7 +108,10 @@ type Tx interface {
 	// FindHeldNumbers returns, of the given E.164 numbers, those held by an
 	// active order, with that order and its account.
 	FindHeldNumbers(ctx context.Context, phoneNumbers []string) (map[string]HeldNumber, error)
+}
 
+// DocumentStore holds port orders' documents.
+type DocumentStore interface {
 	// CreateDocument stores a document's metadata and its content, which the
 	// store encrypts at rest.
 	CreateDocument(ctx context.Context, d *Document, content []byte) error
@@ -88,7 +120,10 @@ type Tx interface {
 	FindDocuments(ctx context.Context, portOrderID string) ([]*Document, error)
 	// ReadDocumentContent returns the decrypted content of a document.
 	ReadDocumentContent(ctx context.Context, id string) ([]byte, error)
+}
 
+// DeadlineStore holds port orders' deadlines.
+type DeadlineStore interface {
 	// ChangeDeadlines inserts add as pending deadlines of the order (filling
 	// in their IDs) and cancels the order's pending deadlines among cancel;
 	// it decides nothing (PlanChanges does). It returns the order's
@@ -108,7 +143,10 @@ type Tx interface {
 	// sweeper fired it, or a recomputation cancelled it. On PostgreSQL a
 	// concurrent FireDeadline of the same row waits for this transaction.
 	FireDeadline(ctx context.Context, id int64, now time.Time) (bool, error)
+}
 
+// WebhookStore holds webhook endpoints and their deliveries.
+type WebhookStore interface {
 	CreateWebhookEndpoint(ctx context.Context, w *WebhookEndpoint) error
 	FindWebhookEndpoint(ctx context.Context, id string) (*WebhookEndpoint, error)
 	// FindWebhookEndpoints lists enabled and disabled endpoints; accountID
@@ -127,13 +165,20 @@ type Tx interface {
 	// FindDeliveries lists an endpoint's deliveries, newest first.
 	FindDeliveries(ctx context.Context, endpointID string, limit int) ([]*Delivery, error)
 	UpdateDelivery(ctx context.Context, d *Delivery) error
+}
+
+// EventStore holds the append-only event log.
+type EventStore interface {
 	// FindEvent returns one event by ID.
 	FindEvent(ctx context.Context, id int64) (*Event, error)
 
 	// AppendEvent stores e and sets its ID. IDs grow in commit order.
 	AppendEvent(ctx context.Context, e *Event) error
 	FindEvents(ctx context.Context, f EventFilter) ([]*Event, error)
+}
 
+// IdempotencyStore holds the records of Idempotency-Key uses.
+type IdempotencyStore interface {
 	// FindIdempotencyRecord returns the record of a key's use in a scope
 	// (ENOTFOUND when there is none). Records are written by the store
 	// itself, inside InTx, for the IdempotencyScope in the context.
@@ -144,7 +189,10 @@ type Tx interface {
 	// PurgeIdempotencyKeys deletes every record created before cutoff and
 	// returns how many: a key is honoured for a day, not forever.
 	PurgeIdempotencyKeys(ctx context.Context, cutoff time.Time) (int, error)
+}
 
+// JobQueue enqueues background jobs in the transaction.
+type JobQueue interface {
 	// Enqueue schedules a background job in this transaction.
 	Enqueue(ctx context.Context, j Job) error
 }

@@ -7,6 +7,14 @@ import (
 	"github.com/portdesk/portdesk/porting"
 )
 
+// Accounts creates and shows customer accounts and issues, lists, revokes and authenticates API keys.
+type Accounts struct {
+	store      porting.Store
+	clock      porting.Clock
+	adminToken string
+	events     *Events
+}
+
 // CreateAccountParams are the inputs of CreateAccount.
 type CreateAccountParams struct {
 	Name        string
@@ -14,7 +22,7 @@ type CreateAccountParams struct {
 }
 
 // CreateAccount creates a customer account. Admins only.
-func (s *Service) CreateAccount(ctx context.Context, p porting.Principal, in CreateAccountParams) (*porting.Account, error) {
+func (s *Accounts) CreateAccount(ctx context.Context, p porting.Principal, in CreateAccountParams) (*porting.Account, error) {
 	if err := requireAdmin(p); err != nil {
 		return nil, err
 	}
@@ -25,13 +33,13 @@ func (s *Service) CreateAccount(ctx context.Context, p porting.Principal, in Cre
 	if !in.SupportPlan.Valid() {
 		return nil, porting.FieldErrorf("support_plan", "support_plan must be basic or premium")
 	}
-	a := &porting.Account{ID: porting.NewID("acc"), Name: name, SupportPlan: in.SupportPlan, CreatedAt: s.Clock.Now()}
-	err := s.Store.InTx(ctx, func(tx porting.Tx) error {
+	a := &porting.Account{ID: porting.NewID("acc"), Name: name, SupportPlan: in.SupportPlan, CreatedAt: s.clock.Now()}
+	err := s.store.InTx(ctx, func(tx porting.Tx) error {
 		answers(ctx, porting.RefAccount, a.ID, "")
 		if err := tx.CreateAccount(ctx, a); err != nil {
 			return err
 		}
-		return s.record(ctx, tx, p, porting.EventAccountCreated, porting.Event{AccountID: a.ID}, nil, a)
+		return s.events.record(ctx, tx, p, porting.EventAccountCreated, porting.Event{AccountID: a.ID}, nil, a)
 	})
 	if err != nil {
 		return nil, err
@@ -40,12 +48,12 @@ func (s *Service) CreateAccount(ctx context.Context, p porting.Principal, in Cre
 }
 
 // GetAccount returns an account its owner or staff may see.
-func (s *Service) GetAccount(ctx context.Context, p porting.Principal, id string) (*porting.Account, error) {
+func (s *Accounts) GetAccount(ctx context.Context, p porting.Principal, id string) (*porting.Account, error) {
 	if err := visible(p, id, "account", id); err != nil {
 		return nil, err
 	}
 	var a *porting.Account
-	err := s.Store.View(ctx, func(tx porting.Tx) error {
+	err := s.store.View(ctx, func(tx porting.Tx) error {
 		var err error
 		a, err = tx.FindAccount(ctx, id)
 		return err

@@ -43,14 +43,14 @@ type ActionInput struct {
 // naming the allowed actions, EFORBIDDEN for a role not allowed), applies
 // the action's rules, and saves the order and its event in one transaction.
 // restart returns the new order it creates.
-func (s *Service) Act(ctx context.Context, p porting.Principal, orderID string, a porting.Action, in ActionInput) (*porting.PortOrder, error) {
+func (s *Orders) Act(ctx context.Context, p porting.Principal, orderID string, a porting.Action, in ActionInput) (*porting.PortOrder, error) {
 	if in.FOCAt != nil {
 		if err := porting.CheckTime("foc_at", *in.FOCAt); err != nil {
 			return nil, err
 		}
 	}
 	var result *porting.PortOrder
-	err := s.Store.InTx(ctx, func(tx porting.Tx) error {
+	err := s.store.InTx(ctx, func(tx porting.Tx) error {
 		o, err := findOrder(ctx, tx, p, orderID)
 		if err != nil {
 			return err
@@ -62,7 +62,7 @@ func (s *Service) Act(ctx context.Context, p porting.Principal, orderID string, 
 			return err
 		}
 		answers(ctx, porting.RefPortOrder, result.ID, "") // restart answers with the new order
-		return s.present(ctx, tx, result)
+		return s.loa.present(ctx, tx, result)
 	})
 	if err != nil {
 		return nil, preconditionFailed(err, in.IfVersion)
@@ -71,7 +71,7 @@ func (s *Service) Act(ctx context.Context, p porting.Principal, orderID string, 
 }
 
 // act is Act inside a transaction the caller holds (the sweeper's).
-func (s *Service) act(ctx context.Context, tx porting.Tx, p porting.Principal, o *porting.PortOrder, a porting.Action, in ActionInput) (*porting.PortOrder, error) {
+func (s *Orders) act(ctx context.Context, tx porting.Tx, p porting.Principal, o *porting.PortOrder, a porting.Action, in ActionInput) (*porting.PortOrder, error) {
 	to, err := porting.Apply(o.Status, a, p.Role)
 	if err != nil {
 		return nil, err
@@ -90,7 +90,7 @@ func (s *Service) act(ctx context.Context, tx porting.Tx, p porting.Principal, o
 
 // applyRules checks and applies what action a does to o besides the state
 // change.
-func (s *Service) applyRules(ctx context.Context, tx porting.Tx, p porting.Principal, o *porting.PortOrder, a porting.Action, in ActionInput) error {
+func (s *Orders) applyRules(ctx context.Context, tx porting.Tx, p porting.Principal, o *porting.PortOrder, a porting.Action, in ActionInput) error {
 	o.StatusReason = strings.TrimSpace(in.Reason)
 	switch a {
 	case porting.ActionApprove:
@@ -101,21 +101,21 @@ func (s *Service) applyRules(ctx context.Context, tx porting.Tx, p porting.Princ
 		}
 		o.SetNumberStatus(porting.NumberNotPortable)
 	case porting.ActionSubmitLOA:
-		return s.submitLOA(ctx, tx, p, o)
+		return s.loa.submitLOA(ctx, tx, p, o)
 	case porting.ActionReturnLOA:
-		return s.returnLOA(ctx, tx, p, o, in.Message)
+		return s.loa.returnLOA(ctx, tx, p, o, in.Message)
 	case porting.ActionApproveLOA:
 		if in.Attestation != nil {
-			if err := s.attest(p, o, *in.Attestation); err != nil {
+			if err := s.loa.attest(p, o, *in.Attestation); err != nil {
 				return err
 			}
 		}
-		return s.approveLOA(ctx, tx, p, o)
+		return s.loa.approveLOA(ctx, tx, p, o)
 	case porting.ActionRecordRejection:
 		return s.recordRejection(ctx, tx, p, o, in)
 	case porting.ActionResubmit:
 		o.Exception = nil
-		return s.submitLOA(ctx, tx, p, o)
+		return s.loa.submitLOA(ctx, tx, p, o)
 	case porting.ActionRecordFOC:
 		return s.recordFOC(ctx, tx, p, o, in)
 	case porting.ActionReschedule:
@@ -167,32 +167,22 @@ func approveNumbers(o *porting.PortOrder, notPortable []string) error {
 	return nil
 }
 
-func (s *Service) recordRejection(ctx context.Context, tx porting.Tx, p porting.Principal, o *porting.PortOrder, in ActionInput) error {
+func (s *Orders) recordRejection(ctx context.Context, tx messageTx, p porting.Principal, o *porting.PortOrder, in ActionInput) error {
 	if !slices.Contains(porting.ExceptionCodes, in.ExceptionCode) {
 		return porting.FieldErrorf("exception_code", "exception_code must be one of the carrier codes, e.g. ENTITY_NAME_MISMATCH or OTHER")
 	}
-	o.Exception = &porting.Exception{Code: in.ExceptionCode, Message: strings.TrimSpace(in.Message), At: s.Clock.Now()}
+	o.Exception = &porting.Exception{Code: in.ExceptionCode, Message: strings.TrimSpace(in.Message), At: s.clock.Now()}
 	text := fmt.Sprintf("The losing carrier rejected the port of order %s (%s).", o.ID, in.ExceptionCode)
 	if o.Exception.Message != "" {
 		text += " " + o.Exception.Message
 	}
-	return s.notifyCustomer(ctx, tx, p, o, text+" Please correct it and resubmit.")
-}
-
-// notifyCustomer posts a message on the order's request thread.
-func (s *Service) notifyCustomer(ctx context.Context, tx porting.Tx, p porting.Principal, o *porting.PortOrder, body string) error {
-	req, err := tx.FindPortRequest(ctx, o.PortRequestID)
-	if err != nil {
-		return err
-	}
-	m := &porting.Message{ID: porting.NewID("msg"), PortRequestID: req.ID, Author: p, Body: strings.TrimSpace(body), CreatedAt: s.Clock.Now()}
-	return s.postMessage(ctx, tx, req, m)
+	return s.requests.notifyCustomer(ctx, tx, p, o, text+" Please correct it and resubmit.")
 }
 
 // recordFOC records the carrier's firm order commitment after the same
 // port-date rules as every other path. An order that names no instance yet
 // cannot have its numbers loaded: the customer is told by when to choose one.
-func (s *Service) recordFOC(ctx context.Context, tx porting.Tx, p porting.Principal, o *porting.PortOrder, in ActionInput) error {
+func (s *Orders) recordFOC(ctx context.Context, tx messageTx, p porting.Principal, o *porting.PortOrder, in ActionInput) error {
 	if in.FOCAt == nil {
 		return porting.FieldErrorf("foc_at", "name the port date the carrier confirmed")
 	}
@@ -205,21 +195,21 @@ func (s *Service) recordFOC(ctx context.Context, tx porting.Tx, p porting.Princi
 	if o.InstanceID != "" {
 		return nil
 	}
-	load := calendar.Plan(o.Country, foc, s.Settings.Plan).LoadNumbersAt
-	return s.notifyCustomer(ctx, tx, p, o, fmt.Sprintf("The carrier confirmed the port of order %s for %s. "+
+	load := calendar.Plan(o.Country, foc, s.settings.Plan).LoadNumbersAt
+	return s.requests.notifyCustomer(ctx, tx, p, o, fmt.Sprintf("The carrier confirmed the port of order %s for %s. "+
 		"Choose the contact-center instance the numbers go to before %s: we load the numbers into it then, and without one they cannot be loaded.",
 		o.ID, foc.Format(time.RFC1123), load.Format(time.RFC1123)))
 }
 
 // reschedule asks the carrier for a new date. It needs the configured
 // business days' notice before the current FOC, in the order's country.
-func (s *Service) reschedule(ctx context.Context, tx porting.Tx, p porting.Principal, o *porting.PortOrder, in ActionInput) error {
-	now := s.Clock.Now()
+func (s *Orders) reschedule(ctx context.Context, tx inventoryTx, p porting.Principal, o *porting.PortOrder, in ActionInput) error {
+	now := s.clock.Now()
 	newAt := in.FOCAt
 	if newAt == nil {
 		return porting.FieldErrorf("foc_at", "name the new requested port date, in the future")
 	}
-	need := s.Settings.rescheduleNotice()
+	need := s.settings.rescheduleNotice()
 	shortNotice := o.FOCAt != nil && calendar.BusinessDaysBetween(o.Country, now, *o.FOCAt) < need
 	staffOverride := p.Role.Staff() && strings.TrimSpace(in.OverrideReason) != ""
 	if shortNotice && !staffOverride {
@@ -259,11 +249,11 @@ func (s *Service) reschedule(ctx context.Context, tx porting.Tx, p porting.Princ
 
 // restart creates a new order in review for the numbers of a cancelled one
 // and links the two.
-func (s *Service) restart(ctx context.Context, tx porting.Tx, p porting.Principal, old *porting.PortOrder) (*porting.PortOrder, error) {
+func (s *Orders) restart(ctx context.Context, tx orderTx, p porting.Principal, old *porting.PortOrder) (*porting.PortOrder, error) {
 	if old.NextOrderID != "" {
 		return nil, porting.Errorf(porting.ECONFLICT, "order %s was already restarted as %s", old.ID, old.NextOrderID)
 	}
-	now := s.Clock.Now()
+	now := s.clock.Now()
 	o := &porting.PortOrder{
 		ID: porting.NewID("po"), PortRequestID: old.PortRequestID, AccountID: old.AccountID, InstanceID: old.InstanceID,
 		Status: porting.StateReview, Country: old.Country, LosingCarrier: old.LosingCarrier,

@@ -28,7 +28,7 @@ type CreateAPIKeyParams struct {
 // Staff keys (admin, specialist) belong to no account: AccountID must be "".
 // An account holds at most porting.MaxAccountAPIKeys keys that are not
 // revoked (ECONFLICT beyond).
-func (s *Service) CreateAPIKey(ctx context.Context, p porting.Principal, in CreateAPIKeyParams) (*porting.APIKey, string, error) {
+func (s *Accounts) CreateAPIKey(ctx context.Context, p porting.Principal, in CreateAPIKeyParams) (*porting.APIKey, string, error) {
 	accountID, role := in.AccountID, in.Role
 	if !role.KeyRole() {
 		return nil, "", porting.FieldErrorf("role", "role must be admin, specialist or customer")
@@ -44,7 +44,7 @@ func (s *Service) CreateAPIKey(ctx context.Context, p porting.Principal, in Crea
 	if err := mayManageKeys(p, accountID); err != nil {
 		return nil, "", err
 	}
-	now := s.Clock.Now()
+	now := s.clock.Now()
 	if e := in.ExpiresAt; e != nil {
 		if !e.After(now) {
 			return nil, "", porting.FieldErrorf("expires_at", "expires_at must be in the future")
@@ -58,7 +58,7 @@ func (s *Service) CreateAPIKey(ctx context.Context, p porting.Principal, in Crea
 		ID: porting.NewID("key"), AccountID: accountID, Role: role, ExpiresAt: in.ExpiresAt,
 		Prefix: secret[:11], Hash: HashSecret(secret), CreatedAt: now,
 	}
-	err := s.Store.InTx(ctx, func(tx porting.Tx) error {
+	err := s.store.InTx(ctx, func(tx porting.Tx) error {
 		if err := outliveNoCreator(ctx, tx, p, k); err != nil {
 			return err
 		}
@@ -77,7 +77,7 @@ func (s *Service) CreateAPIKey(ctx context.Context, p porting.Principal, in Crea
 		if err := tx.CreateAPIKey(ctx, k); err != nil {
 			return err
 		}
-		return s.record(ctx, tx, p, porting.EventAPIKeyCreated, porting.Event{AccountID: accountID}, nil, k)
+		return s.events.record(ctx, tx, p, porting.EventAPIKeyCreated, porting.Event{AccountID: accountID}, nil, k)
 	})
 	if err != nil {
 		return nil, "", err
@@ -89,7 +89,7 @@ func (s *Service) CreateAPIKey(ctx context.Context, p porting.Principal, in Crea
 // otherwise a key that expires in an hour could mint one that never does.
 // A new key of an expiring creator expires with it at the latest (and by
 // default). Keys made without a key (the admin token, the CLI) are free.
-func outliveNoCreator(ctx context.Context, tx porting.Tx, p porting.Principal, k *porting.APIKey) error {
+func outliveNoCreator(ctx context.Context, tx porting.APIKeyStore, p porting.Principal, k *porting.APIKey) error {
 	if p.KeyID == "" {
 		return nil
 	}
@@ -129,7 +129,7 @@ func mayManageKeys(p porting.Principal, accountID string) error {
 // APIKeys lists the keys that are not revoked, oldest first. With an
 // account ID, that account's keys; without, a customer's own account's keys
 // and, for an admin, every key.
-func (s *Service) APIKeys(ctx context.Context, p porting.Principal, accountID string) ([]*porting.APIKey, error) {
+func (s *Accounts) APIKeys(ctx context.Context, p porting.Principal, accountID string) ([]*porting.APIKey, error) {
 	if accountID == "" && p.Role == porting.RoleCustomer {
 		accountID = p.AccountID
 	}
@@ -137,7 +137,7 @@ func (s *Service) APIKeys(ctx context.Context, p porting.Principal, accountID st
 		return nil, err
 	}
 	var out []*porting.APIKey
-	err := s.Store.View(ctx, func(tx porting.Tx) error {
+	err := s.store.View(ctx, func(tx porting.Tx) error {
 		if accountID != "" {
 			if _, err := tx.FindAccount(ctx, accountID); err != nil {
 				return err
@@ -154,9 +154,9 @@ func (s *Service) APIKeys(ctx context.Context, p porting.Principal, accountID st
 // every replica, since Authenticate reads the key from the database on
 // every request. Revoking a revoked key returns it unchanged. A key the
 // caller may not manage is ENOTFOUND for customers, EFORBIDDEN for others.
-func (s *Service) RevokeAPIKey(ctx context.Context, p porting.Principal, id string) (*porting.APIKey, error) {
+func (s *Accounts) RevokeAPIKey(ctx context.Context, p porting.Principal, id string) (*porting.APIKey, error) {
 	var k *porting.APIKey
-	err := s.Store.InTx(ctx, func(tx porting.Tx) error {
+	err := s.store.InTx(ctx, func(tx porting.Tx) error {
 		before, err := tx.FindAPIKey(ctx, id)
 		if err != nil {
 			return err
@@ -171,13 +171,13 @@ func (s *Service) RevokeAPIKey(ctx context.Context, p porting.Principal, id stri
 			k = before
 			return nil
 		}
-		if err := tx.RevokeAPIKey(ctx, id, s.Clock.Now()); err != nil {
+		if err := tx.RevokeAPIKey(ctx, id, s.clock.Now()); err != nil {
 			return err
 		}
 		if k, err = tx.FindAPIKey(ctx, id); err != nil {
 			return err
 		}
-		return s.record(ctx, tx, p, porting.EventAPIKeyRevoked, porting.Event{AccountID: k.AccountID}, before, k)
+		return s.events.record(ctx, tx, p, porting.EventAPIKeyRevoked, porting.Event{AccountID: k.AccountID}, before, k)
 	})
 	return k, err
 }
@@ -188,16 +188,16 @@ func (s *Service) RevokeAPIKey(ctx context.Context, p porting.Principal, id stri
 // every replica. The admin token is accepted while no admin key exists
 // (revoked ones included: revoking every admin key does not bring the
 // token back).
-func (s *Service) Authenticate(ctx context.Context, secret string) (porting.Principal, error) {
+func (s *Accounts) Authenticate(ctx context.Context, secret string) (porting.Principal, error) {
 	if secret == "" {
 		return porting.Principal{}, porting.Errorf(porting.EUNAUTHORIZED, "missing API key: send Authorization: Bearer <key>")
 	}
-	now := s.Clock.Now()
+	now := s.clock.Now()
 	var (
 		p   porting.Principal
 		key *porting.APIKey
 	)
-	err := s.Store.View(ctx, func(tx porting.Tx) error {
+	err := s.store.View(ctx, func(tx porting.Tx) error {
 		k, err := tx.FindAPIKeyByHash(ctx, HashSecret(secret))
 		if err == nil {
 			if err := k.Usable(now); err != nil {
@@ -209,7 +209,7 @@ func (s *Service) Authenticate(ctx context.Context, secret string) (porting.Prin
 		if porting.ErrorCode(err) != porting.ENOTFOUND {
 			return err
 		}
-		if s.AdminToken != "" && subtle.ConstantTimeCompare([]byte(secret), []byte(s.AdminToken)) == 1 {
+		if s.adminToken != "" && subtle.ConstantTimeCompare([]byte(secret), []byte(s.adminToken)) == 1 {
 			n, err := tx.CountAPIKeys(ctx, porting.RoleAdmin)
 			if err != nil {
 				return err
@@ -234,8 +234,8 @@ func (s *Service) Authenticate(ctx context.Context, secret string) (porting.Prin
 // porting.APIKeyUseResolution however many requests and replicas race. It
 // is bookkeeping: a failure (a busy database) must not refuse the request
 // the key authenticated, so it is dropped and the next request retries.
-func (s *Service) recordKeyUse(ctx context.Context, id string, now time.Time) {
-	_ = s.Store.InTx(ctx, func(tx porting.Tx) error {
+func (s *Accounts) recordKeyUse(ctx context.Context, id string, now time.Time) {
+	_ = s.store.InTx(ctx, func(tx porting.Tx) error {
 		_, err := tx.TouchAPIKey(ctx, id, now, now.Add(-porting.APIKeyUseResolution))
 		return err
 	})

@@ -13,8 +13,8 @@ import (
 // from its state and dates, and a retry of each failed deadline whose
 // attention flag has a retry time. It is pure: the store diffs it against
 // what is there, so recomputing after every change is cheap and idempotent.
-func (s *Service) planDeadlines(o *porting.PortOrder) []porting.Deadline {
-	now := s.Clock.Now()
+func (s *Deadlines) planDeadlines(o *porting.PortOrder) []porting.Deadline {
+	now := s.clock.Now()
 	var out []porting.Deadline
 	add := func(kind porting.DeadlineKind, at time.Time) {
 		out = append(out, porting.Deadline{PortOrderID: o.ID, AccountID: o.AccountID, Kind: kind, DueAt: at.UTC()})
@@ -27,7 +27,7 @@ func (s *Service) planDeadlines(o *porting.PortOrder) []porting.Deadline {
 	runs := func(k porting.DeadlineKind) bool { return slices.Contains(o.Status.Deadlines(), k) }
 	if o.RespondBy != nil {
 		if runs(porting.DeadlineRespondReminder) {
-			for _, d := range s.Settings.reminderDays() {
+			for _, d := range s.settings.reminderDays() {
 				if at := o.RespondBy.AddDate(0, 0, -d); at.After(now) {
 					add(porting.DeadlineRespondReminder, at)
 				}
@@ -38,12 +38,12 @@ func (s *Service) planDeadlines(o *porting.PortOrder) []porting.Deadline {
 		}
 	}
 	if runs(porting.DeadlineLOAExpiry) {
-		if exp := s.loaExpiry(o); exp != nil {
+		if exp := s.loa.loaExpiry(o); exp != nil {
 			add(porting.DeadlineLOAExpiry, *exp)
 		}
 	}
 	if o.FOCAt != nil {
-		plan := calendar.Plan(o.Country, *o.FOCAt, s.Settings.Plan)
+		plan := calendar.Plan(o.Country, *o.FOCAt, s.settings.Plan)
 		if runs(porting.DeadlineQuotaRequestsDue) && plan.QuotaRequestsDue.After(now) {
 			add(porting.DeadlineQuotaRequestsDue, plan.QuotaRequestsDue)
 		}
@@ -60,7 +60,7 @@ func (s *Service) planDeadlines(o *porting.PortOrder) []porting.Deadline {
 // deadlineApplies reports whether a deadline of kind k still means
 // something for o in its state: a failed deadline of a kind that no longer
 // applies needs nobody's attention (the order moved past it).
-func (s *Service) deadlineApplies(o *porting.PortOrder, k porting.DeadlineKind) bool {
+func (s *Deadlines) deadlineApplies(o *porting.PortOrder, k porting.DeadlineKind) bool {
 	if !slices.Contains(o.Status.Deadlines(), k) {
 		return false
 	}
@@ -68,7 +68,7 @@ func (s *Service) deadlineApplies(o *porting.PortOrder, k porting.DeadlineKind) 
 	case porting.DeadlineRespondReminder, porting.DeadlineRespondBy:
 		return o.RespondBy != nil
 	case porting.DeadlineLOAExpiry:
-		return s.loaExpiry(o) != nil
+		return s.loa.loaExpiry(o) != nil
 	case porting.DeadlineQuotaRequestsDue, porting.DeadlinePortWindowOpens, porting.DeadlineLoadNumbers:
 		return o.FOCAt != nil
 	}
@@ -76,7 +76,7 @@ func (s *Service) deadlineApplies(o *porting.PortOrder, k porting.DeadlineKind) 
 }
 
 // replan stores the order's deadline plan.
-func (s *Service) replan(ctx context.Context, tx porting.Tx, o *porting.PortOrder) error {
+func (s *Deadlines) replan(ctx context.Context, tx porting.DeadlineStore, o *porting.PortOrder) error {
 	// saveOrder has just updated the order, which holds its row (on
 	// PostgreSQL) until the transaction ends: the deadlines read here are
 	// the ones the change applies to.
@@ -111,9 +111,9 @@ var onMiss = map[porting.DeadlineKind]string{
 // Deadlines lists an order's deadlines: the live plan (pending) and what
 // has happened (fired); with history, also the superseded (cancelled) rows
 // that a moved date left behind.
-func (s *Service) Deadlines(ctx context.Context, p porting.Principal, orderID string, history bool) ([]DeadlineView, error) {
+func (s *Deadlines) Deadlines(ctx context.Context, p porting.Principal, orderID string, history bool) ([]DeadlineView, error) {
 	var out []DeadlineView
-	err := s.Store.View(ctx, func(tx porting.Tx) error {
+	err := s.store.View(ctx, func(tx porting.Tx) error {
 		if _, err := findOrder(ctx, tx, p, orderID); err != nil {
 			return err
 		}

@@ -24,7 +24,7 @@ type UploadParams struct {
 // UploadDocument stores a document of an order after checking its type,
 // size and content. A customer's upload is an answer: it resets the
 // respond-by date of the request's orders that wait on the customer.
-func (s *Service) UploadDocument(ctx context.Context, p porting.Principal, orderID string, in UploadParams) (*porting.Document, error) {
+func (s *Documents) UploadDocument(ctx context.Context, p porting.Principal, orderID string, in UploadParams) (*porting.Document, error) {
 	if p.Role != porting.RoleCustomer && !p.Role.Staff() {
 		return nil, porting.Errorf(porting.EFORBIDDEN, "role %s may not upload documents", p.Role)
 	}
@@ -34,7 +34,7 @@ func (s *Service) UploadDocument(ctx context.Context, p porting.Principal, order
 	if len(in.Content) == 0 {
 		return nil, porting.FieldErrorf("file", "the file is empty")
 	}
-	if max := s.Settings.MaxDocument(); int64(len(in.Content)) > max {
+	if max := s.settings.MaxDocument(); int64(len(in.Content)) > max {
 		return nil, porting.FieldErrorf("file", "the file is larger than %d bytes", max)
 	}
 	ct, err := sniff(in.Type, in.Content)
@@ -48,9 +48,9 @@ func (s *Service) UploadDocument(ctx context.Context, p porting.Principal, order
 	d := &porting.Document{
 		ID: porting.NewID("doc"), PortOrderID: orderID, Type: in.Type, Filename: cleanFilename(in.Filename),
 		ContentType: ct, Size: int64(len(in.Content)), SHA256: hex.EncodeToString(sum[:]),
-		UploadedBy: p, CreatedAt: s.Clock.Now(),
+		UploadedBy: p, CreatedAt: s.clock.Now(),
 	}
-	err = s.Store.InTx(ctx, func(tx porting.Tx) error {
+	err = s.store.InTx(ctx, func(tx porting.Tx) error {
 		answers(ctx, porting.RefDocument, d.ID, orderID)
 		o, err := findOrder(ctx, tx, p, orderID)
 		if err != nil {
@@ -63,19 +63,19 @@ func (s *Service) UploadDocument(ctx context.Context, p porting.Principal, order
 		if err := tx.CreateDocument(ctx, d, in.Content); err != nil {
 			return err
 		}
-		if err := s.record(ctx, tx, p, porting.EventDocumentUploaded, orderEvent(o), nil, d); err != nil {
+		if err := s.events.record(ctx, tx, p, porting.EventDocumentUploaded, orderEvent(o), nil, d); err != nil {
 			return err
 		}
 		if d.Type == porting.DocLOASigned && o.Attestation != nil {
 			// A new signed LOA has not been judged yet.
 			before := o.Clone()
 			o.Attestation = nil
-			if err := s.saveOrder(ctx, tx, p, before, o, porting.EventOrderUpdated); err != nil {
+			if err := s.orders.saveOrder(ctx, tx, p, before, o, porting.EventOrderUpdated); err != nil {
 				return err
 			}
 		}
 		if p.Role == porting.RoleCustomer {
-			return s.resetRespondBy(ctx, tx, p, o.PortRequestID)
+			return s.requests.resetRespondBy(ctx, tx, p, o.PortRequestID)
 		}
 		return nil
 	})
@@ -163,9 +163,9 @@ func cleanFilename(name string) string {
 }
 
 // Documents lists an order's documents.
-func (s *Service) Documents(ctx context.Context, p porting.Principal, orderID string) ([]*porting.Document, error) {
+func (s *Documents) Documents(ctx context.Context, p porting.Principal, orderID string) ([]*porting.Document, error) {
 	var out []*porting.Document
-	err := s.Store.View(ctx, func(tx porting.Tx) error {
+	err := s.store.View(ctx, func(tx porting.Tx) error {
 		if _, err := findOrder(ctx, tx, p, orderID); err != nil {
 			return err
 		}
@@ -177,12 +177,12 @@ func (s *Service) Documents(ctx context.Context, p porting.Principal, orderID st
 }
 
 // DownloadDocument returns a document and its content, recording who read it.
-func (s *Service) DownloadDocument(ctx context.Context, p porting.Principal, orderID, docID string) (*porting.Document, []byte, error) {
+func (s *Documents) DownloadDocument(ctx context.Context, p porting.Principal, orderID, docID string) (*porting.Document, []byte, error) {
 	var (
 		d       *porting.Document
 		content []byte
 	)
-	err := s.Store.InTx(ctx, func(tx porting.Tx) error {
+	err := s.store.InTx(ctx, func(tx porting.Tx) error {
 		o, err := findOrder(ctx, tx, p, orderID)
 		if err != nil {
 			return err
@@ -194,11 +194,21 @@ func (s *Service) DownloadDocument(ctx context.Context, p porting.Principal, ord
 			return err
 		}
 		d.Filename = cleanFilename(d.Filename) // stored before the names were cleaned as now
-		return s.record(ctx, tx, p, porting.EventDocumentDownloaded, orderEvent(o), nil,
+		return s.events.record(ctx, tx, p, porting.EventDocumentDownloaded, orderEvent(o), nil,
 			map[string]string{"document_id": d.ID, "type": string(d.Type)})
 	})
 	if err != nil {
 		return nil, nil, err
 	}
 	return d, content, nil
+}
+
+// Documents takes and serves an order's uploaded documents.
+type Documents struct {
+	store    porting.Store
+	clock    porting.Clock
+	settings Settings
+	events   *Events
+	orders   *Orders
+	requests *Requests
 }

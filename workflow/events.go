@@ -8,12 +8,18 @@ import (
 	"github.com/portdesk/portdesk/porting"
 )
 
+// Events appends to the event log (the audit log, timeline and outbox) and lists it.
+type Events struct {
+	store porting.Store
+	clock porting.Clock
+}
+
 // record appends an event to tx. before and after are marshalled as JSON;
 // nil leaves them empty.
-func (s *Service) record(ctx context.Context, tx porting.Tx, p porting.Principal, typ string, e porting.Event, before, after any) error {
+func (s *Events) record(ctx context.Context, tx eventLog, p porting.Principal, typ string, e porting.Event, before, after any) error {
 	e.Type = typ
 	e.Actor = p
-	e.At = s.Clock.Now()
+	e.At = s.clock.Now()
 	var err error
 	if e.Before, err = marshalOrNil(before); err != nil {
 		return err
@@ -42,13 +48,13 @@ func marshalOrNil(v any) (json.RawMessage, error) {
 
 // Events lists events after the cursor: a customer's own account only,
 // everything for staff.
-func (s *Service) Events(ctx context.Context, p porting.Principal, after int64, limit int) ([]*porting.Event, error) {
+func (s *Events) Events(ctx context.Context, p porting.Principal, after int64, limit int) ([]*porting.Event, error) {
 	f := porting.EventFilter{After: after, Limit: limit}
 	if p.Role == porting.RoleCustomer {
 		f.AccountID = p.AccountID
 	}
 	var out []*porting.Event
-	err := s.Store.View(ctx, func(tx porting.Tx) error {
+	err := s.store.View(ctx, func(tx porting.Tx) error {
 		var err error
 		out, err = tx.FindEvents(ctx, f)
 		return err
@@ -57,9 +63,9 @@ func (s *Service) Events(ctx context.Context, p porting.Principal, after int64, 
 }
 
 // Timeline lists the events of one port order, oldest first.
-func (s *Service) Timeline(ctx context.Context, p porting.Principal, orderID string, after int64, limit int) ([]*porting.Event, error) {
+func (s *Events) Timeline(ctx context.Context, p porting.Principal, orderID string, after int64, limit int) ([]*porting.Event, error) {
 	var out []*porting.Event
-	err := s.Store.View(ctx, func(tx porting.Tx) error {
+	err := s.store.View(ctx, func(tx porting.Tx) error {
 		o, err := tx.FindPortOrder(ctx, orderID)
 		if err != nil {
 			return err

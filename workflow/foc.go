@@ -15,10 +15,10 @@ import (
 // planRules are the order's port-date rules: the settings and, until the
 // LOA has gone to the carrier, the validity of the signed LOA (a date it
 // cannot reach would need a new LOA anyway).
-func (s *Service) planRules(o *porting.PortOrder) calendar.PlanRules {
-	r := s.Settings.Plan
+func (s *Orders) planRules(o *porting.PortOrder) calendar.PlanRules {
+	r := s.settings.Plan
 	if o.Status.BeforeSubmission() {
-		r.LOAValidUntil = s.loaExpiry(o)
+		r.LOAValidUntil = s.loa.loaExpiry(o)
 	}
 	return r
 }
@@ -72,11 +72,11 @@ const (
 // publishes no windows agrees the time on the ticket, so the carrier's
 // confirmation is that agreement. Refusals are EINVALID on field with the
 // next valid windows; an override by anyone but staff is EFORBIDDEN.
-func (s *Service) checkPortDate(p porting.Principal, o *porting.PortOrder, at time.Time, field string, use portDateUse, overrideReason string) (*porting.FOCOverride, error) {
+func (s *Orders) checkPortDate(p porting.Principal, o *porting.PortOrder, at time.Time, field string, use portDateUse, overrideReason string) (*porting.FOCOverride, error) {
 	if err := porting.CheckTime(field, at); err != nil {
 		return nil, err
 	}
-	now := s.Clock.Now()
+	now := s.clock.Now()
 	overrideReason = strings.TrimSpace(overrideReason)
 	if overrideReason != "" && !p.Role.Staff() {
 		return nil, &porting.Error{Code: porting.EFORBIDDEN, Field: "override_reason",
@@ -107,7 +107,7 @@ func (s *Service) checkPortDate(p porting.Principal, o *porting.PortOrder, at ti
 // window agrees the time on the ticket, so a confirmed date there is
 // checked for its day only: a business day, no holiday, the lead time, the
 // LOA's validity.
-func (s *Service) portDateRefusal(o *porting.PortOrder, at, now time.Time, use portDateUse) *calendar.PortTimeError {
+func (s *Orders) portDateRefusal(o *porting.PortOrder, at, now time.Time, use portDateUse) *calendar.PortTimeError {
 	rules := s.planRules(o)
 	var pt *calendar.PortTimeError
 	if errors.As(calendar.CheckPortTime(o.Country, at, now, rules), &pt) {
@@ -118,7 +118,7 @@ func (s *Service) portDateRefusal(o *porting.PortOrder, at, now time.Time, use p
 			return pt
 		}
 	}
-	if load := calendar.Plan(o.Country, at, s.Settings.Plan).LoadNumbersAt; !load.After(now) {
+	if load := calendar.Plan(o.Country, at, s.settings.Plan).LoadNumbersAt; !load.After(now) {
 		loc := country.WindowZone(o.Country)
 		next, _ := s.nextWindows(context.Background(), o, now, 3)
 		return &calendar.PortTimeError{Reason: porting.ReasonLoadTooLate, Next: next, Message: fmt.Sprintf(
@@ -135,12 +135,12 @@ const maxWindows = 100
 // requested date may use, from from (or now, when from is zero) on. from
 // may lie at most two years ahead (EINVALID on "from" otherwise); count is
 // clamped to 1..100. The work stops with ctx.
-func (s *Service) FOCWindows(ctx context.Context, p porting.Principal, orderID string, from time.Time, count int) ([]porting.Slot, error) {
+func (s *Orders) FOCWindows(ctx context.Context, p porting.Principal, orderID string, from time.Time, count int) ([]porting.Slot, error) {
 	if !from.IsZero() {
 		if err := porting.CheckTime("from", from); err != nil {
 			return nil, err
 		}
-		if from.After(s.Clock.Now().Add(maxPortDateAhead)) {
+		if from.After(s.clock.Now().Add(maxPortDateAhead)) {
 			return nil, porting.FieldErrorf("from", "from %s is more than two years ahead; no port date can be that far", from.UTC().Format(time.RFC3339))
 		}
 	}
@@ -154,14 +154,14 @@ func (s *Service) FOCWindows(ctx context.Context, p porting.Principal, orderID s
 // nextWindows lists up to count valid port windows of o from from on:
 // those the porting rules accept and late enough that the numbers can
 // still be loaded before them.
-func (s *Service) nextWindows(ctx context.Context, o *porting.PortOrder, from time.Time, count int) ([]porting.Slot, error) {
+func (s *Orders) nextWindows(ctx context.Context, o *porting.PortOrder, from time.Time, count int) ([]porting.Slot, error) {
 	switch {
 	case count <= 0:
 		count = 10
 	case count > maxWindows:
 		count = maxWindows
 	}
-	now := s.Clock.Now()
+	now := s.clock.Now()
 	rules := s.planRules(o)
 	_, err := calendar.EarliestPortTime(o.Country, now, rules)
 	var pt *calendar.PortTimeError
@@ -182,7 +182,7 @@ func (s *Service) nextWindows(ctx context.Context, o *porting.PortOrder, from ti
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("workflow: list port windows of %s: %w", o.ID, err)
 		}
-		if calendar.Plan(o.Country, sl.Start, s.Settings.Plan).LoadNumbersAt.After(now) {
+		if calendar.Plan(o.Country, sl.Start, s.settings.Plan).LoadNumbersAt.After(now) {
 			out = append(out, sl)
 		}
 		if len(out) == count {

@@ -14,7 +14,7 @@ import (
 func TestConfirmedDateWithoutWindows(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2027, 3, 2, 15, 0, 0, 0, time.UTC) // a Tuesday
-	s := &Service{Clock: porting.ClockFunc(func() time.Time { return now })}
+	s := New(Config{Clock: porting.ClockFunc(func() time.Time { return now })})
 	o := &porting.PortOrder{ID: "po_br", Country: "BR", Status: porting.StateSubmitted, NumberKind: porting.KindDID}
 	for _, tc := range []struct {
 		name, want string
@@ -25,7 +25,7 @@ func TestConfirmedDateWithoutWindows(t *testing.T) {
 		{"two days out", "too_soon", time.Date(2027, 3, 4, 15, 0, 0, 0, time.UTC)},
 		{"three weeks out on a Tuesday", "", time.Date(2027, 3, 23, 15, 0, 0, 0, time.UTC)},
 	} {
-		_, err := s.checkPortDate(spec, o, tc.at, "foc_at", portDateConfirmed, "")
+		_, err := s.Orders.checkPortDate(spec, o, tc.at, "foc_at", portDateConfirmed, "")
 		switch {
 		case tc.want == "" && err != nil:
 			t.Errorf("%s: refused: %v", tc.name, err)
@@ -35,7 +35,7 @@ func TestConfirmedDateWithoutWindows(t *testing.T) {
 		if tc.want == "" {
 			continue
 		}
-		ov, err := s.checkPortDate(spec, o, tc.at, "foc_at", portDateConfirmed, "agreed on the phone")
+		ov, err := s.Orders.checkPortDate(spec, o, tc.at, "foc_at", portDateConfirmed, "agreed on the phone")
 		if err != nil || ov == nil || ov.Rule != tc.want {
 			t.Errorf("%s with an override: %+v, %v", tc.name, ov, err)
 		}

@@ -9,6 +9,13 @@ import (
 	"github.com/portdesk/portdesk/porting"
 )
 
+// Instances creates and shows contact-center instances and their contact flows and numbers.
+type Instances struct {
+	store  porting.Store
+	clock  porting.Clock
+	events *Events
+}
+
 // regionPattern matches cloud region names such as us-east-1 or eu-west-2.
 var regionPattern = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$`)
 
@@ -22,7 +29,7 @@ type CreateInstanceParams struct {
 
 // CreateInstance registers a contact-center instance of an account with the
 // default quotas.
-func (s *Service) CreateInstance(ctx context.Context, p porting.Principal, in CreateInstanceParams) (*porting.Instance, error) {
+func (s *Instances) CreateInstance(ctx context.Context, p porting.Principal, in CreateInstanceParams) (*porting.Instance, error) {
 	accountID := in.AccountID
 	switch {
 	case p.Role == porting.RoleCustomer:
@@ -53,9 +60,9 @@ func (s *Service) CreateInstance(ctx context.Context, p porting.Principal, in Cr
 			ConcurrentCalls:   porting.DefaultQuotaConcurrentCall,
 			OutboundCountries: []string{},
 		},
-		CreatedAt: s.Clock.Now(),
+		CreatedAt: s.clock.Now(),
 	}
-	err := s.Store.InTx(ctx, func(tx porting.Tx) error {
+	err := s.store.InTx(ctx, func(tx porting.Tx) error {
 		answers(ctx, porting.RefInstance, inst.ID, "")
 		if _, err := tx.FindAccount(ctx, accountID); err != nil {
 			return err
@@ -63,7 +70,7 @@ func (s *Service) CreateInstance(ctx context.Context, p porting.Principal, in Cr
 		if err := tx.CreateInstance(ctx, inst); err != nil {
 			return err
 		}
-		return s.record(ctx, tx, p, porting.EventInstanceCreated, porting.Event{AccountID: accountID}, nil, inst)
+		return s.events.record(ctx, tx, p, porting.EventInstanceCreated, porting.Event{AccountID: accountID}, nil, inst)
 	})
 	if err != nil {
 		return nil, err
@@ -72,7 +79,7 @@ func (s *Service) CreateInstance(ctx context.Context, p porting.Principal, in Cr
 }
 
 // findInstance loads an instance the principal may see.
-func findInstance(ctx context.Context, tx porting.Tx, p porting.Principal, id string) (*porting.Instance, error) {
+func findInstance(ctx context.Context, tx porting.InstanceStore, p porting.Principal, id string) (*porting.Instance, error) {
 	inst, err := tx.FindInstance(ctx, id)
 	if err != nil {
 		return nil, err
@@ -84,9 +91,9 @@ func findInstance(ctx context.Context, tx porting.Tx, p porting.Principal, id st
 }
 
 // GetInstance returns an instance its owner or staff may see.
-func (s *Service) GetInstance(ctx context.Context, p porting.Principal, id string) (*porting.Instance, error) {
+func (s *Instances) GetInstance(ctx context.Context, p porting.Principal, id string) (*porting.Instance, error) {
 	var inst *porting.Instance
-	err := s.Store.View(ctx, func(tx porting.Tx) error {
+	err := s.store.View(ctx, func(tx porting.Tx) error {
 		var err error
 		inst, err = findInstance(ctx, tx, p, id)
 		return err
@@ -95,7 +102,7 @@ func (s *Service) GetInstance(ctx context.Context, p porting.Principal, id strin
 }
 
 // CreateContactFlow adds a contact flow to an instance.
-func (s *Service) CreateContactFlow(ctx context.Context, p porting.Principal, instanceID, name string) (*porting.ContactFlow, error) {
+func (s *Instances) CreateContactFlow(ctx context.Context, p porting.Principal, instanceID, name string) (*porting.ContactFlow, error) {
 	name = strings.TrimSpace(name)
 	if name == "" || len(name) > porting.MaxNameLength {
 		return nil, porting.FieldErrorf("name", "name must hold 1 to 200 characters")
@@ -103,8 +110,8 @@ func (s *Service) CreateContactFlow(ctx context.Context, p porting.Principal, in
 	if p.Role != porting.RoleCustomer && !p.Role.Staff() {
 		return nil, porting.Errorf(porting.EFORBIDDEN, "role %s may not create contact flows", p.Role)
 	}
-	f := &porting.ContactFlow{ID: porting.NewID("flow"), InstanceID: instanceID, Name: name, CreatedAt: s.Clock.Now()}
-	err := s.Store.InTx(ctx, func(tx porting.Tx) error {
+	f := &porting.ContactFlow{ID: porting.NewID("flow"), InstanceID: instanceID, Name: name, CreatedAt: s.clock.Now()}
+	err := s.store.InTx(ctx, func(tx porting.Tx) error {
 		answers(ctx, porting.RefContactFlow, f.ID, instanceID)
 		inst, err := findInstance(ctx, tx, p, instanceID)
 		if err != nil {
@@ -113,7 +120,7 @@ func (s *Service) CreateContactFlow(ctx context.Context, p porting.Principal, in
 		if err := tx.CreateContactFlow(ctx, f); err != nil {
 			return err
 		}
-		return s.record(ctx, tx, p, porting.EventContactFlowCreated, porting.Event{AccountID: inst.AccountID}, nil, f)
+		return s.events.record(ctx, tx, p, porting.EventContactFlowCreated, porting.Event{AccountID: inst.AccountID}, nil, f)
 	})
 	if err != nil {
 		return nil, err
@@ -122,9 +129,9 @@ func (s *Service) CreateContactFlow(ctx context.Context, p porting.Principal, in
 }
 
 // ContactFlows lists the contact flows of an instance.
-func (s *Service) ContactFlows(ctx context.Context, p porting.Principal, instanceID string) ([]*porting.ContactFlow, error) {
+func (s *Instances) ContactFlows(ctx context.Context, p porting.Principal, instanceID string) ([]*porting.ContactFlow, error) {
 	var out []*porting.ContactFlow
-	err := s.Store.View(ctx, func(tx porting.Tx) error {
+	err := s.store.View(ctx, func(tx porting.Tx) error {
 		if _, err := findInstance(ctx, tx, p, instanceID); err != nil {
 			return err
 		}
@@ -136,9 +143,9 @@ func (s *Service) ContactFlows(ctx context.Context, p porting.Principal, instanc
 }
 
 // InstancePhoneNumbers lists the phone-number inventory of an instance.
-func (s *Service) InstancePhoneNumbers(ctx context.Context, p porting.Principal, instanceID string) ([]*porting.InstancePhoneNumber, error) {
+func (s *Instances) InstancePhoneNumbers(ctx context.Context, p porting.Principal, instanceID string) ([]*porting.InstancePhoneNumber, error) {
 	var out []*porting.InstancePhoneNumber
-	err := s.Store.View(ctx, func(tx porting.Tx) error {
+	err := s.store.View(ctx, func(tx porting.Tx) error {
 		if _, err := findInstance(ctx, tx, p, instanceID); err != nil {
 			return err
 		}

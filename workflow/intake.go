@@ -12,6 +12,17 @@ import (
 	"github.com/portdesk/portdesk/porting"
 )
 
+// Intake checks numbers' portability (portability.go) and turns a port request into its orders.
+type Intake struct {
+	store    porting.Store
+	clock    porting.Clock
+	settings Settings
+	checker  *numbers.Checker
+	events   *Events
+	loa      *LOA
+	orders   *Orders
+}
+
 // CreatePortRequestParams are the inputs of an intake. AccountID is taken
 // from the principal for customers and required from staff filing on a
 // customer's behalf. Premium accounts fill Severity, Subject and InstanceID;
@@ -39,7 +50,7 @@ var languagePattern = regexp.MustCompile(`^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$`)
 // portable ones into one order per (country, losing carrier, number kind,
 // account number) and reports the others with their reasons. An order
 // whose numbers came with an account number has it on its LOA data.
-func (s *Service) CreatePortRequest(ctx context.Context, p porting.Principal, in CreatePortRequestParams) (*porting.PortRequest, []*porting.PortOrder, error) {
+func (s *Intake) CreatePortRequest(ctx context.Context, p porting.Principal, in CreatePortRequestParams) (*porting.PortRequest, []*porting.PortOrder, error) {
 	accountID, err := intakeAccount(p, in.AccountID)
 	if err != nil {
 		return nil, nil, err
@@ -50,7 +61,7 @@ func (s *Service) CreatePortRequest(ctx context.Context, p porting.Principal, in
 	if err := validateContact(&in); err != nil {
 		return nil, nil, err
 	}
-	now := s.Clock.Now()
+	now := s.clock.Now()
 	req := &porting.PortRequest{
 		ID: porting.NewID("req"), AccountID: accountID, InstanceID: in.InstanceID,
 		Description: strings.TrimSpace(in.Description), CurrentCarrier: strings.TrimSpace(in.CurrentCarrier),
@@ -58,7 +69,7 @@ func (s *Service) CreatePortRequest(ctx context.Context, p porting.Principal, in
 		RejectedNumbers: []porting.RejectedNumber{}, CreatedBy: p, CreatedAt: now,
 	}
 	var orders []*porting.PortOrder
-	err = s.Store.InTx(ctx, func(tx porting.Tx) error {
+	err = s.store.InTx(ctx, func(tx porting.Tx) error {
 		answers(ctx, porting.RefPortRequest, req.ID, "")
 		acct, err := tx.FindAccount(ctx, accountID)
 		if err != nil {
@@ -94,7 +105,7 @@ func (s *Service) CreatePortRequest(ctx context.Context, p porting.Principal, in
 		if err := tx.CreatePortRequest(ctx, req); err != nil {
 			return err
 		}
-		if err := s.record(ctx, tx, p, porting.EventRequestCreated, porting.Event{AccountID: accountID, PortRequestID: req.ID}, nil, req); err != nil {
+		if err := s.events.record(ctx, tx, p, porting.EventRequestCreated, porting.Event{AccountID: accountID, PortRequestID: req.ID}, nil, req); err != nil {
 			return err
 		}
 		for _, g := range rep.Groups {
@@ -110,10 +121,10 @@ func (s *Service) CreatePortRequest(ctx context.Context, p porting.Principal, in
 				o.PhoneNumbers = append(o.PhoneNumbers, porting.OrderNumber{PhoneNumber: n, NumberType: checked[n].NumberType,
 					RangeHolder: checked[n].RangeHolder, Status: porting.NumberPending})
 			}
-			if err := s.createOrder(ctx, tx, p, o); err != nil {
+			if err := s.orders.createOrder(ctx, tx, p, o); err != nil {
 				return err
 			}
-			if err := s.present(ctx, tx, o); err != nil {
+			if err := s.loa.present(ctx, tx, o); err != nil {
 				return err
 			}
 			orders = append(orders, o)
@@ -139,20 +150,6 @@ func noneToPort(rejected []porting.RejectedNumber) error {
 		rejected = rejected[:maxRejectedShown]
 	}
 	return &porting.Error{Code: porting.EINVALID, Field: "phone_numbers", Message: msg, Rejected: rejected}
-}
-
-func (s *Service) createOrder(ctx context.Context, tx porting.Tx, p porting.Principal, o *porting.PortOrder) error {
-	if err := tx.CreatePortOrder(ctx, o); err != nil {
-		if porting.ErrorCode(err) == porting.ECONFLICT && p.Role == porting.RoleCustomer {
-			// The store names the holding order, which may be another account's.
-			return porting.Errorf(porting.ECONFLICT, "a number of this order is already on another active port order")
-		}
-		return err
-	}
-	if err := s.replan(ctx, tx, o); err != nil {
-		return err
-	}
-	return s.record(ctx, tx, p, porting.EventOrderCreated, orderEvent(o), nil, o)
 }
 
 func orderEvent(o *porting.PortOrder) porting.Event {

@@ -8,7 +8,7 @@ import (
 
 // loadNumbers places the order's numbers into its instance as pending_port,
 // so the customer can associate them with contact flows before the port.
-func (s *Service) loadNumbers(ctx context.Context, tx porting.Tx, p porting.Principal, o *porting.PortOrder) error {
+func (s *Orders) loadNumbers(ctx context.Context, tx inventoryTx, p porting.Principal, o *porting.PortOrder) error {
 	if o.InstanceID == "" {
 		return porting.FieldErrorf("instance_id", "the order names no instance to load the numbers into; set instance_id first")
 	}
@@ -18,7 +18,7 @@ func (s *Service) loadNumbers(ctx context.Context, tx porting.Tx, p porting.Prin
 
 // placeInventory puts every number the order holds into its instance with
 // the given status and records the change.
-func (s *Service) placeInventory(ctx context.Context, tx porting.Tx, p porting.Principal, o *porting.PortOrder, st porting.InventoryStatus) error {
+func (s *Orders) placeInventory(ctx context.Context, tx inventoryTx, p porting.Principal, o *porting.PortOrder, st porting.InventoryStatus) error {
 	if o.InstanceID == "" {
 		return nil
 	}
@@ -34,19 +34,19 @@ func (s *Service) placeInventory(ctx context.Context, tx porting.Tx, p porting.P
 	for _, num := range held {
 		n := &porting.InstancePhoneNumber{
 			InstanceID: o.InstanceID, PhoneNumber: num, Status: st,
-			ContactFlowID: flows[num], PortOrderID: o.ID, UpdatedAt: s.Clock.Now(),
+			ContactFlowID: flows[num], PortOrderID: o.ID, UpdatedAt: s.clock.Now(),
 		}
 		if err := tx.UpsertInstancePhoneNumber(ctx, n); err != nil {
 			return err
 		}
 	}
-	return s.record(ctx, tx, p, porting.EventInventoryChanged, orderEvent(o), nil,
+	return s.events.record(ctx, tx, p, porting.EventInventoryChanged, orderEvent(o), nil,
 		map[string]any{"instance_id": o.InstanceID, "status": st, "phone_numbers": held})
 }
 
 // unloadInventory takes the numbers of an order that will not port (now)
 // out of its instance again.
-func (s *Service) unloadInventory(ctx context.Context, tx porting.Tx, p porting.Principal, o *porting.PortOrder) error {
+func (s *Orders) unloadInventory(ctx context.Context, tx inventoryTx, p porting.Principal, o *porting.PortOrder) error {
 	if o.InstanceID == "" {
 		return nil
 	}
@@ -64,6 +64,6 @@ func (s *Service) unloadInventory(ctx context.Context, tx porting.Tx, p porting.
 		}
 		removed = append(removed, n.PhoneNumber)
 	}
-	return s.record(ctx, tx, p, porting.EventInventoryChanged, orderEvent(o), nil,
+	return s.events.record(ctx, tx, p, porting.EventInventoryChanged, orderEvent(o), nil,
 		map[string]any{"instance_id": o.InstanceID, "removed": removed})
 }

@@ -14,6 +14,16 @@ import (
 	"github.com/portdesk/portdesk/porting"
 )
 
+// LOA checks, edits (loa_edit.go) and renders (loa_render.go) an order's Letter of Authorization and runs the LOA actions.
+type LOA struct {
+	store    porting.Store
+	clock    porting.Clock
+	settings Settings
+	events   *Events
+	orders   *Orders
+	requests *Requests
+}
+
 // Finding codes submit_loa (and resubmit) refuse instead of sending the
 // LOA to review: the customer has not finished, or the LOA is already too
 // old for any carrier (its expiry deadline has passed and would not fire
@@ -23,17 +33,17 @@ var incompleteCodes = []string{loa.CodeMissingField, loa.CodeMissingDocument, lo
 // checkLOA runs the LOA validation of an order against its CSR, documents
 // and the country's requirements. requireAttestation is true at approval,
 // when the team's judgement of the signature and legibility must be in.
-func (s *Service) checkLOA(ctx context.Context, tx porting.Tx, o *porting.PortOrder, requireAttestation bool) ([]porting.Finding, error) {
+func (s *LOA) checkLOA(ctx context.Context, tx loaReader, o *porting.PortOrder, requireAttestation bool) ([]porting.Finding, error) {
 	docs, err := tx.FindDocuments(ctx, o.ID)
 	if err != nil {
 		return nil, err
 	}
 	in := loa.Input{
-		Order:               loaOrder(o, s.Settings.winningCarrier()),
+		Order:               loaOrder(o, s.settings.winningCarrier()),
 		CSR:                 o.CSR,
 		RequiredDocuments:   loa.Requirements(o.Country, string(o.NumberKind)).Documents,
-		Now:                 s.Clock.Now().In(country.CivilZone(o.Country)), // dates are judged in the country's civil time
-		MaxAgeDays:          s.Settings.loaMaxAgeDays(),
+		Now:                 s.clock.Now().In(country.CivilZone(o.Country)), // dates are judged in the country's civil time
+		MaxAgeDays:          s.settings.loaMaxAgeDays(),
 		HasAttachment:       true, // portdesk generates the spreadsheet for every order
 		RequireAttestation:  requireAttestation,
 		AttachmentThreshold: loaListLimit,
@@ -82,7 +92,7 @@ func stopApproval(fs []porting.Finding) []porting.Finding {
 }
 
 // applyLOACheck records the findings on the order and in the timeline.
-func (s *Service) applyLOACheck(ctx context.Context, tx porting.Tx, p porting.Principal, o *porting.PortOrder, requireAttestation bool) error {
+func (s *LOA) applyLOACheck(ctx context.Context, tx loaTx, p porting.Principal, o *porting.PortOrder, requireAttestation bool) error {
 	fs, err := s.checkLOA(ctx, tx, o, requireAttestation)
 	if err != nil {
 		return err
@@ -91,12 +101,12 @@ func (s *Service) applyLOACheck(ctx context.Context, tx porting.Tx, p porting.Pr
 	if fs == nil {
 		o.Findings = []porting.Finding{}
 	}
-	return s.record(ctx, tx, p, porting.EventLOAChecked, orderEvent(o), nil, map[string]any{"findings": o.Findings})
+	return s.events.record(ctx, tx, p, porting.EventLOAChecked, orderEvent(o), nil, map[string]any{"findings": o.Findings})
 }
 
 // submitLOA refuses an incomplete LOA and otherwise checks it for review.
 // Each submission is a new signed LOA to judge: earlier attestations go.
-func (s *Service) submitLOA(ctx context.Context, tx porting.Tx, p porting.Principal, o *porting.PortOrder) error {
+func (s *LOA) submitLOA(ctx context.Context, tx loaTx, p porting.Principal, o *porting.PortOrder) error {
 	o.Attestation = nil
 	if err := s.applyLOACheck(ctx, tx, p, o, false); err != nil {
 		return err
@@ -115,7 +125,7 @@ func (s *Service) submitLOA(ctx context.Context, tx porting.Tx, p porting.Princi
 
 // approveLOA needs the team's attestations and no blocking finding: a
 // pending one (the attestation itself) stops it too.
-func (s *Service) approveLOA(ctx context.Context, tx porting.Tx, p porting.Principal, o *porting.PortOrder) error {
+func (s *LOA) approveLOA(ctx context.Context, tx loaTx, p porting.Principal, o *porting.PortOrder) error {
 	if err := s.applyLOACheck(ctx, tx, p, o, true); err != nil {
 		return err
 	}
@@ -126,7 +136,7 @@ func (s *Service) approveLOA(ctx context.Context, tx porting.Tx, p porting.Princ
 }
 
 // returnLOA sends the findings (and the team's words) to the customer.
-func (s *Service) returnLOA(ctx context.Context, tx porting.Tx, p porting.Principal, o *porting.PortOrder, message string) error {
+func (s *LOA) returnLOA(ctx context.Context, tx loaTx, p porting.Principal, o *porting.PortOrder, message string) error {
 	if err := s.applyLOACheck(ctx, tx, p, o, false); err != nil {
 		return err
 	}
@@ -142,7 +152,7 @@ func (s *Service) returnLOA(ctx context.Context, tx porting.Tx, p porting.Princi
 	for _, f := range o.Findings {
 		b.WriteString("\n- " + describe(f))
 	}
-	return s.notifyCustomer(ctx, tx, p, o, b.String())
+	return s.requests.notifyCustomer(ctx, tx, p, o, b.String())
 }
 
 func describe(f porting.Finding) string {
@@ -172,8 +182,8 @@ func summarize(fs []porting.Finding) string {
 
 // FindingsOf re-checks an order now, without saving, so a customer can see
 // what would block it before submitting: the same findings the order shows.
-func (s *Service) FindingsOf(ctx context.Context, p porting.Principal, orderID string) ([]porting.Finding, error) {
-	o, err := s.GetPortOrder(ctx, p, orderID)
+func (s *LOA) FindingsOf(ctx context.Context, p porting.Principal, orderID string) ([]porting.Finding, error) {
+	o, err := s.orders.GetPortOrder(ctx, p, orderID)
 	if err != nil {
 		return nil, err
 	}
@@ -189,7 +199,7 @@ const CodeInstanceNotSet = "INSTANCE_NOT_SET"
 // true whenever the order is read or returned: while the LOA can still
 // change, the LOA check against the CSR, documents, requirements and
 // today's date; and the order's own items (an instance to load into).
-func (s *Service) present(ctx context.Context, tx porting.Tx, o *porting.PortOrder) error {
+func (s *LOA) present(ctx context.Context, tx loaReader, o *porting.PortOrder) error {
 	fs := []porting.Finding{}
 	if o.Status.BeforeSubmission() {
 		loaFs, err := s.checkLOA(ctx, tx, o, o.Status == porting.StateLOAReview)
@@ -204,7 +214,7 @@ func (s *Service) present(ctx context.Context, tx porting.Tx, o *porting.PortOrd
 		if o.Status.FOCAgreed() {
 			f.Severity = porting.SeverityBlocking
 			if o.FOCAt != nil {
-				load := calendar.Plan(o.Country, *o.FOCAt, s.Settings.Plan).LoadNumbersAt
+				load := calendar.Plan(o.Country, *o.FOCAt, s.settings.Plan).LoadNumbersAt
 				f.Hint = "choose the contact-center instance now: the numbers are loaded into it on " + load.UTC().Format(time.RFC3339) + " and cannot be without one"
 			}
 		}
@@ -216,7 +226,7 @@ func (s *Service) present(ctx context.Context, tx porting.Tx, o *porting.PortOrd
 
 // generatedLOAs returns the SHA-256 of every LOA file handed out for the
 // order, from its loa_generated events.
-func generatedLOAs(ctx context.Context, tx porting.Tx, orderID string) ([]string, error) {
+func generatedLOAs(ctx context.Context, tx porting.EventStore, orderID string) ([]string, error) {
 	var out []string
 	for after := int64(0); ; {
 		evs, err := tx.FindEvents(ctx, porting.EventFilter{PortOrderID: orderID, Type: porting.EventLOAGenerated, After: after, Limit: 1000})
@@ -240,10 +250,10 @@ func generatedLOAs(ctx context.Context, tx porting.Tx, orderID string) ([]string
 // loaExpiry is the moment the signed LOA stops being valid, or nil: the
 // end of its last valid day (dated 15 days ago is still valid) in the
 // order's country, the same rule loa.Validate applies.
-func (s *Service) loaExpiry(o *porting.PortOrder) *time.Time {
+func (s *LOA) loaExpiry(o *porting.PortOrder) *time.Time {
 	if o.LOA == nil || o.LOA.SignedOn == nil {
 		return nil
 	}
-	t := o.LOA.SignedOn.AddDays(s.Settings.loaMaxAgeDays() + 1).In(country.CivilZone(o.Country)).UTC()
+	t := o.LOA.SignedOn.AddDays(s.settings.loaMaxAgeDays() + 1).In(country.CivilZone(o.Country)).UTC()
 	return &t
 }

@@ -50,7 +50,7 @@ func setLOA(p porting.Principal, o *porting.PortOrder, data porting.LOAData, pin
 }
 
 // setCSR records the carrier's Customer Service Record on the order.
-func (s *Service) setCSR(p porting.Principal, o *porting.PortOrder, csr porting.CSR) error {
+func (s *LOA) setCSR(p porting.Principal, o *porting.PortOrder, csr porting.CSR) error {
 	ok := p.Role.Staff() && o.Status.BeforeSubmission() || p.Role == porting.RoleCustomer && o.Status.LOAEditableBy(p.Role)
 	if !ok {
 		return porting.Errorf(porting.ECONFLICT, "the CSR cannot change in status %s", o.Status)
@@ -67,14 +67,14 @@ func (s *Service) setCSR(p porting.Principal, o *porting.PortOrder, csr porting.
 	if p.Role.Staff() {
 		csr.Source = "staff"
 	}
-	csr.RecordedAt = s.Clock.Now()
+	csr.RecordedAt = s.clock.Now()
 	o.CSR = &csr
 	return nil
 }
 
 // confirmCSR records that the porting team checked a customer's proposed
 // CSR against the carrier: the LOA may then be approved against it.
-func (s *Service) confirmCSR(p porting.Principal, o *porting.PortOrder) error {
+func (s *LOA) confirmCSR(p porting.Principal, o *porting.PortOrder) error {
 	switch {
 	case !p.Role.Staff():
 		return porting.Errorf(porting.EFORBIDDEN, "only the porting team confirms that a CSR is the carrier's record")
@@ -83,7 +83,7 @@ func (s *Service) confirmCSR(p porting.Principal, o *porting.PortOrder) error {
 	case !o.Status.BeforeSubmission():
 		return porting.Errorf(porting.ECONFLICT, "the CSR cannot change in status %s", o.Status)
 	}
-	now := s.Clock.Now()
+	now := s.clock.Now()
 	o.CSR.ConfirmedBy, o.CSR.ConfirmedAt = p.KeyID, &now
 	return nil
 }
@@ -91,7 +91,7 @@ func (s *Service) confirmCSR(p porting.Principal, o *porting.PortOrder) error {
 // attest records the team's judgement of the signed LOA. A kind outside
 // porting.SignatureKinds, or a deprecated wet_signature that contradicts
 // the kind given with it, is a field error.
-func (s *Service) attest(p porting.Principal, o *porting.PortOrder, in AttestationInput) error {
+func (s *LOA) attest(p porting.Principal, o *porting.PortOrder, in AttestationInput) error {
 	kind := in.Signature
 	if kind != "" && !slices.Contains(porting.SignatureKinds, kind) {
 		return porting.FieldErrorf("attestation.signature", "signature must be wet, electronic or printed")
@@ -116,7 +116,7 @@ func (s *Service) attest(p porting.Principal, o *porting.PortOrder, in Attestati
 	if in.Legible != nil {
 		a.Legible = in.Legible
 	}
-	now := s.Clock.Now()
+	now := s.clock.Now()
 	a.By, a.At = p.KeyID, &now
 	o.Attestation = &a
 	return nil

@@ -30,15 +30,15 @@ type RenderedFile struct {
 
 // RenderLOA generates the order's LOA (pdf) or its number attachment (xlsx,
 // csv) from the data on file; blank fields print as blank lines to fill.
-func (s *Service) RenderLOA(ctx context.Context, p porting.Principal, orderID, format string) (*RenderedFile, error) {
-	o, err := s.GetPortOrder(ctx, p, orderID)
+func (s *LOA) RenderLOA(ctx context.Context, p porting.Principal, orderID, format string) (*RenderedFile, error) {
+	o, err := s.orders.GetPortOrder(ctx, p, orderID)
 	if err != nil {
 		return nil, err
 	}
 	// The file is stamped with the time the order's data last changed, not
 	// the download's: the same data gives the same bytes, so downloading
 	// again records nothing new.
-	doc := loa.Document{Order: loaOrder(o, s.Settings.winningCarrier()), GeneratedAt: o.UpdatedAt}
+	doc := loa.Document{Order: loaOrder(o, s.settings.winningCarrier()), GeneratedAt: o.UpdatedAt}
 	if o.LOA != nil {
 		doc.Data = *o.LOA
 	}
@@ -72,12 +72,12 @@ func (s *Service) RenderLOA(ctx context.Context, p porting.Principal, orderID, f
 	// the generated file itself is found (LOA_NOT_SIGNED).
 	sum := sha256.Sum256(out.Content)
 	hash := hex.EncodeToString(sum[:])
-	err = s.Store.InTx(ctx, func(tx porting.Tx) error {
+	err = s.store.InTx(ctx, func(tx porting.Tx) error {
 		known, err := generatedLOAs(ctx, tx, o.ID)
 		if err != nil || slices.Contains(known, hash) {
 			return err
 		}
-		return s.record(ctx, tx, p, porting.EventLOAGenerated, orderEvent(o), nil,
+		return s.events.record(ctx, tx, p, porting.EventLOAGenerated, orderEvent(o), nil,
 			generatedFile{Format: format, Filename: out.Filename, SHA256: hash})
 	})
 	if err != nil {
@@ -96,7 +96,7 @@ type generatedFile struct {
 // Requirements tells what a port from a country and number kind needs,
 // before any order exists: documents, who may port, the porting windows and
 // whether the country is supported at all.
-func (s *Service) Requirements(country, kind string) (*CountryRequirements, error) {
+func (s *LOA) Requirements(country, kind string) (*CountryRequirements, error) {
 	if len(strings.TrimSpace(country)) != 2 {
 		return nil, porting.FieldErrorf("country", "country is an ISO 3166 alpha-2 code such as GB")
 	}

@@ -8,8 +8,19 @@ import (
 	"github.com/portdesk/portdesk/porting"
 )
 
+// Orders shows and changes port orders: PATCH edits, the actions of the transition table (actions.go), port dates (foc.go) and the instance inventory they load (inventory.go).
+type Orders struct {
+	store     porting.Store
+	clock     porting.Clock
+	settings  Settings
+	deadlines *Deadlines
+	events    *Events
+	loa       *LOA
+	requests  *Requests
+}
+
 // findOrder loads an order the principal may see.
-func findOrder(ctx context.Context, tx porting.Tx, p porting.Principal, id string) (*porting.PortOrder, error) {
+func findOrder(ctx context.Context, tx porting.OrderStore, p porting.Principal, id string) (*porting.PortOrder, error) {
 	o, err := tx.FindPortOrder(ctx, id)
 	if err != nil {
 		return nil, err
@@ -21,20 +32,20 @@ func findOrder(ctx context.Context, tx porting.Tx, p porting.Principal, id strin
 }
 
 // GetPortOrder returns an order its account or staff may see.
-func (s *Service) GetPortOrder(ctx context.Context, p porting.Principal, id string) (*porting.PortOrder, error) {
+func (s *Orders) GetPortOrder(ctx context.Context, p porting.Principal, id string) (*porting.PortOrder, error) {
 	var o *porting.PortOrder
-	err := s.Store.View(ctx, func(tx porting.Tx) error {
+	err := s.store.View(ctx, func(tx porting.Tx) error {
 		var err error
 		if o, err = findOrder(ctx, tx, p, id); err != nil {
 			return err
 		}
-		return s.present(ctx, tx, o)
+		return s.loa.present(ctx, tx, o)
 	})
 	return o, err
 }
 
 // ListPortOrders pages through orders; customers see only their account's.
-func (s *Service) ListPortOrders(ctx context.Context, p porting.Principal, f porting.PortOrderFilter) (*porting.PortOrderPage, error) {
+func (s *Orders) ListPortOrders(ctx context.Context, p porting.Principal, f porting.PortOrderFilter) (*porting.PortOrderPage, error) {
 	if p.Role == porting.RoleCustomer {
 		f.AccountID = p.AccountID
 	}
@@ -42,13 +53,13 @@ func (s *Service) ListPortOrders(ctx context.Context, p porting.Principal, f por
 		return nil, porting.FieldErrorf("status", "unknown status %q", f.Status)
 	}
 	var page *porting.PortOrderPage
-	err := s.Store.View(ctx, func(tx porting.Tx) error {
+	err := s.store.View(ctx, func(tx porting.Tx) error {
 		var err error
 		if page, err = tx.FindPortOrders(ctx, f); err != nil {
 			return err
 		}
 		for _, o := range page.Orders {
-			if err := s.present(ctx, tx, o); err != nil {
+			if err := s.loa.present(ctx, tx, o); err != nil {
 				return err
 			}
 		}
@@ -82,7 +93,7 @@ type UpdatePortOrderParams struct {
 // load into (until the numbers are loaded), the requested port date (until
 // the carrier has confirmed one), the LOA data and CSR (until submission),
 // and the team's attestation. The LOA is re-checked after a change.
-func (s *Service) UpdatePortOrder(ctx context.Context, p porting.Principal, id string, in UpdatePortOrderParams) (*porting.PortOrder, error) {
+func (s *Orders) UpdatePortOrder(ctx context.Context, p porting.Principal, id string, in UpdatePortOrderParams) (*porting.PortOrder, error) {
 	if p.Role != porting.RoleCustomer && !p.Role.Staff() {
 		return nil, porting.Errorf(porting.EFORBIDDEN, "role %s may not change orders", p.Role)
 	}
@@ -92,7 +103,7 @@ func (s *Service) UpdatePortOrder(ctx context.Context, p porting.Principal, id s
 		}
 	}
 	var o *porting.PortOrder
-	err := s.Store.InTx(ctx, func(tx porting.Tx) error {
+	err := s.store.InTx(ctx, func(tx porting.Tx) error {
 		var err error
 		if o, err = findOrder(ctx, tx, p, id); err != nil {
 			return err
@@ -117,12 +128,12 @@ func (s *Service) UpdatePortOrder(ctx context.Context, p porting.Principal, id s
 		if err := s.saveOrder(ctx, tx, p, before, o, porting.EventOrderUpdated); err != nil {
 			return err
 		}
-		return s.present(ctx, tx, o)
+		return s.loa.present(ctx, tx, o)
 	})
 	return o, preconditionFailed(err, in.IfVersion)
 }
 
-func (s *Service) changeLOA(ctx context.Context, tx porting.Tx, p porting.Principal, o *porting.PortOrder, in UpdatePortOrderParams) error {
+func (s *Orders) changeLOA(ctx context.Context, tx loaReader, p porting.Principal, o *porting.PortOrder, in UpdatePortOrderParams) error {
 	if in.LOA == nil && in.PIN == nil && in.CSR == nil && in.Attestation == nil && !in.ConfirmCSR {
 		return nil
 	}
@@ -139,12 +150,12 @@ func (s *Service) changeLOA(ctx context.Context, tx porting.Tx, p porting.Princi
 		}
 	}
 	if in.CSR != nil {
-		if err := s.setCSR(p, o, *in.CSR); err != nil {
+		if err := s.loa.setCSR(p, o, *in.CSR); err != nil {
 			return err
 		}
 	}
 	if in.ConfirmCSR {
-		if err := s.confirmCSR(p, o); err != nil {
+		if err := s.loa.confirmCSR(p, o); err != nil {
 			return err
 		}
 	}
@@ -155,11 +166,11 @@ func (s *Service) changeLOA(ctx context.Context, tx porting.Tx, p porting.Princi
 		if o.Status != porting.StateLOAReview {
 			return porting.Errorf(porting.ECONFLICT, "the signed LOA is attested while the order is in loa_review, not %s", o.Status)
 		}
-		if err := s.attest(p, o, *in.Attestation); err != nil {
+		if err := s.loa.attest(p, o, *in.Attestation); err != nil {
 			return err
 		}
 	}
-	fs, err := s.checkLOA(ctx, tx, o, o.Status == porting.StateLOAReview)
+	fs, err := s.loa.checkLOA(ctx, tx, o, o.Status == porting.StateLOAReview)
 	if err != nil {
 		return err
 	}
@@ -188,7 +199,7 @@ func preconditionFailed(err error, want *int) error {
 	return err
 }
 
-func (s *Service) changeInstance(ctx context.Context, tx porting.Tx, o *porting.PortOrder, instanceID string) error {
+func (s *Orders) changeInstance(ctx context.Context, tx porting.InstanceStore, o *porting.PortOrder, instanceID string) error {
 	if !o.Status.BeforeLoading() {
 		return porting.Errorf(porting.ECONFLICT, "the instance cannot change once numbers are loaded (status %s)", o.Status)
 	}
@@ -200,7 +211,7 @@ func (s *Service) changeInstance(ctx context.Context, tx porting.Tx, o *porting.
 	return nil
 }
 
-func (s *Service) changeRequestedFOC(p porting.Principal, o *porting.PortOrder, at time.Time) error {
+func (s *Orders) changeRequestedFOC(p porting.Principal, o *porting.PortOrder, at time.Time) error {
 	if !o.Status.BeforeSubmission() {
 		return porting.Errorf(porting.ECONFLICT, "the requested date cannot change in status %s; use reschedule", o.Status)
 	}
@@ -214,12 +225,12 @@ func (s *Service) changeRequestedFOC(p porting.Principal, o *porting.PortOrder, 
 
 // setRespondBy sets the customer's answer deadline when the order waits on
 // them and clears it otherwise.
-func (s *Service) setRespondBy(o *porting.PortOrder) {
+func (s *Orders) setRespondBy(o *porting.PortOrder) {
 	if o.WaitingOn() != porting.PartyCustomer {
 		o.RespondBy = nil
 		return
 	}
-	t := s.Clock.Now().AddDate(0, 0, s.Settings.respondWithinDays())
+	t := s.clock.Now().AddDate(0, 0, s.settings.respondWithinDays())
 	if o.Status == porting.StateNumbersLoaded && o.FOCAt != nil && o.FOCAt.Before(t) {
 		t = *o.FOCAt // flows must be associated before the port, not a month later
 	}
@@ -228,14 +239,28 @@ func (s *Service) setRespondBy(o *porting.PortOrder) {
 
 // saveOrder stores o (optimistically, against before's version) and records
 // the change as an event of type typ.
-func (s *Service) saveOrder(ctx context.Context, tx porting.Tx, p porting.Principal, before, o *porting.PortOrder, typ string) error {
-	o.UpdatedAt = s.Clock.Now()
-	s.settleAttention(p, o)
+func (s *Orders) saveOrder(ctx context.Context, tx orderTx, p porting.Principal, before, o *porting.PortOrder, typ string) error {
+	o.UpdatedAt = s.clock.Now()
+	s.deadlines.settleAttention(p, o)
 	if err := tx.UpdatePortOrder(ctx, o); err != nil {
 		return err
 	}
-	if err := s.replan(ctx, tx, o); err != nil {
+	if err := s.deadlines.replan(ctx, tx, o); err != nil {
 		return err
 	}
-	return s.record(ctx, tx, p, typ, orderEvent(o), before, o)
+	return s.events.record(ctx, tx, p, typ, orderEvent(o), before, o)
+}
+
+func (s *Orders) createOrder(ctx context.Context, tx orderTx, p porting.Principal, o *porting.PortOrder) error {
+	if err := tx.CreatePortOrder(ctx, o); err != nil {
+		if porting.ErrorCode(err) == porting.ECONFLICT && p.Role == porting.RoleCustomer {
+			// The store names the holding order, which may be another account's.
+			return porting.Errorf(porting.ECONFLICT, "a number of this order is already on another active port order")
+		}
+		return err
+	}
+	if err := s.deadlines.replan(ctx, tx, o); err != nil {
+		return err
+	}
+	return s.events.record(ctx, tx, p, porting.EventOrderCreated, orderEvent(o), nil, o)
 }

@@ -37,12 +37,12 @@ type PortabilityReport struct {
 
 // CheckPortability classifies numbers without creating anything. Any
 // authenticated caller may check.
-func (s *Service) CheckPortability(ctx context.Context, p porting.Principal, in CheckParams) (*PortabilityReport, error) {
+func (s *Intake) CheckPortability(ctx context.Context, p porting.Principal, in CheckParams) (*PortabilityReport, error) {
 	if err := s.checkNumbers(in.PhoneNumbers, in.Entries); err != nil {
 		return nil, err
 	}
 	var rep *PortabilityReport
-	err := s.Store.View(ctx, func(tx porting.Tx) error {
+	err := s.store.View(ctx, func(tx porting.Tx) error {
 		var err error
 		rep, err = s.classify(ctx, tx, p, in)
 		return err
@@ -50,7 +50,7 @@ func (s *Service) CheckPortability(ctx context.Context, p porting.Principal, in 
 	return rep, err
 }
 
-func (s *Service) checkNumbers(nums []string, entries []numbers.Entry) error {
+func (s *Intake) checkNumbers(nums []string, entries []numbers.Entry) error {
 	if err := s.checkNumberCount(len(nums) + len(entries)); err != nil {
 		return err
 	}
@@ -80,11 +80,11 @@ const (
 	maxAccountNumber = 64
 )
 
-func (s *Service) checkNumberCount(n int) error {
+func (s *Intake) checkNumberCount(n int) error {
 	if n == 0 {
 		return porting.FieldErrorf("phone_numbers", "list at least one phone number (in phone_numbers or phone_number_entries)")
 	}
-	if max := s.Settings.MaxNumbers(); n > max {
+	if max := s.settings.MaxNumbers(); n > max {
 		return porting.FieldErrorf("phone_numbers", "at most %d phone numbers per call; split the list", max)
 	}
 	return nil
@@ -92,12 +92,12 @@ func (s *Service) checkNumberCount(n int) error {
 
 // classify runs the number checker and marks numbers already held by an
 // active order, reading the holds in tx so an intake sees what it commits.
-func (s *Service) classify(ctx context.Context, tx porting.Tx, p porting.Principal, in CheckParams) (*PortabilityReport, error) {
+func (s *Intake) classify(ctx context.Context, tx porting.OrderStore, p porting.Principal, in CheckParams) (*PortabilityReport, error) {
 	region := in.DefaultRegion
 	if region == "" {
-		region = s.Settings.defaultRegion()
+		region = s.settings.defaultRegion()
 	}
-	results := s.checker().CheckEntries(in.entries(), numbers.CheckOptions{
+	results := s.checker.CheckEntries(in.entries(), numbers.CheckOptions{
 		DefaultRegion: region,
 		CarrierHint:   in.CarrierHint,
 	})

@@ -7,6 +7,15 @@ import (
 	"github.com/portdesk/portdesk/porting"
 )
 
+// Requests shows port requests and carries their message threads.
+type Requests struct {
+	store  porting.Store
+	clock  porting.Clock
+	events *Events
+	loa    *LOA
+	orders *Orders
+}
+
 // PortRequestView is a port request with its orders and message thread.
 type PortRequestView struct {
 	Request  *porting.PortRequest
@@ -15,9 +24,9 @@ type PortRequestView struct {
 }
 
 // GetPortRequest returns a request its account or staff may see.
-func (s *Service) GetPortRequest(ctx context.Context, p porting.Principal, id string) (*PortRequestView, error) {
+func (s *Requests) GetPortRequest(ctx context.Context, p porting.Principal, id string) (*PortRequestView, error) {
 	var v PortRequestView
-	err := s.Store.View(ctx, func(tx porting.Tx) error {
+	err := s.store.View(ctx, func(tx porting.Tx) error {
 		req, err := findRequest(ctx, tx, p, id)
 		if err != nil {
 			return err
@@ -27,7 +36,7 @@ func (s *Service) GetPortRequest(ctx context.Context, p porting.Principal, id st
 			return err
 		}
 		for _, o := range v.Orders {
-			if err := s.present(ctx, tx, o); err != nil {
+			if err := s.loa.present(ctx, tx, o); err != nil {
 				return err
 			}
 		}
@@ -40,7 +49,7 @@ func (s *Service) GetPortRequest(ctx context.Context, p porting.Principal, id st
 	return &v, nil
 }
 
-func findRequest(ctx context.Context, tx porting.Tx, p porting.Principal, id string) (*porting.PortRequest, error) {
+func findRequest(ctx context.Context, tx porting.RequestStore, p porting.Principal, id string) (*porting.PortRequest, error) {
 	req, err := tx.FindPortRequest(ctx, id)
 	if err != nil {
 		return nil, err
@@ -52,7 +61,7 @@ func findRequest(ctx context.Context, tx porting.Tx, p porting.Principal, id str
 }
 
 // requestOrders loads every order of a request, page by page.
-func requestOrders(ctx context.Context, tx porting.Tx, requestID string) ([]*porting.PortOrder, error) {
+func requestOrders(ctx context.Context, tx porting.OrderStore, requestID string) ([]*porting.PortOrder, error) {
 	var out []*porting.PortOrder
 	f := porting.PortOrderFilter{PortRequestID: requestID, Limit: 100}
 	for {
@@ -70,7 +79,7 @@ func requestOrders(ctx context.Context, tx porting.Tx, requestID string) ([]*por
 
 // AddMessage posts to a request's thread. A customer's message is an answer:
 // it resets the respond-by date of every order waiting on the customer.
-func (s *Service) AddMessage(ctx context.Context, p porting.Principal, requestID, body string) (*porting.Message, error) {
+func (s *Requests) AddMessage(ctx context.Context, p porting.Principal, requestID, body string) (*porting.Message, error) {
 	body = strings.TrimSpace(body)
 	if body == "" || len(body) > porting.MaxTextLength {
 		return nil, porting.FieldErrorf("body", "a message holds 1 to 10,000 characters")
@@ -78,8 +87,8 @@ func (s *Service) AddMessage(ctx context.Context, p porting.Principal, requestID
 	if p.Role != porting.RoleCustomer && !p.Role.Staff() {
 		return nil, porting.Errorf(porting.EFORBIDDEN, "role %s may not post messages", p.Role)
 	}
-	m := &porting.Message{ID: porting.NewID("msg"), PortRequestID: requestID, Author: p, Body: body, CreatedAt: s.Clock.Now()}
-	err := s.Store.InTx(ctx, func(tx porting.Tx) error {
+	m := &porting.Message{ID: porting.NewID("msg"), PortRequestID: requestID, Author: p, Body: body, CreatedAt: s.clock.Now()}
+	err := s.store.InTx(ctx, func(tx porting.Tx) error {
 		answers(ctx, porting.RefMessage, m.ID, requestID)
 		req, err := findRequest(ctx, tx, p, requestID)
 		if err != nil {
@@ -99,17 +108,17 @@ func (s *Service) AddMessage(ctx context.Context, p porting.Principal, requestID
 	return m, nil
 }
 
-func (s *Service) postMessage(ctx context.Context, tx porting.Tx, req *porting.PortRequest, m *porting.Message) error {
+func (s *Requests) postMessage(ctx context.Context, tx messageTx, req *porting.PortRequest, m *porting.Message) error {
 	if err := tx.CreateMessage(ctx, m); err != nil {
 		return err
 	}
-	return s.record(ctx, tx, m.Author, porting.EventMessageCreated,
+	return s.events.record(ctx, tx, m.Author, porting.EventMessageCreated,
 		porting.Event{AccountID: req.AccountID, PortRequestID: req.ID}, nil, m)
 }
 
 // resetRespondBy gives the customer a fresh answer period on every order of
 // the request that waits on them.
-func (s *Service) resetRespondBy(ctx context.Context, tx porting.Tx, p porting.Principal, requestID string) error {
+func (s *Requests) resetRespondBy(ctx context.Context, tx orderTx, p porting.Principal, requestID string) error {
 	orders, err := requestOrders(ctx, tx, requestID)
 	if err != nil {
 		return err
@@ -119,10 +128,20 @@ func (s *Service) resetRespondBy(ctx context.Context, tx porting.Tx, p porting.P
 			continue
 		}
 		before := o.Clone()
-		s.setRespondBy(o)
-		if err := s.saveOrder(ctx, tx, p, before, o, porting.EventOrderUpdated); err != nil {
+		s.orders.setRespondBy(o)
+		if err := s.orders.saveOrder(ctx, tx, p, before, o, porting.EventOrderUpdated); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// notifyCustomer posts a message on the order's request thread.
+func (s *Requests) notifyCustomer(ctx context.Context, tx messageTx, p porting.Principal, o *porting.PortOrder, body string) error {
+	req, err := tx.FindPortRequest(ctx, o.PortRequestID)
+	if err != nil {
+		return err
+	}
+	m := &porting.Message{ID: porting.NewID("msg"), PortRequestID: req.ID, Author: p, Body: strings.TrimSpace(body), CreatedAt: s.clock.Now()}
+	return s.postMessage(ctx, tx, req, m)
 }

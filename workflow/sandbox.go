@@ -9,6 +9,15 @@ import (
 	"github.com/portdesk/portdesk/porting"
 )
 
+// Sandbox seeds the demo data of serve --sandbox and advances its clock.
+type Sandbox struct {
+	store     porting.Store
+	clock     porting.Clock
+	offset    *porting.OffsetClock
+	deadlines *Deadlines
+	events    *Events
+}
+
 // SandboxClock is the state of the sandbox clock.
 type SandboxClock struct {
 	Now    time.Time
@@ -41,33 +50,33 @@ func ParseAdvance(s string) (time.Duration, error) {
 
 // AdvanceClock moves the sandbox clock forward. Admins only; outside the
 // sandbox the clock does not exist (ENOTFOUND).
-func (s *Service) AdvanceClock(ctx context.Context, p porting.Principal, d time.Duration) (*SandboxClock, error) {
-	if s.Sandbox == nil {
+func (s *Sandbox) AdvanceClock(ctx context.Context, p porting.Principal, d time.Duration) (*SandboxClock, error) {
+	if s.offset == nil {
 		return nil, porting.Errorf(porting.ENOTFOUND, "the clock can only be moved in the sandbox (serve --sandbox)")
 	}
 	if err := requireAdmin(p); err != nil {
 		return nil, err
 	}
-	if err := porting.CheckClockTime("advance", s.Sandbox.Now().Add(d)); err != nil {
+	if err := porting.CheckClockTime("advance", s.offset.Now().Add(d)); err != nil {
 		return nil, err
 	}
-	now, err := s.Sandbox.Advance(d)
+	now, err := s.offset.Advance(d)
 	if err != nil {
 		return nil, err
 	}
 	// Fire what came due right away, in order, so a rehearsal is
 	// deterministic instead of waiting for the periodic sweeper.
-	fired, err := s.SweepDeadlines(ctx)
+	fired, err := s.deadlines.SweepDeadlines(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return &SandboxClock{Now: now, Offset: s.Sandbox.Offset(), Fired: fired}, nil
+	return &SandboxClock{Now: now, Offset: s.offset.Offset(), Fired: fired}, nil
 }
 
 // ReadClock returns the sandbox clock (ENOTFOUND outside the sandbox).
-func (s *Service) ReadClock(ctx context.Context, p porting.Principal) (*SandboxClock, error) {
-	if s.Sandbox == nil {
+func (s *Sandbox) ReadClock(ctx context.Context, p porting.Principal) (*SandboxClock, error) {
+	if s.offset == nil {
 		return nil, porting.Errorf(porting.ENOTFOUND, "the clock can only be read in the sandbox (serve --sandbox)")
 	}
-	return &SandboxClock{Now: s.Sandbox.Now(), Offset: s.Sandbox.Offset()}, nil
+	return &SandboxClock{Now: s.offset.Now(), Offset: s.offset.Offset()}, nil
 }

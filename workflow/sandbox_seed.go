@@ -39,11 +39,11 @@ var SandboxKeys = []SandboxKey{
 
 // SeedSandbox creates the sandbox's demo accounts, instance, contact flows
 // and keys, once: a database that already holds them is left as it is.
-func (s *Service) SeedSandbox(ctx context.Context) (*SandboxData, error) {
+func (s *Sandbox) SeedSandbox(ctx context.Context) (*SandboxData, error) {
 	data := &SandboxData{Keys: SandboxKeys, InstanceID: DemoInstanceID}
 	sys := porting.SystemPrincipal
-	now := s.Clock.Now()
-	err := s.Store.InTx(ctx, func(tx porting.Tx) error {
+	now := s.clock.Now()
+	err := s.store.InTx(ctx, func(tx porting.Tx) error {
 		if _, err := tx.FindAccount(ctx, DemoPremiumAccountID); err == nil {
 			return nil
 		} else if porting.ErrorCode(err) != porting.ENOTFOUND {
@@ -57,7 +57,7 @@ func (s *Service) SeedSandbox(ctx context.Context) (*SandboxData, error) {
 			if err := tx.CreateAccount(ctx, a); err != nil {
 				return err
 			}
-			if err := s.record(ctx, tx, sys, porting.EventAccountCreated, porting.Event{AccountID: a.ID}, nil, a); err != nil {
+			if err := s.events.record(ctx, tx, sys, porting.EventAccountCreated, porting.Event{AccountID: a.ID}, nil, a); err != nil {
 				return err
 			}
 		}

@@ -9,13 +9,13 @@ import (
 	"github.com/portdesk/portdesk/porting"
 )
 
-// Service runs the use cases. Its fields are set once by the program that
-// wires it and are read-only afterwards.
-type Service struct {
+// Config is what the program wiring the service provides. Its fields are
+// set once and are read-only afterwards.
+type Config struct {
 	Store porting.Store
 	Clock porting.Clock
-	// Checker classifies phone numbers; its zero value works (original
-	// carrier data off, customer hints only) but the binary sets a lookup.
+	// Checker classifies phone numbers; nil works (original carrier data
+	// off, customer hints only) but the binary sets a lookup.
 	Checker *numbers.Checker
 	// Carrier hands approved orders to the losing carrier. Nil means the
 	// manual gateway: staff submit by email or portal and record answers.
@@ -28,18 +28,77 @@ type Service struct {
 	// AdminToken, when set, is accepted as an admin API key while the
 	// database holds no admin key yet.
 	AdminToken string
-	// Sandbox is the advanceable clock of serve --sandbox (also set as
-	// Clock); nil outside the sandbox.
-	Sandbox *porting.OffsetClock
+	// SandboxClock is the advanceable clock of serve --sandbox (also set
+	// as Clock); nil outside the sandbox.
+	SandboxClock *porting.OffsetClock
 	// Settings are the tunable rules; zero fields take their defaults.
 	Settings Settings
 }
 
-func (s *Service) checker() *numbers.Checker {
-	if s.Checker != nil {
-		return s.Checker
+// Service is the composition root of the use cases: one type per concern,
+// each holding only what it needs and calling the others through their
+// types. Build it with New.
+type Service struct {
+	Config
+
+	Accounts      *Accounts
+	Instances     *Instances
+	Intake        *Intake
+	Requests      *Requests
+	Orders        *Orders
+	LOA           *LOA
+	Deadlines     *Deadlines
+	Documents     *Documents
+	Events        *Events
+	Notifications *Notifications
+	Webhooks      *Webhooks
+	Carriers      *Carriers
+	Idempotency   *Idempotency
+	Sandbox       *Sandbox
+}
+
+// New wires the concerns of a service from c.
+func New(c Config) *Service {
+	checker := c.Checker
+	if checker == nil {
+		checker = &numbers.Checker{}
 	}
-	return &numbers.Checker{}
+	s := &Service{
+		Config:        c,
+		Accounts:      new(Accounts),
+		Orders:        new(Orders),
+		Carriers:      new(Carriers),
+		Deadlines:     new(Deadlines),
+		Documents:     new(Documents),
+		Events:        new(Events),
+		Idempotency:   new(Idempotency),
+		Instances:     new(Instances),
+		Intake:        new(Intake),
+		LOA:           new(LOA),
+		Notifications: new(Notifications),
+		Requests:      new(Requests),
+		Sandbox:       new(Sandbox),
+		Webhooks:      new(Webhooks),
+	}
+	// The concerns are allocated first and filled in after, because some
+	// call each other (an action posts a message, a message resets an
+	// order's answer date; a deadline applies an action, an order's save
+	// replans its deadlines).
+	*s.Accounts = Accounts{store: c.Store, clock: c.Clock, adminToken: c.AdminToken, events: s.Events}
+	*s.Orders = Orders{store: c.Store, clock: c.Clock, settings: c.Settings, deadlines: s.Deadlines, events: s.Events, loa: s.LOA, requests: s.Requests}
+	*s.Carriers = Carriers{store: c.Store, carrier: c.Carrier, events: s.Events}
+	*s.Deadlines = Deadlines{store: c.Store, clock: c.Clock, settings: c.Settings, events: s.Events, loa: s.LOA, orders: s.Orders, requests: s.Requests}
+	*s.Documents = Documents{store: c.Store, clock: c.Clock, settings: c.Settings, events: s.Events, orders: s.Orders, requests: s.Requests}
+	*s.Events = Events{store: c.Store, clock: c.Clock}
+	*s.Idempotency = Idempotency{store: c.Store, clock: c.Clock}
+	*s.Instances = Instances{store: c.Store, clock: c.Clock, events: s.Events}
+	*s.Intake = Intake{store: c.Store, clock: c.Clock, settings: c.Settings, checker: checker, events: s.Events, loa: s.LOA, orders: s.Orders}
+	*s.LOA = LOA{store: c.Store, clock: c.Clock, settings: c.Settings, events: s.Events, orders: s.Orders, requests: s.Requests}
+	*s.Notifications = Notifications{store: c.Store, clock: c.Clock, settings: c.Settings, notifier: c.Notifier, events: s.Events}
+	*s.Requests = Requests{store: c.Store, clock: c.Clock, events: s.Events, loa: s.LOA, orders: s.Orders}
+	*s.Sandbox = Sandbox{store: c.Store, clock: c.Clock, offset: c.SandboxClock, deadlines: s.Deadlines, events: s.Events}
+	*s.Webhooks = Webhooks{store: c.Store, clock: c.Clock, guard: c.WebhookGuard, events: s.Events, notifications: s.Notifications}
+	return s
 }
 
 // requireAdmin refuses anyone but admins.

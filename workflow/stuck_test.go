@@ -39,7 +39,7 @@ func (t failingTx) FindInstancePhoneNumbers(ctx context.Context, id string) ([]*
 func TestStuckDeadlineIsFlagged(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, b *testBundle) {
 		ctx := context.Background()
-		_, orders, err := b.svc.CreatePortRequest(ctx, b.premium, b.premiumParams("+12125550123"))
+		_, orders, err := b.svc.Intake.CreatePortRequest(ctx, b.premium, b.premiumParams("+12125550123"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -47,16 +47,17 @@ func TestStuckDeadlineIsFlagged(t *testing.T) {
 		fillLOA(t, b, o)
 		o = walk(t, b, o, b.premium, porting.ActionSubmitLOA, ActionInput{},
 			spec, porting.ActionApproveLOA, ActionInput{Attestation: &AttestationInput{WetSignature: &yes, Legible: &yes}})
-		windows, err := b.svc.FOCWindows(ctx, spec, o.ID, time.Time{}, 5)
+		windows, err := b.svc.Orders.FOCWindows(ctx, spec, o.ID, time.Time{}, 5)
 		if err != nil || len(windows) < 5 {
 			t.Fatalf("windows: %v, %v", windows, err)
 		}
 		o = walk(t, b, o, spec, porting.ActionRecordFOC, ActionInput{FOCAt: &windows[4].Start})
 		fail := true
-		sweeper := *b.svc
-		sweeper.Store = failingStore{b.svc.Store, &fail}
+		cfg := b.svc.Config
+		cfg.Store = failingStore{b.svc.Store, &fail}
+		sweeper := New(cfg)
 		var load *porting.Deadline
-		ds, _ := b.svc.Deadlines(ctx, spec, o.ID, false)
+		ds, _ := b.svc.Deadlines.Deadlines(ctx, spec, o.ID, false)
 		for _, d := range ds {
 			if d.Kind == porting.DeadlineLoadNumbers && d.State == porting.DeadlinePending {
 				load = &d.Deadline
@@ -66,7 +67,7 @@ func TestStuckDeadlineIsFlagged(t *testing.T) {
 			t.Fatalf("no pending load deadline: %+v", ds)
 		}
 		attention := func() []porting.Attention {
-			got, err := b.svc.GetPortOrder(ctx, spec, o.ID)
+			got, err := b.svc.Orders.GetPortOrder(ctx, spec, o.ID)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -78,7 +79,7 @@ func TestStuckDeadlineIsFlagged(t *testing.T) {
 			}
 		}
 		to(load.DueAt.Add(time.Minute))
-		if _, err := sweeper.SweepDeadlines(ctx); err == nil {
+		if _, err := sweeper.Deadlines.SweepDeadlines(ctx); err == nil {
 			t.Fatal("a failing load swept without error")
 		}
 		if a := attention(); len(a) != 0 {
@@ -86,14 +87,14 @@ func TestStuckDeadlineIsFlagged(t *testing.T) {
 		}
 		to(load.DueAt.Add(2 * time.Hour))
 		for range 2 {
-			if _, err := sweeper.SweepDeadlines(ctx); err == nil {
+			if _, err := sweeper.Deadlines.SweepDeadlines(ctx); err == nil {
 				t.Fatal("a failing load swept without error")
 			}
 		}
 		if a := attention(); len(a) != 1 || a[0].DeadlineKind != porting.DeadlineLoadNumbers {
 			t.Fatalf("two hours late: attention %+v, want one load_numbers flag", a)
 		}
-		evs, _ := b.svc.Timeline(ctx, spec, o.ID, 0, 1000)
+		evs, _ := b.svc.Events.Timeline(ctx, spec, o.ID, 0, 1000)
 		raised := 0
 		for _, e := range evs {
 			if e.Type == porting.EventAttentionRaised {
@@ -104,10 +105,10 @@ func TestStuckDeadlineIsFlagged(t *testing.T) {
 			t.Fatalf("%d attention_raised events after two failing sweeps, want 1", raised)
 		}
 		fail = false
-		if n, err := sweeper.SweepDeadlines(ctx); err != nil || n < 1 {
+		if n, err := sweeper.Deadlines.SweepDeadlines(ctx); err != nil || n < 1 {
 			t.Fatalf("sweep after the cause went: %d, %v", n, err)
 		}
-		got, _ := b.svc.GetPortOrder(ctx, spec, o.ID)
+		got, _ := b.svc.Orders.GetPortOrder(ctx, spec, o.ID)
 		if got.Status != porting.StateNumbersLoaded || len(got.Attention) != 0 {
 			t.Fatalf("after recovery: %s, attention %+v", got.Status, got.Attention)
 		}

@@ -10,6 +10,15 @@ import (
 	"github.com/portdesk/portdesk/porting"
 )
 
+// Webhooks manages webhook endpoints: registration, changes, replays and their deliveries.
+type Webhooks struct {
+	store         porting.Store
+	clock         porting.Clock
+	guard         porting.WebhookGuard
+	events        *Events
+	notifications *Notifications
+}
+
 // WebhookParams are the fields of an endpoint a caller sets.
 type WebhookParams struct {
 	URL        string
@@ -33,11 +42,11 @@ func validateWebhook(in WebhookParams) error {
 
 // checkWebhookURL refuses an endpoint URL the service's guard finds
 // internal. It runs before any transaction: it may ask DNS.
-func (s *Service) checkWebhookURL(ctx context.Context, rawURL string) error {
-	if s.WebhookGuard == nil {
+func (s *Webhooks) checkWebhookURL(ctx context.Context, rawURL string) error {
+	if s.guard == nil {
 		return nil
 	}
-	return s.WebhookGuard.CheckWebhookURL(ctx, strings.TrimSpace(rawURL))
+	return s.guard.CheckWebhookURL(ctx, strings.TrimSpace(rawURL))
 }
 
 // mayManageEndpoints is the one rule for registering and changing webhook
@@ -74,7 +83,7 @@ func mayOpenEndpoint(p porting.Principal, w *porting.WebhookEndpoint) bool {
 // for an admin, for all accounts) and returns it with its signing secret,
 // shown this once. An account (and the staff, together) holds at most
 // porting.MaxAccountWebhookEndpoints endpoints (ECONFLICT beyond).
-func (s *Service) CreateWebhookEndpoint(ctx context.Context, p porting.Principal, in WebhookParams) (*porting.WebhookEndpoint, string, error) {
+func (s *Webhooks) CreateWebhookEndpoint(ctx context.Context, p porting.Principal, in WebhookParams) (*porting.WebhookEndpoint, string, error) {
 	if err := validateWebhook(in); err != nil {
 		return nil, "", err
 	}
@@ -90,8 +99,8 @@ func (s *Service) CreateWebhookEndpoint(ctx context.Context, p porting.Principal
 	}
 	secret := newWebhookSecret()
 	w := &porting.WebhookEndpoint{ID: porting.NewID("whe"), AccountID: accountID, URL: strings.TrimSpace(in.URL),
-		EventTypes: append([]string{}, in.EventTypes...), Secret: secret, Enabled: true, CreatedAt: s.Clock.Now()}
-	err := s.Store.InTx(ctx, func(tx porting.Tx) error {
+		EventTypes: append([]string{}, in.EventTypes...), Secret: secret, Enabled: true, CreatedAt: s.clock.Now()}
+	err := s.store.InTx(ctx, func(tx porting.Tx) error {
 		if err := tx.LockAccount(ctx, accountID); err != nil { // "" locks the staff's endpoints
 			return err
 		}
@@ -105,7 +114,7 @@ func (s *Service) CreateWebhookEndpoint(ctx context.Context, p porting.Principal
 		if err := tx.CreateWebhookEndpoint(ctx, w); err != nil {
 			return err
 		}
-		return s.record(ctx, tx, p, porting.EventWebhookCreated, porting.Event{AccountID: accountID}, nil, w)
+		return s.events.record(ctx, tx, p, porting.EventWebhookCreated, porting.Event{AccountID: accountID}, nil, w)
 	})
 	if err != nil {
 		return nil, "", err
@@ -113,7 +122,7 @@ func (s *Service) CreateWebhookEndpoint(ctx context.Context, p porting.Principal
 	return w, secret, nil
 }
 
-func findEndpoint(ctx context.Context, tx porting.Tx, p porting.Principal, id string) (*porting.WebhookEndpoint, error) {
+func findEndpoint(ctx context.Context, tx porting.WebhookStore, p porting.Principal, id string) (*porting.WebhookEndpoint, error) {
 	w, err := tx.FindWebhookEndpoint(ctx, id)
 	if err != nil {
 		return nil, err
@@ -126,13 +135,13 @@ func findEndpoint(ctx context.Context, tx porting.Tx, p porting.Principal, id st
 
 // WebhookEndpoints lists the endpoints the caller may open (see
 // mayOpenEndpoint), oldest first.
-func (s *Service) WebhookEndpoints(ctx context.Context, p porting.Principal) ([]*porting.WebhookEndpoint, error) {
+func (s *Webhooks) WebhookEndpoints(ctx context.Context, p porting.Principal) ([]*porting.WebhookEndpoint, error) {
 	accountID := ""
 	if p.Role == porting.RoleCustomer {
 		accountID = p.AccountID
 	}
 	var all []*porting.WebhookEndpoint
-	err := s.Store.View(ctx, func(tx porting.Tx) error {
+	err := s.store.View(ctx, func(tx porting.Tx) error {
 		var err error
 		all, err = tx.FindWebhookEndpoints(ctx, accountID)
 		return err
@@ -152,14 +161,14 @@ func (s *Service) WebhookEndpoints(ctx context.Context, p porting.Principal) ([]
 // UpdateWebhookEndpoint changes an endpoint. Enabling a disabled endpoint
 // clears its failure count; deliveries that failed meanwhile can be sent
 // again with a replay.
-func (s *Service) UpdateWebhookEndpoint(ctx context.Context, p porting.Principal, id string, in WebhookParams) (*porting.WebhookEndpoint, error) {
+func (s *Webhooks) UpdateWebhookEndpoint(ctx context.Context, p porting.Principal, id string, in WebhookParams) (*porting.WebhookEndpoint, error) {
 	if in.URL != "" {
 		if err := validateWebhook(in); err != nil {
 			return nil, err
 		}
 	}
 	var w *porting.WebhookEndpoint
-	err := s.Store.View(ctx, func(tx porting.Tx) error {
+	err := s.store.View(ctx, func(tx porting.Tx) error {
 		var err error
 		if w, err = findEndpoint(ctx, tx, p, id); err != nil {
 			return err
@@ -174,7 +183,7 @@ func (s *Service) UpdateWebhookEndpoint(ctx context.Context, p porting.Principal
 			return nil, err
 		}
 	}
-	err = s.Store.InTx(ctx, func(tx porting.Tx) error {
+	err = s.store.InTx(ctx, func(tx porting.Tx) error {
 		var err error
 		if w, err = findEndpoint(ctx, tx, p, id); err != nil {
 			return err
@@ -194,26 +203,26 @@ func (s *Service) UpdateWebhookEndpoint(ctx context.Context, p porting.Principal
 			if w.Enabled {
 				w.ConsecutiveFailures, w.DisabledAt = 0, nil
 			} else {
-				now := s.Clock.Now()
+				now := s.clock.Now()
 				w.DisabledAt = &now
 			}
 		}
 		if err := tx.UpdateWebhookEndpoint(ctx, w); err != nil {
 			return err
 		}
-		return s.record(ctx, tx, p, porting.EventWebhookUpdated, porting.Event{AccountID: w.AccountID}, &before, w)
+		return s.events.record(ctx, tx, p, porting.EventWebhookUpdated, porting.Event{AccountID: w.AccountID}, &before, w)
 	})
 	return w, err
 }
 
 // ReplayWebhooks sends an endpoint the events after the cursor again (up
 // to limit), under their original webhook-id. It returns how many.
-func (s *Service) ReplayWebhooks(ctx context.Context, p porting.Principal, id string, after int64, limit int) (int, error) {
+func (s *Webhooks) ReplayWebhooks(ctx context.Context, p porting.Principal, id string, after int64, limit int) (int, error) {
 	if limit <= 0 || limit > 1000 {
 		limit = 1000
 	}
 	n := 0
-	err := s.Store.InTx(ctx, func(tx porting.Tx) error {
+	err := s.store.InTx(ctx, func(tx porting.Tx) error {
 		w, err := findEndpoint(ctx, tx, p, id)
 		if err != nil {
 			return err
@@ -230,7 +239,7 @@ func (s *Service) ReplayWebhooks(ctx context.Context, p porting.Principal, id st
 		}
 		for _, e := range evs {
 			if w.Wants(e.Type) {
-				if err := s.queueDelivery(ctx, tx, w, e); err != nil {
+				if err := s.notifications.queueDelivery(ctx, tx, w, e); err != nil {
 					return err
 				}
 				n++
@@ -242,9 +251,9 @@ func (s *Service) ReplayWebhooks(ctx context.Context, p porting.Principal, id st
 }
 
 // Deliveries lists an endpoint's recent deliveries.
-func (s *Service) Deliveries(ctx context.Context, p porting.Principal, id string, limit int) ([]*porting.Delivery, error) {
+func (s *Webhooks) Deliveries(ctx context.Context, p porting.Principal, id string, limit int) ([]*porting.Delivery, error) {
 	var out []*porting.Delivery
-	err := s.Store.View(ctx, func(tx porting.Tx) error {
+	err := s.store.View(ctx, func(tx porting.Tx) error {
 		if _, err := findEndpoint(ctx, tx, p, id); err != nil {
 			return err
 		}

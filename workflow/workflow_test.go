@@ -28,7 +28,7 @@ func forEachEngine(t *testing.T, fn func(t *testing.T, b *testBundle)) {
 		t.Run(e.Name, func(t *testing.T) {
 			t.Parallel()
 			clock := porting.NewFixedClock(time.Date(2026, 11, 16, 14, 0, 0, 0, time.UTC)) // a Monday
-			svc := &Service{Store: e.OpenClock(t, clock), Clock: clock, Checker: &numbers.Checker{RangeHolder: numbers.OriginalCarrierLookup{}}}
+			svc := New(Config{Store: e.OpenClock(t, clock), Clock: clock, Checker: &numbers.Checker{RangeHolder: numbers.OriginalCarrierLookup{}}})
 			fn(t, setup(t, svc, clock))
 		})
 	}
@@ -39,12 +39,12 @@ func setup(t *testing.T, svc *Service, clock *porting.OffsetClock) *testBundle {
 	ctx := context.Background()
 	b := &testBundle{svc: svc, clock: clock}
 	for _, plan := range []porting.SupportPlan{porting.PlanPremium, porting.PlanBasic} {
-		a, err := svc.CreateAccount(ctx, admin, CreateAccountParams{Name: string(plan) + " co", SupportPlan: plan})
+		a, err := svc.Accounts.CreateAccount(ctx, admin, CreateAccountParams{Name: string(plan) + " co", SupportPlan: plan})
 		if err != nil {
 			t.Fatal(err)
 		}
 		p := porting.Principal{Role: porting.RoleCustomer, AccountID: a.ID, KeyID: "k-" + a.ID}
-		inst, err := svc.CreateInstance(ctx, p, CreateInstanceParams{Name: "center", Region: "eu-west-2"})
+		inst, err := svc.Instances.CreateInstance(ctx, p, CreateInstanceParams{Name: "center", Region: "eu-west-2"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -99,12 +99,12 @@ func TestBasicPlanLimitRequests(t *testing.T) {
 		}
 		for _, tt := range tests {
 			tt.in.InstanceID = tt.instID
-			_, _, err := b.svc.CreatePortRequest(ctx, b.basic, tt.in)
+			_, _, err := b.svc.Intake.CreatePortRequest(ctx, b.basic, tt.in)
 			if porting.ErrorCode(err) != porting.EINVALID || err.(*porting.Error).Field != tt.field {
 				t.Errorf("%s: err = %v, want invalid %s", tt.name, err, tt.field)
 			}
 		}
-		req, orders, err := b.svc.CreatePortRequest(ctx, b.basic, params(porting.LimitRequest{Region: "us-east-1", NewLimitValue: 1}, porting.LimitRequest{Region: "us-west-2", NewLimitValue: 1}))
+		req, orders, err := b.svc.Intake.CreatePortRequest(ctx, b.basic, params(porting.LimitRequest{Region: "us-east-1", NewLimitValue: 1}, porting.LimitRequest{Region: "us-west-2", NewLimitValue: 1}))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -119,17 +119,17 @@ func TestPremiumCaseRules(t *testing.T) {
 		ctx := context.Background()
 		in := b.premiumParams("+12125550123")
 		in.InstanceID = ""
-		_, _, err := b.svc.CreatePortRequest(ctx, b.premium, in)
+		_, _, err := b.svc.Intake.CreatePortRequest(ctx, b.premium, in)
 		wantCode(t, err, porting.EINVALID, "instance_id")
 		in = b.premiumParams("+12125550123")
 		in.InstanceID = b.basicInstance.ID // another account's instance
-		_, _, err = b.svc.CreatePortRequest(ctx, b.premium, in)
+		_, _, err = b.svc.Intake.CreatePortRequest(ctx, b.premium, in)
 		wantCode(t, err, porting.EINVALID, "instance_id")
 		in = b.premiumParams("+12125550123")
 		in.Severity = "meh"
-		_, _, err = b.svc.CreatePortRequest(ctx, b.premium, in)
+		_, _, err = b.svc.Intake.CreatePortRequest(ctx, b.premium, in)
 		wantCode(t, err, porting.EINVALID, "severity")
-		req, _, err := b.svc.CreatePortRequest(ctx, b.premium, b.premiumParams("+12125550123"))
+		req, _, err := b.svc.Intake.CreatePortRequest(ctx, b.premium, b.premiumParams("+12125550123"))
 		if err != nil || req.CaseType != porting.CaseTechnical || req.ContactPreferences.Language != "en" {
 			t.Fatalf("premium request: %+v, %v", req, err)
 		}
@@ -142,7 +142,7 @@ func walk(t *testing.T, b *testBundle, o *porting.PortOrder, steps ...any) *port
 	for i := 0; i < len(steps); i += 3 {
 		p, a, in := steps[i].(porting.Principal), steps[i+1].(porting.Action), steps[i+2].(ActionInput)
 		var err error
-		if o, err = b.svc.Act(context.Background(), p, o.ID, a, in); err != nil {
+		if o, err = b.svc.Orders.Act(context.Background(), p, o.ID, a, in); err != nil {
 			t.Fatalf("%s: %v", a, err)
 		}
 	}
@@ -154,7 +154,7 @@ var spec = porting.Principal{Role: porting.RoleSpecialist, KeyID: "spec"}
 func TestRescheduleNotice(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, b *testBundle) {
 		ctx := context.Background()
-		_, orders, err := b.svc.CreatePortRequest(ctx, b.premium, b.premiumParams("+12125550123"))
+		_, orders, err := b.svc.Intake.CreatePortRequest(ctx, b.premium, b.premiumParams("+12125550123"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -168,15 +168,15 @@ func TestRescheduleNotice(t *testing.T) {
 			spec, porting.ActionRecordFOC, ActionInput{FOCAt: &monday})
 		// A new date must be a valid window: after the lead time, while the LOA is valid.
 		tooSoon := b.clock.Now().AddDate(0, 0, 1) // inside a window, inside the lead time
-		_, err = b.svc.Act(ctx, b.premium, o.ID, porting.ActionReschedule, ActionInput{FOCAt: &tooSoon})
+		_, err = b.svc.Orders.Act(ctx, b.premium, o.ID, porting.ActionReschedule, ActionInput{FOCAt: &tooSoon})
 		wantCode(t, err, porting.EINVALID, "foc_at")
 		if e := err.(*porting.Error); len(e.Next) == 0 {
 			t.Fatalf("a refused date offers no windows: %v", err)
 		}
 		// Only the team may accept a date the rules refuse.
-		_, err = b.svc.Act(ctx, b.premium, o.ID, porting.ActionReschedule, ActionInput{FOCAt: &tooSoon, OverrideReason: "please"})
+		_, err = b.svc.Orders.Act(ctx, b.premium, o.ID, porting.ActionReschedule, ActionInput{FOCAt: &tooSoon, OverrideReason: "please"})
 		wantCode(t, err, porting.EFORBIDDEN, "override_reason")
-		next, err := b.svc.FOCWindows(ctx, b.premium, o.ID, time.Time{}, 1)
+		next, err := b.svc.Orders.FOCWindows(ctx, b.premium, o.ID, time.Time{}, 1)
 		if err != nil || len(next) != 1 {
 			t.Fatalf("FOCWindows = %v, %v", next, err)
 		}
@@ -187,15 +187,15 @@ func TestRescheduleNotice(t *testing.T) {
 		}
 		// The carrier confirmed a date inside the lead time: the rules refuse
 		// it unless staff accept it with a reason, which the order shows.
-		_, err = b.svc.Act(ctx, spec, o.ID, porting.ActionRecordFOC, ActionInput{FOCAt: &friday})
+		_, err = b.svc.Orders.Act(ctx, spec, o.ID, porting.ActionRecordFOC, ActionInput{FOCAt: &friday})
 		wantCode(t, err, porting.EINVALID, "foc_at")
 		o = walk(t, b, o, spec, porting.ActionRecordFOC, ActionInput{FOCAt: &friday, OverrideReason: "the carrier confirmed it in writing"})
 		if ov := o.FOCOverride; ov == nil || ov.Rule != "too_soon" || ov.Reason != "the carrier confirmed it in writing" || ov.By != "spec" {
 			t.Fatalf("foc_override = %+v", ov)
 		}
-		_, err = b.svc.Act(ctx, b.premium, o.ID, porting.ActionReschedule, ActionInput{FOCAt: &later})
+		_, err = b.svc.Orders.Act(ctx, b.premium, o.ID, porting.ActionReschedule, ActionInput{FOCAt: &later})
 		wantCode(t, err, porting.ECONFLICT, "")
-		if o, _ = b.svc.GetPortOrder(ctx, b.premium, o.ID); o.Status != porting.StateFOCConfirmed || !o.FOCAt.Equal(friday) {
+		if o, _ = b.svc.Orders.GetPortOrder(ctx, b.premium, o.ID); o.Status != porting.StateFOCConfirmed || !o.FOCAt.Equal(friday) {
 			t.Fatalf("a refused reschedule changed the order: %+v", o)
 		}
 	})
@@ -204,18 +204,18 @@ func TestRescheduleNotice(t *testing.T) {
 func TestApprovePortableSubset(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, b *testBundle) {
 		ctx := context.Background()
-		_, orders, err := b.svc.CreatePortRequest(ctx, b.premium, b.premiumParams("+12125550123", "+12015550123"))
+		_, orders, err := b.svc.Intake.CreatePortRequest(ctx, b.premium, b.premiumParams("+12125550123", "+12015550123"))
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, err = b.svc.Act(ctx, spec, orders[0].ID, porting.ActionApprove, ActionInput{NotPortableNumbers: []string{"+12125550123", "+12015550123"}})
+		_, err = b.svc.Orders.Act(ctx, spec, orders[0].ID, porting.ActionApprove, ActionInput{NotPortableNumbers: []string{"+12125550123", "+12015550123"}})
 		wantCode(t, err, porting.EINVALID, "not_portable_numbers")
 		o := walk(t, b, orders[0], spec, porting.ActionApprove, ActionInput{NotPortableNumbers: []string{"+12015550123"}})
 		if got := o.HeldNumbers(); len(got) != 1 || got[0] != "+12125550123" {
 			t.Fatalf("held numbers after approve = %v", got)
 		}
 		// The number found not portable is free for another request.
-		_, again, err := b.svc.CreatePortRequest(ctx, b.premium, b.premiumParams("+12015550123"))
+		_, again, err := b.svc.Intake.CreatePortRequest(ctx, b.premium, b.premiumParams("+12015550123"))
 		if err != nil || len(again) != 1 {
 			t.Fatalf("released number not accepted again: %v, %d orders", err, len(again))
 		}
@@ -225,7 +225,7 @@ func TestApprovePortableSubset(t *testing.T) {
 func TestCustomerMessageResetsRespondBy(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, b *testBundle) {
 		ctx := context.Background()
-		req, orders, err := b.svc.CreatePortRequest(ctx, b.premium, b.premiumParams("+12125550123"))
+		req, orders, err := b.svc.Intake.CreatePortRequest(ctx, b.premium, b.premiumParams("+12125550123"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -234,16 +234,16 @@ func TestCustomerMessageResetsRespondBy(t *testing.T) {
 			t.Fatalf("respond_by = %v after approve", o.RespondBy)
 		}
 		b.clock.Advance(20 * 24 * time.Hour)
-		if _, err := b.svc.AddMessage(ctx, spec, req.ID, "any news?"); err != nil {
+		if _, err := b.svc.Requests.AddMessage(ctx, spec, req.ID, "any news?"); err != nil {
 			t.Fatal(err)
 		}
-		if o, _ = b.svc.GetPortOrder(ctx, b.premium, o.ID); !o.RespondBy.Equal(b.clock.Now().AddDate(0, 0, 10)) {
+		if o, _ = b.svc.Orders.GetPortOrder(ctx, b.premium, o.ID); !o.RespondBy.Equal(b.clock.Now().AddDate(0, 0, 10)) {
 			t.Fatalf("a staff message moved respond_by to %v", o.RespondBy)
 		}
-		if _, err := b.svc.AddMessage(ctx, b.premium, req.ID, "here it is"); err != nil {
+		if _, err := b.svc.Requests.AddMessage(ctx, b.premium, req.ID, "here it is"); err != nil {
 			t.Fatal(err)
 		}
-		if o, _ = b.svc.GetPortOrder(ctx, b.premium, o.ID); !o.RespondBy.Equal(b.clock.Now().AddDate(0, 0, 30)) {
+		if o, _ = b.svc.Orders.GetPortOrder(ctx, b.premium, o.ID); !o.RespondBy.Equal(b.clock.Now().AddDate(0, 0, 30)) {
 			t.Fatalf("after the customer's answer respond_by = %v, want %v", o.RespondBy, b.clock.Now().AddDate(0, 0, 30))
 		}
 	})
@@ -262,11 +262,11 @@ func fillLOA(t *testing.T, b *testBundle, o *porting.PortOrder) {
 		AccountNumber: "A-1", PhoneNumbers: o.HeldNumbers()}
 	data := porting.LOAData{EntityName: "Premium Co", ServiceAddress: addr, AuthorizedPerson: porting.LOAPerson{Name: "Jane Roe"},
 		AccountNumber: "A-1", BTN: o.HeldNumbers()[0], SignedOn: &today}
-	if _, err := b.svc.UpdatePortOrder(ctx, spec, o.ID, UpdatePortOrderParams{CSR: &csr, LOA: &data}); err != nil {
+	if _, err := b.svc.Orders.UpdatePortOrder(ctx, spec, o.ID, UpdatePortOrderParams{CSR: &csr, LOA: &data}); err != nil {
 		t.Fatal(err)
 	}
 	for _, typ := range []porting.DocumentType{porting.DocLOASigned, porting.DocInvoice} {
-		if _, err := b.svc.UploadDocument(ctx, b.premium, o.ID, UploadParams{Type: typ, Filename: "x.pdf", Content: []byte("%PDF-1.4\n%%EOF\n")}); err != nil {
+		if _, err := b.svc.Documents.UploadDocument(ctx, b.premium, o.ID, UploadParams{Type: typ, Filename: "x.pdf", Content: []byte("%PDF-1.4\n%%EOF\n")}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -275,31 +275,31 @@ func fillLOA(t *testing.T, b *testBundle, o *porting.PortOrder) {
 func TestIdempotencyKeysExpire(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, b *testBundle) {
 		sc := &porting.IdempotencyScope{Scope: "k1", Key: "same", Fingerprint: "f1", CreatedAt: b.clock.Now()}
-		req, _, err := b.svc.CreatePortRequest(context.Background(), b.premium, b.premiumParams("+12125550123"))
+		req, _, err := b.svc.Intake.CreatePortRequest(context.Background(), b.premium, b.premiumParams("+12125550123"))
 		if err != nil {
 			t.Fatal(err)
 		}
 		ctx := porting.WithIdempotencyScope(context.Background(), sc)
-		m, err := b.svc.AddMessage(ctx, b.premium, req.ID, "hello")
+		m, err := b.svc.Requests.AddMessage(ctx, b.premium, req.ID, "hello")
 		if err != nil || !sc.Stored() {
 			t.Fatalf("message with a key: %v, stored %v", err, sc.Stored())
 		}
-		prior, err := b.svc.PriorIdempotentUse(context.Background(), sc)
+		prior, err := b.svc.Idempotency.PriorIdempotentUse(context.Background(), sc)
 		if err != nil || prior == nil || prior.Ref != "message:"+m.ID+":"+m.PortRequestID {
 			t.Fatalf("prior use = %+v, %v; want the message's ref", prior, err)
 		}
 		other := &porting.IdempotencyScope{Scope: "k1", Key: "same", Fingerprint: "f2"}
-		if _, err := b.svc.PriorIdempotentUse(context.Background(), other); porting.ErrorCode(err) != porting.EINVALID {
+		if _, err := b.svc.Idempotency.PriorIdempotentUse(context.Background(), other); porting.ErrorCode(err) != porting.EINVALID {
 			t.Fatalf("the key with another request: %v, want %s", err, porting.EINVALID)
 		}
-		if n, err := b.svc.PurgeExpired(context.Background()); err != nil || n != 0 {
+		if n, err := b.svc.Idempotency.PurgeExpired(context.Background()); err != nil || n != 0 {
 			t.Fatalf("purge of a fresh key: %d, %v", n, err)
 		}
 		b.clock.Advance(25 * time.Hour)
-		if n, err := b.svc.PurgeExpired(context.Background()); err != nil || n != 1 {
+		if n, err := b.svc.Idempotency.PurgeExpired(context.Background()); err != nil || n != 1 {
 			t.Fatalf("purge after a day: %d, %v", n, err)
 		}
-		if prior, err := b.svc.PriorIdempotentUse(context.Background(), other); err != nil || prior != nil {
+		if prior, err := b.svc.Idempotency.PriorIdempotentUse(context.Background(), other); err != nil || prior != nil {
 			t.Fatalf("the key after a day: %v, %v; want it new", prior, err)
 		}
 	})

@@ -27,7 +27,7 @@ func openService(ctx context.Context, cfg Config) (*workflow.Service, *store.DB,
 		db.Close()
 		return nil, nil, err
 	}
-	return &workflow.Service{Store: db, Clock: clock}, db, nil
+	return workflow.New(workflow.Config{Store: db, Clock: clock}), db, nil
 }
 
 func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -79,7 +79,7 @@ func runAdmin(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	enc.SetIndent("", "  ")
 	switch args[0] {
 	case "create-account":
-		a, err := svc.CreateAccount(ctx, operator, workflow.CreateAccountParams{Name: name, SupportPlan: porting.SupportPlan(plan)})
+		a, err := svc.Accounts.CreateAccount(ctx, operator, workflow.CreateAccountParams{Name: name, SupportPlan: porting.SupportPlan(plan)})
 		if err != nil {
 			return err
 		}
@@ -88,7 +88,7 @@ func runAdmin(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if keyID == "" {
 			return fmt.Errorf("admin revoke-key needs --id")
 		}
-		k, err := svc.RevokeAPIKey(ctx, operator, keyID)
+		k, err := svc.Accounts.RevokeAPIKey(ctx, operator, keyID)
 		if err != nil {
 			return err
 		}
@@ -102,7 +102,7 @@ func runAdmin(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		in.ExpiresAt = &t
 	}
-	k, secret, err := svc.CreateAPIKey(ctx, operator, in)
+	k, secret, err := svc.Accounts.CreateAPIKey(ctx, operator, in)
 	if err != nil {
 		return err
 	}

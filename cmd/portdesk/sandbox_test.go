@@ -54,7 +54,7 @@ func TestSandbox(t *testing.T) {
 	}
 
 	// A restart keeps the demo data and seeds nothing twice.
-	if _, err := m.Service.SeedSandbox(context.Background()); err != nil {
+	if _, err := m.Service.Sandbox.SeedSandbox(context.Background()); err != nil {
 		t.Fatalf("second seed: %v", err)
 	}
 

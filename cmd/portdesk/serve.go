@@ -92,11 +92,11 @@ func (m *Main) Open(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	m.Service = &workflow.Service{
-		Store: db, Clock: clock, Sandbox: sandbox, AdminToken: m.Config.AdminToken, Notifier: notifier,
+	m.Service = workflow.New(workflow.Config{
+		Store: db, Clock: clock, SandboxClock: sandbox, AdminToken: m.Config.AdminToken, Notifier: notifier,
 		WebhookGuard: &notifier.Webhooks,
 		Checker:      &numbers.Checker{RangeHolder: numbers.OriginalCarrierLookup{}}, Settings: settings,
-	}
+	})
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m.Jobs, err = jobs.New(jobs.Config{DB: db.SQL(), Engine: db.Engine(), Service: m.Service, Logger: m.logger,
@@ -105,7 +105,7 @@ func (m *Main) Open(ctx context.Context) error {
 		return err
 	}
 	if m.Config.Sandbox {
-		if m.sandbox, err = m.Service.SeedSandbox(ctx); err != nil {
+		if m.sandbox, err = m.Service.Sandbox.SeedSandbox(ctx); err != nil {
 			return err
 		}
 	}

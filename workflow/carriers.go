@@ -6,6 +6,13 @@ import (
 	"github.com/portdesk/portdesk/porting"
 )
 
+// Carriers hands approved orders to the losing carrier and withdraws cancelled ones (the job runner calls it).
+type Carriers struct {
+	store   porting.Store
+	carrier porting.CarrierGateway
+	events  *Events
+}
+
 // ManualGateway is the carrier gateway for carriers without an API: the
 // porting team submits by email or portal and records the carrier's answers
 // as actions. Submit only hands the order to the team.
@@ -24,9 +31,9 @@ func (ManualGateway) Submit(_ context.Context, o *porting.PortOrder) (string, er
 // email or portal.
 func (ManualGateway) Cancel(context.Context, *porting.PortOrder) error { return nil }
 
-func (s *Service) gateway() porting.CarrierGateway {
-	if s.Carrier != nil {
-		return s.Carrier
+func (s *Carriers) gateway() porting.CarrierGateway {
+	if s.carrier != nil {
+		return s.carrier
 	}
 	return ManualGateway{}
 }
@@ -34,9 +41,9 @@ func (s *Service) gateway() porting.CarrierGateway {
 // SubmitToCarrier hands a submitted order to its carrier gateway and records
 // the submission. It runs as a background job after approve_loa commits; an
 // order that has moved on since is left alone.
-func (s *Service) SubmitToCarrier(ctx context.Context, orderID string) error {
+func (s *Carriers) SubmitToCarrier(ctx context.Context, orderID string) error {
 	var o *porting.PortOrder
-	err := s.Store.View(ctx, func(tx porting.Tx) error {
+	err := s.store.View(ctx, func(tx porting.Tx) error {
 		var err error
 		o, err = tx.FindPortOrder(ctx, orderID)
 		return err
@@ -52,17 +59,17 @@ func (s *Service) SubmitToCarrier(ctx context.Context, orderID string) error {
 	if err != nil {
 		return err
 	}
-	return s.Store.InTx(ctx, func(tx porting.Tx) error {
-		return s.record(ctx, tx, porting.Principal{Role: porting.RoleSystem}, porting.EventCarrierSubmission, orderEvent(o), nil,
+	return s.store.InTx(ctx, func(tx porting.Tx) error {
+		return s.events.record(ctx, tx, porting.Principal{Role: porting.RoleSystem}, porting.EventCarrierSubmission, orderEvent(o), nil,
 			map[string]string{"gateway": gw.Name(), "reference": ref, "awaiting": "carrier answer (FOC or rejection)"})
 	})
 }
 
 // CancelAtCarrier withdraws an order from its carrier after a cancel, and
 // records it. It runs as a background job after the cancel commits.
-func (s *Service) CancelAtCarrier(ctx context.Context, orderID string) error {
+func (s *Carriers) CancelAtCarrier(ctx context.Context, orderID string) error {
 	var o *porting.PortOrder
-	err := s.Store.View(ctx, func(tx porting.Tx) error {
+	err := s.store.View(ctx, func(tx porting.Tx) error {
 		var err error
 		o, err = tx.FindPortOrder(ctx, orderID)
 		return err
@@ -74,8 +81,8 @@ func (s *Service) CancelAtCarrier(ctx context.Context, orderID string) error {
 	if err := gw.Cancel(ctx, o); err != nil {
 		return err
 	}
-	return s.Store.InTx(ctx, func(tx porting.Tx) error {
-		return s.record(ctx, tx, porting.SystemPrincipal, porting.EventCarrierCancel, orderEvent(o), nil,
+	return s.store.InTx(ctx, func(tx porting.Tx) error {
+		return s.events.record(ctx, tx, porting.SystemPrincipal, porting.EventCarrierCancel, orderEvent(o), nil,
 			map[string]string{"gateway": gw.Name(), "status": string(o.Status)})
 	})
 }

@@ -10,6 +10,17 @@ import (
 	"github.com/portdesk/portdesk/porting"
 )
 
+// Deadlines plans each order's deadlines (deadline_plan.go) and fires the due ones (the sweeper).
+type Deadlines struct {
+	store    porting.Store
+	clock    porting.Clock
+	settings Settings
+	events   *Events
+	loa      *LOA
+	orders   *Orders
+	requests *Requests
+}
+
 // sweepBatch is how many due deadlines one sweep reads at a time.
 const sweepBatch = 500
 
@@ -18,13 +29,13 @@ const sweepBatch = 500
 // a second sweeper (another replica) skips it. Firing can make other
 // deadlines due (loading numbers plans the port), so it loops until none
 // is left. It returns how many it fired.
-func (s *Service) SweepDeadlines(ctx context.Context) (int, error) {
+func (s *Deadlines) SweepDeadlines(ctx context.Context) (int, error) {
 	fired := 0
 	for {
 		var due []*porting.Deadline
-		err := s.Store.View(ctx, func(tx porting.Tx) error {
+		err := s.store.View(ctx, func(tx porting.Tx) error {
 			var err error
-			due, err = tx.FindDueDeadlines(ctx, s.Clock.Now(), sweepBatch)
+			due, err = tx.FindDueDeadlines(ctx, s.clock.Now(), sweepBatch)
 			return err
 		})
 		if err != nil {
@@ -58,7 +69,7 @@ func (s *Service) SweepDeadlines(ctx context.Context) (int, error) {
 // fireDeadline claims and applies one deadline. A rule that refuses (the
 // order moved on, no instance to load into) does not block the queue: the
 // deadline is marked fired and the failure recorded for the team.
-func (s *Service) fireDeadline(ctx context.Context, d *porting.Deadline) (bool, error) {
+func (s *Deadlines) fireDeadline(ctx context.Context, d *porting.Deadline) (bool, error) {
 	var (
 		claimed bool
 		cause   error
@@ -67,9 +78,9 @@ func (s *Service) fireDeadline(ctx context.Context, d *porting.Deadline) (bool, 
 	// saving it at the same moment) rather than a refusal: try again on a
 	// fresh read before calling it a refusal. Refusals repeat the same way.
 	for attempt := 0; attempt < 3; attempt++ {
-		cause = s.Store.InTx(ctx, func(tx porting.Tx) error {
+		cause = s.store.InTx(ctx, func(tx porting.Tx) error {
 			var err error
-			if claimed, err = tx.FireDeadline(ctx, d.ID, s.Clock.Now()); err != nil || !claimed {
+			if claimed, err = tx.FireDeadline(ctx, d.ID, s.clock.Now()); err != nil || !claimed {
 				return err
 			}
 			if err := s.applyDeadline(ctx, tx, d); err != nil {
@@ -91,12 +102,12 @@ func (s *Service) fireDeadline(ctx context.Context, d *porting.Deadline) (bool, 
 		s.flagStuck(ctx, d, cause)
 		return claimed, cause
 	}
-	err := s.Store.InTx(ctx, func(tx porting.Tx) error {
+	err := s.store.InTx(ctx, func(tx porting.Tx) error {
 		var err error
-		if claimed, err = tx.FireDeadline(ctx, d.ID, s.Clock.Now()); err != nil || !claimed {
+		if claimed, err = tx.FireDeadline(ctx, d.ID, s.clock.Now()); err != nil || !claimed {
 			return err
 		}
-		if err := s.record(ctx, tx, porting.SystemPrincipal, porting.EventDeadlineFailed,
+		if err := s.events.record(ctx, tx, porting.SystemPrincipal, porting.EventDeadlineFailed,
 			porting.Event{AccountID: d.AccountID, PortOrderID: d.PortOrderID}, nil,
 			map[string]any{"deadline_id": d.ID, "kind": d.Kind, "due_at": d.DueAt, "error": porting.ErrorMessage(cause)}); err != nil {
 			return err
@@ -115,11 +126,11 @@ const stuckAfter = time.Hour
 // an internal error, once (while no flag of its kind is up). It is best
 // effort: when the database itself is down, the job's error and log are
 // what is left, and the next sweep tries again.
-func (s *Service) flagStuck(ctx context.Context, d *porting.Deadline, cause error) {
-	if s.Clock.Now().Sub(d.DueAt) < stuckAfter {
+func (s *Deadlines) flagStuck(ctx context.Context, d *porting.Deadline, cause error) {
+	if s.clock.Now().Sub(d.DueAt) < stuckAfter {
 		return
 	}
-	_ = s.Store.InTx(ctx, func(tx porting.Tx) error {
+	_ = s.store.InTx(ctx, func(tx porting.Tx) error {
 		o, err := tx.FindPortOrder(ctx, d.PortOrderID)
 		if err != nil || slices.ContainsFunc(o.Attention, func(a porting.Attention) bool { return a.DeadlineKind == d.Kind }) {
 			return err
@@ -135,13 +146,13 @@ func (s *Service) flagStuck(ctx context.Context, d *porting.Deadline, cause erro
 // work is tried again when someone changes the order (see settleAttention).
 // A deadline of a kind that no longer applies to the order (it moved on)
 // raises nothing.
-func (s *Service) raiseAttention(ctx context.Context, tx porting.Tx, d *porting.Deadline, cause error) error {
+func (s *Deadlines) raiseAttention(ctx context.Context, tx porting.Tx, d *porting.Deadline, cause error) error {
 	sys := porting.SystemPrincipal
 	o, err := tx.FindPortOrder(ctx, d.PortOrderID)
 	if err != nil || !s.deadlineApplies(o, d.Kind) {
 		return err
 	}
-	now := s.Clock.Now()
+	now := s.clock.Now()
 	a := porting.Attention{Code: porting.AttentionDeadlineFailed, DeadlineKind: d.Kind, Since: now,
 		Message: fmt.Sprintf("The %s deadline due %s could not do its work: %s", d.Kind, d.DueAt.UTC().Format(time.RFC3339), porting.ErrorMessage(cause))}
 	before := o.Clone()
@@ -151,14 +162,14 @@ func (s *Service) raiseAttention(ctx context.Context, tx porting.Tx, d *porting.
 	} else {
 		o.Attention = append(o.Attention, a)
 	}
-	if err := s.saveOrder(ctx, tx, sys, before, o, porting.EventOrderUpdated); err != nil {
+	if err := s.orders.saveOrder(ctx, tx, sys, before, o, porting.EventOrderUpdated); err != nil {
 		return err
 	}
-	if err := s.record(ctx, tx, sys, porting.EventAttentionRaised, orderEvent(o), nil, a); err != nil {
+	if err := s.events.record(ctx, tx, sys, porting.EventAttentionRaised, orderEvent(o), nil, a); err != nil {
 		return err
 	}
 	if o.InstanceID == "" && (d.Kind == porting.DeadlineLoadNumbers || d.Kind == porting.DeadlinePortWindowOpens) {
-		return s.notifyCustomer(ctx, tx, sys, o, fmt.Sprintf("We could not load the numbers of order %s into your contact-center instance because the order names none. "+
+		return s.requests.notifyCustomer(ctx, tx, sys, o, fmt.Sprintf("We could not load the numbers of order %s into your contact-center instance because the order names none. "+
 			"Choose the instance now: we load the numbers as soon as you do. Until then the numbers have nowhere to arrive on port day (%s).",
 			o.ID, o.FOCAt.UTC().Format(time.RFC1123)))
 	}
@@ -167,7 +178,7 @@ func (s *Service) raiseAttention(ctx context.Context, tx porting.Tx, d *porting.
 
 // settleDeadline clears the attention flag of a deadline kind once a
 // deadline of that kind has done its work.
-func (s *Service) settleDeadline(ctx context.Context, tx porting.Tx, d *porting.Deadline) error {
+func (s *Deadlines) settleDeadline(ctx context.Context, tx orderTx, d *porting.Deadline) error {
 	o, err := tx.FindPortOrder(ctx, d.PortOrderID)
 	if err != nil {
 		return err
@@ -178,7 +189,7 @@ func (s *Service) settleDeadline(ctx context.Context, tx porting.Tx, d *porting.
 	}
 	before := o.Clone()
 	o.Attention = slices.Delete(o.Attention, i, i+1)
-	return s.saveOrder(ctx, tx, porting.SystemPrincipal, before, o, porting.EventOrderUpdated)
+	return s.orders.saveOrder(ctx, tx, porting.SystemPrincipal, before, o, porting.EventOrderUpdated)
 }
 
 // settleAttention runs on every save of an order: a flag whose deadline
@@ -186,7 +197,7 @@ func (s *Service) settleDeadline(ctx context.Context, tx porting.Tx, d *porting.
 // person changes the order each open flag gets a retry time, now: the
 // change may have fixed the cause (an instance chosen), and planDeadlines
 // turns the retry time into a deadline the sweeper fires.
-func (s *Service) settleAttention(p porting.Principal, o *porting.PortOrder) {
+func (s *Deadlines) settleAttention(p porting.Principal, o *porting.PortOrder) {
 	if len(o.Attention) == 0 {
 		return
 	}
@@ -196,7 +207,7 @@ func (s *Service) settleAttention(p porting.Principal, o *porting.PortOrder) {
 			continue
 		}
 		if a.RetryAt == nil && p.Role != porting.RoleSystem {
-			now := s.Clock.Now()
+			now := s.clock.Now()
 			a.RetryAt = &now
 		}
 		kept = append(kept, a)
@@ -205,7 +216,7 @@ func (s *Service) settleAttention(p porting.Principal, o *porting.PortOrder) {
 }
 
 // applyDeadline does what a fired deadline means for its order.
-func (s *Service) applyDeadline(ctx context.Context, tx porting.Tx, d *porting.Deadline) error {
+func (s *Deadlines) applyDeadline(ctx context.Context, tx porting.Tx, d *porting.Deadline) error {
 	sys := porting.SystemPrincipal
 	o, err := tx.FindPortOrder(ctx, d.PortOrderID)
 	if err != nil {
@@ -217,14 +228,14 @@ func (s *Service) applyDeadline(ctx context.Context, tx porting.Tx, d *porting.D
 		if o.RespondBy == nil || o.WaitingOn() != porting.PartyCustomer {
 			return porting.Errorf(porting.ECONFLICT, "order %s no longer waits on the customer", o.ID)
 		}
-		if err := s.record(ctx, tx, sys, porting.EventRespondReminder, ev, nil,
+		if err := s.events.record(ctx, tx, sys, porting.EventRespondReminder, ev, nil,
 			map[string]any{"deadline_id": d.ID, "respond_by": o.RespondBy, "status": o.Status}); err != nil {
 			return err
 		}
-		return s.notifyCustomer(ctx, tx, sys, o, fmt.Sprintf("Reminder: order %s is waiting for you (%s). Please answer by %s, or the order will be %s.",
+		return s.requests.notifyCustomer(ctx, tx, sys, o, fmt.Sprintf("Reminder: order %s is waiting for you (%s). Please answer by %s, or the order will be %s.",
 			o.ID, o.Status, o.RespondBy.Format(time.RFC1123), s.silenceOutcome()))
 	case porting.DeadlineRespondBy:
-		if o.RespondBy == nil || o.RespondBy.After(s.Clock.Now()) {
+		if o.RespondBy == nil || o.RespondBy.After(s.clock.Now()) {
 			return porting.Errorf(porting.ECONFLICT, "order %s has a later respond-by date", o.ID)
 		}
 		return s.applySilence(ctx, tx, o)
@@ -239,17 +250,17 @@ func (s *Service) applyDeadline(ctx context.Context, tx porting.Tx, d *porting.D
 		}
 		return s.warnQuotas(ctx, tx, o)
 	case porting.DeadlineLoadNumbers:
-		_, err := s.act(ctx, tx, sys, o, porting.ActionLoadNumbers, ActionInput{})
+		_, err := s.orders.act(ctx, tx, sys, o, porting.ActionLoadNumbers, ActionInput{})
 		return err
 	case porting.DeadlinePortWindowOpens:
-		_, err := s.act(ctx, tx, sys, o, porting.ActionStartPort, ActionInput{})
+		_, err := s.orders.act(ctx, tx, sys, o, porting.ActionStartPort, ActionInput{})
 		return err
 	}
 	return porting.Errorf(porting.EINVALID, "unknown deadline kind %s", d.Kind)
 }
 
-func (s *Service) silenceOutcome() string {
-	switch s.Settings.silencePolicy() {
+func (s *Deadlines) silenceOutcome() string {
+	switch s.settings.silencePolicy() {
 	case SilenceRestart:
 		return "restarted from the beginning"
 	case SilenceHold:
@@ -260,35 +271,35 @@ func (s *Service) silenceOutcome() string {
 
 // applySilence applies the silence policy to an order whose customer has
 // not answered by respond_by.
-func (s *Service) applySilence(ctx context.Context, tx porting.Tx, o *porting.PortOrder) error {
+func (s *Deadlines) applySilence(ctx context.Context, tx porting.Tx, o *porting.PortOrder) error {
 	sys := porting.SystemPrincipal
-	policy := s.Settings.silencePolicy()
-	if err := s.record(ctx, tx, sys, porting.EventRespondByPassed, orderEvent(o), nil,
+	policy := s.settings.silencePolicy()
+	if err := s.events.record(ctx, tx, sys, porting.EventRespondByPassed, orderEvent(o), nil,
 		map[string]any{"policy": policy, "respond_by": o.RespondBy, "status": o.Status}); err != nil {
 		return err
 	}
-	text := fmt.Sprintf("We have not heard from you about order %s for %d days, so it has been %s.", o.ID, s.Settings.respondWithinDays(), s.silenceOutcome())
-	if err := s.notifyCustomer(ctx, tx, sys, o, text); err != nil {
+	text := fmt.Sprintf("We have not heard from you about order %s for %d days, so it has been %s.", o.ID, s.settings.respondWithinDays(), s.silenceOutcome())
+	if err := s.requests.notifyCustomer(ctx, tx, sys, o, text); err != nil {
 		return err
 	}
 	if policy == SilenceHold {
 		return nil
 	}
-	cancelled, err := s.act(ctx, tx, sys, o, porting.ActionCancel, ActionInput{Reason: "no answer from the customer by the respond-by date"})
+	cancelled, err := s.orders.act(ctx, tx, sys, o, porting.ActionCancel, ActionInput{Reason: "no answer from the customer by the respond-by date"})
 	if err != nil || policy != SilenceRestart {
 		return err
 	}
-	_, err = s.restart(ctx, tx, sys, cancelled)
+	_, err = s.orders.restart(ctx, tx, sys, cancelled)
 	return err
 }
 
 // expireLOA sends an order whose signed LOA is too old back for a new one.
-func (s *Service) expireLOA(ctx context.Context, tx porting.Tx, o *porting.PortOrder) error {
+func (s *Deadlines) expireLOA(ctx context.Context, tx porting.Tx, o *porting.PortOrder) error {
 	sys := porting.SystemPrincipal
-	if err := s.record(ctx, tx, sys, porting.EventLOAExpired, orderEvent(o), nil, map[string]any{"signed_on": o.LOA.SignedOn, "status": o.Status}); err != nil {
+	if err := s.events.record(ctx, tx, sys, porting.EventLOAExpired, orderEvent(o), nil, map[string]any{"signed_on": o.LOA.SignedOn, "status": o.Status}); err != nil {
 		return err
 	}
-	if err := s.notifyCustomer(ctx, tx, sys, o, fmt.Sprintf("The signed LOA of order %s is now older than %d days, which carriers refuse. Please sign and upload a new one.", o.ID, s.Settings.loaMaxAgeDays())); err != nil {
+	if err := s.requests.notifyCustomer(ctx, tx, sys, o, fmt.Sprintf("The signed LOA of order %s is now older than %d days, which carriers refuse. Please sign and upload a new one.", o.ID, s.settings.loaMaxAgeDays())); err != nil {
 		return err
 	}
 	if o.Status != porting.StateLOAReview {
@@ -296,13 +307,13 @@ func (s *Service) expireLOA(ctx context.Context, tx porting.Tx, o *porting.PortO
 	}
 	before := o.Clone()
 	o.Status, o.StatusReason = porting.StateAwaitingLOA, "the signed LOA expired"
-	s.setRespondBy(o)
-	return s.saveOrder(ctx, tx, sys, before, o, porting.EventOrderStatusChanged)
+	s.orders.setRespondBy(o)
+	return s.orders.saveOrder(ctx, tx, sys, before, o, porting.EventOrderStatusChanged)
 }
 
 // warnQuotas tells the customer to request quota increases now, naming a
 // phone-number shortfall when the instance cannot hold the ported numbers.
-func (s *Service) warnQuotas(ctx context.Context, tx porting.Tx, o *porting.PortOrder) error {
+func (s *Deadlines) warnQuotas(ctx context.Context, tx porting.Tx, o *porting.PortOrder) error {
 	sys := porting.SystemPrincipal
 	data := map[string]any{"foc_at": o.FOCAt, "numbers": len(o.HeldNumbers())}
 	text := fmt.Sprintf("Order %s ports on %s. Request any service quota increases now (concurrent calls, outbound countries) so they are in place for the port.", o.ID, o.FOCAt.Format(time.RFC1123))
@@ -326,8 +337,8 @@ func (s *Service) warnQuotas(ctx context.Context, tx porting.Tx, o *porting.Port
 			text += fmt.Sprintf(" The instance may hold %d phone numbers but will need %d: raise its phone-number quota.", inst.Quotas.PhoneNumbers, need)
 		}
 	}
-	if err := s.record(ctx, tx, sys, porting.EventQuotaRequestsDue, orderEvent(o), nil, data); err != nil {
+	if err := s.events.record(ctx, tx, sys, porting.EventQuotaRequestsDue, orderEvent(o), nil, data); err != nil {
 		return err
 	}
-	return s.notifyCustomer(ctx, tx, sys, o, text)
+	return s.requests.notifyCustomer(ctx, tx, sys, o, text)
 }

@@ -8,6 +8,15 @@ import (
 	"github.com/portdesk/portdesk/porting"
 )
 
+// Notifications turns events into webhook deliveries and emails and makes their attempts.
+type Notifications struct {
+	store    porting.Store
+	clock    porting.Clock
+	settings Settings
+	notifier porting.Notifier
+	events   *Events
+}
+
 // messageID is the webhook-id of an event: the same for every endpoint and
 // every attempt, so receivers can drop duplicates.
 func messageID(eventID int64) string { return fmt.Sprintf("evt_%d", eventID) }
@@ -20,8 +29,8 @@ func deliveryID(endpointID string, eventID int64) string {
 // NotifyEvent fans an event out after the change that recorded it
 // committed: a delivery per subscribed webhook endpoint, and an email when
 // the event concerns the customer and they chose email.
-func (s *Service) NotifyEvent(ctx context.Context, eventID int64) error {
-	return s.Store.InTx(ctx, func(tx porting.Tx) error {
+func (s *Notifications) NotifyEvent(ctx context.Context, eventID int64) error {
+	return s.store.InTx(ctx, func(tx porting.Tx) error {
 		e, err := tx.FindEvent(ctx, eventID)
 		if err != nil {
 			return err
@@ -43,8 +52,11 @@ func (s *Service) NotifyEvent(ctx context.Context, eventID int64) error {
 
 // queueDelivery creates (or, for a replay, resets) the delivery of e to w
 // and enqueues its first attempt.
-func (s *Service) queueDelivery(ctx context.Context, tx porting.Tx, w *porting.WebhookEndpoint, e *porting.Event) error {
-	now := s.Clock.Now()
+func (s *Notifications) queueDelivery(ctx context.Context, tx interface {
+	porting.WebhookStore
+	porting.JobQueue
+}, w *porting.WebhookEndpoint, e *porting.Event) error {
+	now := s.clock.Now()
 	d := &porting.Delivery{ID: deliveryID(w.ID, e.ID), EndpointID: w.ID, EventID: e.ID, MessageID: messageID(e.ID),
 		State: porting.DeliveryPending, CreatedAt: now, UpdatedAt: now}
 	err := tx.CreateDelivery(ctx, d)
@@ -65,16 +77,19 @@ func (s *Service) queueDelivery(ctx context.Context, tx porting.Tx, w *porting.W
 // request's contact chose email. Customers are not mailed their own words,
 // and a LOA check by the team always comes with return_loa's message,
 // which carries the findings: one email, not two.
-func (s *Service) queueEmail(ctx context.Context, tx porting.Tx, e *porting.Event) error {
-	if s.Notifier == nil {
+func (s *Notifications) queueEmail(ctx context.Context, tx interface {
+	porting.RequestStore
+	porting.JobQueue
+}, e *porting.Event) error {
+	if s.notifier == nil {
 		return nil
 	}
-	if to := s.Settings.TeamEmail; to != "" && s.Notifier.MailsTeam(e.Type) {
+	if to := s.settings.TeamEmail; to != "" && s.notifier.MailsTeam(e.Type) {
 		if err := tx.Enqueue(ctx, porting.SendEmailJob{EventID: e.ID, To: to, Team: true}); err != nil {
 			return err
 		}
 	}
-	if e.PortRequestID == "" || !s.Notifier.MailsCustomer(e.Type) || e.Actor.Role == porting.RoleCustomer ||
+	if e.PortRequestID == "" || !s.notifier.MailsCustomer(e.Type) || e.Actor.Role == porting.RoleCustomer ||
 		e.Type == porting.EventLOAChecked {
 		return nil
 	}
@@ -94,8 +109,8 @@ func (s *Service) queueEmail(ctx context.Context, tx porting.Tx, e *porting.Even
 // after the last attempt the delivery fails for good, and after too many
 // such failures in a row the endpoint is disabled until its owner enables
 // it again.
-func (s *Service) DeliverWebhook(ctx context.Context, id string, attempt int) error {
-	if s.Notifier == nil {
+func (s *Notifications) DeliverWebhook(ctx context.Context, id string, attempt int) error {
+	if s.notifier == nil {
 		return porting.Errorf(porting.EUNAVAILABLE, "no notifier is configured")
 	}
 	var (
@@ -103,7 +118,7 @@ func (s *Service) DeliverWebhook(ctx context.Context, id string, attempt int) er
 		w *porting.WebhookEndpoint
 		e *porting.Event
 	)
-	err := s.Store.View(ctx, func(tx porting.Tx) error {
+	err := s.store.View(ctx, func(tx porting.Tx) error {
 		var err error
 		if d, err = tx.FindDelivery(ctx, id); err != nil {
 			return err
@@ -119,17 +134,17 @@ func (s *Service) DeliverWebhook(ctx context.Context, id string, attempt int) er
 	}
 	var sendErr error
 	if w.Enabled {
-		sendErr = s.Notifier.Webhook(ctx, w, e, d.MessageID)
+		sendErr = s.notifier.Webhook(ctx, w, e, d.MessageID)
 	} else {
 		sendErr = fmt.Errorf("the endpoint is disabled")
-		attempt = s.Settings.webhookMaxAttempts()
+		attempt = s.settings.webhookMaxAttempts()
 	}
 	return s.recordAttempt(ctx, d.ID, attempt, sendErr)
 }
 
-func (s *Service) recordAttempt(ctx context.Context, id string, attempt int, sendErr error) error {
-	final := sendErr != nil && attempt >= s.Settings.webhookMaxAttempts()
-	err := s.Store.InTx(ctx, func(tx porting.Tx) error {
+func (s *Notifications) recordAttempt(ctx context.Context, id string, attempt int, sendErr error) error {
+	final := sendErr != nil && attempt >= s.settings.webhookMaxAttempts()
+	err := s.store.InTx(ctx, func(tx porting.Tx) error {
 		d, err := tx.FindDelivery(ctx, id)
 		if err != nil {
 			return err
@@ -139,7 +154,7 @@ func (s *Service) recordAttempt(ctx context.Context, id string, attempt int, sen
 			return err
 		}
 		d.Attempts++
-		d.UpdatedAt = s.Clock.Now()
+		d.UpdatedAt = s.clock.Now()
 		switch {
 		case sendErr == nil:
 			d.State, d.LastError = porting.DeliveryDelivered, ""
@@ -147,10 +162,10 @@ func (s *Service) recordAttempt(ctx context.Context, id string, attempt int, sen
 		case final:
 			d.State, d.LastError = porting.DeliveryFailed, sendErr.Error()
 			w.ConsecutiveFailures++
-			if w.Enabled && w.ConsecutiveFailures >= s.Settings.webhookDisableAfter() {
-				now := s.Clock.Now()
+			if w.Enabled && w.ConsecutiveFailures >= s.settings.webhookDisableAfter() {
+				now := s.clock.Now()
 				w.Enabled, w.DisabledAt = false, &now
-				if err := s.record(ctx, tx, porting.SystemPrincipal, porting.EventWebhookDisabled, porting.Event{AccountID: w.AccountID}, nil, w); err != nil {
+				if err := s.events.record(ctx, tx, porting.SystemPrincipal, porting.EventWebhookDisabled, porting.Event{AccountID: w.AccountID}, nil, w); err != nil {
 					return err
 				}
 			}
@@ -173,15 +188,15 @@ func (s *Service) recordAttempt(ctx context.Context, id string, attempt int, sen
 
 // SendEmail sends the email about an event that job names: to the
 // customer in the request's language, or to the porting team in English.
-func (s *Service) SendEmail(ctx context.Context, job porting.SendEmailJob) error {
-	if s.Notifier == nil {
+func (s *Notifications) SendEmail(ctx context.Context, job porting.SendEmailJob) error {
+	if s.notifier == nil {
 		return nil
 	}
 	var (
 		e    *porting.Event
 		lang = "en"
 	)
-	err := s.Store.View(ctx, func(tx porting.Tx) error {
+	err := s.store.View(ctx, func(tx porting.Tx) error {
 		var err error
 		if e, err = tx.FindEvent(ctx, job.EventID); err != nil || job.Team {
 			return err
@@ -195,6 +210,6 @@ func (s *Service) SendEmail(ctx context.Context, job porting.SendEmailJob) error
 	if err != nil {
 		return err
 	}
-	_, err = s.Notifier.Email(ctx, job.To, lang, e)
+	_, err = s.notifier.Email(ctx, job.To, lang, e)
 	return err
 }

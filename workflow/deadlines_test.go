@@ -20,7 +20,7 @@ import (
 func TestConcurrentSweepsFireOnce(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, b *testBundle) {
 		ctx := context.Background()
-		_, orders, err := b.svc.CreatePortRequest(ctx, b.premium, b.premiumParams("+12125550123", "+12015550123", "+18005550199"))
+		_, orders, err := b.svc.Intake.CreatePortRequest(ctx, b.premium, b.premiumParams("+12125550123", "+12015550123", "+18005550199"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -33,17 +33,17 @@ func TestConcurrentSweepsFireOnce(t *testing.T) {
 			}
 			storetest.MustInTx(t, b.svc.Store, func(tx porting.Tx) error { _, err := tx.ChangeDeadlines(ctx, o.ID, plan, nil); return err })
 		}
-		other := *b.svc // the same settings and clock; a second sweeper
+		other := New(b.svc.Config) // the same settings and clock; a second sweeper
 		var (
 			wg    sync.WaitGroup
 			total = make([]int, 2)
 			errs  = make([]error, 2)
 		)
-		for i, svc := range []*Service{b.svc, &other} {
+		for i, svc := range []*Service{b.svc, other} {
 			wg.Add(1)
 			go func(i int, svc *Service) {
 				defer wg.Done()
-				total[i], errs[i] = svc.SweepDeadlines(ctx)
+				total[i], errs[i] = svc.Deadlines.SweepDeadlines(ctx)
 			}(i, svc)
 		}
 		wg.Wait()
@@ -55,7 +55,7 @@ func TestConcurrentSweepsFireOnce(t *testing.T) {
 			t.Fatalf("sweepers fired %d + %d, want %d in all", total[0], total[1], want)
 		}
 		seen := map[string]int{}
-		evs, err := b.svc.Events(ctx, admin, 0, 1000)
+		evs, err := b.svc.Events.Events(ctx, admin, 0, 1000)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -105,61 +105,61 @@ func TestWebhookDisableEnableReplay(t *testing.T) {
 			ctx := context.Background()
 			clock := porting.NewFixedClock(time.Date(2026, 11, 16, 14, 0, 0, 0, time.UTC))
 			fake := &fakeNotifier{down: true, sent: map[string]int{}}
-			svc := &Service{Store: e.OpenClock(t, clock), Clock: clock, Checker: &numbers.Checker{}, Notifier: fake,
-				Settings: Settings{WebhookMaxAttempts: 2, WebhookDisableAfter: 3}}
+			svc := New(Config{Store: e.OpenClock(t, clock), Clock: clock, Checker: &numbers.Checker{}, Notifier: fake,
+				Settings: Settings{WebhookMaxAttempts: 2, WebhookDisableAfter: 3}})
 			b := setup(t, svc, clock)
-			w, secret, err := svc.CreateWebhookEndpoint(ctx, b.premium, WebhookParams{URL: "https://hooks.example.com/x", EventTypes: []string{porting.EventMessageCreated}})
+			w, secret, err := svc.Webhooks.CreateWebhookEndpoint(ctx, b.premium, WebhookParams{URL: "https://hooks.example.com/x", EventTypes: []string{porting.EventMessageCreated}})
 			if err != nil || secret == "" {
 				t.Fatalf("create endpoint: %v", err)
 			}
-			req, _, err := svc.CreatePortRequest(ctx, b.premium, b.premiumParams("+12125550123"))
+			req, _, err := svc.Intake.CreatePortRequest(ctx, b.premium, b.premiumParams("+12125550123"))
 			if err != nil {
 				t.Fatal(err)
 			}
 			var eventIDs []int64
 			for i := 0; i < 3; i++ {
-				if _, err := svc.AddMessage(ctx, b.premium, req.ID, fmt.Sprintf("m%d", i)); err != nil {
+				if _, err := svc.Requests.AddMessage(ctx, b.premium, req.ID, fmt.Sprintf("m%d", i)); err != nil {
 					t.Fatal(err)
 				}
 			}
-			evs, _ := svc.Events(ctx, admin, 0, 1000)
+			evs, _ := svc.Events.Events(ctx, admin, 0, 1000)
 			for _, ev := range evs {
 				if ev.Type == porting.EventMessageCreated {
 					eventIDs = append(eventIDs, ev.ID)
-					if err := svc.NotifyEvent(ctx, ev.ID); err != nil {
+					if err := svc.Notifications.NotifyEvent(ctx, ev.ID); err != nil {
 						t.Fatal(err)
 					}
 				}
 			}
 			for _, id := range eventIDs {
 				d := deliveryID(w.ID, id)
-				if err := svc.DeliverWebhook(ctx, d, 1); err == nil {
+				if err := svc.Notifications.DeliverWebhook(ctx, d, 1); err == nil {
 					t.Fatal("a failed first attempt did not ask for a retry")
 				}
-				if err := svc.DeliverWebhook(ctx, d, 2); err != nil {
+				if err := svc.Notifications.DeliverWebhook(ctx, d, 2); err != nil {
 					t.Fatalf("the last attempt still asks for a retry: %v", err)
 				}
 			}
-			eps, _ := svc.WebhookEndpoints(ctx, b.premium)
+			eps, _ := svc.Webhooks.WebhookEndpoints(ctx, b.premium)
 			if len(eps) != 1 || eps[0].Enabled || eps[0].DisabledAt == nil {
 				t.Fatalf("endpoint after 3 failed deliveries: %+v", eps[0])
 			}
-			if _, err := svc.ReplayWebhooks(ctx, b.premium, w.ID, 0, 100); porting.ErrorCode(err) != porting.ECONFLICT {
+			if _, err := svc.Webhooks.ReplayWebhooks(ctx, b.premium, w.ID, 0, 100); porting.ErrorCode(err) != porting.ECONFLICT {
 				t.Fatalf("replay to a disabled endpoint: %v", err)
 			}
-			if _, err := svc.UpdateWebhookEndpoint(ctx, b.basic, w.ID, WebhookParams{Enabled: &yes}); porting.ErrorCode(err) != porting.ENOTFOUND {
+			if _, err := svc.Webhooks.UpdateWebhookEndpoint(ctx, b.basic, w.ID, WebhookParams{Enabled: &yes}); porting.ErrorCode(err) != porting.ENOTFOUND {
 				t.Fatalf("another customer enabled the endpoint: %v", err)
 			}
 			fake.down = false
-			if w, err = svc.UpdateWebhookEndpoint(ctx, b.premium, w.ID, WebhookParams{Enabled: &yes}); err != nil || !w.Enabled || w.ConsecutiveFailures != 0 {
+			if w, err = svc.Webhooks.UpdateWebhookEndpoint(ctx, b.premium, w.ID, WebhookParams{Enabled: &yes}); err != nil || !w.Enabled || w.ConsecutiveFailures != 0 {
 				t.Fatalf("re-enable: %+v, %v", w, err)
 			}
-			n, err := svc.ReplayWebhooks(ctx, b.premium, w.ID, 0, 100)
+			n, err := svc.Webhooks.ReplayWebhooks(ctx, b.premium, w.ID, 0, 100)
 			if err != nil || n != 3 {
 				t.Fatalf("replay queued %d, %v; want 3", n, err)
 			}
 			for _, id := range eventIDs {
-				if err := svc.DeliverWebhook(ctx, deliveryID(w.ID, id), 1); err != nil {
+				if err := svc.Notifications.DeliverWebhook(ctx, deliveryID(w.ID, id), 1); err != nil {
 					t.Fatal(err)
 				}
 				if fake.sent[messageID(id)] != 1 {
