@@ -138,7 +138,7 @@ type timelineInput struct {
 func (s *Server) registerPortOrders() {
 	huma.Register(s.api, op("list-port-orders", http.MethodGet, "/v1/port-orders", "List port orders", "port orders"), s.handlePortOrderList)
 	huma.Register(s.api, op("get-port-order", http.MethodGet, "/v1/port-orders/{id}", "Get a port order", "port orders"), s.handlePortOrderGet)
-	o := op("update-port-order", http.MethodPatch, "/v1/port-orders/{id}", "Change a port order's instance or requested date", "port orders")
+	o := op("update-port-order", http.MethodPatch, "/v1/port-orders/{id}", "Change a port order: instance, requested date, LOA data and PIN, CSR and its confirmation (confirm_csr), attestation of the signed LOA", "port orders")
 	o.MaxBodyBytes = maxNumbersBody // the CSR and the LOA's partial port list up to 100,000 numbers
 	huma.Register(s.api, o, s.handlePortOrderPatch)
 	o = op("act-on-port-order", http.MethodPost, "/v1/port-orders/{id}/actions/{action}", "Take an action on a port order", "port orders")

@@ -52,7 +52,7 @@ type messageOutput struct {
 func (s *Server) registerPortRequests() {
 	o := op("create-port-request", http.MethodPost, "/v1/port-requests", "File a port request; it is split into port orders", "port requests")
 	o.DefaultStatus = http.StatusCreated
-	o.Description = inputRules + "\n\nThe portable numbers split into one port order per country, losing carrier, number kind and account number; an order whose numbers came with an account number has it on its LOA data."
+	o.Description += "\n\n" + inputRules + "\n\nThe portable numbers split into one port order per country, losing carrier, number kind and account number; an order whose numbers came with an account number has it on its LOA data."
 	o.MaxBodyBytes = maxNumbersBody
 	huma.Register(s.api, o, s.handlePortRequestCreate)
 	huma.Register(s.api, op("get-port-request", http.MethodGet, "/v1/port-requests/{id}", "Get a port request with its orders and messages", "port requests"), s.handlePortRequestGet)

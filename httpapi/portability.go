@@ -74,7 +74,7 @@ type portabilityOutput struct {
 
 func (s *Server) registerPortability() {
 	o := op("check-portability", http.MethodPost, "/v1/portability-checks", "Check whether numbers can be ported, and how they would be split", "portability")
-	o.Description = inputRules
+	o.Description += "\n\n" + inputRules
 	o.MaxBodyBytes = maxNumbersBody
 	huma.Register(s.api, o, s.handlePortabilityCheck)
 }

@@ -61,6 +61,8 @@ func NewServer(svc *workflow.Service, reg *prometheus.Registry, opts ...Option) 
 	s.registerWebhooks()
 	s.registerSandbox()
 	s.registerHealth(mux)
+	registerDocs(mux)
+	setSchemaExamples(s.api.OpenAPI().Components.Schemas)
 	m := newMetrics(reg)
 	s.handler = m.instrument(s.limitUploads(s.authenticate(s.idempotent(mux, routerProblems(mux, reportRoute(mux))))))
 	return s
@@ -76,7 +78,10 @@ func apiConfig() huma.Config {
 	cfg := huma.DefaultConfig("portdesk", APIVersion)
 	cfg.Info.Description = "Number-porting desk for cloud contact centers: intake, portability, LOA, carrier submission, FOC, port day and verification."
 	cfg.OpenAPIPath = "/openapi"
-	cfg.DocsPath = "/docs"
+	cfg.DocsPath = "" // served by registerDocs, from the binary
+	cfg.Info.Contact = &huma.Contact{Name: "portdesk maintainers", URL: "https://github.com/portdesk/portdesk/issues"}
+	cfg.Servers = []*huma.Server{{URL: "/", Description: "The portdesk server that serves this document."}}
+	cfg.Tags = apiTags
 	cfg.SchemasPath = ""
 	cfg.CreateHooks = nil // no $schema links in bodies
 	cfg.Formats = map[string]huma.Format{"application/json": jsonFormat, "json": jsonFormat}
@@ -85,10 +90,11 @@ func apiConfig() huma.Config {
 	return cfg
 }
 
-// op fills the fields every /v1 operation shares.
+// op fills the fields every /v1 operation shares; the description comes
+// from operationDescriptions.
 func op(id, method, path, summary string, tags ...string) huma.Operation {
 	return huma.Operation{
-		OperationID: id, Method: method, Path: path, Summary: summary,
+		OperationID: id, Method: method, Path: path, Summary: summary, Description: operationDescriptions[id],
 		Tags: tags, Security: bearer,
 		Errors: []int{http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound, http.StatusUnprocessableEntity},
 	}

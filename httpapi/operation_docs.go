@@ -1,0 +1,145 @@
+package httpapi
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/portdesk/portdesk/porting"
+)
+
+// apiTags declares the tags operations are grouped by, in the order the
+// reference page lists them.
+var apiTags = []*huma.Tag{
+	{Name: "portability", Description: "Which numbers can port, and how a request would split them."},
+	{Name: "port requests", Description: "A customer's request to bring numbers: split into port orders, with its conversation."},
+	{Name: "port orders", Description: "One order per country, losing carrier, number kind and account number, walked from review to completed."},
+	{Name: "loa", Description: "The Letter of Authorization: the generated documents, the check against the CSR, and what a country requires."},
+	{Name: "documents", Description: "Files uploaded on an order: signed LOA, invoice, CSR, number lists."},
+	{Name: "instances", Description: "The contact-center instances numbers are loaded into."},
+	{Name: "accounts", Description: "Customer accounts and API keys."},
+	{Name: "events", Description: "The audit log: every change, in order."},
+	{Name: "webhooks", Description: "Endpoints that receive events, signed per Standard Webhooks."},
+	{Name: "sandbox", Description: "The sandbox's clock, to walk an order through its deadlines."},
+}
+
+// Who may call, phrased once. Customers only ever see their own account's
+// data: another account's object answers 404, as if it did not exist.
+const (
+	whoAnyone   = "**Who:** any API key; customers see their own account's data only (another account's answers 404)."
+	whoStaff    = "**Who:** staff (admin, specialist) and customers, who see their own account's data only (another account's answers 404)."
+	whoAdmin    = "**Who:** admins only."
+	whoAnyState = "**When:** in any state."
+)
+
+// operationDescriptions says, for every operation, who may call it and in
+// which states; op sets it on the operation. TestOperationDescriptions
+// keeps it in step with the registered operations.
+var operationDescriptions = map[string]string{
+	"create-account": whoAdmin + " The account's first customer key is created with create-api-key.",
+	"get-account":    whoStaff,
+
+	"create-api-key": "**Who:** admins, for any account; customers, for their own account. A key created with a key that expires may not outlive it. " +
+		"The secret is in the answer only; store it then. An account holds at most 20 keys that are not revoked (409 beyond).",
+	"list-account-api-keys": "**Who:** admins, for any account; customers, for their own account (another account answers 404). Specialists may not list keys.",
+	"create-staff-api-key":  whoAdmin + " The key is an admin or specialist key, bound to no account; the secret is in the answer only.",
+	"list-api-keys":         "**Who:** admins (every key that is not revoked) and customers (their own account's keys). Specialists may not list keys.",
+	"revoke-api-key": "**Who:** admins, any key; customers, their own account's keys (another key answers 404). " +
+		"Revoking a revoked key answers it unchanged. The key answers 401 from the next request on, on every replica.",
+
+	"list-events": "**Who:** any API key: staff see every event, customers their own account's. " +
+		"Page with after and next_cursor; events are never changed or removed.",
+
+	"create-instance":             "**Who:** customers, in their own account; staff, naming the account in account_id.",
+	"get-instance":                whoStaff,
+	"create-contact-flow":         whoStaff,
+	"list-contact-flows":          whoStaff,
+	"list-instance-phone-numbers": whoStaff + " The instance's numbers with their status, including those ported orders loaded.",
+
+	"check-portability": "**Who:** any API key; nothing is stored. A number already on an active order is reported as already_on_active_order.",
+	"create-port-request": "**Who:** customers, for their own account; staff, naming the account in account_id. " +
+		"Premium accounts file technical cases (instance_id, severity, subject); basic accounts file limit-increase cases (limit_requests). " +
+		"Every new order starts in review.",
+	"get-port-request": whoStaff,
+	"create-message":   whoStaff + " Whatever the state of the request's orders. A customer's message counts as an answer: it resets the answer deadline (respond_by).",
+
+	"list-port-orders": "**Who:** any API key: staff see every account's orders (account_id= narrows them), customers their own account's. " +
+		"Every state; filter with status and attention, page with cursor and next_cursor.",
+	"get-port-order": whoStaff + " " + whoAnyState +
+		" allowed_actions lists what the caller may do now; the ETag is the order's version, for If-Match.",
+	"update-port-order": "Sets, in one change, any of the fields sent; a field left out keeps its value. Send If-Match with the ETag to refuse the change (412) if the order changed meanwhile.\n\n" +
+		"| field | who | states |\n|---|---|---|\n" +
+		"| instance_id | customers, staff | until the numbers are loaded: review, awaiting_loa, loa_review, submitted, exception, foc_confirmed |\n" +
+		"| requested_foc_at | customers, staff | before submission: review, awaiting_loa, loa_review, exception (after that, use the reschedule action) |\n" +
+		"| loa, pin | customers | awaiting_loa, exception |\n" +
+		"| loa, pin | staff | review, awaiting_loa, loa_review, exception |\n" +
+		"| csr | customers (unless the CSR on file was recorded by staff or the carrier) | awaiting_loa, exception |\n" +
+		"| csr, confirm_csr | staff | review, awaiting_loa, loa_review, exception |\n" +
+		"| attestation | staff | loa_review |\n\n" +
+		"A field sent outside its states answers 409; a staff-only field sent by a customer answers 403. The answer carries the order's findings against the new data.",
+	"act-on-port-order":       actionsDescription(),
+	"get-port-order-timeline": whoStaff + " " + whoAnyState + " The order's events, oldest first; page with after.",
+	"get-deadlines":           whoStaff + " " + whoAnyState + " Each deadline says what happens when it passes (on_miss).",
+	"list-foc-windows": whoStaff + " " + whoAnyState + " The windows the porting rules accept from the given time on, late enough to load the numbers before them: " +
+		"the dates requested_foc_at, record_foc and reschedule accept.",
+
+	"get-findings": whoStaff + " " + whoAnyState + " Before submission (review, awaiting_loa, loa_review, exception) the LOA is checked " +
+		"against the CSR, the documents and the country's requirements now; afterwards only the order's own items remain.",
+	"get-loa-pdf":      whoStaff + " " + whoAnyState + " The LOA is generated from the data on file; blank fields print as lines to fill in by hand. ",
+	"get-loa-xlsx":     whoStaff + " " + whoAnyState + " The order's numbers as a spreadsheet, for carriers that want the list attached.",
+	"get-loa-csv":      whoStaff + " " + whoAnyState + " The order's numbers as CSV, for carriers that want the list attached.",
+	"get-requirements": "**Who:** any API key. What an order from this country and number kind must provide: documents, who may port, porting windows.",
+
+	"upload-document": whoStaff + " Any state but the terminal ones (completed, not_portable, cancelled: 409). " +
+		"The content is checked for what it is, whatever its name says. A new signed LOA clears the attestation of the previous one.",
+	"list-documents":    whoStaff + " " + whoAnyState,
+	"download-document": whoStaff + " " + whoAnyState + " The download is recorded on the order's timeline.",
+
+	"create-webhook-endpoint": "**Who:** customers, for their own account's events; admins, for every account's. Specialists may not. " +
+		"The URL must be an absolute http(s) URL on a public address (loopback and private networks only where the server allows them, as in the sandbox).",
+	"list-webhook-endpoints": "**Who:** customers see their own account's endpoints, specialists every account's, admins all, including the staff's.",
+	"update-webhook-endpoint": "**Who:** customers, their own account's endpoints; admins, any. Specialists may not. " +
+		"Enabling an endpoint disabled after repeated failures clears its failure count.",
+	"replay-webhooks":         "**Who:** customers, their own account's endpoints; admins, any. Specialists may not. Events are sent again under their original webhook-id.",
+	"list-webhook-deliveries": "**Who:** whoever may see the endpoint: customers their own account's, specialists every account's, admins all. The 100 most recent deliveries.",
+
+	"get-sandbox-clock":     "**Who:** any API key, on a server started with --sandbox; elsewhere 404.",
+	"advance-sandbox-clock": "**Who:** admins, on a server started with --sandbox; elsewhere 404. Deadlines that fall due fire in due order before the answer.",
+}
+
+// actionsDescription states who may take each action in which states,
+// from the domain's transition table, so that it cannot drift from it.
+func actionsDescription() string {
+	var b strings.Builder
+	b.WriteString("Moves the order to the action's next state. Send If-Match with the ETag to refuse the action (412) if the order changed meanwhile. " +
+		"An action the caller's role may never take answers 403; an action not allowed in the order's state answers 409 with allowed_actions.\n\n")
+	b.WriteString("| action | from | to | who |\n|---|---|---|---|\n")
+	for _, t := range porting.Transitions {
+		var from []string
+		for _, s := range t.From {
+			from = append(from, string(s))
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", t.Action, strings.Join(from, ", "), t.To, actionRoles(t.Roles))
+	}
+	b.WriteString("\nrestart leaves the cancelled order as it is and answers a new order in review, linked to it by previous_order_id.")
+	return b.String()
+}
+
+// actionRoles names the API roles among roles; system (the deadline
+// sweeper) and carrier (the carrier gateway) take actions too, but no API
+// key has their role.
+func actionRoles(roles []porting.Role) string {
+	var out []string
+	for _, r := range roles {
+		switch r {
+		case porting.RoleSystem:
+			out = append(out, "the desk itself (deadlines)")
+		case porting.RoleCarrier:
+			out = append(out, "the carrier gateway")
+		default:
+			out = append(out, string(r))
+		}
+	}
+	return strings.Join(out, ", ")
+}
