@@ -16,7 +16,7 @@ import (
 
 // APIVersion is the version of the API contract in the OpenAPI document.
 // Changing the document without changing this fails the golden test.
-const APIVersion = "0.11.0"
+const APIVersion = "0.11.1"
 
 // Server is the HTTP API.
 type Server struct {
@@ -75,6 +75,7 @@ func (s *Server) OpenAPI() *huma.OpenAPI { return s.api.OpenAPI() }
 func apiConfig() huma.Config {
 	cfg := huma.DefaultConfig("portdesk", APIVersion)
 	cfg.Info.Description = "Number-porting desk for cloud contact centers: intake, portability, LOA, carrier submission, FOC, port day and verification."
+	cfg.Info.License = &huma.License{Name: "Apache-2.0", URL: "https://www.apache.org/licenses/LICENSE-2.0"}
 	cfg.OpenAPIPath = "/openapi"
 	cfg.DocsPath = "/docs"
 	cfg.SchemasPath = ""
