@@ -189,7 +189,7 @@ func (m *Main) printBanner(ctx context.Context) error {
 	if m.DB.Engine() == "postgres" {
 		engine = "PostgreSQL"
 	}
-	fmt.Fprintf(m.stdout, "portdesk %s listening on %s (%s)\n", Version, m.URL(), engine)
+	fmt.Fprintf(m.stdout, "portdesk %s listening on %s (%s)\n", version(), m.URL(), engine)
 	fmt.Fprintf(m.stdout, "  API docs: %s/docs   OpenAPI: %s/openapi.json   health: %s/healthz\n", m.URL(), m.URL(), m.URL())
 	if u := m.MetricsURL(); u != "" {
 		fmt.Fprintf(m.stdout, "  metrics: %s/metrics (not on the API's address)\n", u)
