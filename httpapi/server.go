@@ -50,6 +50,7 @@ func NewServer(svc *workflow.Service, reg *prometheus.Registry, opts ...Option) 
 	}
 	mux := http.NewServeMux()
 	s.api = humago.New(mux, apiConfig())
+	s.api.UseMiddleware(refuseNUL(s.api))
 	s.registerAccounts()
 	s.registerInstances()
 	s.registerPortability()
