@@ -54,4 +54,3 @@ var locations = sync.OnceValue(func() map[string]countryZones {
 	}
 	return m
 })
-
