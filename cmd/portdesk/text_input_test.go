@@ -46,6 +46,9 @@ func TestNULInTextIsAFieldError(t *testing.T) {
 				t.Errorf("%s: the problem does not say what is wrong: %s", tt.name, truncate(r.Body))
 			}
 		}
+		// A key sent twice is refused for that first, as without the NUL.
+		dup := `{"name":"a\u0000","NAME":"b","region":"us-east-1"}`
+		wantProblem(t, "duplicate key", c.do("POST", "/v1/instances", cust, dup), http.StatusBadRequest, "body")
 		if n := len(list(t, c.must(http.StatusOK, "GET", "/v1/port-orders", cust, nil), "data")); n != 1 {
 			t.Errorf("%d orders after the refused requests, want 1", n)
 		}
