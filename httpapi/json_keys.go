@@ -51,6 +51,9 @@ type keyChecker struct {
 	dec     *json.Decoder
 	keys    []string
 	indexes []int
+	// nul makes a string value holding U+0000 end the walk with a
+	// *nulError (see nul_text.go).
+	nul bool
 }
 
 // maxKeyDepth stops the walk where encoding/json refuses a body anyway
@@ -97,6 +100,9 @@ func (c *keyChecker) value() error {
 		}
 		c.keys, c.indexes = c.keys[:len(c.keys)-1], c.indexes[:len(c.indexes)-1]
 	default:
+		if s, ok := tok.(string); ok && c.nul && strings.ContainsRune(s, 0) {
+			return &nulError{location: c.path()}
+		}
 		return nil
 	}
 	_, err = c.dec.Token() // the closing delimiter

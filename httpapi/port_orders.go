@@ -111,6 +111,7 @@ func (a *attestationInput) input() *workflow.AttestationInput {
 	if a == nil {
 		return nil
 	}
+	//lint:ignore SA1019 the API still accepts the deprecated wet_signature and hands it on
 	return &workflow.AttestationInput{Signature: porting.SignatureKind(a.Signature), WetSignature: a.WetSignature, Legible: a.Legible}
 }
 

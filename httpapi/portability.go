@@ -10,9 +10,6 @@ import (
 	"github.com/portdesk/portdesk/workflow"
 )
 
-// maxNumbers is the most phone numbers one check or intake takes.
-const maxNumbers = 100_000
-
 // maxNumbersBody bounds the body of calls that carry phone-number lists.
 const maxNumbersBody = 8 << 20
 

@@ -16,7 +16,7 @@ import (
 
 // APIVersion is the version of the API contract in the OpenAPI document.
 // Changing the document without changing this fails the golden test.
-const APIVersion = "0.12.0"
+const APIVersion = "0.13.0"
 
 // Server is the HTTP API.
 type Server struct {
@@ -50,6 +50,7 @@ func NewServer(svc *workflow.Service, reg *prometheus.Registry, opts ...Option) 
 	}
 	mux := http.NewServeMux()
 	s.api = humago.New(mux, apiConfig())
+	s.api.UseMiddleware(refuseNUL(s.api))
 	s.registerAccounts()
 	s.registerInstances()
 	s.registerPortability()
@@ -77,6 +78,7 @@ func (s *Server) OpenAPI() *huma.OpenAPI { return s.api.OpenAPI() }
 func apiConfig() huma.Config {
 	cfg := huma.DefaultConfig("portdesk", APIVersion)
 	cfg.Info.Description = "Number-porting desk for cloud contact centers: intake, portability, LOA, carrier submission, FOC, port day and verification."
+	cfg.Info.License = &huma.License{Name: "Apache-2.0", URL: "https://www.apache.org/licenses/LICENSE-2.0"}
 	cfg.OpenAPIPath = "/openapi"
 	cfg.DocsPath = "" // served by registerDocs, from the binary
 	cfg.Info.Contact = &huma.Contact{Name: "portdesk maintainers", URL: "https://github.com/portdesk/portdesk/issues"}

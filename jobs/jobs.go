@@ -37,7 +37,8 @@ type Config struct {
 	Engine string
 	// Service runs the use cases the jobs call.
 	Service *workflow.Service
-	// Logger receives River's logs; nil discards them.
+	// Logger receives River's logs, its routine info messages (job counts,
+	// maintenance reports) lowered to debug; nil discards them.
 	Logger *slog.Logger
 	// MaxWorkers bounds concurrent jobs (default 10).
 	MaxWorkers int
@@ -74,9 +75,9 @@ func New(cfg Config) (*Runner, error) {
 	if max <= 0 {
 		max = 10
 	}
-	logger := cfg.Logger
-	if logger == nil {
-		logger = slog.New(slog.DiscardHandler)
+	logger := slog.New(slog.DiscardHandler)
+	if cfg.Logger != nil {
+		logger = slog.New(riverLogHandler{cfg.Logger.Handler()})
 	}
 	var mw []rivertype.Middleware
 	if cfg.Registerer != nil {

@@ -81,17 +81,17 @@ func TestPOBox(t *testing.T) {
 	}
 }
 
-func TestMaskPIN(t *testing.T) {
+func TestPINOnFile(t *testing.T) {
 	tests := []struct{ pin, want string }{
 		{"", "None"},
-		{"7", "****"},
-		{"12", "****"},
-		{"123", "****23"},
-		{" 98765432 ", "****32"},
+		{"  ", "None"},
+		{"7", "On file (not shown)"},
+		{"123", "On file (not shown)"},
+		{" 98765432 ", "On file (not shown)"},
 	}
 	for _, tt := range tests {
-		if got := maskPIN(tt.pin); got != tt.want {
-			t.Errorf("maskPIN(%q) = %q, want %q", tt.pin, got, tt.want)
+		if got := pinOnFile(tt.pin); got != tt.want {
+			t.Errorf("pinOnFile(%q) = %q, want %q", tt.pin, got, tt.want)
 		}
 	}
 }

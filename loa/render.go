@@ -134,7 +134,7 @@ func (l *letter) write(d Document) {
 	l.row("Entity name", data.EntityName)
 	l.pair("Account number", data.AccountNumber, "Billing number", data.BTN)
 	l.pair("Authorized person", data.AuthorizedPerson.Name, "Title", data.AuthorizedPerson.Title)
-	l.row("PIN / passcode", maskPIN(data.PIN))
+	l.row("PIN / passcode", pinOnFile(data.PIN))
 
 	a := data.ServiceAddress
 	l.heading("Service address")
@@ -246,16 +246,12 @@ func kindLabel(kind string) string {
 	return kind
 }
 
-// maskPIN hides all but the last two characters behind a fixed-width mask,
-// so the letter reveals neither the PIN nor its length; a PIN of two
-// characters or fewer is hidden whole.
-func maskPIN(pin string) string {
-	r := []rune(trim(pin))
-	switch {
-	case len(r) == 0:
+// pinOnFile says whether the account has a PIN without printing any of
+// it: the README promises the PIN never appears, and even its last digits
+// or its length help someone guess it.
+func pinOnFile(pin string) string {
+	if trim(pin) == "" {
 		return "None"
-	case len(r) <= 2:
-		return "****"
 	}
-	return "****" + string(r[len(r)-2:])
+	return "On file (not shown)"
 }

@@ -95,9 +95,9 @@ func TestRenderPDFGolden(t *testing.T) {
 	}{
 		{"3 numbers", "loa_3.golden.txt", swissDocument(),
 			[]string{"Letter of Authorization", "po_ch_0001", "+41446681800", "+41446681801", "+41446681802",
-				"Müller & Söhne AG", "Zürich", "Anaïs Dubois", "Responsable télécom", "****34", "2025-04-08 22:00 UTC+02:00",
+				"Müller & Söhne AG", "Zürich", "Anaïs Dubois", "Responsable télécom", "On file (not shown)", "2025-04-08 22:00 UTC+02:00",
 				"+41446681811", "Helvetia Telefon AG", "Portdesk Cloud Voice", "wet ink", "Printed name", "Date signed"},
-			[]string{"See Attached", "901234"}},
+			[]string{"See Attached", "901234", "****"}},
 		{"25 numbers", "loa_25.golden.txt", usDocument(25),
 			[]string{"See Attached", "Numbers to port (25)", "The 25 numbers", "Acme Inc", "PIN / passcode", "None",
 				"Toll-free", "Not specified"},

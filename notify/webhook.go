@@ -13,7 +13,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 	"syscall"
 	"time"
 
@@ -28,9 +27,6 @@ const DefaultWebhookTimeout = 10 * time.Second
 // maxResponseRead is how much of a receiver's answer is read (and drained
 // so the connection can be reused); receivers should answer with nothing.
 const maxResponseRead = 64 << 10
-
-// maxErrorBody is how much of a failed answer's body the error quotes.
-const maxErrorBody = 200
 
 // defaultWebhookClient does not follow redirects: a webhook is a POST to
 // the URL its owner registered, and a 3xx answer is a failed delivery.
@@ -234,18 +230,6 @@ func unwrapURLError(err error) error {
 		return fmt.Errorf("%s: %w", ue.Op, ue.Err)
 	}
 	return err
-}
-
-// answerSummary is the status line and the start of the body, on one line.
-func answerSummary(status string, body []byte) string {
-	text := strings.Join(strings.Fields(string(body)), " ")
-	if len(text) > maxErrorBody {
-		text = strings.ToValidUTF8(text[:maxErrorBody], "") + "…"
-	}
-	if text == "" {
-		return status
-	}
-	return status + ": " + text
 }
 
 // webhookEnvelope is Standard Webhooks' recommended payload shape.

@@ -38,6 +38,7 @@ func testPortOrderLOA(t *testing.T, e storetest.Engine) {
 	o.LOA.SignedOn = &porting.Date{Year: 2026, Month: time.January, Day: 3}
 	o.CSR = &porting.CSR{AccountName: "Example Ltd", BTN: "+12025550100", PhoneNumbers: []string{"+12025550100"},
 		Source: "customer", RecordedAt: signed}
+	//lint:ignore SA1019 the store keeps the deprecated mirror for readers of the first API version
 	o.Attestation = &porting.Attestation{Signature: porting.SignatureWet, WetSignature: &yes, By: "key_staff", At: &attested}
 	o.Findings = []porting.Finding{{Code: "BTN_ATN_MISMATCH", Severity: porting.SeverityBlocking, Field: "btn"}}
 	mustTx(t, db, func(ctx context.Context, tx porting.Tx) error { return tx.UpdatePortOrder(ctx, o) })

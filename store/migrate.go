@@ -152,6 +152,7 @@ func (db *DB) migrateRiver(ctx context.Context, txs txBeginner) error {
 	return migrationTx(ctx, db, txs, func(t *tx) error {
 		m, err := rivermigrate.New(riversqlite.New(db.write), opts)
 		if err == nil {
+			//lint:ignore SA1019 on SQLite River's migrations are meant to run in this one transaction; Migrate would begin its own
 			_, err = m.MigrateTx(ctx, t.tx, rivermigrate.DirectionUp, nil)
 		}
 		if err != nil {

@@ -31,6 +31,7 @@ func fullOrder(r *porting.PortRequest, instanceID string, numbers ...string) *po
 		LOA:          fullLOA(numbers...),
 		CSR: &porting.CSR{AccountName: "Example Limited", ServiceAddress: testAddress, AuthorizedContact: "Ada Lovelace",
 			BTN: numbers[0], AccountNumber: "BT-0042", PhoneNumbers: numbers, Source: "carrier", RecordedAt: storetest.Epoch},
+		//lint:ignore SA1019 the store keeps the deprecated mirror for readers of the first API version
 		Attestation: &porting.Attestation{Signature: porting.SignatureWet, WetSignature: &yes, Legible: &no, By: "key_staff", At: &respondBy},
 		Findings: []porting.Finding{
 			{Code: "ENTITY_NAME_MISMATCH", Severity: porting.SeverityBlocking, Field: "entity_name",

@@ -153,9 +153,6 @@ func syncDir(dir string) error {
 // another row does not open.
 type sealer struct{ aead cipher.AEAD }
 
-// sealOverhead is how many bytes sealing adds: nonce and tag.
-const sealOverhead = 12 + 16
-
 func newSealer(key []byte) (*sealer, error) {
 	block, err := aes.NewCipher(key)
 	if err != nil {

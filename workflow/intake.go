@@ -235,6 +235,12 @@ func fillCase(req *porting.PortRequest, acct *porting.Account, inst *porting.Ins
 		return nil
 	}
 	req.CaseType = porting.CaseLimitIncrease
+	if in.Severity != "" {
+		return porting.FieldErrorf("severity", "severity belongs to premium technical cases; a basic plan case has none")
+	}
+	if in.Subject != "" {
+		return porting.FieldErrorf("subject", "subject belongs to premium technical cases; a basic plan case has none")
+	}
 	if len(in.LimitRequests) == 0 {
 		return porting.FieldErrorf("limit_requests", "a basic plan case lists one limit request per region")
 	}

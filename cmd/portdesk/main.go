@@ -14,9 +14,6 @@ import (
 	_ "time/tzdata" // porting windows need time zones even where the host has none
 )
 
-// Version is set at build time with -ldflags "-X main.Version=…".
-var Version = "dev"
-
 const usage = `portdesk — a number-porting desk for cloud contact centers
 
 Usage:
@@ -61,7 +58,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case "admin":
 		return runAdmin(ctx, args[1:], stdout, stderr)
 	case "version":
-		fmt.Fprintln(stdout, "portdesk", Version)
+		fmt.Fprintln(stdout, "portdesk", version())
 		return nil
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)

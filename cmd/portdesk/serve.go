@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -185,11 +187,8 @@ func (m *Main) Serve(ctx context.Context) error {
 }
 
 func (m *Main) printBanner(ctx context.Context) error {
-	engine := "SQLite in " + m.Config.DataDir
-	if m.DB.Engine() == "postgres" {
-		engine = "PostgreSQL"
-	}
-	fmt.Fprintf(m.stdout, "portdesk %s listening on %s (%s)\n", Version, m.URL(), engine)
+	fmt.Fprintf(m.stdout, "portdesk %s listening on %s (%s)\n", version(), m.URL(), m.dataLocation())
+	fmt.Fprintln(m.stdout, "  stop: press Ctrl-C (or send SIGTERM); the data stays for the next start")
 	fmt.Fprintf(m.stdout, "  API docs: %s/docs   OpenAPI: %s/openapi.json   health: %s/healthz\n", m.URL(), m.URL(), m.URL())
 	if u := m.MetricsURL(); u != "" {
 		fmt.Fprintf(m.stdout, "  metrics: %s/metrics (not on the API's address)\n", u)
@@ -208,6 +207,23 @@ func (m *Main) printBanner(ctx context.Context) error {
 	}
 	fmt.Fprintf(m.stdout, "  try: curl -H 'Authorization: Bearer pd_sandbox_acme' %s/v1/port-orders\n", m.URL())
 	return nil
+}
+
+// dataLocation says where the data lives: the SQLite file's directory, or
+// the PostgreSQL server and database (without the credentials).
+func (m *Main) dataLocation() string {
+	if m.DB.Engine() != "postgres" {
+		dir, err := filepath.Abs(m.Config.DataDir)
+		if err != nil {
+			dir = m.Config.DataDir
+		}
+		return "data: SQLite in " + dir
+	}
+	u, err := url.Parse(m.Config.DatabaseURL)
+	if err != nil || u.Host == "" {
+		return "data: PostgreSQL"
+	}
+	return fmt.Sprintf("data: PostgreSQL database %s on %s", strings.TrimPrefix(u.Path, "/"), u.Host)
 }
 
 // Close stops the server, the jobs and the database, in that order.
