@@ -42,12 +42,7 @@ func (s *Carriers) gateway() porting.CarrierGateway {
 // the submission. It runs as a background job after approve_loa commits; an
 // order that has moved on since is left alone.
 func (s *Carriers) SubmitToCarrier(ctx context.Context, orderID string) error {
-	var o *porting.PortOrder
-	err := s.store.View(ctx, func(tx porting.Tx) error {
-		var err error
-		o, err = tx.FindPortOrder(ctx, orderID)
-		return err
-	})
+	o, err := s.order(ctx, orderID)
 	if err != nil {
 		return err
 	}
@@ -68,12 +63,7 @@ func (s *Carriers) SubmitToCarrier(ctx context.Context, orderID string) error {
 // CancelAtCarrier withdraws an order from its carrier after a cancel, and
 // records it. It runs as a background job after the cancel commits.
 func (s *Carriers) CancelAtCarrier(ctx context.Context, orderID string) error {
-	var o *porting.PortOrder
-	err := s.store.View(ctx, func(tx porting.Tx) error {
-		var err error
-		o, err = tx.FindPortOrder(ctx, orderID)
-		return err
-	})
+	o, err := s.order(ctx, orderID)
 	if err != nil {
 		return err
 	}
@@ -85,4 +75,16 @@ func (s *Carriers) CancelAtCarrier(ctx context.Context, orderID string) error {
 		return s.events.record(ctx, tx, porting.SystemPrincipal, porting.EventCarrierCancel, orderEvent(o), nil,
 			map[string]string{"gateway": gw.Name(), "status": string(o.Status)})
 	})
+}
+
+// order reads an order for a carrier job, outside any transaction: the
+// gateway's call must not hold one open.
+func (s *Carriers) order(ctx context.Context, id string) (*porting.PortOrder, error) {
+	var o *porting.PortOrder
+	err := s.store.View(ctx, func(tx porting.Tx) error {
+		var err error
+		o, err = tx.FindPortOrder(ctx, id)
+		return err
+	})
+	return o, err
 }
