@@ -73,7 +73,7 @@ var (
 	exCheckGroup = obj{"country": "US", "losing_carrier": "Old Telco", "number_kind": "did", "phone_numbers": []any{exNumber1, exNumber2}}
 	exNumbers    = obj{"phone_numbers": []any{"(212) 555-0123", "+1 212 555 0188"}, "current_carrier": "Old Telco", "default_country": "US"}
 	exContact    = obj{"name": "Jane Roe", "email": "jane.roe@acme.example", "phone": "+12125550100"}
-	exPrefs      = obj{"language": "en", "methods": []any{"email"}}
+	exPrefs      = obj{"language": "en", "methods": []any{"email"}, "time_zone": "America/New_York"}
 	exAttest     = obj{"signature": "wet", "legible": true}
 	exDeadline   = obj{"id": 311, "port_order_id": exOrder, "account_id": exAccount, "kind": "respond_reminder",
 		"due_at": "2026-03-11T09:12:31Z", "state": "pending", "created_at": exUpdated,

@@ -51,9 +51,9 @@ func (n *Notifier) MailsCustomer(t string) bool { return n.Mailer != nil && Mail
 // mailer is configured.
 func (n *Notifier) MailsTeam(t string) bool { return n.Mailer != nil && MailsTeam(t) }
 
-// Email renders the email about e in lang and sends it to to. It returns
+// Email renders the email about e in lang, times in zone, and sends it to to. It returns
 // false, and sends nothing, when e sends no email (see RenderEmail).
-func (n *Notifier) Email(ctx context.Context, to, lang string, e *porting.Event) (bool, error) {
+func (n *Notifier) Email(ctx context.Context, to, lang string, zone *time.Location, e *porting.Event) (bool, error) {
 	if n.Mailer == nil {
 		return false, errors.New("notify: no mailer is configured")
 	}
@@ -61,6 +61,7 @@ func (n *Notifier) Email(ctx context.Context, to, lang string, e *porting.Event)
 	if err != nil {
 		return false, err
 	}
+	data.Zone = zone
 	m, ok := RenderEmail(e, lang, data)
 	if !ok {
 		return false, nil

@@ -65,7 +65,7 @@ func TestNotifierEmail(t *testing.T) {
 		t.Errorf("EventEmailData = %+v", data)
 	}
 
-	sent, err := n.Email(context.Background(), "ops@example.org", "de-AT", e)
+	sent, err := n.Email(context.Background(), "ops@example.org", "de-AT", nil, e)
 	if err != nil || !sent {
 		t.Fatalf("Email = %v, %v; want sent", sent, err)
 	}
@@ -93,7 +93,7 @@ func TestNotifierEmail(t *testing.T) {
 		t.Error("a notifier without a mailer must not ask for emails")
 	}
 	e.Type = porting.EventOrderCreated
-	if sent, err := n.Email(context.Background(), "ops@example.org", "en", e); sent || err != nil {
+	if sent, err := n.Email(context.Background(), "ops@example.org", "en", nil, e); sent || err != nil {
 		t.Errorf("Email(order created) = %v, %v; want nothing sent", sent, err)
 	}
 }

@@ -1,15 +1,12 @@
 package notify
 
 import (
-	"bytes"
-	"embed"
 	"fmt"
-	"path"
 	"slices"
 	"strings"
-	"text/template"
 	"time"
 
+	"github.com/portdesk/portdesk/messages"
 	"github.com/portdesk/portdesk/porting"
 )
 
@@ -54,15 +51,15 @@ var TeamEventTypes = []string{porting.EventAttentionRaised}
 // MailsTeam reports whether events of type t email the porting team.
 func MailsTeam(t string) bool { return slices.Contains(TeamEventTypes, t) }
 
-// Languages lists the translations of every template; the first is the
-// fallback.
-var Languages = []string{"en", "es", "de"}
+// Languages lists the translations of every template (the catalogue in
+// package messages); the first is the fallback.
+var Languages = messages.Languages
 
 // Silence policies, the values of EmailData.Policy.
 const (
-	PolicyCancel  = "cancel"
-	PolicyRestart = "restart"
-	PolicyHold    = "hold"
+	PolicyCancel  = messages.PolicyCancel
+	PolicyRestart = messages.PolicyRestart
+	PolicyHold    = messages.PolicyHold
 )
 
 // EmailData is what an email's text may show. Every field is optional and
@@ -106,6 +103,9 @@ type EmailData struct {
 	// at (team emails), and AttentionKind the deadline kind that failed.
 	Attention     string
 	AttentionKind string
+	// Zone is the customer's time zone: times show in it with UTC beside
+	// them (nil: UTC alone).
+	Zone *time.Location `json:"-"`
 }
 
 // Blocking returns the findings that stop the LOA from going to the carrier.
@@ -124,41 +124,10 @@ func (d EmailData) QuotaShortfall() bool {
 	return d.PhoneNumbersNeeded > 0 && d.PhoneNumbersNeeded > d.PhoneNumberQuota
 }
 
-//go:embed templates/*.txt
-var templateFiles embed.FS
-
-// templates holds one parsed set per language: templates/<lang>.txt
-// defines "<event type>.subject" and "<event type>.body" for every mailed
-// type, plus the shared pieces they call.
-var templates = parseTemplates()
-
-var templateFuncs = template.FuncMap{
-	// date shows an instant in UTC, in a form every language reads.
-	"date": func(t *time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
-	// day shows a calendar date.
-	"day": func(d *porting.Date) string { return d.String() },
-}
-
-func parseTemplates() map[string]*template.Template {
-	out := make(map[string]*template.Template, len(Languages))
-	for _, lang := range Languages {
-		name := path.Join("templates", lang+".txt")
-		out[lang] = template.Must(template.New(name).Funcs(templateFuncs).ParseFS(templateFiles, name))
-	}
-	return out
-}
-
 // BaseLanguage picks the translation for a BCP 47 tag by its base
 // language: "es-MX" → "es", "de-AT" → "de"; anything without a
 // translation, or blank, → "en".
-func BaseLanguage(tag string) string {
-	base, _, _ := strings.Cut(strings.ReplaceAll(strings.TrimSpace(tag), "_", "-"), "-")
-	base = strings.ToLower(base)
-	if _, ok := templates[base]; ok {
-		return base
-	}
-	return Languages[0]
-}
+func BaseLanguage(tag string) string { return messages.BaseLanguage(tag) }
 
 // MailsCustomer reports whether events of type t may email the customer.
 func MailsCustomer(t string) bool {
@@ -203,28 +172,14 @@ func RenderEmail(e *porting.Event, lang string, data EmailData) (Email, bool) {
 }
 
 func render(lang, typ string, data EmailData) (Email, error) {
-	t := templates[lang]
-	var subject, body bytes.Buffer
-	if err := t.ExecuteTemplate(&subject, typ+".subject", data); err != nil {
-		return Email{}, fmt.Errorf("notify: render %s subject in %s: %w", typ, lang, err)
+	loc := messages.Locale{Language: lang, Zone: data.Zone}
+	subject, err := messages.Execute(loc, typ+".subject", data)
+	if err != nil {
+		return Email{}, fmt.Errorf("notify: render %s subject: %w", typ, err)
 	}
-	if err := t.ExecuteTemplate(&body, typ+".body", data); err != nil {
-		return Email{}, fmt.Errorf("notify: render %s body in %s: %w", typ, lang, err)
+	body, err := messages.Execute(loc, typ+".body", data)
+	if err != nil {
+		return Email{}, fmt.Errorf("notify: render %s body: %w", typ, err)
 	}
-	return Email{Subject: strings.Join(strings.Fields(subject.String()), " "), Text: tidyText(body.String())}, nil
-}
-
-// tidyText trims the blank lines that template actions leave behind: no
-// leading or trailing ones, never two in a row, and no trailing spaces.
-func tidyText(s string) string {
-	lines := strings.Split(strings.TrimSpace(s), "\n")
-	out := make([]string, 0, len(lines))
-	for _, l := range lines {
-		l = strings.TrimRight(l, " \t")
-		if l == "" && len(out) > 0 && out[len(out)-1] == "" {
-			continue
-		}
-		out = append(out, l)
-	}
-	return strings.Join(out, "\n") + "\n"
+	return Email{Subject: strings.Join(strings.Fields(subject), " "), Text: messages.Tidy(body)}, nil
 }

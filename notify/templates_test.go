@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/portdesk/portdesk/messages"
 	"github.com/portdesk/portdesk/porting"
 )
 
@@ -68,11 +69,10 @@ func TestEveryStatusAndPolicyIsExplained(t *testing.T) {
 		} {
 			seen := map[string]bool{}
 			for _, d := range piece.values {
-				var b strings.Builder
-				if err := templates[lang].ExecuteTemplate(&b, piece.name, d); err != nil {
+				text, err := messages.Execute(messages.Locale{Language: lang}, piece.name, d)
+				if err != nil {
 					t.Fatalf("%s %s: %v", lang, piece.name, err)
 				}
-				text := b.String()
 				// English labels may equal the code ("completed"); translations may not.
 				if text == "" || seen[text] || lang != "en" && text == string(d.Status) {
 					t.Errorf("%s %s for %q is empty, the raw code or shared with another value: %q", lang, piece.name, string(d.Status)+d.Policy, text)

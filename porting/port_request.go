@@ -64,10 +64,14 @@ type Contact struct {
 	Phone string `json:"phone,omitempty" maxLength:"64"`
 }
 
-// ContactPreferences are the customer's preferred language and methods.
+// ContactPreferences are the customer's preferred language, methods and
+// time zone.
 type ContactPreferences struct {
 	Language string   `json:"language" maxLength:"35"`
 	Methods  []string `json:"methods" maxItems:"4"`
+	// TimeZone is the IANA zone (Europe/Berlin) messages show times in,
+	// UTC beside them; blank means the civil zone of each order's country.
+	TimeZone string `json:"time_zone,omitempty" maxLength:"50" doc:"IANA time zone (e.g. Europe/Berlin) in which messages show times, with UTC beside them; when omitted, the civil time zone of each order's country."`
 }
 
 // RejectedNumber is a number of a request that no order carries, with why.

@@ -96,9 +96,10 @@ type Notifier interface {
 	// webhook-id, equal for every attempt). Any error means not delivered.
 	Webhook(ctx context.Context, w *WebhookEndpoint, e *Event, msgID string) error
 	// Email sends the email event e asks for to one recipient, in lang
-	// (BCP 47) when a translation exists. It returns false when events of
-	// e's type send no email.
-	Email(ctx context.Context, to, lang string, e *Event) (bool, error)
+	// (BCP 47) when a translation exists, showing times in zone with UTC
+	// beside them (nil: UTC alone). It returns false when events of e's
+	// type send no email.
+	Email(ctx context.Context, to, lang string, zone *time.Location, e *Event) (bool, error)
 	// MailsCustomer reports whether events of type t email the customer.
 	MailsCustomer(t string) bool
 	// MailsTeam reports whether events of type t email the porting team.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/portdesk/portdesk/calendar"
 	"github.com/portdesk/portdesk/country"
+	"github.com/portdesk/portdesk/messages"
 	"github.com/portdesk/portdesk/porting"
 )
 
@@ -172,11 +173,8 @@ func (s *Orders) recordRejection(ctx context.Context, tx messageTx, p porting.Pr
 		return porting.FieldErrorf("exception_code", "exception_code must be one of the carrier codes, e.g. ENTITY_NAME_MISMATCH or OTHER")
 	}
 	o.Exception = &porting.Exception{Code: in.ExceptionCode, Message: strings.TrimSpace(in.Message), At: s.clock.Now()}
-	text := fmt.Sprintf("The losing carrier rejected the port of order %s (%s).", o.ID, in.ExceptionCode)
-	if o.Exception.Message != "" {
-		text += " " + o.Exception.Message
-	}
-	return s.requests.notifyCustomer(ctx, tx, p, o, text+" Please correct it and resubmit.")
+	return s.requests.notifyCustomer(ctx, tx, p, o, messages.ThreadRejected,
+		messages.Data{ExceptionCode: in.ExceptionCode, ExceptionMessage: o.Exception.Message})
 }
 
 // recordFOC records the carrier's firm order commitment after the same
@@ -196,9 +194,7 @@ func (s *Orders) recordFOC(ctx context.Context, tx messageTx, p porting.Principa
 		return nil
 	}
 	load := calendar.Plan(o.Country, foc, s.settings.Plan).LoadNumbersAt
-	return s.requests.notifyCustomer(ctx, tx, p, o, fmt.Sprintf("The carrier confirmed the port of order %s for %s. "+
-		"Choose the contact-center instance the numbers go to before %s: we load the numbers into it then, and without one they cannot be loaded.",
-		o.ID, foc.Format(time.RFC1123), load.Format(time.RFC1123)))
+	return s.requests.notifyCustomer(ctx, tx, p, o, messages.ThreadFOCWithoutInstance, messages.Data{FOCAt: &foc, LoadBy: &load})
 }
 
 // reschedule asks the carrier for a new date. It needs the configured

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/portdesk/portdesk/messages"
 	"github.com/portdesk/portdesk/porting"
 )
 
@@ -169,9 +170,7 @@ func (s *Deadlines) raiseAttention(ctx context.Context, tx porting.Tx, d *portin
 		return err
 	}
 	if o.InstanceID == "" && (d.Kind == porting.DeadlineLoadNumbers || d.Kind == porting.DeadlinePortWindowOpens) {
-		return s.requests.notifyCustomer(ctx, tx, sys, o, fmt.Sprintf("We could not load the numbers of order %s into your contact-center instance because the order names none. "+
-			"Choose the instance now: we load the numbers as soon as you do. Until then the numbers have nowhere to arrive on port day (%s).",
-			o.ID, o.FOCAt.UTC().Format(time.RFC1123)))
+		return s.requests.notifyCustomer(ctx, tx, sys, o, messages.ThreadLoadFailed, messages.Data{FOCAt: o.FOCAt})
 	}
 	return nil
 }
@@ -232,8 +231,8 @@ func (s *Deadlines) applyDeadline(ctx context.Context, tx porting.Tx, d *porting
 			map[string]any{"deadline_id": d.ID, "respond_by": o.RespondBy, "status": o.Status}); err != nil {
 			return err
 		}
-		return s.requests.notifyCustomer(ctx, tx, sys, o, fmt.Sprintf("Reminder: order %s is waiting for you (%s). Please answer by %s, or the order will be %s.",
-			o.ID, o.Status, o.RespondBy.Format(time.RFC1123), s.silenceOutcome()))
+		return s.requests.notifyCustomer(ctx, tx, sys, o, messages.ThreadRespondReminder,
+			messages.Data{Status: o.Status, RespondBy: o.RespondBy, Policy: string(s.settings.silencePolicy())})
 	case porting.DeadlineRespondBy:
 		if o.RespondBy == nil || o.RespondBy.After(s.clock.Now()) {
 			return porting.Errorf(porting.ECONFLICT, "order %s has a later respond-by date", o.ID)
@@ -259,16 +258,6 @@ func (s *Deadlines) applyDeadline(ctx context.Context, tx porting.Tx, d *porting
 	return porting.Errorf(porting.EINVALID, "unknown deadline kind %s", d.Kind)
 }
 
-func (s *Deadlines) silenceOutcome() string {
-	switch s.settings.silencePolicy() {
-	case SilenceRestart:
-		return "restarted from the beginning"
-	case SilenceHold:
-		return "put on hold"
-	}
-	return "cancelled"
-}
-
 // applySilence applies the silence policy to an order whose customer has
 // not answered by respond_by.
 func (s *Deadlines) applySilence(ctx context.Context, tx porting.Tx, o *porting.PortOrder) error {
@@ -278,8 +267,8 @@ func (s *Deadlines) applySilence(ctx context.Context, tx porting.Tx, o *porting.
 		map[string]any{"policy": policy, "respond_by": o.RespondBy, "status": o.Status}); err != nil {
 		return err
 	}
-	text := fmt.Sprintf("We have not heard from you about order %s for %d days, so it has been %s.", o.ID, s.settings.respondWithinDays(), s.silenceOutcome())
-	if err := s.requests.notifyCustomer(ctx, tx, sys, o, text); err != nil {
+	if err := s.requests.notifyCustomer(ctx, tx, sys, o, messages.ThreadRespondByPassed,
+		messages.Data{Days: s.settings.respondWithinDays(), Policy: string(policy)}); err != nil {
 		return err
 	}
 	if policy == SilenceHold {
@@ -299,7 +288,7 @@ func (s *Deadlines) expireLOA(ctx context.Context, tx porting.Tx, o *porting.Por
 	if err := s.events.record(ctx, tx, sys, porting.EventLOAExpired, orderEvent(o), nil, map[string]any{"signed_on": o.LOA.SignedOn, "status": o.Status}); err != nil {
 		return err
 	}
-	if err := s.requests.notifyCustomer(ctx, tx, sys, o, fmt.Sprintf("The signed LOA of order %s is now older than %d days, which carriers refuse. Please sign and upload a new one.", o.ID, s.settings.loaMaxAgeDays())); err != nil {
+	if err := s.requests.notifyCustomer(ctx, tx, sys, o, messages.ThreadLOAExpired, messages.Data{Days: s.settings.loaMaxAgeDays()}); err != nil {
 		return err
 	}
 	if o.Status != porting.StateLOAReview {
@@ -316,7 +305,7 @@ func (s *Deadlines) expireLOA(ctx context.Context, tx porting.Tx, o *porting.Por
 func (s *Deadlines) warnQuotas(ctx context.Context, tx porting.Tx, o *porting.PortOrder) error {
 	sys := porting.SystemPrincipal
 	data := map[string]any{"foc_at": o.FOCAt, "numbers": len(o.HeldNumbers())}
-	text := fmt.Sprintf("Order %s ports on %s. Request any service quota increases now (concurrent calls, outbound countries) so they are in place for the port.", o.ID, o.FOCAt.Format(time.RFC1123))
+	note := messages.Data{FOCAt: o.FOCAt}
 	if o.InstanceID != "" {
 		inst, err := tx.FindInstance(ctx, o.InstanceID)
 		if err != nil {
@@ -333,12 +322,10 @@ func (s *Deadlines) warnQuotas(ctx context.Context, tx porting.Tx, o *porting.Po
 			}
 		}
 		data["phone_number_quota"], data["phone_numbers_needed"] = inst.Quotas.PhoneNumbers, need
-		if need > inst.Quotas.PhoneNumbers {
-			text += fmt.Sprintf(" The instance may hold %d phone numbers but will need %d: raise its phone-number quota.", inst.Quotas.PhoneNumbers, need)
-		}
+		note.PhoneNumberQuota, note.PhoneNumbersNeeded = inst.Quotas.PhoneNumbers, need
 	}
 	if err := s.events.record(ctx, tx, sys, porting.EventQuotaRequestsDue, orderEvent(o), nil, data); err != nil {
 		return err
 	}
-	return s.requests.notifyCustomer(ctx, tx, sys, o, text)
+	return s.requests.notifyCustomer(ctx, tx, sys, o, messages.ThreadQuotaRequestsDue, note)
 }

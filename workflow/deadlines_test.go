@@ -91,7 +91,7 @@ func (f *fakeNotifier) Webhook(_ context.Context, _ *porting.WebhookEndpoint, _ 
 	f.sent[msgID]++
 	return nil
 }
-func (f *fakeNotifier) Email(context.Context, string, string, *porting.Event) (bool, error) {
+func (f *fakeNotifier) Email(context.Context, string, string, *time.Location, *porting.Event) (bool, error) {
 	return false, nil
 }
 func (f *fakeNotifier) MailsCustomer(string) bool { return false }

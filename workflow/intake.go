@@ -194,6 +194,9 @@ func validateContact(in *CreatePortRequestParams) error {
 	if !languagePattern.MatchString(cp.Language) {
 		return porting.FieldErrorf("contact_preferences.language", "%q is not a language tag such as en or pt-BR", cp.Language)
 	}
+	if err := validateTimeZone(cp.TimeZone); err != nil {
+		return err
+	}
 	if len(cp.Methods) == 0 {
 		cp.Methods = []string{"email"}
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/portdesk/portdesk/calendar"
 	"github.com/portdesk/portdesk/country"
 	"github.com/portdesk/portdesk/loa"
+	"github.com/portdesk/portdesk/messages"
 	"github.com/portdesk/portdesk/porting"
 )
 
@@ -144,29 +145,7 @@ func (s *LOA) returnLOA(ctx context.Context, tx loaTx, p porting.Principal, o *p
 	if message == "" && len(o.Findings) == 0 {
 		return porting.FieldErrorf("message", "tell the customer what to fix")
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "The LOA of order %s needs changes before it can go to %s.", o.ID, o.LosingCarrier)
-	if message != "" {
-		b.WriteString("\n\n" + message)
-	}
-	for _, f := range o.Findings {
-		b.WriteString("\n- " + describe(f))
-	}
-	return s.requests.notifyCustomer(ctx, tx, p, o, b.String())
-}
-
-func describe(f porting.Finding) string {
-	s := f.Code
-	if f.Field != "" {
-		s += " (" + f.Field + ")"
-	}
-	if f.Expected != "" || f.Got != "" {
-		s += fmt.Sprintf(": the carrier's record has %q, the LOA %q", f.Expected, f.Got)
-	}
-	if f.Hint != "" {
-		s += " — " + f.Hint
-	}
-	return s
+	return s.requests.notifyCustomer(ctx, tx, p, o, messages.ThreadLOAReturned, messages.Data{Message: message, Findings: o.Findings})
 }
 
 func summarize(fs []porting.Finding) string {

@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"time"
 
+	"github.com/portdesk/portdesk/messages"
 	"github.com/portdesk/portdesk/porting"
 )
 
@@ -193,8 +195,8 @@ func (s *Notifications) SendEmail(ctx context.Context, job porting.SendEmailJob)
 		return nil
 	}
 	var (
-		e    *porting.Event
-		lang = "en"
+		e   *porting.Event
+		loc = messages.Locale{Language: "en", Zone: time.UTC}
 	)
 	err := s.store.View(ctx, func(tx porting.Tx) error {
 		var err error
@@ -202,14 +204,21 @@ func (s *Notifications) SendEmail(ctx context.Context, job porting.SendEmailJob)
 			return err
 		}
 		req, err := tx.FindPortRequest(ctx, e.PortRequestID)
-		if err == nil && req.ContactPreferences.Language != "" {
-			lang = req.ContactPreferences.Language
+		if err != nil {
+			return err
 		}
-		return err
+		var o *porting.PortOrder
+		if e.PortOrderID != "" {
+			if o, err = tx.FindPortOrder(ctx, e.PortOrderID); err != nil {
+				return err
+			}
+		}
+		loc = customerLocale(req, o)
+		return nil
 	})
 	if err != nil {
 		return err
 	}
-	_, err = s.notifier.Email(ctx, job.To, lang, e)
+	_, err = s.notifier.Email(ctx, job.To, loc.Language, loc.Zone, e)
 	return err
 }

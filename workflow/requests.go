@@ -135,13 +135,3 @@ func (s *Requests) resetRespondBy(ctx context.Context, tx orderTx, p porting.Pri
 	}
 	return nil
 }
-
-// notifyCustomer posts a message on the order's request thread.
-func (s *Requests) notifyCustomer(ctx context.Context, tx messageTx, p porting.Principal, o *porting.PortOrder, body string) error {
-	req, err := tx.FindPortRequest(ctx, o.PortRequestID)
-	if err != nil {
-		return err
-	}
-	m := &porting.Message{ID: porting.NewID("msg"), PortRequestID: req.ID, Author: p, Body: strings.TrimSpace(body), CreatedAt: s.clock.Now()}
-	return s.postMessage(ctx, tx, req, m)
-}

@@ -22,6 +22,9 @@ func testServer(t *testing.T, databaseURL string, sandbox bool) (*Main, *client)
 	return testServerWith(t, databaseURL, func(c *Config) { c.Sandbox = sandbox })
 }
 
+// testRetryBase is the test servers' first webhook retry delay.
+const testRetryBase = 100 * time.Millisecond
+
 // testServerWith is testServer with the configuration adjusted by tune.
 func testServerWith(t *testing.T, databaseURL string, tune func(*Config)) (*Main, *client) {
 	t.Helper()
@@ -31,7 +34,7 @@ func testServerWith(t *testing.T, databaseURL string, tune func(*Config)) (*Main
 	}
 	m.Clock = testClock
 	m.Config = Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), DatabaseURL: databaseURL, AdminToken: testAdminToken, LogLevel: "warn",
-		SweepInterval: -1, RetryBase: 100 * time.Millisecond, WebhookAllowPrivate: true}
+		SweepInterval: -1, RetryBase: testRetryBase, WebhookAllowPrivate: true}
 	if databaseURL != "" {
 		m.Config.SecretKey = testSecretKey
 	}

@@ -139,6 +139,37 @@ func (h *hook) countType(typ string) int {
 
 // eventually polls cond for up to 30s: notifications go out from jobs after
 // their transaction commits.
+// quietFor checks that cond holds throughout d, polling as eventually
+// does: the way to show that nothing more happens (no stray retry, no
+// second firing) without trusting a fixed sleep to be long enough. Size d
+// from the schedule that could still produce the event.
+func quietFor(t *testing.T, what string, d time.Duration, cond func() bool) {
+	t.Helper()
+	for end := time.Now().Add(d); ; time.Sleep(20 * time.Millisecond) {
+		if !cond() {
+			t.Fatalf("within the quiet period of %v: %s", d, what)
+		}
+		if time.Now().After(end) {
+			return
+		}
+	}
+}
+
+// jobFetchMargin is how late a due job or sweep may start: River's fetch
+// poll interval (jobs.Config, 200ms) with room for a slow, shared machine.
+const jobFetchMargin = time.Second
+
+// retryDelay is the webhook retry schedule written out for the tests:
+// attempt n (from 1) that failed is retried base·2^(n−1) later, at most an
+// hour, plus up to 10% jitter.
+func retryDelay(base time.Duration, attempt int) time.Duration {
+	d := base << (attempt - 1)
+	if attempt > 30 || d > time.Hour {
+		d = time.Hour
+	}
+	return d + d/10
+}
+
 func eventually(t *testing.T, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
