@@ -25,10 +25,23 @@ type accountGetInput struct {
 	ID string `path:"id"`
 }
 
+type accountListInput struct {
+	Cursor string `query:"cursor" maxLength:"512"`
+	Limit  int    `query:"limit" minimum:"1" maximum:"100" default:"50"`
+}
+
+type accountListOutput struct {
+	Body struct {
+		Data       []*porting.Account `json:"data"`
+		NextCursor string             `json:"next_cursor,omitempty" doc:"Pass as cursor for the next page; absent on the last page."`
+	}
+}
+
 func (s *Server) registerAccounts() {
 	o := op("create-account", http.MethodPost, "/v1/accounts", "Create a customer account (admin)", "accounts")
 	o.DefaultStatus = http.StatusCreated
 	huma.Register(s.api, o, s.handleAccountCreate)
+	huma.Register(s.api, op("list-accounts", http.MethodGet, "/v1/accounts", "List customer accounts (staff)", "accounts"), s.handleAccountList)
 	huma.Register(s.api, op("get-account", http.MethodGet, "/v1/accounts/{id}", "Get an account", "accounts"), s.handleAccountGet)
 	s.registerAPIKeys()
 }
@@ -39,6 +52,16 @@ func (s *Server) handleAccountCreate(ctx context.Context, in *accountCreateInput
 		return nil, problem(err)
 	}
 	return &accountOutput{Body: a}, nil
+}
+
+func (s *Server) handleAccountList(ctx context.Context, in *accountListInput) (*accountListOutput, error) {
+	page, err := s.Service.Accounts.ListAccounts(ctx, principal(ctx), porting.AccountFilter{Cursor: in.Cursor, Limit: in.Limit})
+	if err != nil {
+		return nil, problem(err)
+	}
+	out := &accountListOutput{}
+	out.Body.Data, out.Body.NextCursor = page.Accounts, page.NextCursor
+	return out, nil
 }
 
 func (s *Server) handleAccountGet(ctx context.Context, in *accountGetInput) (*accountOutput, error) {

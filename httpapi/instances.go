@@ -49,10 +49,24 @@ type phoneNumbersOutput struct {
 	}
 }
 
+type instanceListInput struct {
+	AccountID string `query:"account_id" doc:"Staff: only this account's instances (customers always see only their own)."`
+	Cursor    string `query:"cursor" maxLength:"512"`
+	Limit     int    `query:"limit" minimum:"1" maximum:"100" default:"50"`
+}
+
+type instanceListOutput struct {
+	Body struct {
+		Data       []*porting.Instance `json:"data"`
+		NextCursor string              `json:"next_cursor,omitempty" doc:"Pass as cursor for the next page; absent on the last page."`
+	}
+}
+
 func (s *Server) registerInstances() {
 	o := op("create-instance", http.MethodPost, "/v1/instances", "Register a contact-center instance", "instances")
 	o.DefaultStatus = http.StatusCreated
 	huma.Register(s.api, o, s.handleInstanceCreate)
+	huma.Register(s.api, op("list-instances", http.MethodGet, "/v1/instances", "List instances", "instances"), s.handleInstanceList)
 	huma.Register(s.api, op("get-instance", http.MethodGet, "/v1/instances/{id}", "Get an instance", "instances"), s.handleInstanceGet)
 	o = op("create-contact-flow", http.MethodPost, "/v1/instances/{id}/contact-flows", "Add a contact flow to an instance", "instances")
 	o.DefaultStatus = http.StatusCreated
@@ -67,6 +81,16 @@ func (s *Server) handleInstanceCreate(ctx context.Context, in *instanceCreateInp
 		return nil, problem(err)
 	}
 	return &instanceOutput{Body: inst}, nil
+}
+
+func (s *Server) handleInstanceList(ctx context.Context, in *instanceListInput) (*instanceListOutput, error) {
+	page, err := s.Service.Instances.ListInstances(ctx, principal(ctx), porting.InstanceFilter{AccountID: in.AccountID, Cursor: in.Cursor, Limit: in.Limit})
+	if err != nil {
+		return nil, problem(err)
+	}
+	out := &instanceListOutput{}
+	out.Body.Data, out.Body.NextCursor = page.Instances, page.NextCursor
+	return out, nil
 }
 
 func (s *Server) handleInstanceGet(ctx context.Context, in *instancePath) (*instanceOutput, error) {

@@ -45,6 +45,8 @@ func domainEnums() map[string][]string {
 		"schema PortRequestCreateInputBody.severity":                  strs(porting.Severities...),
 		"schema RequirementsOutputBody.entity":                        porting.Entities,
 		"GET /v1/port-orders parameter status":                        strs(porting.States...),
+		"GET /v1/port-orders parameter waiting_on":                    strs(porting.Parties...),
+		"GET /v1/port-orders parameter sort":                          strs(porting.PortOrderSorts...),
 		"POST /v1/port-orders/{id}/actions/{action} parameter action": strs(porting.Actions()...),
 		"GET /v1/port-orders/{id}/deadlines parameter include":        {"history"},
 		"POST /v1/port-orders/{id}/documents body.type":               strs(porting.DocumentTypes...),

@@ -38,6 +38,7 @@ const (
 // keeps it in step with the registered operations.
 var operationDescriptions = map[string]string{
 	"create-account": whoAdmin + " The account's first customer key is created with create-api-key.",
+	"list-accounts":  "**Who:** staff (admin, specialist); customers get 403 and read their own account with get-account. Oldest first; page with cursor and next_cursor.",
 	"get-account":    whoStaff,
 
 	"create-api-key": "**Who:** admins, for any account; customers, for their own account. A key created with a key that expires may not outlive it. " +
@@ -51,7 +52,9 @@ var operationDescriptions = map[string]string{
 	"list-events": "**Who:** any API key: staff see every event, customers their own account's. " +
 		"Page with after and next_cursor; events are never changed or removed.",
 
-	"create-instance":             "**Who:** customers, in their own account; staff, naming the account in account_id.",
+	"create-instance": "**Who:** customers, in their own account; staff, naming the account in account_id.",
+	"list-instances": "**Who:** staff (admin, specialist) see every account's instances (account_id= narrows them); customers see their own account's, " +
+		"and an account_id naming another account still lists only their own. Oldest first; page with cursor and next_cursor.",
 	"get-instance":                whoStaff,
 	"create-contact-flow":         whoStaff,
 	"list-contact-flows":          whoStaff,
@@ -61,11 +64,16 @@ var operationDescriptions = map[string]string{
 	"create-port-request": "**Who:** customers, for their own account; staff, naming the account in account_id. " +
 		"Premium accounts file technical cases (instance_id, severity, subject); basic accounts file limit-increase cases (limit_requests). " +
 		"Every new order starts in review.",
+	"list-port-requests": "**Who:** staff (admin, specialist) see every account's requests (account_id= narrows them); customers see their own account's, " +
+		"and an account_id naming another account still lists only their own. Oldest first, without their orders and messages (get-port-request has them); page with cursor and next_cursor.",
 	"get-port-request": whoStaff,
 	"create-message":   whoStaff + " Whatever the state of the request's orders. A customer's message counts as an answer: it resets the answer deadline (respond_by).",
 
-	"list-port-orders": "**Who:** any API key: staff see every account's orders (account_id= narrows them), customers their own account's. " +
-		"Every state; filter with status and attention, page with cursor and next_cursor.",
+	"list-port-orders": "**Who:** staff (admin, specialist) see every account's orders (account_id= narrows them); customers see their own account's, " +
+		"and an account_id naming another account still lists only their own. " +
+		"Every state; filter with status, waiting_on, country, attention and due_before (a pending deadline due before that time), all of which must hold. " +
+		"sort=created (the default) lists the oldest first; sort=next_deadline lists the order whose next pending deadline is due first, orders without one last: the team's work queue. " +
+		"Page with cursor and next_cursor; a cursor belongs to the filters and sort that returned it.",
 	"get-port-order": whoStaff + " " + whoAnyState +
 		" allowed_actions lists what the caller may do now; the ETag is the order's version, for If-Match.",
 	"update-port-order": "Sets, in one change, any of the fields sent; a field left out keeps its value. Send If-Match with the ETag to refuse the change (412) if the order changed meanwhile.\n\n" +

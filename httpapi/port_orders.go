@@ -63,12 +63,16 @@ type portOrderPath struct {
 }
 
 type portOrderListInput struct {
-	AccountID     string `query:"account_id" doc:"Staff: only this account's orders (customers always see only their own)."`
-	PortRequestID string `query:"port_request_id"`
-	Status        string `query:"status" enum:"review,awaiting_loa,loa_review,submitted,exception,foc_confirmed,numbers_loaded,porting,ported,awaiting_verification,completed,not_portable,cancelled"`
-	Attention     bool   `query:"attention" doc:"Only orders with an attention flag: work the desk could not do by itself."`
-	Cursor        string `query:"cursor" maxLength:"512"`
-	Limit         int    `query:"limit" minimum:"1" maximum:"100" default:"50"`
+	AccountID     string    `query:"account_id" doc:"Staff: only this account's orders (customers always see only their own)."`
+	PortRequestID string    `query:"port_request_id"`
+	Status        string    `query:"status" enum:"review,awaiting_loa,loa_review,submitted,exception,foc_confirmed,numbers_loaded,porting,ported,awaiting_verification,completed,not_portable,cancelled"`
+	WaitingOn     string    `query:"waiting_on" enum:"customer,team,carrier,none" doc:"Only orders whose move it is of this party (see waiting_on on an order)."`
+	Country       string    `query:"country" minLength:"2" maxLength:"2" example:"US" doc:"Only orders of this country (ISO 3166-1 alpha-2, any case)."`
+	Attention     bool      `query:"attention" doc:"Only orders with an attention flag: work the desk could not do by itself."`
+	DueBefore     time.Time `query:"due_before" doc:"Only orders with a pending deadline due before this time (RFC 3339)."`
+	Sort          string    `query:"sort" enum:"created,next_deadline" default:"created" doc:"created: oldest first. next_deadline: the order whose next pending deadline is due first, orders without one last."`
+	Cursor        string    `query:"cursor" maxLength:"512"`
+	Limit         int       `query:"limit" minimum:"1" maximum:"100" default:"50"`
 }
 
 type portOrderListOutput struct {
@@ -151,9 +155,14 @@ func (s *Server) registerPortOrders() {
 
 func (s *Server) handlePortOrderList(ctx context.Context, in *portOrderListInput) (*portOrderListOutput, error) {
 	p := principal(ctx)
-	page, err := s.Service.Orders.ListPortOrders(ctx, p, porting.PortOrderFilter{
-		AccountID: in.AccountID, PortRequestID: in.PortRequestID, Status: porting.State(in.Status), Attention: in.Attention, Cursor: in.Cursor, Limit: in.Limit,
-	})
+	q := workflow.PortOrderQuery{WaitingOn: porting.Party(in.WaitingOn), PortOrderFilter: porting.PortOrderFilter{
+		AccountID: in.AccountID, PortRequestID: in.PortRequestID, Status: porting.State(in.Status), Country: in.Country,
+		Attention: in.Attention, Sort: porting.PortOrderSort(in.Sort), Cursor: in.Cursor, Limit: in.Limit,
+	}}
+	if !in.DueBefore.IsZero() {
+		q.DueBefore = &in.DueBefore
+	}
+	page, err := s.Service.Orders.ListPortOrders(ctx, p, q)
 	if err != nil {
 		return nil, problem(err)
 	}

@@ -49,12 +49,26 @@ type messageOutput struct {
 	Body *porting.Message
 }
 
+type portRequestListInput struct {
+	AccountID string `query:"account_id" doc:"Staff: only this account's requests (customers always see only their own)."`
+	Cursor    string `query:"cursor" maxLength:"512"`
+	Limit     int    `query:"limit" minimum:"1" maximum:"100" default:"50"`
+}
+
+type portRequestListOutput struct {
+	Body struct {
+		Data       []*porting.PortRequest `json:"data"`
+		NextCursor string                 `json:"next_cursor,omitempty" doc:"Pass as cursor for the next page; absent on the last page."`
+	}
+}
+
 func (s *Server) registerPortRequests() {
 	o := op("create-port-request", http.MethodPost, "/v1/port-requests", "File a port request; it is split into port orders", "port requests")
 	o.DefaultStatus = http.StatusCreated
 	o.Description += "\n\n" + inputRules + "\n\nThe portable numbers split into one port order per country, losing carrier, number kind and account number; an order whose numbers came with an account number has it on its LOA data."
 	o.MaxBodyBytes = maxNumbersBody
 	huma.Register(s.api, o, s.handlePortRequestCreate)
+	huma.Register(s.api, op("list-port-requests", http.MethodGet, "/v1/port-requests", "List port requests", "port requests"), s.handlePortRequestList)
 	huma.Register(s.api, op("get-port-request", http.MethodGet, "/v1/port-requests/{id}", "Get a port request with its orders and messages", "port requests"), s.handlePortRequestGet)
 	o = op("create-message", http.MethodPost, "/v1/port-requests/{id}/messages", "Post a message on a port request", "port requests")
 	o.DefaultStatus = http.StatusCreated
@@ -74,6 +88,16 @@ func (s *Server) handlePortRequestCreate(ctx context.Context, in *portRequestCre
 		return nil, problem(err)
 	}
 	return &portRequestOutput{Body: portRequestBody{PortRequest: *req, PortOrders: orderBodies(p, orders), Messages: []*porting.Message{}}}, nil
+}
+
+func (s *Server) handlePortRequestList(ctx context.Context, in *portRequestListInput) (*portRequestListOutput, error) {
+	page, err := s.Service.Requests.ListPortRequests(ctx, principal(ctx), porting.PortRequestFilter{AccountID: in.AccountID, Cursor: in.Cursor, Limit: in.Limit})
+	if err != nil {
+		return nil, problem(err)
+	}
+	out := &portRequestListOutput{}
+	out.Body.Data, out.Body.NextCursor = page.Requests, page.NextCursor
+	return out, nil
 }
 
 func (s *Server) handlePortRequestGet(ctx context.Context, in *portRequestPath) (*portRequestOutput, error) {

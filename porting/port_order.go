@@ -80,6 +80,7 @@ type PortOrder struct {
 	Findings        []Finding     `json:"findings"`
 	Attention       []Attention   `json:"attention" doc:"Problems a person must look at: work the desk could not do by itself (a deadline that failed). Empty when all is well."`
 	FOCOverride     *FOCOverride  `json:"foc_override,omitempty" doc:"Set when staff accepted a port date the porting rules refuse: a warning, with the rule and the reason given."`
+	NextDeadlineAt  *time.Time    `json:"next_deadline_at,omitempty" doc:"When the order's earliest pending deadline is due (see its deadlines); absent when none is pending."`
 	PreviousOrderID string        `json:"previous_order_id,omitempty"`
 	NextOrderID     string        `json:"next_order_id,omitempty"`
 	Version         int           `json:"version"`
@@ -167,11 +168,43 @@ type PortOrderFilter struct {
 	AccountID     string
 	PortRequestID string
 	Status        State
+	// Statuses, when not empty, selects orders in any of these states
+	// (besides Status): the workflow turns "waiting on a party" into the
+	// states that wait on it (State.WaitingOn).
+	Statuses []State
+	// Country selects orders of one country (ISO 3166-1 alpha-2).
+	Country string
 	// Attention, when true, selects only orders with an attention flag.
 	Attention bool
-	Cursor    string
-	Limit     int
+	// DueBefore, when set, selects orders with a pending deadline due
+	// before it.
+	DueBefore *time.Time
+	// Sort orders the page; the zero value is SortCreated. A cursor is
+	// valid only with the sort that returned it.
+	Sort   PortOrderSort
+	Cursor string
+	Limit  int
 }
+
+// PortOrderSort is an order in which port orders are listed.
+type PortOrderSort string
+
+// The sorts of port order lists.
+const (
+	// SortCreated lists the oldest order first (then by ID): a stable
+	// order for export and synchronisation.
+	SortCreated PortOrderSort = "created"
+	// SortNextDeadline lists the order whose earliest pending deadline is
+	// due first (then by ID), orders without a pending deadline last: the
+	// team's work queue.
+	SortNextDeadline PortOrderSort = "next_deadline"
+)
+
+// PortOrderSorts lists every sort of port order lists.
+var PortOrderSorts = []PortOrderSort{SortCreated, SortNextDeadline}
+
+// Valid reports whether s is a known sort; the empty sort is SortCreated.
+func (s PortOrderSort) Valid() bool { return s == "" || slices.Contains(PortOrderSorts, s) }
 
 // PortOrderPage is one page of port orders and the cursor of the next page,
 // empty on the last page.

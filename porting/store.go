@@ -40,6 +40,18 @@ type Tx interface {
 	EventStore
 	IdempotencyStore
 	JobQueue
+	ListStore
+}
+
+// ListStore pages through accounts, instances and port requests (port
+// orders page through OrderStore.FindPortOrders). Each returns one page of
+// the rows matching its filter, oldest first (then by ID); a cursor it did
+// not return is EINVALID. Who may see which rows is the workflow's rule:
+// the store filters by the account it is given.
+type ListStore interface {
+	FindAccounts(ctx context.Context, f AccountFilter) (*AccountPage, error)
+	FindInstances(ctx context.Context, f InstanceFilter) (*InstancePage, error)
+	FindPortRequests(ctx context.Context, f PortRequestFilter) (*PortRequestPage, error)
 }
 
 // AccountStore holds customer accounts.
@@ -101,6 +113,9 @@ type OrderStore interface {
 	// by another active order is ECONFLICT.
 	CreatePortOrder(ctx context.Context, o *PortOrder) error
 	FindPortOrder(ctx context.Context, id string) (*PortOrder, error)
+	// FindPortOrders returns one page of the orders matching f in f.Sort's
+	// order, with their numbers and NextDeadlineAt. A cursor it did not
+	// return, or returned for another sort, is EINVALID.
 	FindPortOrders(ctx context.Context, f PortOrderFilter) (*PortOrderPage, error)
 	// UpdatePortOrder saves o if its stored version is o.Version, then
 	// increments o.Version; a different stored version is ECONFLICT.

@@ -22,13 +22,32 @@ func (t *tx) CreateAccount(ctx context.Context, a *porting.Account) error {
 
 // FindAccount returns the account with the given ID; ENOTFOUND if none.
 func (t *tx) FindAccount(ctx context.Context, id string) (*porting.Account, error) {
-	var a porting.Account
-	err := t.queryRow(ctx, `SELECT id, name, support_plan, created_at FROM accounts WHERE id = $1`, id).
-		Scan(&a.ID, &a.Name, &a.SupportPlan, timeCol{&a.CreatedAt})
+	a, err := scanAccount(t.queryRow(ctx, `SELECT `+accountColumns+` FROM accounts WHERE id = $1`, id))
 	if err != nil {
 		return nil, findErr(err, "account", id)
 	}
+	return a, nil
+}
+
+const accountColumns = `id, name, support_plan, created_at`
+
+func scanAccount(r scanner) (*porting.Account, error) {
+	var a porting.Account
+	if err := r.Scan(&a.ID, &a.Name, &a.SupportPlan, timeCol{&a.CreatedAt}); err != nil {
+		return nil, err
+	}
 	return &a, nil
+}
+
+// FindAccounts returns one page of accounts, oldest first (then by ID).
+// A cursor it did not return is EINVALID.
+func (t *tx) FindAccounts(ctx context.Context, f porting.AccountFilter) (*porting.AccountPage, error) {
+	rows, next, err := findCreatedPage(ctx, t, `SELECT `+accountColumns+` FROM accounts`, where{}, f.Cursor, f.Limit,
+		scanAccount, func(a *porting.Account) (time.Time, string) { return a.CreatedAt, a.ID })
+	if err != nil {
+		return nil, errorf(err, "find accounts")
+	}
+	return &porting.AccountPage{Accounts: rows, NextCursor: next}, nil
 }
 
 // LockAccount takes the account's row lock on PostgreSQL until the

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"time"
 
 	"github.com/portdesk/portdesk/porting"
 )
@@ -30,15 +31,39 @@ func (t *tx) CreateInstance(ctx context.Context, in *porting.Instance) error {
 
 // FindInstance returns the instance with the given ID; ENOTFOUND if none.
 func (t *tx) FindInstance(ctx context.Context, id string) (*porting.Instance, error) {
-	in := porting.Instance{Quotas: porting.Quotas{OutboundCountries: []string{}}}
-	err := t.queryRow(ctx, `SELECT id, account_id, name, arn, region, quota_phone_numbers,
-		quota_concurrent_calls, quota_outbound_countries, created_at FROM instances WHERE id = $1`, id).
-		Scan(&in.ID, &in.AccountID, &in.Name, &in.ARN, &in.Region, &in.Quotas.PhoneNumbers,
-			&in.Quotas.ConcurrentCalls, jsonCol{&in.Quotas.OutboundCountries}, timeCol{&in.CreatedAt})
+	in, err := scanInstance(t.queryRow(ctx, `SELECT `+instanceColumns+` FROM instances WHERE id = $1`, id))
 	if err != nil {
 		return nil, findErr(err, "instance", id)
 	}
+	return in, nil
+}
+
+const instanceColumns = `id, account_id, name, arn, region, quota_phone_numbers,
+	quota_concurrent_calls, quota_outbound_countries, created_at`
+
+func scanInstance(r scanner) (*porting.Instance, error) {
+	in := porting.Instance{Quotas: porting.Quotas{OutboundCountries: []string{}}}
+	err := r.Scan(&in.ID, &in.AccountID, &in.Name, &in.ARN, &in.Region, &in.Quotas.PhoneNumbers,
+		&in.Quotas.ConcurrentCalls, jsonCol{&in.Quotas.OutboundCountries}, timeCol{&in.CreatedAt})
+	if err != nil {
+		return nil, err
+	}
 	return &in, nil
+}
+
+// FindInstances returns one page of the instances matching f, oldest first
+// (then by ID). A cursor it did not return is EINVALID.
+func (t *tx) FindInstances(ctx context.Context, f porting.InstanceFilter) (*porting.InstancePage, error) {
+	var w where
+	if f.AccountID != "" {
+		w.add("account_id = %s", f.AccountID)
+	}
+	rows, next, err := findCreatedPage(ctx, t, `SELECT `+instanceColumns+` FROM instances`, w, f.Cursor, f.Limit,
+		scanInstance, func(in *porting.Instance) (time.Time, string) { return in.CreatedAt, in.ID })
+	if err != nil {
+		return nil, errorf(err, "find instances")
+	}
+	return &porting.InstancePage{Instances: rows, NextCursor: next}, nil
 }
 
 // CreateContactFlow stores f. EINVALID for an unknown instance.

@@ -13,7 +13,13 @@ const portOrderColumns = `id, port_request_id, account_id, instance_id, status, 
 	findings, loa_pin_sealed, previous_order_id, next_order_id, version, created_at, updated_at,
 	attention, foc_override`
 
-// scanPortOrder reads a row of portOrderColumns and opens the sealed LOA
+// portOrderSelect is what reads of an order select: portOrderColumns and
+// the due time of its earliest pending deadline (the deadlines_order index
+// answers it).
+const portOrderSelect = portOrderColumns + `, (SELECT MIN(d.due_at) FROM deadlines d
+	WHERE d.port_order_id = port_orders.id AND d.state = 'pending') AS next_deadline_at`
+
+// scanPortOrder reads a row of portOrderSelect and opens the sealed LOA
 // PIN; the numbers come separately.
 func (t *tx) scanPortOrder(r scanner) (*porting.PortOrder, error) {
 	o := porting.PortOrder{PhoneNumbers: []porting.OrderNumber{}, Findings: []porting.Finding{}, Attention: []porting.Attention{}}
@@ -23,7 +29,7 @@ func (t *tx) scanPortOrder(r scanner) (*porting.PortOrder, error) {
 		nullTimeCol{&o.RespondBy}, jsonCol{&o.Exception}, &o.StatusReason, jsonCol{&o.LOA}, jsonCol{&o.CSR},
 		jsonCol{&o.Attestation}, jsonCol{&o.Findings}, &pinSealed, strCol{&o.PreviousOrderID},
 		strCol{&o.NextOrderID}, &o.Version, timeCol{&o.CreatedAt}, timeCol{&o.UpdatedAt},
-		jsonCol{&o.Attention}, jsonCol{&o.FOCOverride})
+		jsonCol{&o.Attention}, jsonCol{&o.FOCOverride}, nullTimeCol{&o.NextDeadlineAt})
 	if err != nil {
 		return nil, err
 	}
@@ -242,7 +248,7 @@ func (t *tx) heldConflict(ctx context.Context, orderID, phoneNumber string) erro
 // FindPortOrder returns the order with the given ID and its numbers in
 // their stored order; ENOTFOUND if none.
 func (t *tx) FindPortOrder(ctx context.Context, id string) (*porting.PortOrder, error) {
-	o, err := t.scanPortOrder(t.queryRow(ctx, `SELECT `+portOrderColumns+` FROM port_orders WHERE id = $1`, id))
+	o, err := t.scanPortOrder(t.queryRow(ctx, `SELECT `+portOrderSelect+` FROM port_orders WHERE id = $1`, id))
 	if err != nil {
 		return nil, findErr(err, "port order", id)
 	}

@@ -2,18 +2,10 @@ package store
 
 import (
 	"context"
-	"encoding/base64"
-	"encoding/json"
 	"slices"
-	"time"
+	"strings"
 
 	"github.com/portdesk/portdesk/porting"
-)
-
-// Page sizes of FindPortOrders.
-const (
-	defaultOrderLimit = 50
-	maxOrderLimit     = 100
 )
 
 // inChunk is the most values bound to one IN list, well below either
@@ -24,42 +16,13 @@ const inChunk = 500
 // port_orders_attention holds just those.
 const attentionRaised = `attention <> '[]'`
 
-// orderCursor is the position after the last order of a page: the key of
-// the (created_at, id) order. It travels as base64 JSON and is opaque to
-// callers.
-type orderCursor struct {
-	CreatedAt time.Time `json:"c"`
-	ID        string    `json:"i"`
-}
-
-func (c orderCursor) encode() string {
-	b, _ := json.Marshal(c) // a time and a string always marshal
-	return base64.RawURLEncoding.EncodeToString(b)
-}
-
-func decodeOrderCursor(s string) (orderCursor, error) {
-	var c orderCursor
-	b, err := base64.RawURLEncoding.DecodeString(s)
-	if err == nil {
-		err = json.Unmarshal(b, &c)
-	}
-	if err != nil || c.ID == "" {
-		return c, porting.FieldErrorf("cursor", "invalid cursor")
-	}
-	return c, nil
-}
-
-// FindPortOrders returns one page of the orders matching f, oldest first
-// (by creation time, then ID), with their numbers. Limit defaults to 50 and
-// is capped at 100. NextCursor is set when more orders follow. A cursor
-// that was not returned by FindPortOrders is EINVALID.
+// FindPortOrders returns one page of the orders matching f, with their
+// numbers, in f.Sort's order: by creation time (the default) or by next
+// pending deadline, then by ID. Limit defaults to 50 and is capped at 100.
+// NextCursor is set when more orders follow. A cursor that was not
+// returned by FindPortOrders for the same sort is EINVALID.
 func (t *tx) FindPortOrders(ctx context.Context, f porting.PortOrderFilter) (*porting.PortOrderPage, error) {
-	limit := f.Limit
-	if limit <= 0 {
-		limit = defaultOrderLimit
-	}
-	limit = min(limit, maxOrderLimit)
-
+	limit := pageLimit(f.Limit)
 	var w where
 	if f.AccountID != "" {
 		w.add("account_id = %s", f.AccountID)
@@ -70,18 +33,50 @@ func (t *tx) FindPortOrders(ctx context.Context, f porting.PortOrderFilter) (*po
 	if f.Status != "" {
 		w.add("status = %s", f.Status)
 	}
+	if len(f.Statuses) > 0 {
+		vals := make([]any, len(f.Statuses))
+		for i, s := range f.Statuses {
+			vals[i] = s
+		}
+		w.add("status IN ("+strings.TrimSuffix(strings.Repeat("%s, ", len(vals)), ", ")+")", vals...)
+	}
+	if f.Country != "" {
+		w.add("country = %s", f.Country)
+	}
 	if f.Attention {
 		w.add(attentionRaised)
 	}
-	if f.Cursor != "" {
-		c, err := decodeOrderCursor(f.Cursor)
-		if err != nil {
+	if f.DueBefore != nil {
+		w.add(`EXISTS (SELECT 1 FROM deadlines d WHERE d.port_order_id = port_orders.id
+			AND d.state = 'pending' AND d.due_at < %s)`, *f.DueBefore)
+	}
+	var query string
+	switch f.Sort {
+	case "", porting.SortCreated:
+		if err := w.afterCreated(f.Cursor); err != nil {
 			return nil, err
 		}
-		w.add("(created_at > %s OR (created_at = %s AND id > %s))", c.CreatedAt, c.CreatedAt, c.ID)
+		query = `SELECT ` + portOrderSelect + ` FROM port_orders` + w.String() +
+			` ORDER BY created_at, id LIMIT ` + w.next(limit+1)
+	case porting.SortNextDeadline:
+		inner := `SELECT ` + portOrderSelect + ` FROM port_orders` + w.String()
+		w.conds = nil
+		if f.Cursor != "" {
+			c, err := decodeCursor(f.Cursor, porting.SortNextDeadline)
+			if err != nil {
+				return nil, err
+			}
+			if c.Due != nil {
+				w.add("(next_deadline_at > %s OR (next_deadline_at = %s AND id > %s) OR next_deadline_at IS NULL)", *c.Due, *c.Due, c.ID)
+			} else {
+				w.add("(next_deadline_at IS NULL AND id > %s)", c.ID)
+			}
+		}
+		query = `SELECT * FROM (` + inner + `) AS o` + w.String() +
+			` ORDER BY (next_deadline_at IS NULL), next_deadline_at, id LIMIT ` + w.next(limit+1)
+	default:
+		return nil, porting.FieldErrorf("sort", "unknown sort %q", f.Sort)
 	}
-	query := `SELECT ` + portOrderColumns + ` FROM port_orders` + w.String() +
-		` ORDER BY created_at, id LIMIT ` + w.next(limit+1)
 
 	page := &porting.PortOrderPage{Orders: []*porting.PortOrder{}}
 	err := queryAll(ctx, t, func(r scanner) error {
@@ -98,7 +93,11 @@ func (t *tx) FindPortOrders(ctx context.Context, f porting.PortOrderFilter) (*po
 	if len(page.Orders) > limit {
 		page.Orders = page.Orders[:limit]
 		last := page.Orders[limit-1]
-		page.NextCursor = orderCursor{CreatedAt: last.CreatedAt, ID: last.ID}.encode()
+		c := pageCursor{CreatedAt: last.CreatedAt, ID: last.ID}
+		if f.Sort == porting.SortNextDeadline {
+			c = pageCursor{Sort: f.Sort, Due: last.NextDeadlineAt, ID: last.ID}
+		}
+		page.NextCursor = c.encode()
 	}
 	if err := t.loadOrderNumbers(ctx, page.Orders); err != nil {
 		return nil, err

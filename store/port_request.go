@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"time"
 
 	"github.com/portdesk/portdesk/porting"
 )
@@ -45,15 +46,38 @@ func (t *tx) CreatePortRequest(ctx context.Context, r *porting.PortRequest) erro
 
 // FindPortRequest returns the request with the given ID; ENOTFOUND if none.
 func (t *tx) FindPortRequest(ctx context.Context, id string) (*porting.PortRequest, error) {
+	r, err := scanPortRequest(t.queryRow(ctx, `SELECT `+portRequestColumns+` FROM port_requests WHERE id = $1`, id))
+	if err != nil {
+		return nil, findErr(err, "port request", id)
+	}
+	return r, nil
+}
+
+// FindPortRequests returns one page of the requests matching f, oldest
+// first (then by ID). A cursor it did not return is EINVALID.
+func (t *tx) FindPortRequests(ctx context.Context, f porting.PortRequestFilter) (*porting.PortRequestPage, error) {
+	var w where
+	if f.AccountID != "" {
+		w.add("account_id = %s", f.AccountID)
+	}
+	rows, next, err := findCreatedPage(ctx, t, `SELECT `+portRequestColumns+` FROM port_requests`, w, f.Cursor, f.Limit,
+		scanPortRequest, func(r *porting.PortRequest) (time.Time, string) { return r.CreatedAt, r.ID })
+	if err != nil {
+		return nil, errorf(err, "find port requests")
+	}
+	return &porting.PortRequestPage{Requests: rows, NextCursor: next}, nil
+}
+
+func scanPortRequest(row scanner) (*porting.PortRequest, error) {
 	var r porting.PortRequest
 	var severity string
-	err := t.queryRow(ctx, `SELECT `+portRequestColumns+` FROM port_requests WHERE id = $1`, id).Scan(
+	err := row.Scan(
 		&r.ID, &r.AccountID, &r.CaseType, strCol{&r.InstanceID}, strCol{&severity}, &r.Subject,
 		jsonCol{&r.LimitRequests}, &r.Description, &r.CurrentCarrier, jsonCol{&r.AuthorizedContact},
 		jsonCol{&r.ContactPreferences}, jsonCol{&r.RejectedNumbers},
 		&r.CreatedBy.Role, strCol{&r.CreatedBy.AccountID}, strCol{&r.CreatedBy.KeyID}, timeCol{&r.CreatedAt})
 	if err != nil {
-		return nil, findErr(err, "port request", id)
+		return nil, err
 	}
 	r.Severity = porting.Severity(severity)
 	return &r, nil

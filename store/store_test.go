@@ -36,6 +36,8 @@ var conformance = []struct {
 	{"HeldNumberRace", testHeldNumberRace},
 	{"FindPortOrders", testFindPortOrders},
 	{"FindPortOrdersLimit", testFindPortOrdersLimit},
+	{"FindPortOrderFilters", testFindPortOrderFilters},
+	{"FindLists", testFindLists},
 	{"Document", testDocument},
 	{"DocumentTypes", testDocumentTypes},
 	{"DocumentSealed", testDocumentSealed},

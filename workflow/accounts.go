@@ -47,6 +47,24 @@ func (s *Accounts) CreateAccount(ctx context.Context, p porting.Principal, in Cr
 	return a, nil
 }
 
+// ListAccounts pages through the customer accounts, oldest first. Staff
+// only: a customer knows their one account (GetAccount).
+func (s *Accounts) ListAccounts(ctx context.Context, p porting.Principal, f porting.AccountFilter) (*porting.AccountPage, error) {
+	if !p.Role.Staff() {
+		return nil, porting.Errorf(porting.EFORBIDDEN, "only the porting team may list accounts")
+	}
+	if err := checkPage(f.Limit, f.Cursor); err != nil {
+		return nil, err
+	}
+	var page *porting.AccountPage
+	err := s.store.View(ctx, func(tx porting.Tx) error {
+		var err error
+		page, err = tx.FindAccounts(ctx, f)
+		return err
+	})
+	return page, err
+}
+
 // GetAccount returns an account its owner or staff may see.
 func (s *Accounts) GetAccount(ctx context.Context, p porting.Principal, id string) (*porting.Account, error) {
 	if err := visible(p, id, "account", id); err != nil {

@@ -85,11 +85,27 @@ func (s *Deadlines) replan(ctx context.Context, tx porting.DeadlineStore, o *por
 		return err
 	}
 	add, cancel := porting.PlanChanges(existing, s.planDeadlines(o))
-	if len(add) == 0 && len(cancel) == 0 {
-		return nil
+	if len(add) > 0 || len(cancel) > 0 {
+		if existing, err = tx.ChangeDeadlines(ctx, o.ID, add, cancel); err != nil {
+			return err
+		}
 	}
-	_, err = tx.ChangeDeadlines(ctx, o.ID, add, cancel)
-	return err
+	o.NextDeadlineAt = nextDeadline(existing)
+	return nil
+}
+
+// nextDeadline returns when the earliest pending deadline of ds is due, or
+// nil when none is pending: what an order read from the store shows as
+// NextDeadlineAt.
+func nextDeadline(ds []*porting.Deadline) *time.Time {
+	var next *time.Time
+	for _, d := range ds {
+		if d.State == porting.DeadlinePending && (next == nil || d.DueAt.Before(*next)) {
+			t := d.DueAt
+			next = &t
+		}
+	}
+	return next
 }
 
 // DeadlineView is a deadline with what happens when it passes.

@@ -101,6 +101,25 @@ func (s *Instances) GetInstance(ctx context.Context, p porting.Principal, id str
 	return inst, err
 }
 
+// ListInstances pages through instances, oldest first. Customers see only
+// their account's: an account_id naming another account still lists their
+// own. Staff see all, or one account's.
+func (s *Instances) ListInstances(ctx context.Context, p porting.Principal, f porting.InstanceFilter) (*porting.InstancePage, error) {
+	var err error
+	if f.AccountID, err = listAccount(p, f.AccountID); err != nil {
+		return nil, err
+	}
+	if err := checkPage(f.Limit, f.Cursor); err != nil {
+		return nil, err
+	}
+	var page *porting.InstancePage
+	err = s.store.View(ctx, func(tx porting.Tx) error {
+		page, err = tx.FindInstances(ctx, f)
+		return err
+	})
+	return page, err
+}
+
 // CreateContactFlow adds a contact flow to an instance.
 func (s *Instances) CreateContactFlow(ctx context.Context, p porting.Principal, instanceID, name string) (*porting.ContactFlow, error) {
 	name = strings.TrimSpace(name)

@@ -3,6 +3,9 @@ package workflow
 import (
 	"context"
 	"errors"
+	"regexp"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/portdesk/portdesk/porting"
@@ -44,16 +47,55 @@ func (s *Orders) GetPortOrder(ctx context.Context, p porting.Principal, id strin
 	return o, err
 }
 
-// ListPortOrders pages through orders; customers see only their account's.
-func (s *Orders) ListPortOrders(ctx context.Context, p porting.Principal, f porting.PortOrderFilter) (*porting.PortOrderPage, error) {
-	if p.Role == porting.RoleCustomer {
-		f.AccountID = p.AccountID
+// PortOrderQuery is what a list of port orders may ask for: the store's
+// filter, and whose move it is.
+type PortOrderQuery struct {
+	porting.PortOrderFilter
+	// WaitingOn, when set, selects the orders whose state waits on that
+	// party (porting.State.WaitingOn); with Status, both must hold.
+	WaitingOn porting.Party
+}
+
+// ListPortOrders pages through orders. Customers see only their account's:
+// an account_id naming another account still lists their own. Staff see
+// all, or one account's.
+func (s *Orders) ListPortOrders(ctx context.Context, p porting.Principal, q PortOrderQuery) (*porting.PortOrderPage, error) {
+	f := q.PortOrderFilter
+	var err error
+	if f.AccountID, err = listAccount(p, f.AccountID); err != nil {
+		return nil, err
+	}
+	if err := checkPage(f.Limit, f.Cursor); err != nil {
+		return nil, err
 	}
 	if f.Status != "" && !f.Status.Valid() {
 		return nil, porting.FieldErrorf("status", "unknown status %q", f.Status)
 	}
+	if !f.Sort.Valid() {
+		return nil, porting.FieldErrorf("sort", "unknown sort %q", f.Sort)
+	}
+	if f.DueBefore != nil {
+		if err := porting.CheckTime("due_before", *f.DueBefore); err != nil {
+			return nil, err
+		}
+	}
+	if f.Country != "" {
+		if f.Country = strings.ToUpper(f.Country); !countryCode.MatchString(f.Country) {
+			return nil, porting.FieldErrorf("country", "country must be an ISO 3166-1 alpha-2 code such as US, not %q", q.Country)
+		}
+	}
+	if q.WaitingOn != "" {
+		if !slices.Contains(porting.Parties, q.WaitingOn) {
+			return nil, porting.FieldErrorf("waiting_on", "unknown party %q", q.WaitingOn)
+		}
+		for _, st := range porting.States {
+			if st.WaitingOn() == q.WaitingOn {
+				f.Statuses = append(f.Statuses, st)
+			}
+		}
+	}
 	var page *porting.PortOrderPage
-	err := s.store.View(ctx, func(tx porting.Tx) error {
+	err = s.store.View(ctx, func(tx porting.Tx) error {
 		var err error
 		if page, err = tx.FindPortOrders(ctx, f); err != nil {
 			return err
@@ -67,6 +109,9 @@ func (s *Orders) ListPortOrders(ctx context.Context, p porting.Principal, f port
 	})
 	return page, err
 }
+
+// countryCode matches an upper-case ISO 3166-1 alpha-2 code.
+var countryCode = regexp.MustCompile(`^[A-Z]{2}$`)
 
 // UpdatePortOrderParams are the fields a PATCH may change; nil leaves a
 // field as it is.

@@ -49,6 +49,26 @@ func (s *Requests) GetPortRequest(ctx context.Context, p porting.Principal, id s
 	return &v, nil
 }
 
+// ListPortRequests pages through port requests, oldest first, without
+// their orders and messages (GetPortRequest has those). Customers see only
+// their account's: an account_id naming another account still lists their
+// own. Staff see all, or one account's.
+func (s *Requests) ListPortRequests(ctx context.Context, p porting.Principal, f porting.PortRequestFilter) (*porting.PortRequestPage, error) {
+	var err error
+	if f.AccountID, err = listAccount(p, f.AccountID); err != nil {
+		return nil, err
+	}
+	if err := checkPage(f.Limit, f.Cursor); err != nil {
+		return nil, err
+	}
+	var page *porting.PortRequestPage
+	err = s.store.View(ctx, func(tx porting.Tx) error {
+		page, err = tx.FindPortRequests(ctx, f)
+		return err
+	})
+	return page, err
+}
+
 func findRequest(ctx context.Context, tx porting.RequestStore, p porting.Principal, id string) (*porting.PortRequest, error) {
 	req, err := tx.FindPortRequest(ctx, id)
 	if err != nil {
