@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/portdesk/portdesk/calendar"
+	"github.com/portdesk/portdesk/country"
 )
 
 // submittedOrder walks a fresh premium order of the sandbox's Acme to
@@ -68,9 +69,19 @@ func TestFOCCheckedOnEveryPath(t *testing.T) {
 		for saturday.Weekday() != time.Saturday {
 			saturday = saturday.AddDate(0, 0, 1)
 		}
-		christmas := time.Date(now.Year(), 12, 25, 10, 0, 0, 0, chicago)
-		for christmas.Before(now.AddDate(0, 0, 21)) || christmas.Weekday() == time.Saturday || christmas.Weekday() == time.Sunday {
-			christmas = time.Date(christmas.Year()+1, 12, 25, 10, 0, 0, 0, chicago)
+		// The first US public holiday on a weekday three weeks out or later
+		// (Christmas Day on 2026-12-25): past the lead time, so the holiday
+		// is what the rules refuse.
+		holiday := onDay(now.AddDate(0, 0, 21), 10, 0, chicago)
+		for n := 0; ; n++ {
+			_, isHoliday := country.IsHoliday("US", holiday)
+			if isHoliday && holiday.Weekday() != time.Saturday && holiday.Weekday() != time.Sunday {
+				break
+			}
+			if n > 400 {
+				t.Fatal("no weekday holiday in the US within a year")
+			}
+			holiday = holiday.AddDate(0, 0, 1)
 		}
 		soon := onDay(now.AddDate(0, 0, 3), 10, 0, chicago)
 		for !calendar.IsCountryBusinessDay("US", soon) {
@@ -81,7 +92,7 @@ func TestFOCCheckedOnEveryPath(t *testing.T) {
 			at           time.Time
 		}{
 			{"a Saturday", "not_business_day", saturday},
-			{"Christmas Day", "holiday", christmas},
+			{"a public holiday", "holiday", holiday},
 			{"18:00 in Chicago", "outside_window", onDay(valid, 18, 0, chicago)},
 			{"three days out", "too_soon", soon},
 		} {
