@@ -57,7 +57,7 @@ func (s *Server) handleAccountCreate(ctx context.Context, in *accountCreateInput
 func (s *Server) handleAccountList(ctx context.Context, in *accountListInput) (*accountListOutput, error) {
 	page, err := s.Service.Accounts.ListAccounts(ctx, principal(ctx), porting.AccountFilter{Cursor: in.Cursor, Limit: in.Limit})
 	if err != nil {
-		return nil, problem(err)
+		return nil, problemIn("query", err)
 	}
 	out := &accountListOutput{}
 	out.Body.Data, out.Body.NextCursor = page.Accounts, page.NextCursor

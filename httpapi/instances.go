@@ -86,7 +86,7 @@ func (s *Server) handleInstanceCreate(ctx context.Context, in *instanceCreateInp
 func (s *Server) handleInstanceList(ctx context.Context, in *instanceListInput) (*instanceListOutput, error) {
 	page, err := s.Service.Instances.ListInstances(ctx, principal(ctx), porting.InstanceFilter{AccountID: in.AccountID, Cursor: in.Cursor, Limit: in.Limit})
 	if err != nil {
-		return nil, problem(err)
+		return nil, problemIn("query", err)
 	}
 	out := &instanceListOutput{}
 	out.Body.Data, out.Body.NextCursor = page.Instances, page.NextCursor

@@ -99,7 +99,7 @@ func (s *Server) handleDeadlines(ctx context.Context, in *deadlinesInput) (*dead
 func (s *Server) handleRequirements(ctx context.Context, in *requirementsInput) (*requirementsOutput, error) {
 	r, err := s.Service.LOA.Requirements(in.Country, in.NumberKind)
 	if err != nil {
-		return nil, problem(err)
+		return nil, problemIn("query", err)
 	}
 	out := &requirementsOutput{}
 	b := &out.Body

@@ -164,7 +164,7 @@ func (s *Server) handlePortOrderList(ctx context.Context, in *portOrderListInput
 	}
 	page, err := s.Service.Orders.ListPortOrders(ctx, p, q)
 	if err != nil {
-		return nil, problem(err)
+		return nil, problemIn("query", err)
 	}
 	out := &portOrderListOutput{}
 	out.Body.Data, out.Body.NextCursor = orderBodies(p, page.Orders), page.NextCursor

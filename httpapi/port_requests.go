@@ -93,7 +93,7 @@ func (s *Server) handlePortRequestCreate(ctx context.Context, in *portRequestCre
 func (s *Server) handlePortRequestList(ctx context.Context, in *portRequestListInput) (*portRequestListOutput, error) {
 	page, err := s.Service.Requests.ListPortRequests(ctx, principal(ctx), porting.PortRequestFilter{AccountID: in.AccountID, Cursor: in.Cursor, Limit: in.Limit})
 	if err != nil {
-		return nil, problem(err)
+		return nil, problemIn("query", err)
 	}
 	out := &portRequestListOutput{}
 	out.Body.Data, out.Body.NextCursor = page.Requests, page.NextCursor

@@ -119,6 +119,12 @@ func EventEmailData(e *porting.Event, linkBase string) (EmailData, error) {
 		PhoneNumberQuota: after.PhoneNumberQuota, PhoneNumbersNeeded: after.PhoneNumbersNeeded,
 		Attention: after.Message, AttentionKind: after.DeadlineKind,
 	}
+	if e.Actor.Role == porting.RoleSystem {
+		// The system's reasons are portdesk's own English notes; the
+		// deadline's own message already says why, in the customer's
+		// language.
+		d.StatusReason = ""
+	}
 	if d.NumberCount == 0 {
 		for _, n := range after.PhoneNumbers {
 			if n.Status.Holds() {

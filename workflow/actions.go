@@ -2,6 +2,7 @@ package workflow
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -223,7 +224,7 @@ func (s *Orders) reschedule(ctx context.Context, tx inventoryTx, p porting.Princ
 	}
 	override, err := s.checkPortDate(p, o, *newAt, "foc_at", portDateRequested, in.OverrideReason)
 	if err != nil {
-		return err
+		return s.offerLaterWindows(ctx, o, *newAt, err)
 	}
 	if shortNotice && override == nil {
 		override = &porting.FOCOverride{Reason: strings.TrimSpace(in.OverrideReason), Rule: porting.ReasonRescheduleNotice,
@@ -272,4 +273,30 @@ func (s *Orders) restart(ctx context.Context, tx orderTx, p porting.Principal, o
 		return nil, err
 	}
 	return o, nil
+}
+
+// offerLaterWindows replaces the windows a refused reschedule offers with
+// the next valid ones from the date asked for on, leaving out the date the
+// order already has: the customer wants to move, not to be told the
+// current date or an earlier one.
+func (s *Orders) offerLaterWindows(ctx context.Context, o *porting.PortOrder, asked time.Time, err error) error {
+	var pe *porting.Error
+	if !errors.As(err, &pe) || pe.Next == nil {
+		return err
+	}
+	from := asked
+	if now := s.clock.Now(); from.Before(now) {
+		from = now
+	}
+	next, nerr := s.nextWindows(ctx, o, from, 4)
+	if nerr != nil {
+		return err
+	}
+	pe.Next = pe.Next[:0]
+	for _, sl := range next {
+		if (o.FOCAt == nil || !sl.Start.Equal(*o.FOCAt)) && len(pe.Next) < 3 {
+			pe.Next = append(pe.Next, sl)
+		}
+	}
+	return err
 }

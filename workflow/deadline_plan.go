@@ -65,7 +65,10 @@ func (s *Deadlines) deadlineApplies(o *porting.PortOrder, k porting.DeadlineKind
 		return false
 	}
 	switch k {
-	case porting.DeadlineRespondReminder, porting.DeadlineRespondBy:
+	case porting.DeadlineRespondReminder:
+		// A reminder after the answer date has nothing left to remind of.
+		return o.RespondBy != nil && o.RespondBy.After(s.clock.Now())
+	case porting.DeadlineRespondBy:
 		return o.RespondBy != nil
 	case porting.DeadlineLOAExpiry:
 		return s.loa.loaExpiry(o) != nil

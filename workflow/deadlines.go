@@ -224,8 +224,10 @@ func (s *Deadlines) applyDeadline(ctx context.Context, tx porting.Tx, d *porting
 	ev := orderEvent(o)
 	switch d.Kind {
 	case porting.DeadlineRespondReminder:
-		if o.RespondBy == nil || o.WaitingOn() != porting.PartyCustomer {
-			return porting.Errorf(porting.ECONFLICT, "order %s no longer waits on the customer", o.ID)
+		if o.RespondBy == nil || o.WaitingOn() != porting.PartyCustomer || !o.RespondBy.After(s.clock.Now()) {
+			// No reminder once the answer date has passed (a sweep after
+			// downtime): the silence policy speaks then.
+			return porting.Errorf(porting.ECONFLICT, "order %s no longer waits on the customer before its answer date", o.ID)
 		}
 		if err := s.events.record(ctx, tx, sys, porting.EventRespondReminder, ev, nil,
 			map[string]any{"deadline_id": d.ID, "respond_by": o.RespondBy, "status": o.Status}); err != nil {

@@ -144,7 +144,10 @@ const maxRejectedShown = 1000
 // request without orders would only wait for nothing. The refusal lists
 // why each number was refused (the first maxRejectedShown).
 func noneToPort(rejected []porting.RejectedNumber) error {
-	msg := fmt.Sprintf("none of the %d numbers can be ported; nothing was filed. rejected_numbers says why for each", len(rejected))
+	msg := "the number cannot be ported; nothing was filed. rejected_numbers says why"
+	if len(rejected) != 1 {
+		msg = fmt.Sprintf("none of the %d numbers can be ported; nothing was filed. rejected_numbers says why for each", len(rejected))
+	}
 	if len(rejected) > maxRejectedShown {
 		msg += fmt.Sprintf(" (the first %d)", maxRejectedShown)
 		rejected = rejected[:maxRejectedShown]

@@ -41,12 +41,9 @@ func countryRequirements(code, kind string) (*CountryRequirements, error) {
 		out.Documents = nil
 		why := "numbers cannot be ported in from " + code
 		if rules.Supported {
-			why = kind + " numbers cannot be ported in from " + code + "; other kinds can"
+			why = strings.ReplaceAll(kind, "_", "-") + " numbers cannot be ported in from " + code + "; other kinds can"
 		}
 		out.Notes = append(out.Notes, why+". Keep the numbers with the current carrier and forward calls to a new number of your instance, or ask the porting team about a new number in "+code+".")
-		if rules.Note != "" {
-			out.Notes = append(out.Notes, rules.Note)
-		}
 		return out, nil
 	}
 	if req.Note != "" {
