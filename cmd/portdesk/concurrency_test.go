@@ -17,10 +17,7 @@ func TestCustomerCSRNeedsConfirmation(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, dbURL string) {
 		_, c := testServerWith(t, dbURL, func(cfg *Config) { cfg.Sandbox = true })
 		const cust, spec = "pd_sandbox_acme", "pd_sandbox_specialist"
-		req := c.must(http.StatusCreated, "POST", "/v1/port-requests", cust, premiumRequest("inst_demo_acme", "+12125550123", "+12015550123"))
-		id := str(t, req, "port_orders", 0, "id")
-		path := "/v1/port-orders/" + id
-		c.must(http.StatusOK, "POST", path+"/actions/approve", spec, nil)
+		id, path := approvedOrder(t, c, "+12125550123", "+12015550123")
 		o := c.must(http.StatusOK, "PATCH", path, cust, map[string]any{"csr": csrBody, "loa": pinnedLOABody()})
 		if countCode(o, "CSR_UNVERIFIED") != 1 || str(t, o, "csr", "source") != "customer" {
 			t.Fatalf("a customer's CSR is not flagged: %v", o["findings"])

@@ -22,6 +22,18 @@ func submittedOrder(t *testing.T, c *client) string {
 	return path
 }
 
+// approvedOrder files a premium request of the sandbox's Acme for numbers
+// and approves its order: the order waits for the LOA. It returns the
+// order's ID and path.
+func approvedOrder(t *testing.T, c *client, numbers ...string) (string, string) {
+	t.Helper()
+	req := c.must(http.StatusCreated, "POST", "/v1/port-requests", "pd_sandbox_acme", premiumRequest("inst_demo_acme", numbers...))
+	id := str(t, req, "port_orders", 0, "id")
+	path := "/v1/port-orders/" + id
+	c.must(http.StatusOK, "POST", path+"/actions/approve", "pd_sandbox_specialist", nil)
+	return id, path
+}
+
 // sandboxNow reads the sandbox clock.
 func sandboxNow(t *testing.T, c *client) time.Time {
 	t.Helper()
@@ -278,10 +290,7 @@ func TestFindingsAreCurrent(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, dbURL string) {
 		_, c := testServerWith(t, dbURL, func(cfg *Config) { cfg.Sandbox = true })
 		const cust, spec = "pd_sandbox_acme", "pd_sandbox_specialist"
-		req := c.must(http.StatusCreated, "POST", "/v1/port-requests", cust, premiumRequest("inst_demo_acme", "+12125550123", "+12015550123"))
-		id := str(t, req, "port_orders", 0, "id")
-		path := "/v1/port-orders/" + id
-		c.must(http.StatusOK, "POST", path+"/actions/approve", spec, nil)
+		id, path := approvedOrder(t, c, "+12125550123", "+12015550123")
 		c.must(http.StatusOK, "PATCH", path, spec, map[string]any{"csr": csrBody})
 		o := c.must(http.StatusOK, "PATCH", path, cust, map[string]any{"loa": pinnedLOABody()})
 		if n := countCode(o, "MISSING_DOCUMENT"); n != 2 {
