@@ -1,6 +1,8 @@
 package notify
 
 import (
+	"github.com/portdesk/portdesk/signature"
+
 	"context"
 	"encoding/json"
 	"mime"
@@ -17,7 +19,7 @@ func TestNotifierWebhook(t *testing.T) {
 	t.Parallel()
 	srv, got := newReceiver(t, 200, "ok")
 	now := time.Date(2026, 5, 4, 9, 0, 0, 0, time.UTC)
-	secret, err := NewSecret()
+	secret, err := signature.NewSecret()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,7 +36,7 @@ func TestNotifierWebhook(t *testing.T) {
 	if string(r.body) != string(want) {
 		t.Errorf("body = %s, want %s", r.body, want)
 	}
-	if err := Verify(secret, r.header, r.body, now, time.Second); err != nil {
+	if err := signature.Verify(secret, r.header, r.body, now, time.Second); err != nil {
 		t.Errorf("Verify at the clock's time = %v", err)
 	}
 }

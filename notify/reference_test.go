@@ -1,6 +1,8 @@
 package notify
 
 import (
+	"github.com/portdesk/portdesk/signature"
+
 	"context"
 	"encoding/json"
 	"os"
@@ -59,14 +61,14 @@ func TestReferenceJavaScriptLibrary(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	secret, err := NewSecret()
+	secret, err := signature.NewSecret()
 	if err != nil {
 		t.Fatal(err)
 	}
 	// The library checks the timestamp against its own clock.
 	ts := time.Now()
 	payload := `{"type":"port_order.status_changed","data":{"note":"ünïcode ✓"}}`
-	sig, err := Sign(secret, "evt_1", ts, []byte(payload))
+	sig, err := signature.Sign(secret, "evt_1", ts, []byte(payload))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,8 @@
 package notify
 
 import (
+	"github.com/portdesk/portdesk/signature"
+
 	"bytes"
 	"context"
 	"crypto/tls"
@@ -170,7 +172,7 @@ var _ porting.WebhookGuard = (*WebhookSender)(nil)
 // receivers refuse old timestamps. Any 2xx answer is success; every
 // failure is a *SendError.
 func (s *WebhookSender) Send(ctx context.Context, url, secret, msgID string, ts time.Time, payload []byte) error {
-	sig, err := Sign(secret, msgID, ts, payload)
+	sig, err := signature.Sign(secret, msgID, ts, payload)
 	if err != nil {
 		return &SendError{Err: err}
 	}
@@ -199,9 +201,9 @@ func (s *WebhookSender) Send(ctx context.Context, url, secret, msgID string, ts 
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", ua)
-	req.Header.Set(HeaderWebhookID, msgID)
-	req.Header.Set(HeaderWebhookTimestamp, strconv.FormatInt(ts.Unix(), 10))
-	req.Header.Set(HeaderWebhookSignature, sig)
+	req.Header.Set(signature.HeaderWebhookID, msgID)
+	req.Header.Set(signature.HeaderWebhookTimestamp, strconv.FormatInt(ts.Unix(), 10))
+	req.Header.Set(signature.HeaderWebhookSignature, sig)
 
 	resp, err := client.Do(req)
 	if err != nil {

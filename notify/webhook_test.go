@@ -1,6 +1,8 @@
 package notify
 
 import (
+	"github.com/portdesk/portdesk/signature"
+
 	"context"
 	"encoding/json"
 	"errors"
@@ -40,7 +42,7 @@ func newReceiver(t *testing.T, status int, answer string) (*httptest.Server, <-c
 func TestWebhookSenderDelivers(t *testing.T) {
 	t.Parallel()
 	srv, got := newReceiver(t, http.StatusNoContent, "")
-	secret, err := NewSecret()
+	secret, err := signature.NewSecret()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +62,7 @@ func TestWebhookSenderDelivers(t *testing.T) {
 			t.Errorf("header %s = %q, want %q", k, v, want)
 		}
 	}
-	if err := Verify(secret, r.header, r.body, ts, time.Minute); err != nil {
+	if err := signature.Verify(secret, r.header, r.body, ts, time.Minute); err != nil {
 		t.Errorf("the receiver cannot verify what was sent: %v", err)
 	}
 }
@@ -193,3 +195,6 @@ func TestWebhookSenderRefusesPrivateNetworks(t *testing.T) {
 		}
 	}
 }
+
+// specSecret is the secret of the Standard Webhooks specification's example.
+const specSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"

@@ -81,6 +81,7 @@ type PortOrder struct {
 	Attention       []Attention   `json:"attention" doc:"Problems a person must look at: work the desk could not do by itself (a deadline that failed). Empty when all is well."`
 	FOCOverride     *FOCOverride  `json:"foc_override,omitempty" doc:"Set when staff accepted a port date the porting rules refuse: a warning, with the rule and the reason given."`
 	NextDeadlineAt  *time.Time    `json:"next_deadline_at,omitempty" doc:"When the order's earliest pending deadline is due (see its deadlines); absent when none is pending."`
+	Carrier         *CarrierLink  `json:"carrier,omitempty" doc:"The submission to the carrier: which gateway carries it, the carrier's reference, how many times it was sent."`
 	PreviousOrderID string        `json:"previous_order_id,omitempty"`
 	NextOrderID     string        `json:"next_order_id,omitempty"`
 	Version         int           `json:"version"`
@@ -120,6 +121,9 @@ type Exception struct {
 	Code    string    `json:"code"`
 	Message string    `json:"message,omitempty"`
 	At      time.Time `json:"at"`
+	// Rejections are every reason the carrier gave, each with the field it
+	// concerns; Code is the first one's.
+	Rejections []CarrierRejection `json:"rejections,omitempty"`
 }
 
 // ExceptionCodes is the carrier rejection vocabulary portdesk understands.
@@ -219,7 +223,12 @@ func (o *PortOrder) Clone() *PortOrder {
 	c.PhoneNumbers = append([]OrderNumber(nil), o.PhoneNumbers...)
 	if o.Exception != nil {
 		e := *o.Exception
+		e.Rejections = slices.Clone(e.Rejections)
 		c.Exception = &e
+	}
+	if o.Carrier != nil {
+		l := *o.Carrier
+		c.Carrier = &l
 	}
 	if o.LOA != nil {
 		l := *o.LOA

@@ -41,6 +41,7 @@ type Tx interface {
 	IdempotencyStore
 	JobQueue
 	ListStore
+	CarrierStore
 }
 
 // ListStore pages through accounts, instances and port requests (port
@@ -242,20 +243,6 @@ type SubmitToCarrierJob struct {
 
 // Kind implements Job.
 func (SubmitToCarrierJob) Kind() string { return "submit_to_carrier" }
-
-// CarrierGateway talks to a losing carrier. Implementations: the manual
-// gateway (staff submit by email or portal and record the answers), the HTTP
-// gateway and the simulator.
-type CarrierGateway interface {
-	// Name identifies the gateway in events.
-	Name() string
-	// Submit hands an approved order to the carrier. It returns a reference
-	// the carrier knows the submission by; EUNAVAILABLE means retry later.
-	Submit(ctx context.Context, o *PortOrder) (reference string, err error)
-	// Cancel withdraws a submitted order (a cancel or a reschedule that
-	// needs a new date). EUNAVAILABLE means retry later.
-	Cancel(ctx context.Context, o *PortOrder) error
-}
 
 // CancelAtCarrierJob withdraws an order the carrier already has.
 type CancelAtCarrierJob struct {

@@ -13,7 +13,7 @@ import (
 
 	"github.com/emersion/go-smtp"
 
-	"github.com/portdesk/portdesk/notify"
+	"github.com/portdesk/portdesk/signature"
 )
 
 // mailbox is a real SMTP server on loopback that keeps what it receives.
@@ -102,7 +102,7 @@ func startHook(t *testing.T) *hook {
 			w.WriteHeader(http.StatusServiceUnavailable)
 			return
 		}
-		if err := notify.Verify(h.secret, r.Header, body, time.Now(), 5*time.Minute); err != nil {
+		if err := signature.Verify(h.secret, r.Header, body, time.Now(), 5*time.Minute); err != nil {
 			h.bad++
 			w.WriteHeader(http.StatusBadRequest)
 			return

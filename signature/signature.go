@@ -1,4 +1,6 @@
-package notify
+// Package signature signs and verifies messages by the Standard Webhooks
+// scheme: outgoing webhooks, and both directions of the carrier protocol.
+package signature
 
 import (
 	"crypto/rand"
@@ -50,7 +52,7 @@ var (
 func NewSecret() (string, error) {
 	key := make([]byte, secretBytes)
 	if _, err := rand.Read(key); err != nil {
-		return "", fmt.Errorf("notify: new webhook secret: %w", err)
+		return "", fmt.Errorf("signature: new webhook secret: %w", err)
 	}
 	return secretPrefix + base64.StdEncoding.EncodeToString(key), nil
 }
@@ -60,11 +62,11 @@ func NewSecret() (string, error) {
 // refused here: the library would sign with it.
 func signer(secret string) (*standardwebhooks.Webhook, error) {
 	if strings.TrimPrefix(secret, secretPrefix) == "" {
-		return nil, errors.New("notify: webhook secret is empty")
+		return nil, errors.New("signature: webhook secret is empty")
 	}
 	wh, err := standardwebhooks.NewWebhook(secret)
 	if err != nil {
-		return nil, fmt.Errorf("notify: webhook secret is not whsec_ followed by base64: %w", err)
+		return nil, fmt.Errorf("signature: webhook secret is not whsec_ followed by base64: %w", err)
 	}
 	return wh, nil
 }
@@ -100,19 +102,19 @@ func Verify(secret string, header http.Header, payload []byte, now time.Time, to
 	id, rawTS := header.Get(HeaderWebhookID), header.Get(HeaderWebhookTimestamp)
 	if err := wh.VerifyIgnoringTimestamp(payload, header); err != nil {
 		if errors.Is(err, standardwebhooks.ErrInvalidHeaders) {
-			return fmt.Errorf("notify: verify webhook %s: timestamp %q is not Unix seconds: %w", id, rawTS, ErrTimestamp)
+			return fmt.Errorf("signature: verify webhook %s: timestamp %q is not Unix seconds: %w", id, rawTS, ErrTimestamp)
 		}
-		return fmt.Errorf("notify: verify webhook %s: %w", id, err)
+		return fmt.Errorf("signature: verify webhook %s: %w", id, err)
 	}
 	unix, err := strconv.ParseInt(rawTS, 10, 64)
 	if err != nil {
-		return fmt.Errorf("notify: verify webhook %s: timestamp %q is not Unix seconds: %w", id, rawTS, ErrTimestamp)
+		return fmt.Errorf("signature: verify webhook %s: timestamp %q is not Unix seconds: %w", id, rawTS, ErrTimestamp)
 	}
 	if tolerance <= 0 {
 		tolerance = DefaultTolerance
 	}
 	if skew := now.Sub(time.Unix(unix, 0)); skew > tolerance || skew < -tolerance {
-		return fmt.Errorf("notify: verify webhook %s: timestamp is %s away from now: %w", id, skew.Round(time.Second), ErrTimestamp)
+		return fmt.Errorf("signature: verify webhook %s: timestamp is %s away from now: %w", id, skew.Round(time.Second), ErrTimestamp)
 	}
 	return nil
 }

@@ -1,4 +1,4 @@
-package notify
+package signature
 
 import (
 	"encoding/base64"
