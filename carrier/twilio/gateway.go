@@ -136,18 +136,39 @@ func (g *Gateway) Submit(ctx context.Context, s *porting.CarrierSubmission) (por
 }
 
 // Supplement sends a changed submission. Twilio cannot change a port-in
-// request once made, so the old request is cancelled (a request already
-// gone does not stop it) and a new one created; its SID is the new
-// reference. The old request's late answers then no longer match the
-// order's reference.
+// request once made, so the old request is retired (cancelled, unless it
+// is already gone) and a new one created; its SID is the new reference,
+// and the old request's late answers no longer match the order. A retry
+// after a failed create finds the old request cancelled and only creates.
+// EINVALID when the old request has already ported.
 func (g *Gateway) Supplement(ctx context.Context, s *porting.CarrierSubmission) (porting.CarrierReceipt, error) {
 	if s.Reference != "" {
-		err := g.Cancel(ctx, porting.CarrierTicket{OrderID: s.OrderID, Reference: s.Reference, Reason: "supplement"})
-		if err != nil && porting.ErrorCode(err) != porting.ENOTFOUND {
+		if err := g.retire(ctx, s.Reference); err != nil {
 			return porting.CarrierReceipt{}, fmt.Errorf("twilio: supplement %d of order %s: %w", s.Supplement, s.OrderID, err)
 		}
 	}
 	return g.Submit(ctx, s)
+}
+
+// retire cancels a port-in request a supplement replaces, unless Twilio
+// no longer holds it open.
+func (g *Gateway) retire(ctx context.Context, sid string) error {
+	c := g.numbersAPI(ctx)
+	req, err := c.api.FetchPortingPortIn(sid)
+	if err != nil {
+		err = apiError("fetch port-in request "+sid, c.lastStatus(), err)
+		if porting.ErrorCode(err) == porting.ENOTFOUND {
+			return nil
+		}
+		return err
+	}
+	switch normalizeStatus(stringOr(req.PortInRequestStatus, "")) {
+	case statusCanceled, statusExpired:
+		return nil
+	case statusCompleted:
+		return porting.Errorf(porting.EINVALID, "twilio: port-in request %s has completed; there is nothing to supplement", sid)
+	}
+	return g.Cancel(ctx, porting.CarrierTicket{Reference: sid, Reason: "supplement"})
 }
 
 // Cancel deletes the port-in request (Twilio cancels it). ENOTFOUND when

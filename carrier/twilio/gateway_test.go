@@ -244,6 +244,37 @@ func TestSupplementCancelsAndRecreates(t *testing.T) {
 	}
 }
 
+func TestSupplementRetryAfterCancelOnlyCreates(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	old := b.mustSubmit(t)
+	s := b.submission()
+	s.Reference, s.Supplement = old, 1
+	b.srv.FailCall("POST /v1/Documents", http.StatusServiceUnavailable) // the old request is cancelled, then the upload fails
+	_, err := b.gw.Supplement(context.Background(), s)
+	if porting.ErrorCode(err) != porting.EUNAVAILABLE {
+		t.Fatalf("first Supplement error = %v, want %q", err, porting.EUNAVAILABLE)
+	}
+	rec, err := b.gw.Supplement(context.Background(), s)
+	if err != nil || rec.Reference == old {
+		t.Fatalf("retried Supplement = %+v, %v; want a new request", rec, err)
+	}
+}
+
+func TestSupplementOfCompletedPortIsInvalid(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	old := b.mustSubmit(t)
+	if err := b.srv.SetStatus(old, "completed", nil); err != nil {
+		t.Fatal(err)
+	}
+	s := b.submission()
+	s.Reference, s.Supplement = old, 1
+	if _, err := b.gw.Supplement(context.Background(), s); porting.ErrorCode(err) != porting.EINVALID {
+		t.Errorf("Supplement error = %v, want %q", err, porting.EINVALID)
+	}
+}
+
 func TestWrongCredentialsAreUnauthorized(t *testing.T) {
 	t.Parallel()
 	b := setup(t)

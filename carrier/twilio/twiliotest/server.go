@@ -31,6 +31,7 @@ type Server struct {
 	documents []Document
 	calls     []string
 	failures  []int
+	failCalls map[string][]int
 }
 
 // Document is a document uploaded to the fake.
@@ -70,7 +71,10 @@ func (s *Server) guard(next http.Handler) http.Handler {
 		s.mu.Lock()
 		s.calls = append(s.calls, r.Method+" "+r.URL.Path)
 		fail := 0
-		if len(s.failures) > 0 {
+		call := r.Method + " " + r.URL.Path
+		if q := s.failCalls[call]; len(q) > 0 {
+			fail, s.failCalls[call] = q[0], q[1:]
+		} else if len(s.failures) > 0 {
 			fail, s.failures = s.failures[0], s.failures[1:]
 		}
 		s.mu.Unlock()
@@ -94,6 +98,17 @@ func (s *Server) FailNext(n, status int) {
 	for range n {
 		s.failures = append(s.failures, status)
 	}
+}
+
+// FailCall makes the next call "METHOD /path" answer status with
+// Twilio's error body; other calls go on.
+func (s *Server) FailCall(call string, status int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.failCalls == nil {
+		s.failCalls = map[string][]int{}
+	}
+	s.failCalls[call] = append(s.failCalls[call], status)
 }
 
 // Calls lists the calls received, "METHOD /path", in order.
