@@ -346,3 +346,21 @@ func TestNewRequiresSettings(t *testing.T) {
 		}
 	}
 }
+
+func TestCallsHonourContext(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	sid := b.mustSubmit(t)
+	before := len(b.srv.Calls())
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	// twilio-go builds requests without a context; the gateway's
+	// transport binds the caller's.
+	_, err := b.gw.Status(ctx, porting.CarrierTicket{Reference: sid})
+	if porting.ErrorCode(err) != porting.EUNAVAILABLE || !errors.Is(err, context.Canceled) {
+		t.Errorf("Status with a cancelled context = %v, want %q wrapping context.Canceled", err, porting.EUNAVAILABLE)
+	}
+	if after := len(b.srv.Calls()); after != before {
+		t.Errorf("%d calls reached Twilio after the context ended", after-before)
+	}
+}

@@ -7,31 +7,31 @@ import (
 )
 
 // reasonRule maps a losing carrier's rejection text onto an exception code
-// when the text holds every one of its words.
+// when the text holds its phrase as whole words.
 type reasonRule struct {
-	words []string
-	code  string
+	phrase string
+	code   string
 }
 
 // reasonRules are tried in order: the more specific first ("account
 // telephone number" before "account number", "zip" before "address").
 var reasonRules = []reasonRule{
-	{[]string{"authorized"}, "AUTH_PERSON_MISMATCH"},
-	{[]string{"account telephone"}, "BTN_ATN_MISMATCH"},
-	{[]string{"billing telephone"}, "BTN_ATN_MISMATCH"},
-	{[]string{"btn"}, "BTN_ATN_MISMATCH"},
-	{[]string{"account number"}, "ACCOUNT_NUMBER_MISMATCH"},
-	{[]string{"pin"}, "PASSCODE_PIN_INVALID"},
-	{[]string{"passcode"}, "PASSCODE_PIN_INVALID"},
-	{[]string{"zip"}, "POSTAL_CODE_MISMATCH"},
-	{[]string{"postal"}, "POSTAL_CODE_MISMATCH"},
-	{[]string{"address"}, "LOCATION_MISMATCH"},
-	{[]string{"name"}, "ENTITY_NAME_MISMATCH"},
-	{[]string{"not portable"}, "PHONE_NUMBER_NOT_PORTABLE"},
-	{[]string{"rate center"}, "RATE_CENTER_NOT_PORTABLE"},
-	{[]string{"due date"}, "FOC_REJECTED"},
-	{[]string{"port date"}, "FOC_REJECTED"},
-	{[]string{"foc"}, "FOC_REJECTED"},
+	{"authorized", "AUTH_PERSON_MISMATCH"},
+	{"account telephone", "BTN_ATN_MISMATCH"},
+	{"billing telephone", "BTN_ATN_MISMATCH"},
+	{"btn", "BTN_ATN_MISMATCH"},
+	{"account number", "ACCOUNT_NUMBER_MISMATCH"},
+	{"pin", "PASSCODE_PIN_INVALID"},
+	{"passcode", "PASSCODE_PIN_INVALID"},
+	{"zip", "POSTAL_CODE_MISMATCH"},
+	{"postal", "POSTAL_CODE_MISMATCH"},
+	{"address", "LOCATION_MISMATCH"},
+	{"name", "ENTITY_NAME_MISMATCH"},
+	{"not portable", "PHONE_NUMBER_NOT_PORTABLE"},
+	{"rate center", "RATE_CENTER_NOT_PORTABLE"},
+	{"due date", "FOC_REJECTED"},
+	{"port date", "FOC_REJECTED"},
+	{"foc", "FOC_REJECTED"},
 }
 
 // rejection maps Twilio's rejection reason (text and code) onto a carrier
@@ -53,21 +53,11 @@ func rejection(reason, code string) porting.CarrierRejection {
 func reasonCode(reason string) string {
 	words := " " + strings.Join(strings.FieldsFunc(strings.ToLower(reason), notWordRune), " ") + " "
 	for _, r := range reasonRules {
-		if containsAll(words, r.words) {
+		if strings.Contains(words, " "+r.phrase+" ") {
 			return r.code
 		}
 	}
 	return "OTHER"
-}
-
-// containsAll reports whether every phrase appears in text as whole words.
-func containsAll(text string, phrases []string) bool {
-	for _, p := range phrases {
-		if !strings.Contains(text, " "+p+" ") {
-			return false
-		}
-	}
-	return true
 }
 
 // notWordRune splits text into words.

@@ -37,6 +37,8 @@ type webhookEvent struct {
 // eventStates says which state each porting event reports, and whether it
 // concerns a phone number. Events of a number that ported or was cancelled
 // give no answer: the request's own event says when all are done.
+// PortInInReview and PortInExpired are not in Twilio's published list;
+// they are read in case Twilio sends them for those request statuses.
 var eventStates = map[string]struct {
 	status string
 	number bool
