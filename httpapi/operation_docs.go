@@ -21,6 +21,7 @@ var apiTags = []*huma.Tag{
 	{Name: "accounts", Description: "Customer accounts and API keys."},
 	{Name: "events", Description: "The audit log: every change, in order."},
 	{Name: "webhooks", Description: "Endpoints that receive events, signed per Standard Webhooks."},
+	{Name: "carriers", Description: "The carrier registry and routes, carriers' signed callbacks, and document links handed to carriers (docs/carrier-protocol.md)."},
 	{Name: "sandbox", Description: "The sandbox's clock, to walk an order through its deadlines."},
 }
 
@@ -104,6 +105,22 @@ var operationDescriptions = map[string]string{
 	"list-documents":    whoStaff + " " + whoAnyState,
 	"download-document": whoStaff + " " + whoAnyState + " The download is recorded on the order's timeline.",
 
+	"list-carriers": "**Who:** staff (admin, specialist). Every entry of the carrier registry, oldest first; secrets are never returned (secrets_set names them).",
+	"create-carrier": whoAdmin + " A name or alias another entry already has is 409. The http gateway needs settings.base_url and secrets.signing_secret; " +
+		"the twilio gateway settings.account_sid and secrets.auth_token. Routes name countries of the entry; an order goes to the entry whose route names " +
+		"its country and losing carrier, else its country alone, else the manual gateway.",
+	"get-carrier":    "**Who:** staff (admin, specialist).",
+	"update-carrier": whoAdmin + " Only the fields sent change; in settings and secrets an empty value removes the key. Orders already submitted stay with the entry that submitted them.",
+	"carrier-callback": "**Who:** a carrier, without an API key: the body is signed with the carrier's secret (Standard Webhooks headers for the http gateway, " +
+		"X-Twilio-Signature for the twilio gateway); a bad signature is 401, an unknown or disabled carrier 404, a body that cannot be read 400 or 422. " +
+		"An answer already taken (same id) is a duplicate and changes nothing; one older than the newest applied (lower sequence) is stale: recorded, not applied. " +
+		"An FOC the porting rules refuse, or an answer that does not fit the order's state, is recorded and flags the order for the team. " +
+		"503 asks the carrier to send the answer again shortly (the submission it answers is still being recorded).",
+	"get-carrier-document": "**Who:** a carrier, without an API key, through a link portdesk put in a submission: the link is signed for that carrier " +
+		"and expires after 7 days. Any refusal is 404.",
+	"enter-carrier-answer": "**Who:** staff (admin, specialist). **When:** the order is at the carrier (submitted) for accepted, foc and rejected; porting for activated. " +
+		"The same path as a carrier's callback: an FOC is checked against the porting rules (refused as 422 with next_windows; " +
+		"use record_foc with override_reason to accept it anyway), a rejection puts the order in exception with each reason as a finding.",
 	"create-webhook-endpoint": "**Who:** customers, for their own account's events; admins, for every account's. Specialists may not. " +
 		"The URL must be an absolute http(s) URL on a public address (loopback and private networks only where the server allows them, as in the sandbox).",
 	"list-webhook-endpoints": "**Who:** customers see their own account's endpoints, specialists every account's, admins all, including the staff's.",

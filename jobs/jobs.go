@@ -17,7 +17,6 @@ import (
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/riverqueue/river/rivertype"
 
-	"github.com/portdesk/portdesk/porting"
 	"github.com/portdesk/portdesk/workflow"
 )
 
@@ -46,9 +45,14 @@ type Config struct {
 	// 30s; negative disables the periodic sweep, as tests that sweep by
 	// hand do).
 	SweepInterval time.Duration
-	// RetryBase is the first webhook retry delay, doubled per attempt up to
-	// an hour (default 10s); each delay is moved by up to ±10% at random.
+	// RetryBase is the first retry delay of webhook deliveries and carrier
+	// calls, doubled per attempt up to an hour (default 10s); each delay is
+	// moved by up to ±10% at random.
 	RetryBase time.Duration
+	// CarrierPollInterval is how often the carriers that can be polled are
+	// asked for the status of the orders they hold (default 10 minutes;
+	// negative disables polling).
+	CarrierPollInterval time.Duration
 	// Registerer receives the job metrics; nil registers none.
 	Registerer prometheus.Registerer
 }
@@ -57,14 +61,22 @@ type Config struct {
 func New(cfg Config) (*Runner, error) {
 	workers := river.NewWorkers()
 	for _, add := range []func() error{
-		func() error { return river.AddWorkerSafely(workers, &submitWorker{svc: cfg.Service}) },
+		func() error {
+			return river.AddWorkerSafely(workers, &submitWorker{svc: cfg.Service, retry: newRetryPolicy(cfg.RetryBase)})
+		},
+		func() error {
+			return river.AddWorkerSafely(workers, &activateWorker{svc: cfg.Service, retry: newRetryPolicy(cfg.RetryBase)})
+		},
+		func() error { return river.AddWorkerSafely(workers, &pollWorker{svc: cfg.Service}) },
 		func() error { return river.AddWorkerSafely(workers, &notifyWorker{svc: cfg.Service}) },
 		func() error {
 			return river.AddWorkerSafely(workers, &deliverWorker{svc: cfg.Service, retry: newRetryPolicy(cfg.RetryBase)})
 		},
 		func() error { return river.AddWorkerSafely(workers, &emailWorker{svc: cfg.Service}) },
 		func() error { return river.AddWorkerSafely(workers, &sweepWorker{svc: cfg.Service}) },
-		func() error { return river.AddWorkerSafely(workers, &cancelWorker{svc: cfg.Service}) },
+		func() error {
+			return river.AddWorkerSafely(workers, &cancelWorker{svc: cfg.Service, retry: newRetryPolicy(cfg.RetryBase)})
+		},
 		func() error { return river.AddWorkerSafely(workers, &purgeWorker{svc: cfg.Service}) },
 	} {
 		if err := add(); err != nil {
@@ -116,6 +128,18 @@ func New(cfg Config) (*Runner, error) {
 			},
 			&river.PeriodicJobOpts{RunOnStart: true})}
 	}
+	poll := cfg.CarrierPollInterval
+	if poll == 0 {
+		poll = 10 * time.Minute
+	}
+	if poll > 0 {
+		rc.PeriodicJobs = append(rc.PeriodicJobs, river.NewPeriodicJob(river.PeriodicInterval(poll),
+			func() (river.JobArgs, *river.InsertOpts) {
+				return pollArgs{}, &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByState: []rivertype.JobState{
+					rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRunning,
+					rivertype.JobStateRetryable, rivertype.JobStateScheduled}}}
+			}, nil))
+	}
 	rc.PeriodicJobs = append(rc.PeriodicJobs, river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
 		func() (river.JobArgs, *river.InsertOpts) { return PurgeJob{}, nil }, &river.PeriodicJobOpts{RunOnStart: true}))
 	var (
@@ -152,13 +176,3 @@ func (r *Runner) Stop(ctx context.Context) error {
 	return nil
 }
 
-// submitWorker hands approved orders to their carrier gateway.
-type submitWorker struct {
-	river.WorkerDefaults[porting.SubmitToCarrierJob]
-	svc *workflow.Service
-}
-
-// Work implements river.Worker.
-func (w *submitWorker) Work(ctx context.Context, job *river.Job[porting.SubmitToCarrierJob]) error {
-	return w.svc.Carriers.SubmitToCarrier(ctx, job.Args.PortOrderID)
-}

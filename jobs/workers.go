@@ -71,17 +71,6 @@ func (w *emailWorker) Work(ctx context.Context, job *river.Job[porting.SendEmail
 	return w.svc.Notifications.SendEmail(ctx, job.Args)
 }
 
-// cancelWorker withdraws cancelled orders from their carrier.
-type cancelWorker struct {
-	river.WorkerDefaults[porting.CancelAtCarrierJob]
-	svc *workflow.Service
-}
-
-// Work implements river.Worker.
-func (w *cancelWorker) Work(ctx context.Context, job *river.Job[porting.CancelAtCarrierJob]) error {
-	return w.svc.Carriers.CancelAtCarrier(ctx, job.Args.PortOrderID)
-}
-
 // PurgeJob deletes expired records (idempotency keys older than a day).
 type PurgeJob struct{}
 

@@ -59,6 +59,9 @@ type Data struct {
 	// ExceptionCode and ExceptionMessage are the carrier's rejection.
 	ExceptionCode    string
 	ExceptionMessage string
+	// Rejections are every reason of the rejection, each with the field it
+	// concerns and the carrier's value when it gave one.
+	Rejections []porting.CarrierRejection
 	// Message is the team's own words.
 	Message  string
 	Findings []porting.Finding

@@ -204,6 +204,14 @@ type WinningParty struct {
 	Address string `json:"address,omitempty"`
 }
 
+// String is the party as one line: the name, and the address after a comma.
+func (w WinningParty) String() string {
+	if w.Address == "" {
+		return w.Name
+	}
+	return w.Name + ", " + w.Address
+}
+
 // CarrierSubmission is what a gateway sends the losing carrier: the
 // order's numbers, LOA (PIN included) and CSR fields, the requested port
 // date and the documents. Reference is set for a supplement.
@@ -372,6 +380,22 @@ type CarrierGateway interface {
 	// FetchCSR fetches the CSR of an account; ErrGatewayUnsupported when
 	// it cannot.
 	FetchCSR(ctx context.Context, q CSRQuery) (*CSR, error)
+}
+
+// CallbackRequest is a callback as it reached the desk: the URL the
+// carrier posted to (as the carrier saw it), its headers and its body.
+type CallbackRequest struct {
+	URL    string
+	Header map[string][]string
+	Body   []byte
+	Now    time.Time
+}
+
+// CallbackParser is a gateway that reads its carrier's callbacks: it
+// checks their signature (EUNAUTHORIZED when it fails) and returns the
+// answers they carry (EINVALID for a body it cannot read).
+type CallbackParser interface {
+	ParseCallback(r CallbackRequest) ([]CarrierAnswer, error)
 }
 
 // GatewayFactory builds the gateway of a registry entry (nil entry: the

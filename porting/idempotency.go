@@ -106,6 +106,7 @@ const (
 	RefMessage     RefKind = "message"  // Parent: the port request
 	RefDocument    RefKind = "document" // Parent: the port order
 	RefPortOrder   RefKind = "port_order"
+	RefCarrier     RefKind = "carrier"
 )
 
 // Ref names an object: its kind, its ID and, for objects read through the

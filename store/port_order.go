@@ -11,7 +11,7 @@ import (
 const portOrderColumns = `id, port_request_id, account_id, instance_id, status, country, losing_carrier,
 	number_kind, foc_at, requested_foc_at, respond_by, exception, status_reason, loa, csr, attestation,
 	findings, loa_pin_sealed, previous_order_id, next_order_id, version, created_at, updated_at,
-	attention, foc_override`
+	attention, foc_override, carrier, carrier_id, carrier_reference`
 
 // portOrderSelect is what reads of an order select: portOrderColumns and
 // the due time of its earliest pending deadline (the deadlines_order index
@@ -29,7 +29,8 @@ func (t *tx) scanPortOrder(r scanner) (*porting.PortOrder, error) {
 		nullTimeCol{&o.RespondBy}, jsonCol{&o.Exception}, &o.StatusReason, jsonCol{&o.LOA}, jsonCol{&o.CSR},
 		jsonCol{&o.Attestation}, jsonCol{&o.Findings}, &pinSealed, strCol{&o.PreviousOrderID},
 		strCol{&o.NextOrderID}, &o.Version, timeCol{&o.CreatedAt}, timeCol{&o.UpdatedAt},
-		jsonCol{&o.Attention}, jsonCol{&o.FOCOverride}, nullTimeCol{&o.NextDeadlineAt})
+		jsonCol{&o.Attention}, jsonCol{&o.FOCOverride}, jsonCol{&o.Carrier}, new(any), new(any),
+		nullTimeCol{&o.NextDeadlineAt})
 	if err != nil {
 		return nil, err
 	}
@@ -72,6 +73,10 @@ func normPortOrder(o *porting.PortOrder) {
 	if o.FOCOverride != nil {
 		o.FOCOverride.At = normTime(o.FOCOverride.At)
 	}
+	if o.Carrier != nil {
+		o.Carrier.SubmittedAt = normTimePtr(o.Carrier.SubmittedAt)
+		o.Carrier.LastAnswerAt = normTimePtr(o.Carrier.LastAnswerAt)
+	}
 	if o.LOA != nil {
 		o.LOA.PINSet = o.LOA.PIN != ""
 	}
@@ -86,7 +91,8 @@ func normPortOrder(o *porting.PortOrder) {
 // portOrderArgs are the encoded values of an order's JSON and sealed
 // columns.
 type portOrderArgs struct {
-	exception, loa, csr, attestation, focOverride any
+	exception, loa, csr, attestation, focOverride, carrier any
+	carrierID, carrierRef                                 any
 	findings, attention                           string
 	pinSealed                                     any // []byte, or nil without a PIN
 }
@@ -116,6 +122,12 @@ func (t *tx) encodePortOrder(o *porting.PortOrder) (portOrderArgs, error) {
 	}
 	if a.focOverride, err = nullJSONArg(o.FOCOverride); err != nil {
 		return a, err
+	}
+	if a.carrier, err = nullJSONArg(o.Carrier); err != nil {
+		return a, err
+	}
+	if o.Carrier != nil {
+		a.carrierID, a.carrierRef = nullStr(o.Carrier.CarrierID), nullStr(o.Carrier.Reference)
 	}
 	if o.LOA != nil && o.LOA.PIN != "" {
 		a.pinSealed = t.db.sealer.seal([]byte(o.LOA.PIN), o.ID)
@@ -150,11 +162,11 @@ func (t *tx) CreatePortOrder(ctx context.Context, o *porting.PortOrder) error {
 		return err
 	}
 	_, err = t.exec(ctx, `INSERT INTO port_orders (`+portOrderColumns+`) VALUES ($1, $2, $3, $4, $5, $6,
-		$7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)`,
+		$7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28)`,
 		o.ID, o.PortRequestID, o.AccountID, nullStr(o.InstanceID), o.Status, o.Country, o.LosingCarrier,
 		o.NumberKind, o.FOCAt, o.RequestedFOCAt, o.RespondBy, a.exception, o.StatusReason, a.loa, a.csr,
 		a.attestation, a.findings, a.pinSealed, nullStr(o.PreviousOrderID), nullStr(o.NextOrderID),
-		o.Version, o.CreatedAt, o.UpdatedAt, a.attention, a.focOverride)
+		o.Version, o.CreatedAt, o.UpdatedAt, a.attention, a.focOverride, a.carrier, a.carrierID, a.carrierRef)
 	if err != nil {
 		return errorf(err, "create port order %s", o.ID)
 	}
@@ -177,11 +189,12 @@ func (t *tx) UpdatePortOrder(ctx context.Context, o *porting.PortOrder) error {
 		losing_carrier = $4, number_kind = $5, foc_at = $6, requested_foc_at = $7, respond_by = $8,
 		exception = $9, status_reason = $10, loa = $11, csr = $12, attestation = $13, findings = $14,
 		loa_pin_sealed = $15, previous_order_id = $16, next_order_id = $17,
-		version = version + 1, updated_at = $18, attention = $19, foc_override = $20 WHERE id = $21 AND version = $22`,
+		version = version + 1, updated_at = $18, attention = $19, foc_override = $20, carrier = $21,
+		carrier_id = $22, carrier_reference = $23 WHERE id = $24 AND version = $25`,
 		nullStr(o.InstanceID), o.Status, o.Country, o.LosingCarrier, o.NumberKind, o.FOCAt,
 		o.RequestedFOCAt, o.RespondBy, a.exception, o.StatusReason, a.loa, a.csr, a.attestation,
 		a.findings, a.pinSealed, nullStr(o.PreviousOrderID), nullStr(o.NextOrderID), now,
-		a.attention, a.focOverride, o.ID, o.Version)
+		a.attention, a.focOverride, a.carrier, a.carrierID, a.carrierRef, o.ID, o.Version)
 	if err != nil {
 		return errorf(err, "update port order %s", o.ID)
 	}

@@ -21,8 +21,11 @@ type ActionInput struct {
 	// Message goes to the customer with return_loa (required) and
 	// record_rejection.
 	Message string
-	// ExceptionCode is the carrier's rejection code for record_rejection.
+	// ExceptionCode is the carrier's rejection code for record_rejection
+	// (one reason; Rejections gives several, each with its field).
 	ExceptionCode string
+	// Rejections are the carrier's reasons for record_rejection.
+	Rejections []porting.CarrierRejection
 	// FOCAt is the confirmed port date (record_foc) or the newly requested
 	// one (reschedule).
 	FOCAt *time.Time
@@ -86,6 +89,7 @@ func (s *Orders) act(ctx context.Context, tx porting.Tx, p porting.Principal, o 
 		return nil, err
 	}
 	o.Status = to
+	clearCarrierAttention(o) // the exchange moved on
 	s.setRespondBy(o)
 	return o, s.saveOrder(ctx, tx, p, before, o, porting.EventOrderStatusChanged)
 }
@@ -126,6 +130,8 @@ func (s *Orders) applyRules(ctx context.Context, tx porting.Tx, p porting.Princi
 		return s.loadNumbers(ctx, tx, p, o)
 	case porting.ActionStartPort:
 		o.SetNumberStatus(porting.NumberInProgress)
+		// The carrier activates the numbers in the window that opens now.
+		return tx.Enqueue(ctx, porting.ActivateAtCarrierJob{PortOrderID: o.ID})
 	case porting.ActionRecordPorted:
 		o.SetNumberStatus(porting.NumberPorted)
 		return s.placeInventory(ctx, tx, p, o, porting.InventoryActive)
@@ -170,12 +176,55 @@ func approveNumbers(o *porting.PortOrder, notPortable []string) error {
 }
 
 func (s *Orders) recordRejection(ctx context.Context, tx messageTx, p porting.Principal, o *porting.PortOrder, in ActionInput) error {
-	if !slices.Contains(porting.ExceptionCodes, in.ExceptionCode) {
-		return porting.FieldErrorf("exception_code", "exception_code must be one of the carrier codes, e.g. ENTITY_NAME_MISMATCH or OTHER")
+	reasons := in.Rejections
+	if len(reasons) == 0 {
+		reasons = []porting.CarrierRejection{{Code: in.ExceptionCode}}
 	}
-	o.Exception = &porting.Exception{Code: in.ExceptionCode, Message: strings.TrimSpace(in.Message), At: s.clock.Now()}
+	for i, r := range reasons {
+		if !slices.Contains(porting.ExceptionCodes, r.Code) {
+			field := "exception_code"
+			if len(in.Rejections) > 0 {
+				field = fmt.Sprintf("rejections[%d].code", i)
+			}
+			return porting.FieldErrorf(field, "use one of the carrier codes, e.g. ENTITY_NAME_MISMATCH or OTHER; %q is not one", r.Code)
+		}
+		if reasons[i].Field == "" {
+			reasons[i].Field = r.ExceptionField()
+		}
+	}
+	o.Exception = &porting.Exception{Code: reasons[0].Code, Message: strings.TrimSpace(in.Message), At: s.clock.Now(), Rejections: reasons}
+	s.takeCarrierValues(o, reasons)
 	return s.requests.notifyCustomer(ctx, tx, p, o, messages.ThreadRejected,
-		messages.Data{ExceptionCode: in.ExceptionCode, ExceptionMessage: o.Exception.Message})
+		messages.Data{ExceptionCode: reasons[0].Code, ExceptionMessage: o.Exception.Message, Rejections: reasons})
+}
+
+// takeCarrierValues writes the values the carrier says its record holds
+// into the order's CSR, so the LOA is compared with them field by field
+// and the customer sees exactly what to change.
+func (s *Orders) takeCarrierValues(o *porting.PortOrder, reasons []porting.CarrierRejection) {
+	for _, r := range reasons {
+		if r.CarrierValue == "" {
+			continue
+		}
+		if o.CSR == nil {
+			return // the exception's findings show the carrier's values
+		}
+		switch r.Field {
+		case "loa.entity_name":
+			o.CSR.AccountName = r.CarrierValue
+		case "loa.authorized_person.name":
+			o.CSR.AuthorizedContact = r.CarrierValue
+		case "loa.account_number":
+			o.CSR.AccountNumber = r.CarrierValue
+		case "loa.btn":
+			o.CSR.BTN = r.CarrierValue
+		case "loa.service_address.postal_code":
+			o.CSR.ServiceAddress.PostalCode = r.CarrierValue
+		default:
+			continue
+		}
+		o.CSR.Source, o.CSR.RecordedAt = "carrier", s.clock.Now()
+	}
 }
 
 // recordFOC records the carrier's firm order commitment after the same

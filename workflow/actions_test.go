@@ -13,26 +13,46 @@ import (
 
 // fakeGateway is a carrier gateway that records the orders it was handed.
 type fakeGateway struct {
+	ManualGateway
 	submitted, cancelled []string
 	err                  error
 }
 
-func (g *fakeGateway) Name() string { return "fake" }
+func (g *fakeGateway) Kind() porting.GatewayKind { return porting.GatewayHTTP }
 
-func (g *fakeGateway) Submit(_ context.Context, o *porting.PortOrder) (string, error) {
+func (g *fakeGateway) Submit(_ context.Context, s *porting.CarrierSubmission) (porting.CarrierReceipt, error) {
 	if g.err != nil {
-		return "", g.err
+		return porting.CarrierReceipt{}, g.err
 	}
-	g.submitted = append(g.submitted, o.ID)
-	return "ref-" + o.ID, nil
+	g.submitted = append(g.submitted, s.OrderID)
+	return porting.CarrierReceipt{Reference: "ref-" + s.OrderID}, nil
 }
 
-func (g *fakeGateway) Cancel(_ context.Context, o *porting.PortOrder) error {
+func (g *fakeGateway) Supplement(ctx context.Context, s *porting.CarrierSubmission) (porting.CarrierReceipt, error) {
+	return g.Submit(ctx, s)
+}
+
+func (g *fakeGateway) Cancel(_ context.Context, t porting.CarrierTicket) error {
 	if g.err != nil {
 		return g.err
 	}
-	g.cancelled = append(g.cancelled, o.ID)
+	g.cancelled = append(g.cancelled, t.OrderID)
 	return nil
+}
+
+// routeTo registers a carrier whose gateway is gw and routes US orders to it.
+func routeTo(t *testing.T, b *testBundle, gw porting.CarrierGateway) *porting.Carrier {
+	t.Helper()
+	b.svc.Carriers.gateways = func(*porting.Carrier) (porting.CarrierGateway, error) { return gw, nil }
+	c, err := b.svc.Carriers.CreateCarrier(context.Background(), porting.Principal{Role: porting.RoleAdmin, KeyID: "admin"}, CarrierInput{
+		Name: "Fake Exchange", Countries: []string{"US"}, Gateway: porting.GatewayHTTP,
+		Settings: map[string]string{porting.SettingBaseURL: "http://127.0.0.1:1"},
+		Secrets:  map[string]string{porting.SecretSigning: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"},
+		Routes:   []porting.CarrierRoute{{Country: "US"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }
 
 // submittedOrder files a premium request for one number and walks its
@@ -129,8 +149,11 @@ func TestLoadNumbersThenCancelUnloadsAndWithdraws(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, b *testBundle) {
 		ctx := context.Background()
 		gw := &fakeGateway{}
-		b.svc.Carriers.carrier = gw
+		routeTo(t, b, gw)
 		_, o := submittedOrder(t, b)
+		if err := b.svc.Carriers.SubmitToCarrier(ctx, CarrierCall{OrderID: o.ID, Attempt: 1}); err != nil {
+			t.Fatal(err)
+		}
 		monday := time.Date(2026, 11, 23, 15, 0, 0, 0, time.UTC)
 		o = walk(t, b, o, spec, porting.ActionRecordFOC, ActionInput{FOCAt: &monday})
 		_, err := b.svc.Orders.Act(ctx, b.premium, o.ID, porting.ActionLoadNumbers, ActionInput{})
@@ -167,16 +190,26 @@ func TestLoadNumbersThenCancelUnloadsAndWithdraws(t *testing.T) {
 		}
 
 		// The cancel withdraws the order from the carrier (the job runner's call).
-		if err := b.svc.Carriers.CancelAtCarrier(ctx, o.ID); err != nil {
+		if err := b.svc.Carriers.CancelAtCarrier(ctx, CarrierCall{OrderID: o.ID, Attempt: 1, MaxAttempts: 3}); err != nil {
 			t.Fatal(err)
 		}
 		cancels := eventsOf(t, b, o.ID, porting.EventCarrierCancel)
-		if !slices.Equal(gw.cancelled, []string{o.ID}) || len(cancels) != 1 || !strings.Contains(string(cancels[0].After), `"gateway":"fake"`) {
+		if !slices.Equal(gw.cancelled, []string{o.ID}) || len(cancels) != 1 || !strings.Contains(string(cancels[0].After), `"gateway":"http"`) {
 			t.Fatalf("carrier cancel: gateway saw %v, %d events", gw.cancelled, len(cancels))
 		}
-		gw.err = errors.New("carrier down")
-		if err := b.svc.Carriers.CancelAtCarrier(ctx, o.ID); err == nil || len(eventsOf(t, b, o.ID, porting.EventCarrierCancel)) != 1 {
-			t.Fatalf("a failed carrier cancel: %v, and it recorded an event", err)
+		// A failed attempt is on the timeline and retried (the job gets the
+		// error); the last one raises an attention flag instead.
+		gw.err = porting.Errorf(porting.EUNAVAILABLE, "carrier down")
+		before := len(eventsOf(t, b, o.ID, porting.EventCarrierSubmission))
+		if err := b.svc.Carriers.CancelAtCarrier(ctx, CarrierCall{OrderID: o.ID, Attempt: 2, MaxAttempts: 3}); err == nil ||
+			len(eventsOf(t, b, o.ID, porting.EventCarrierSubmission)) != before+1 {
+			t.Fatalf("a failed carrier cancel: %v, and no attempt on the timeline", err)
+		}
+		if err := b.svc.Carriers.CancelAtCarrier(ctx, CarrierCall{OrderID: o.ID, Attempt: 3, MaxAttempts: 3}); err != nil {
+			t.Fatalf("the last failed attempt: %v, want it to stop with a flag", err)
+		}
+		if got := b.order(t, o.ID); len(got.Attention) != 1 || got.Attention[0].Code != AttentionCarrierCall {
+			t.Fatalf("attention after the last attempt: %+v", got.Attention)
 		}
 	})
 }
@@ -185,28 +218,37 @@ func TestSubmitToCarrierJob(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, b *testBundle) {
 		ctx := context.Background()
 		gw := &fakeGateway{err: errors.New("carrier down")}
-		b.svc.Carriers.carrier = gw
+		entry := routeTo(t, b, gw)
 		_, o := submittedOrder(t, b)
-		if err := b.svc.Carriers.SubmitToCarrier(ctx, o.ID); err == nil || len(eventsOf(t, b, o.ID, porting.EventCarrierSubmission)) != 0 {
-			t.Fatalf("a failed submission: %v, or it recorded an event", err)
+		if err := b.svc.Carriers.SubmitToCarrier(ctx, CarrierCall{OrderID: o.ID, Attempt: 1, MaxAttempts: 5}); err == nil {
+			t.Fatal("a failed submission did not fail the job")
+		}
+		if subs := eventsOf(t, b, o.ID, porting.EventCarrierSubmission); len(subs) != 1 || !strings.Contains(string(subs[0].After), `"outcome":"failed"`) {
+			t.Fatalf("a failed attempt is not on the timeline: %d events", len(subs))
 		}
 		gw.err = nil
-		if err := b.svc.Carriers.SubmitToCarrier(ctx, o.ID); err != nil {
+		if err := b.svc.Carriers.SubmitToCarrier(ctx, CarrierCall{OrderID: o.ID, Attempt: 2, MaxAttempts: 5}); err != nil {
 			t.Fatal(err)
 		}
 		subs := eventsOf(t, b, o.ID, porting.EventCarrierSubmission)
-		if !slices.Equal(gw.submitted, []string{o.ID}) || len(subs) != 1 || !strings.Contains(string(subs[0].After), `"reference":"ref-`+o.ID+`"`) {
+		if !slices.Equal(gw.submitted, []string{o.ID}) || len(subs) != 2 || !strings.Contains(string(subs[1].After), `"reference":"ref-`+o.ID+`"`) {
 			t.Fatalf("submission: gateway saw %v, events %d", gw.submitted, len(subs))
 		}
+		if got := b.order(t, o.ID); got.Carrier == nil || got.Carrier.CarrierID != entry.ID || got.Carrier.Reference != "ref-"+o.ID || got.Carrier.Submissions != 1 {
+			t.Fatalf("the order's carrier link: %+v", got.Carrier)
+		}
 		// An order that moved on since the job was queued is left alone.
-		walk(t, b, o, spec, porting.ActionCancel, ActionInput{Reason: "duplicate"})
-		if err := b.svc.Carriers.SubmitToCarrier(ctx, o.ID); err != nil || len(gw.submitted) != 1 {
+		walk(t, b, b.order(t, o.ID), spec, porting.ActionCancel, ActionInput{Reason: "duplicate"})
+		if err := b.svc.Carriers.SubmitToCarrier(ctx, CarrierCall{OrderID: o.ID, Attempt: 1}); err != nil || len(gw.submitted) != 1 {
 			t.Fatalf("submit of a cancelled order: %v, gateway saw %v", err, gw.submitted)
 		}
-		// The manual gateway (no Carrier configured) quotes the order ID.
-		b.svc.Carriers.carrier = nil
+		// Without a route the manual gateway quotes the order ID.
+		disabled := false
+		if _, err := b.svc.Carriers.UpdateCarrier(ctx, porting.Principal{Role: porting.RoleAdmin}, entry.ID, CarrierPatch{Enabled: &disabled}); err != nil {
+			t.Fatal(err)
+		}
 		_, o2 := submittedOrder2(t, b)
-		if err := b.svc.Carriers.SubmitToCarrier(ctx, o2.ID); err != nil {
+		if err := b.svc.Carriers.SubmitToCarrier(ctx, CarrierCall{OrderID: o2.ID, Attempt: 1}); err != nil {
 			t.Fatal(err)
 		}
 		if subs := eventsOf(t, b, o2.ID, porting.EventCarrierSubmission); len(subs) != 1 ||
@@ -256,4 +298,18 @@ func TestRestartPortsTheCancelledNumbersAgain(t *testing.T) {
 		_, err = b.svc.Orders.Act(ctx, b.premium, old.ID, porting.ActionRestart, ActionInput{})
 		wantCode(t, err, porting.ECONFLICT, "")
 	})
+}
+
+// order reads an order as it is stored now.
+func (b *testBundle) order(t *testing.T, id string) *porting.PortOrder {
+	t.Helper()
+	var o *porting.PortOrder
+	if err := b.svc.Store.View(context.Background(), func(tx porting.Tx) error {
+		var err error
+		o, err = tx.FindPortOrder(context.Background(), id)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return o
 }

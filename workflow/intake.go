@@ -18,6 +18,7 @@ type Intake struct {
 	clock    porting.Clock
 	settings Settings
 	checker  *numbers.Checker
+	carriers *Carriers
 	events   *Events
 	loa      *LOA
 	orders   *Orders
@@ -68,6 +69,11 @@ func (s *Intake) CreatePortRequest(ctx context.Context, p porting.Principal, in 
 		AuthorizedContact: in.AuthorizedContact, ContactPreferences: in.ContactPreferences,
 		RejectedNumbers: []porting.RejectedNumber{}, CreatedBy: p, CreatedAt: now,
 	}
+	check := CheckParams{PhoneNumbers: in.PhoneNumbers, Entries: in.Entries, CarrierHint: req.CurrentCarrier, DefaultRegion: in.DefaultRegion}
+	k, err := s.carriers.knowledge(ctx, s.checker, check, s.region(check))
+	if err != nil {
+		return nil, nil, err
+	}
 	var orders []*porting.PortOrder
 	err = s.store.InTx(ctx, func(tx porting.Tx) error {
 		answers(ctx, porting.RefPortRequest, req.ID, "")
@@ -81,7 +87,7 @@ func (s *Intake) CreatePortRequest(ctx context.Context, p porting.Principal, in 
 				return porting.FieldErrorf("instance_id", "instance %s not found in this account", in.InstanceID)
 			}
 		}
-		rep, err := s.classify(ctx, tx, p, CheckParams{PhoneNumbers: in.PhoneNumbers, Entries: in.Entries, CarrierHint: req.CurrentCarrier, DefaultRegion: in.DefaultRegion})
+		rep, err := s.classify(ctx, tx, p, check, k)
 		if err != nil {
 			return err
 		}

@@ -23,6 +23,7 @@ type LOA struct {
 	events   *Events
 	orders   *Orders
 	requests *Requests
+	carriers *Carriers
 }
 
 // Finding codes submit_loa (and resubmit) refuse instead of sending the
@@ -40,7 +41,7 @@ func (s *LOA) checkLOA(ctx context.Context, tx loaReader, o *porting.PortOrder, 
 		return nil, err
 	}
 	in := loa.Input{
-		Order:               loaOrder(o, s.settings.winningCarrier()),
+		Order:               loaOrder(o, ""),
 		CSR:                 o.CSR,
 		RequiredDocuments:   loa.Requirements(o.Country, string(o.NumberKind)).Documents,
 		Now:                 s.clock.Now().In(country.CivilZone(o.Country)), // dates are judged in the country's civil time
@@ -187,6 +188,7 @@ func (s *LOA) present(ctx context.Context, tx loaReader, o *porting.PortOrder) e
 		}
 		fs = append(fs, loaFs...)
 	}
+	fs = append(fs, rejectionFindings(o)...)
 	if o.InstanceID == "" && o.Status.Active() {
 		f := porting.Finding{Code: CodeInstanceNotSet, Severity: porting.SeverityWarning, Field: "instance_id",
 			Hint: "choose the contact-center instance the numbers go to; they are loaded into it a few business days before the port"}

@@ -38,7 +38,14 @@ func (s *LOA) RenderLOA(ctx context.Context, p porting.Principal, orderID, forma
 	// The file is stamped with the time the order's data last changed, not
 	// the download's: the same data gives the same bytes, so downloading
 	// again records nothing new.
-	doc := loa.Document{Order: loaOrder(o, s.settings.winningCarrier()), GeneratedAt: o.UpdatedAt}
+	var winning porting.WinningParty
+	if err := s.store.View(ctx, func(tx porting.Tx) error {
+		winning, err = s.carriers.WinningParty(ctx, tx, o)
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	doc := loa.Document{Order: loaOrder(o, winning.String()), GeneratedAt: o.UpdatedAt}
 	if o.LOA != nil {
 		doc.Data = *o.LOA
 	}

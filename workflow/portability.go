@@ -41,13 +41,25 @@ func (s *Intake) CheckPortability(ctx context.Context, p porting.Principal, in C
 	if err := s.checkNumbers(in.PhoneNumbers, in.Entries); err != nil {
 		return nil, err
 	}
+	k, err := s.carriers.knowledge(ctx, s.checker, in, s.region(in))
+	if err != nil {
+		return nil, err
+	}
 	var rep *PortabilityReport
-	err := s.store.View(ctx, func(tx porting.Tx) error {
+	err = s.store.View(ctx, func(tx porting.Tx) error {
 		var err error
-		rep, err = s.classify(ctx, tx, p, in)
+		rep, err = s.classify(ctx, tx, p, in, k)
 		return err
 	})
 	return rep, err
+}
+
+// region is the region numbers without a country code are read in.
+func (s *Intake) region(in CheckParams) string {
+	if in.DefaultRegion != "" {
+		return in.DefaultRegion
+	}
+	return s.settings.defaultRegion()
 }
 
 func (s *Intake) checkNumbers(nums []string, entries []numbers.Entry) error {
@@ -92,15 +104,12 @@ func (s *Intake) checkNumberCount(n int) error {
 
 // classify runs the number checker and marks numbers already held by an
 // active order, reading the holds in tx so an intake sees what it commits.
-func (s *Intake) classify(ctx context.Context, tx porting.OrderStore, p porting.Principal, in CheckParams) (*PortabilityReport, error) {
-	region := in.DefaultRegion
-	if region == "" {
-		region = s.settings.defaultRegion()
-	}
+func (s *Intake) classify(ctx context.Context, tx porting.OrderStore, p porting.Principal, in CheckParams, k *carrierKnowledge) (*PortabilityReport, error) {
 	results := s.checker.CheckEntries(in.entries(), numbers.CheckOptions{
-		DefaultRegion: region,
+		DefaultRegion: s.region(in),
 		CarrierHint:   in.CarrierHint,
 	})
+	k.apply(results)
 	var valid []string
 	for _, r := range results {
 		if r.Valid {

@@ -17,9 +17,13 @@ type Config struct {
 	// Checker classifies phone numbers; nil works (original carrier data
 	// off, customer hints only) but the binary sets a lookup.
 	Checker *numbers.Checker
-	// Carrier hands approved orders to the losing carrier. Nil means the
-	// manual gateway: staff submit by email or portal and record answers.
-	Carrier porting.CarrierGateway
+	// Gateways builds the gateway of a carrier registry entry; nil leaves
+	// every order to the manual gateway (staff submit by email or portal
+	// and record the answers).
+	Gateways porting.GatewayFactory
+	// PublicURL is the desk's own base URL as carriers reach it: their
+	// callbacks and document links point at it.
+	PublicURL string
 	// Notifier sends webhooks and emails; nil sends nothing.
 	Notifier porting.Notifier
 	// WebhookGuard refuses internal webhook URLs at registration; nil
@@ -86,14 +90,14 @@ func New(c Config) *Service {
 	// replans its deadlines).
 	*s.Accounts = Accounts{store: c.Store, clock: c.Clock, adminToken: c.AdminToken, events: s.Events}
 	*s.Orders = Orders{store: c.Store, clock: c.Clock, settings: c.Settings, deadlines: s.Deadlines, events: s.Events, loa: s.LOA, requests: s.Requests}
-	*s.Carriers = Carriers{store: c.Store, carrier: c.Carrier, events: s.Events}
+	*s.Carriers = Carriers{store: c.Store, clock: c.Clock, settings: c.Settings, gateways: c.Gateways, publicURL: c.PublicURL, events: s.Events, orders: s.Orders}
 	*s.Deadlines = Deadlines{store: c.Store, clock: c.Clock, settings: c.Settings, events: s.Events, loa: s.LOA, orders: s.Orders, requests: s.Requests}
 	*s.Documents = Documents{store: c.Store, clock: c.Clock, settings: c.Settings, events: s.Events, orders: s.Orders, requests: s.Requests}
 	*s.Events = Events{store: c.Store, clock: c.Clock}
 	*s.Idempotency = Idempotency{store: c.Store, clock: c.Clock}
 	*s.Instances = Instances{store: c.Store, clock: c.Clock, events: s.Events}
-	*s.Intake = Intake{store: c.Store, clock: c.Clock, settings: c.Settings, checker: checker, events: s.Events, loa: s.LOA, orders: s.Orders}
-	*s.LOA = LOA{store: c.Store, clock: c.Clock, settings: c.Settings, events: s.Events, orders: s.Orders, requests: s.Requests}
+	*s.Intake = Intake{store: c.Store, clock: c.Clock, settings: c.Settings, checker: checker, carriers: s.Carriers, events: s.Events, loa: s.LOA, orders: s.Orders}
+	*s.LOA = LOA{store: c.Store, clock: c.Clock, settings: c.Settings, events: s.Events, orders: s.Orders, requests: s.Requests, carriers: s.Carriers}
 	*s.Notifications = Notifications{store: c.Store, clock: c.Clock, settings: c.Settings, notifier: c.Notifier, events: s.Events}
 	*s.Requests = Requests{store: c.Store, clock: c.Clock, events: s.Events, loa: s.LOA, orders: s.Orders}
 	*s.Sandbox = Sandbox{store: c.Store, clock: c.Clock, offset: c.SandboxClock, deadlines: s.Deadlines, events: s.Events}

@@ -21,8 +21,12 @@ type Settings struct {
 	MaxNumbersPerRequest int
 	// DefaultRegion parses numbers written without a country code (default "US").
 	DefaultRegion string
-	// WinningCarrier is the name the LOA gives the gaining carrier (default "portdesk").
-	WinningCarrier string
+	// OperatorName and OperatorAddress are the legal name and address of
+	// the operator running the desk: the gaining side printed on LOAs and
+	// sent to carriers, unless the order's route names a porting provider
+	// (its legal_name setting). Empty leaves the line blank to fill by hand.
+	OperatorName    string
+	OperatorAddress string
 	// LOAMaxAgeDays is how old a signed LOA may be (default 15).
 	LOAMaxAgeDays int
 	// MaxDocumentBytes caps an upload (default 10 MB).
@@ -119,7 +123,6 @@ func (s Settings) webhookDisableAfter() int { return positive(s.WebhookDisableAf
 func (s Settings) loaMaxAgeDays() int       { return positive(s.LOAMaxAgeDays, 15) }
 func (s Settings) respondWithinDays() int   { return positive(s.RespondWithinDays, 30) }
 func (s Settings) rescheduleNotice() int    { return positive(s.RescheduleNoticeBusinessDays, 5) }
-func (s Settings) winningCarrier() string   { return nonEmpty(s.WinningCarrier, "portdesk") }
 func (s Settings) defaultRegion() string    { return nonEmpty(s.DefaultRegion, "US") }
 
 // MaxDocument returns the upload cap in bytes (default 10 MB).
