@@ -68,9 +68,10 @@ func checkAddress(got, want protocol.Address) []protocol.Rejection {
 	if got.PostalCode != want.PostalCode {
 		out = append(out, *reject("POSTAL_CODE_MISMATCH", want.PostalCode, "The postal code differs from the service address on file."))
 	}
+	onFile := formatAddress(want)
 	got.PostalCode, want.PostalCode = "", ""
 	if got != want {
-		out = append(out, *reject("LOCATION_MISMATCH", formatAddress(want), "The service address differs from the one on file."))
+		out = append(out, *reject("LOCATION_MISMATCH", onFile, "The service address differs from the one on file."))
 	}
 	return out
 }
