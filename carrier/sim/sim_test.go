@@ -210,3 +210,25 @@ func TestLoadRecords(t *testing.T) {
 		t.Error("missing file: no error")
 	}
 }
+
+// TestDemoRecordsAreDocumented keeps the Simulator section of
+// docs/carrier-protocol.md in step with demo-csrs.json.
+func TestDemoRecordsAreDocumented(t *testing.T) {
+	t.Parallel()
+	b, err := os.ReadFile("../../docs/carrier-protocol.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, ok := strings.Cut(string(b), "### Demo records")
+	if !ok {
+		t.Fatal("no Demo records section")
+	}
+	for _, r := range sim.DemoRecords() {
+		if !strings.Contains(section, "`"+r.AccountNumber+"` "+r.AccountName) || !strings.Contains(section, r.Carrier) {
+			t.Errorf("account %s %s (%s) is not documented", r.AccountNumber, r.AccountName, r.Carrier)
+		}
+		if r.PIN != "" && !strings.Contains(section, "`"+r.PIN+"`") {
+			t.Errorf("the PIN of account %s is not documented", r.AccountNumber)
+		}
+	}
+}
