@@ -39,7 +39,7 @@ func (g *Gateway) call(ctx context.Context, method, path, key string, in, out an
 	}
 	req, err := protocol.NewRequest(method, g.base+path, g.secret, g.now(), body)
 	if err != nil {
-		return porting.Errorf(porting.EINVALID, "cannot sign a call to %s: %v", g.base, err)
+		return porting.Errorf(porting.EINVALID, "cannot build a signed call to %s: %v", g.base, err)
 	}
 	req.Header.Set("Accept", "application/json")
 	if key != "" {

@@ -137,4 +137,3 @@ func TestCallbacksAreRetriedUntilTheDeskAnswers(t *testing.T) {
 		t.Errorf("the desk saw %d posts, want 4 (2 refused, 2 taken)", n)
 	}
 }
-
