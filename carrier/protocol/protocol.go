@@ -287,3 +287,25 @@ func (c CSR) ToCSR() *porting.CSR {
 		AuthorizedContact: c.AuthorizedContact, BTN: c.BTN, AccountNumber: c.AccountNumber,
 		PhoneNumbers: c.PhoneNumbers, Source: "carrier"}
 }
+
+// MaxLookupNumbers bounds the numbers of one lookup request; a desk with
+// more sends several.
+const MaxLookupNumbers = 10_000
+
+// ProblemContentType is the media type of error bodies (RFC 9457).
+const ProblemContentType = "application/problem+json"
+
+// Callback types, the wire names of porting.AnswerKinds.
+const (
+	TypeAccepted  = string(porting.AnswerAccepted)
+	TypeFOC       = string(porting.AnswerFOC)
+	TypeRejected  = string(porting.AnswerRejected)
+	TypeActivated = string(porting.AnswerActivated)
+	TypeCancelled = string(porting.AnswerCancelled)
+)
+
+// CallbackAnswer is the desk's answer to a callback (200): what it did
+// with it, one of the porting.AnswerOutcome values.
+type CallbackAnswer struct {
+	Outcome string `json:"outcome"`
+}
