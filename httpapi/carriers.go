@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -59,12 +60,13 @@ type carrierCallbackInput struct {
 	WebhookSig      string `header:"webhook-signature" maxLength:"2000"`
 	TwilioSignature string `header:"X-Twilio-Signature" maxLength:"200" doc:"Twilio's request signature (twilio gateway)."`
 	ContentType     string `header:"Content-Type" maxLength:"200"`
+	BodySHA256      string `query:"bodySHA256" maxLength:"128" doc:"Twilio's hash of a JSON webhook body, part of the URL it signs."`
 	RawBody         []byte
 }
 
 type carrierCallbackOutput struct {
 	Body struct {
-		Outcome string                   `json:"outcome" enum:"applied,stale,duplicate,not_applicable,refused" doc:"What portdesk did with the (first) answer."`
+		Outcome string                  `json:"outcome" enum:"applied,stale,duplicate,not_applicable,refused" doc:"What portdesk did with the (first) answer."`
 		Results []workflow.AnswerResult `json:"results"`
 	}
 }
@@ -184,7 +186,7 @@ func (s *Server) handleCarrierCallback(ctx context.Context, in *carrierCallbackI
 	}
 	// The signature's replay window is real time, whatever the desk's
 	// (sandbox) clock says.
-	rs, err := s.Service.Carriers.Callback(ctx, in.CarrierID, porting.CallbackRequest{Header: h, Body: in.RawBody, Now: time.Now()})
+	rs, err := s.Service.Carriers.Callback(ctx, in.CarrierID, porting.CallbackRequest{Header: h, Body: in.RawBody, Now: time.Now(), Query: bodyHashQuery(in.BodySHA256)})
 	if err != nil {
 		return nil, problem(err)
 	}
@@ -210,4 +212,12 @@ func (s *Server) handleCarrierAnswer(ctx context.Context, in *carrierAnswerInput
 		return nil, problem(err)
 	}
 	return &answerResultOutput{Body: r}, nil
+}
+
+// bodyHashQuery is the query Twilio signs with a JSON body.
+func bodyHashQuery(h string) string {
+	if h == "" {
+		return ""
+	}
+	return url.Values{"bodySHA256": {h}}.Encode()
 }

@@ -175,4 +175,3 @@ func (r *Runner) Stop(ctx context.Context) error {
 	}
 	return nil
 }
-

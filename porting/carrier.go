@@ -385,7 +385,9 @@ type CarrierGateway interface {
 // CallbackRequest is a callback as it reached the desk: the URL the
 // carrier posted to (as the carrier saw it), its headers and its body.
 type CallbackRequest struct {
-	URL    string
+	URL string
+	// Query is the callback URL's query as received (Twilio signs it).
+	Query  string
 	Header map[string][]string
 	Body   []byte
 	Now    time.Time

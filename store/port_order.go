@@ -92,9 +92,9 @@ func normPortOrder(o *porting.PortOrder) {
 // columns.
 type portOrderArgs struct {
 	exception, loa, csr, attestation, focOverride, carrier any
-	carrierID, carrierRef                                 any
-	findings, attention                           string
-	pinSealed                                     any // []byte, or nil without a PIN
+	carrierID, carrierRef                                  any
+	findings, attention                                    string
+	pinSealed                                              any // []byte, or nil without a PIN
 }
 
 // encodePortOrder encodes o's JSON columns and seals its LOA PIN under its

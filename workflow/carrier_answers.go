@@ -337,6 +337,9 @@ func (s *Carriers) Callback(ctx context.Context, carrierID string, r porting.Cal
 		return nil, porting.Errorf(porting.EINVALID, "carrier %s (%s gateway) takes no callbacks", entry.Name, entry.Gateway)
 	}
 	r.URL = s.CallbackURL(entry.ID)
+	if r.Query != "" {
+		r.URL += "?" + r.Query
+	}
 	if r.Now.IsZero() {
 		r.Now = s.clock.Now() // the adapter passes the wall clock: a replay window is real time
 	}
