@@ -58,6 +58,19 @@ type Config struct {
 	// the port day; 0 uses each country's default (5 in North America, 10
 	// elsewhere).
 	LeadBusinessDays int
+	// PublicURL is the desk's base URL as carriers reach it (their
+	// callbacks and document links); default the listen address.
+	PublicURL string
+	// OperatorName and OperatorAddress are the legal name and address of
+	// the operator: the gaining side on LOAs and submissions.
+	OperatorName    string
+	OperatorAddress string
+	// CarrierPollInterval is how often carriers that can be polled are
+	// asked for the status of their orders (default 10m; negative: never).
+	CarrierPollInterval time.Duration
+	// SimAnswerDelay is how long the sandbox's carrier simulator waits
+	// before each answer (default 2s).
+	SimAnswerDelay time.Duration
 	// WebhookAllowPrivate lets webhook endpoints be on loopback or private
 	// networks (always so in the sandbox); off, portdesk refuses to call
 	// into the network it runs in on a customer's behalf.
@@ -108,7 +121,12 @@ func newFlagSet(name string, stderr io.Writer, cfg *Config, serve bool) *flag.Fl
 		num(&cfg.LoadLeadBusinessDays, "load-lead-business-days", 3, "business days before the FOC the numbers are loaded: 3 or 4")
 		num(&cfg.LeadBusinessDays, "lead-business-days", 0, "minimum business days from asking for a port date to the port; 0 = the country's default")
 		dur(&cfg.SweepInterval, "sweep-interval", 30*time.Second, "how often due deadlines are swept")
-		dur(&cfg.RetryBase, "webhook-retry-base", 10*time.Second, "first webhook retry delay, doubled per attempt up to an hour, ±10% at random")
+		dur(&cfg.RetryBase, "webhook-retry-base", 10*time.Second, "first retry delay of webhook deliveries and carrier calls, doubled per attempt up to an hour, ±10% at random")
+		str(&cfg.PublicURL, "public-url", "", "the desk's base URL as carriers reach it (callbacks, document links); empty: http://<listen address>")
+		str(&cfg.OperatorName, "operator-name", "", "the operator's legal name: the gaining side printed on LOAs and sent to carriers")
+		str(&cfg.OperatorAddress, "operator-address", "", "the operator's legal address, beside --operator-name")
+		dur(&cfg.CarrierPollInterval, "carrier-poll-interval", 10*time.Minute, "how often carriers that can be polled are asked for their orders' status (a fallback for lost callbacks); negative: never")
+		dur(&cfg.SimAnswerDelay, "sim-answer-delay", 2*time.Second, "sandbox only: how long the built-in carrier simulator waits before each answer")
 		def := false
 		if v, ok := os.LookupEnv(envName("sandbox")); ok {
 			def = v == "1" || strings.EqualFold(v, "true")
@@ -138,8 +156,9 @@ func parse(fs *flag.FlagSet, args []string) error {
 // settings are the desk's rules as the flags set them; Settings.Validate
 // checks them.
 func (c Config) settings() workflow.Settings {
-	return workflow.Settings{SilencePolicy: c.SilencePolicy, TeamEmail: c.TeamEmail, Plan: calendar.PlanRules{
-		LoadLeadBusinessDays: c.LoadLeadBusinessDays, LeadBusinessDays: c.LeadBusinessDays}}
+	return workflow.Settings{SilencePolicy: c.SilencePolicy, TeamEmail: c.TeamEmail,
+		OperatorName: c.OperatorName, OperatorAddress: c.OperatorAddress, Plan: calendar.PlanRules{
+			LoadLeadBusinessDays: c.LoadLeadBusinessDays, LeadBusinessDays: c.LeadBusinessDays}}
 }
 
 // storeConfig turns the configuration into the store's.

@@ -3,6 +3,8 @@
 package main
 
 import (
+	"github.com/portdesk/portdesk/carrier/sim"
+
 	"context"
 	"errors"
 	"flag"
@@ -19,6 +21,7 @@ const usage = `portdesk — a number-porting desk for cloud contact centers
 Usage:
   portdesk serve   [--addr 127.0.0.1:8080] [--metrics-addr ADDR] [--data-dir ./portdesk-data] [--database-url postgres://…] [--sandbox]
   portdesk migrate [--data-dir …] [--database-url …]
+  portdesk carrier-sim [--addr 127.0.0.1:8090] [--secret whsec_…] [--csr-file FILE] [--answer-delay 2s] [--fault-…]
   portdesk admin create-account --name NAME --plan basic|premium
   portdesk admin create-key --role admin|specialist|customer [--account ID] [--expires-at RFC3339]
   portdesk admin revoke-key --id KEY_ID
@@ -53,6 +56,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		return m.Serve(ctx)
+	case "carrier-sim":
+		if code := sim.Main(args[1:], stdout, stderr); code != 0 {
+			return fmt.Errorf("carrier-sim exited with status %d", code)
+		}
+		return nil
 	case "migrate":
 		return runMigrate(ctx, args[1:], stdout, stderr)
 	case "admin":

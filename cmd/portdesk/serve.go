@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/portdesk/portdesk/carrier/sim"
+
 	"context"
 	"errors"
 	"fmt"
@@ -45,6 +47,11 @@ type Main struct {
 	stdout, stderr io.Writer
 	logger         *slog.Logger
 	sandbox        *workflow.SandboxData
+	// sim is the sandbox's in-process carrier simulator, served by simHTTP
+	// at simURL.
+	sim     *sim.Sim
+	simHTTP *http.Server
+	simURL  string
 }
 
 // NewMain returns a Main writing its banner to stdout and logs to stderr.
@@ -94,20 +101,32 @@ func (m *Main) Open(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	// Listen before wiring: carriers are told the desk's address.
+	if m.ln, err = net.Listen("tcp", m.Config.Addr); err != nil {
+		return fmt.Errorf("listen on %s: %w", m.Config.Addr, err)
+	}
+	public := m.Config.PublicURL
+	if public == "" {
+		public = m.URL()
+	}
 	m.Service = workflow.New(workflow.Config{
 		Store: db, Clock: clock, SandboxClock: sandbox, AdminToken: m.Config.AdminToken, Notifier: notifier,
-		WebhookGuard: &notifier.Webhooks,
-		Checker:      &numbers.Checker{RangeHolder: numbers.OriginalCarrierLookup{}}, Settings: settings,
+		WebhookGuard: &notifier.Webhooks, Gateways: gateways, PublicURL: public,
+		Checker: &numbers.Checker{RangeHolder: numbers.OriginalCarrierLookup{}}, Settings: settings,
 	})
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m.Jobs, err = jobs.New(jobs.Config{DB: db.SQL(), Engine: db.Engine(), Service: m.Service, Logger: m.logger,
-		SweepInterval: m.Config.SweepInterval, RetryBase: m.Config.RetryBase, Registerer: reg})
+		SweepInterval: m.Config.SweepInterval, RetryBase: m.Config.RetryBase, CarrierPollInterval: m.Config.CarrierPollInterval,
+		Registerer: reg})
 	if err != nil {
 		return err
 	}
 	if m.Config.Sandbox {
 		if m.sandbox, err = m.Service.Sandbox.SeedSandbox(ctx); err != nil {
+			return err
+		}
+		if err := m.startSandboxCarrier(ctx); err != nil {
 			return err
 		}
 	}
@@ -127,9 +146,6 @@ func (m *Main) Open(ctx context.Context) error {
 		ReadTimeout:       2 * time.Minute,
 		WriteTimeout:      2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(m.logger.Handler(), slog.LevelWarn),
-	}
-	if m.ln, err = net.Listen("tcp", m.Config.Addr); err != nil {
-		return fmt.Errorf("listen on %s: %w", m.Config.Addr, err)
 	}
 	go func() {
 		if err := m.HTTP.Serve(m.ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -205,6 +221,8 @@ func (m *Main) printBanner(ctx context.Context) error {
 	for _, k := range data.Keys {
 		fmt.Fprintf(m.stdout, "  key %-22s %s\n", k.Secret, k.Who)
 	}
+	fmt.Fprintf(m.stdout, "  carrier simulator %q at %s: Acme's numbers %s are on its account 7700123401 (PIN 4321); it answers submissions with an FOC or a rejection, and activates on the port day\n",
+		sandboxCarrier, m.simURL, demoSimNumbers)
 	fmt.Fprintf(m.stdout, "  try: curl -H 'Authorization: Bearer pd_sandbox_acme' %s/v1/port-orders\n", m.URL())
 	return nil
 }
@@ -233,12 +251,18 @@ func (m *Main) Close() error {
 	var errs []error
 	if m.HTTP != nil {
 		errs = append(errs, m.HTTP.Shutdown(ctx))
+	} else if m.ln != nil {
+		errs = append(errs, m.ln.Close()) // Open failed after listening
 	}
 	if m.Metrics != nil {
 		errs = append(errs, m.Metrics.Shutdown(ctx))
 	}
 	if m.Jobs != nil {
 		errs = append(errs, m.Jobs.Stop(ctx))
+	}
+	if m.simHTTP != nil {
+		errs = append(errs, m.simHTTP.Shutdown(ctx))
+		m.sim.Close()
 	}
 	if m.DB != nil {
 		errs = append(errs, m.DB.Close())
