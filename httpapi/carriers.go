@@ -13,8 +13,8 @@ import (
 	"github.com/portdesk/portdesk/workflow"
 )
 
-// carrierFields are the writable fields of a registry entry.
-type carrierFields struct {
+// CarrierFields are the writable fields of a registry entry.
+type CarrierFields struct {
 	Aliases   []string               `json:"aliases,omitempty" maxItems:"50" doc:"Other names customers use for the carrier; a customer's current carrier matching one is this carrier."`
 	Countries []string               `json:"countries,omitempty" maxItems:"250" doc:"Countries the carrier serves (ISO 3166-1 alpha-2)."`
 	Gateway   porting.GatewayKind    `json:"gateway,omitempty" enum:"manual,http,twilio" doc:"How portdesk talks to it: manual (the team by email or portal), http (the portdesk carrier protocol) or twilio (Twilio's Port In API)."`
@@ -27,7 +27,7 @@ type carrierFields struct {
 type carrierCreateInput struct {
 	Body struct {
 		Name string `json:"name" minLength:"1" maxLength:"200"`
-		carrierFields
+		CarrierFields
 	}
 }
 
@@ -35,7 +35,7 @@ type carrierUpdateInput struct {
 	ID   string `path:"id" maxLength:"64"`
 	Body struct {
 		Name *string `json:"name,omitempty" minLength:"1" maxLength:"200"`
-		carrierFields
+		CarrierFields
 	}
 }
 
@@ -137,7 +137,7 @@ func (s *Server) handleCarrierList(ctx context.Context, _ *struct{}) (*carriersO
 }
 
 func (s *Server) handleCarrierCreate(ctx context.Context, in *carrierCreateInput) (*carrierOutput, error) {
-	f := in.Body.carrierFields
+	f := in.Body.CarrierFields
 	c, err := s.Service.Carriers.CreateCarrier(ctx, principal(ctx), workflow.CarrierInput{Name: in.Body.Name, Aliases: f.Aliases,
 		Countries: f.Countries, Gateway: f.Gateway, Settings: f.Settings, Secrets: f.Secrets, Routes: f.Routes, Enabled: f.Enabled})
 	if err != nil {
@@ -155,7 +155,7 @@ func (s *Server) handleCarrierGet(ctx context.Context, in *carrierPath) (*carrie
 }
 
 func (s *Server) handleCarrierUpdate(ctx context.Context, in *carrierUpdateInput) (*carrierOutput, error) {
-	f := in.Body.carrierFields
+	f := in.Body.CarrierFields
 	patch := workflow.CarrierPatch{Name: in.Body.Name, Settings: f.Settings, Secrets: f.Secrets, Enabled: f.Enabled}
 	if f.Aliases != nil {
 		patch.Aliases = &f.Aliases

@@ -26,6 +26,16 @@ const (
 )
 
 var (
+	exCarrier      = "car_r3w7k2mx5qvd4nbt6hca"
+	exRejection    = obj{"code": "ENTITY_NAME_MISMATCH", "field": "loa.entity_name", "carrier_value": "ACME SUPPORT LIMITED", "message": "Name on the account differs."}
+	exAnswerResult = obj{"outcome": "applied", "port_order_id": exOrder, "status": "exception"}
+	exCarrierInput = obj{"name": "Old Telco", "aliases": []any{"Old Telco Inc.", "OldTel"}, "countries": []any{"US"}, "gateway": "http",
+		"settings": obj{"base_url": "https://port.oldtelco.example/v1"}, "secrets": obj{"signing_secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"},
+		"routes": []any{obj{"country": "US", "losing_carrier": "Old Telco"}}}
+	exCarrierBody = obj{"id": exCarrier, "name": "Old Telco", "aliases": []any{"Old Telco Inc.", "OldTel"}, "countries": []any{"US"},
+		"gateway": "http", "settings": obj{"base_url": "https://port.oldtelco.example/v1"}, "secrets_set": []any{"signing_secret"},
+		"routes": []any{obj{"country": "US", "losing_carrier": "Old Telco"}}, "enabled": true, "version": 1,
+		"created_at": exCreated, "updated_at": exUpdated}
 	exAddress  = obj{"street": "350 Fifth Avenue, Suite 4100", "city": "New York", "region": "NY", "postal_code": "10118", "country": "US"}
 	exCustomer = obj{"role": "customer", "account_id": exAccount, "key_id": exKey}
 	exLOA      = obj{
@@ -92,6 +102,19 @@ var (
 // schema's name. TestSchemaExamples checks that every schema has one and
 // that each is valid against its schema.
 var schemaExamples = map[string]any{
+	// The carrier exchange.
+	"CarrierCreateInputBody": exCarrierInput,
+	"CarrierUpdateInputBody": obj{"settings": obj{"base_url": "https://port.northwind.example/v1"}, "enabled": true},
+	"Carrier":                exCarrierBody,
+	"CarriersOutputBody":     obj{"data": []any{exCarrierBody}},
+	"CarrierRoute":           obj{"country": "US", "losing_carrier": "Old Telco"},
+	"CarrierRejection":       exRejection,
+	"CarrierLink": obj{"carrier_id": exCarrier, "carrier_name": "Old Telco", "gateway": "http", "reference": "OT-PORT-55120",
+		"submissions": 1, "submitted_at": exUpdated, "last_sequence": 2, "last_answer_at": exUpdated},
+	"CarrierAnswerInputBody": obj{"type": "rejected", "reference": "OT-PORT-55120", "rejections": []any{exRejection},
+		"message": "Name on the account differs."},
+	"AnswerResult":              exAnswerResult,
+	"CarrierCallbackOutputBody": obj{"outcome": "applied", "results": []any{exAnswerResult}},
 	// Requests.
 	"AccountCreateInputBody":     obj{"name": "Acme Support Ltd", "support_plan": "premium"},
 	"ApiKeyCreateInputBody":      obj{"role": "customer", "expires_at": "2027-03-02T00:00:00Z"},

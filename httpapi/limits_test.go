@@ -14,6 +14,11 @@ import (
 // workflow's checks keep one number. A limit of the same size that is not
 // in this table fails the test too, so a new field is never forgotten.
 var schemaLimits = map[string]int{
+	"CarrierCreateInputBody.name":                     porting.MaxNameLength,
+	"CarrierUpdateInputBody.name":                     porting.MaxNameLength,
+	"CarrierAnswerInputBody.message":                  porting.MaxTextLength,
+	"CarrierAnswerInputBody.reference":                porting.MaxNameLength,
+	"CarrierAnswerInputBody.answer_id":                porting.MaxNameLength,
 	"AccountCreateInputBody.name":                     porting.MaxNameLength,
 	"ContactFlowCreateInputBody.name":                 porting.MaxNameLength,
 	"InstanceCreateInputBody.name":                    porting.MaxNameLength,

@@ -50,6 +50,11 @@ func domainEnums() map[string][]string {
 		"POST /v1/port-orders/{id}/actions/{action} parameter action": strs(porting.Actions()...),
 		"GET /v1/port-orders/{id}/deadlines parameter include":        {"history"},
 		"POST /v1/port-orders/{id}/documents body.type":               strs(porting.DocumentTypes...),
+		"schema CarrierAnswerInputBody.type":                          strs(porting.AnswerKinds...),
+		"schema CarrierCallbackOutputBody.outcome": strs(porting.OutcomeApplied, porting.OutcomeStale, porting.OutcomeDuplicate,
+			porting.OutcomeNotApplicable, porting.OutcomeRefused),
+		"schema CarrierCreateInputBody.gateway": strs(porting.GatewayKinds...),
+		"schema CarrierUpdateInputBody.gateway": strs(porting.GatewayKinds...),
 	}
 }
 
