@@ -121,6 +121,8 @@ func (s *Server) registerCarriers() {
 	o.Responses = map[string]*huma.Response{"200": {Description: "The document.", Content: map[string]*huma.MediaType{"application/octet-stream": {}}}}
 	huma.Register(s.api, o, s.handleCarrierDocument)
 
+	huma.Register(s.api, op("fetch-csr", http.MethodPost, "/v1/port-orders/{id}/csr-fetch", "Fetch the CSR from the carrier (staff)", "port orders"), s.handleFetchCSR)
+
 	o = op("enter-carrier-answer", http.MethodPost, "/v1/port-orders/{id}/carrier-answers", "Enter a carrier's answer by hand (staff)", "port orders")
 	o.Errors = append(o.Errors, http.StatusConflict)
 	huma.Register(s.api, o, s.handleCarrierAnswer)
@@ -220,4 +222,13 @@ func bodyHashQuery(h string) string {
 		return ""
 	}
 	return url.Values{"bodySHA256": {h}}.Encode()
+}
+
+func (s *Server) handleFetchCSR(ctx context.Context, in *carrierPath) (*portOrderOutput, error) {
+	p := principal(ctx)
+	o, err := s.Service.Carriers.FetchCSR(ctx, p, in.ID)
+	if err != nil {
+		return nil, problem(err)
+	}
+	return orderOutput(p, o), nil
 }

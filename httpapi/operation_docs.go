@@ -118,6 +118,9 @@ var operationDescriptions = map[string]string{
 		"503 asks the carrier to send the answer again shortly (the submission it answers is still being recorded).",
 	"get-carrier-document": "**Who:** a carrier, without an API key, through a link portdesk put in a submission: the link is signed for that carrier " +
 		"and expires after 7 days. Any refusal is 404.",
+	"fetch-csr": "**Who:** staff (admin, specialist). **When:** before the order is at the carrier (review, awaiting_loa, loa_review, exception). " +
+		"Asks the carrier the order's route names for the CSR of the LOA's account number (with its PIN) and records it as the carrier's; " +
+		"409 when that carrier gives no CSR by API (the manual gateway: record it with PATCH csr).",
 	"enter-carrier-answer": "**Who:** staff (admin, specialist). **When:** the order is at the carrier (submitted) for accepted, foc and rejected; porting for activated. " +
 		"The same path as a carrier's callback: an FOC is checked against the porting rules (refused as 422 with next_windows; " +
 		"use record_foc with override_reason to accept it anyway), a rejection puts the order in exception with each reason as a finding.",

@@ -5,7 +5,10 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
+	"maps"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -81,14 +84,19 @@ func (s *Carriers) documentLink(entry *porting.Carrier, docID string, expires in
 	return strings.TrimRight(s.publicURL, "/") + "/v1/carrier-documents/" + url.PathEscape(docID) + "?" + q.Encode()
 }
 
-// linkSignature is the HMAC-SHA256 of a document link under the entry's
-// signing secret ("" without one: such links never verify).
+// linkSignature is the HMAC-SHA256 of a document link under a key drawn
+// from the entry's secrets (its signing secret, else its API credentials),
+// so a link verifies only while those secrets stay; "" for an entry
+// without secrets: its links never verify.
 func linkSignature(entry *porting.Carrier, docID string, expires int64) string {
-	secret := entry.Secrets[porting.SecretSigning]
-	if secret == "" {
+	if len(entry.Secrets) == 0 {
 		return ""
 	}
-	m := hmac.New(sha256.New, []byte(secret))
+	key := sha256.New()
+	for _, k := range slices.Sorted(maps.Keys(entry.Secrets)) {
+		key.Write([]byte(k + "=" + entry.Secrets[k] + "\n"))
+	}
+	m := hmac.New(sha256.New, key.Sum(nil))
 	m.Write([]byte(entry.ID + "\n" + docID + "\n" + strconv.FormatInt(expires, 10)))
 	return hex.EncodeToString(m.Sum(nil))
 }
@@ -134,4 +142,58 @@ func (s *Carriers) CarrierDocument(ctx context.Context, carrierID, docID string,
 		return nil, nil, err
 	}
 	return doc, content, nil
+}
+
+// FetchCSR asks the carrier the order's route names for the CSR of the
+// account on the order's LOA (account number and PIN) and records it as
+// the carrier's (staff). The carrier's call runs outside the transaction.
+func (s *Carriers) FetchCSR(ctx context.Context, p porting.Principal, orderID string) (*porting.PortOrder, error) {
+	if !p.Role.Staff() {
+		return nil, porting.Errorf(porting.EFORBIDDEN, "only the porting team fetches a CSR from the carrier")
+	}
+	o, carriers, err := s.orderAndRegistry(ctx, orderID)
+	if err != nil {
+		return nil, err
+	}
+	if !o.Status.BeforeSubmission() {
+		return nil, porting.Errorf(porting.ECONFLICT, "the CSR is fixed once the order is at the carrier (status %s)", o.Status)
+	}
+	if o.LOA == nil || strings.TrimSpace(o.LOA.AccountNumber) == "" {
+		return nil, porting.FieldErrorf("loa.account_number", "the LOA names no account number to ask the carrier for")
+	}
+	gw, err := s.gateway(s.entryOf(o, carriers))
+	if err != nil {
+		return nil, err
+	}
+	csr, err := gw.FetchCSR(ctx, porting.CSRQuery{AccountNumber: o.LOA.AccountNumber, PIN: o.LOA.PIN, PhoneNumber: firstOf(o.HeldNumbers())})
+	if errors.Is(err, porting.ErrGatewayUnsupported) {
+		return nil, porting.Errorf(porting.ECONFLICT, "the carrier of this order (%s) gives no CSR by API; record the one it sent (PATCH csr)", o.LosingCarrier)
+	}
+	if err != nil {
+		return nil, err
+	}
+	var out *porting.PortOrder
+	err = s.store.InTx(ctx, func(tx porting.Tx) error {
+		cur, err := tx.FindPortOrder(ctx, orderID)
+		if err != nil {
+			return err
+		}
+		before := cur.Clone()
+		csr.Source, csr.RecordedAt = "carrier", s.clock.Now()
+		cur.CSR = csr
+		if err := s.orders.saveOrder(ctx, tx, p, before, cur, porting.EventOrderUpdated); err != nil {
+			return err
+		}
+		out = cur
+		return s.orders.loa.present(ctx, tx, out)
+	})
+	return out, err
+}
+
+// firstOf is the first item of list, or "".
+func firstOf(list []string) string {
+	if len(list) == 0 {
+		return ""
+	}
+	return list[0]
 }
