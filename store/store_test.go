@@ -53,6 +53,7 @@ var conformance = []struct {
 	{"FireDeadlineRace", testFireDeadlineRace},
 	{"SweepRace", testSweepRace},
 	{"WebhookEndpoint", testWebhookEndpoint},
+	{"Carrier", testCarrier},
 	{"WebhookSecretSealed", testWebhookSecretSealed},
 	{"EventEndpoints", testEventEndpoints},
 	{"Delivery", testDelivery},

@@ -6,7 +6,9 @@ import (
 	"maps"
 	"net"
 	"net/http"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -668,4 +670,135 @@ func TestTwilioGatewayThroughTheDesk(t *testing.T) {
 	eventually(t, "Twilio sees the delete", func() bool {
 		return strings.Contains(strings.Join(tw.Calls(), " "), "DELETE /v1/Porting/PortIn/"+sid2)
 	})
+}
+
+// loaText downloads an order's LOA and returns its text (pdftotext).
+func loaText(t *testing.T, c *client, key, path string) string {
+	t.Helper()
+	tool, err := exec.LookPath("pdftotext")
+	if err != nil {
+		if os.Getenv("CI") == "" {
+			t.Skip("pdftotext (poppler-utils) not installed; set CI to make this a failure")
+		}
+		t.Fatalf("pdftotext is required in CI: %v", err)
+	}
+	_, pdf := c.download(key, path+"/loa.pdf")
+	file := filepath.Join(t.TempDir(), "loa.pdf")
+	if err := os.WriteFile(file, pdf, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(tool, "-enc", "UTF-8", file, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext: %v", err)
+	}
+	return strings.Join(strings.Fields(string(out)), " ")
+}
+
+// TestLOANamesTheGainingSide: the winning carrier on an LOA is the routed
+// provider's legal name, else the operator's (settings), never the
+// product's name.
+func TestLOANamesTheGainingSide(t *testing.T) {
+	_, c := testServerWith(t, "", func(cfg *Config) {
+		cfg.Sandbox = true
+		cfg.OperatorName, cfg.OperatorAddress = "Contoso Contact Centers LLC", "1 Harbor Way, Seattle, WA"
+	})
+	_, path := approvedOrder(t, c, "+12125550166")
+	text := loaText(t, c, "pd_sandbox_acme", path)
+	if !strings.Contains(text, "Contoso Contact Centers LLC") || strings.Contains(text, "Winning carrier portdesk") {
+		t.Fatalf("LOA without a route names %q", text)
+	}
+	c.must(http.StatusCreated, "POST", "/v1/carriers", "pd_sandbox_admin", map[string]any{
+		"name": "Port Provider", "countries": []string{"US"}, "gateway": "manual",
+		"settings": map[string]any{"legal_name": "Port Provider Inc."},
+		"routes":   []map[string]any{{"country": "US"}}})
+	if text := loaText(t, c, "pd_sandbox_acme", path); !strings.Contains(text, "Port Provider Inc.") || strings.Contains(text, "Contoso") {
+		t.Fatalf("LOA of an order routed to a provider names %q", text)
+	}
+}
+
+// TestCarrierRegistryRules: only admins change the registry and staff
+// read it; secrets are never answered; bad entries are 422 naming the
+// field; a name another entry is known by is 409.
+func TestCarrierRegistryRules(t *testing.T) {
+	_, c := testServer(t, "", true)
+	secret := newSecret(t)
+	good := map[string]any{"name": "Old Telco", "aliases": []string{"Old Telco Inc."}, "countries": []string{"us"}, "gateway": "http",
+		"settings": map[string]any{"base_url": "https://port.oldtelco.example/v1"}, "secrets": map[string]any{"signing_secret": secret},
+		"routes": []map[string]any{{"country": "US", "losing_carrier": "Old Telco"}}}
+	for _, key := range []string{"pd_sandbox_specialist", "pd_sandbox_acme"} {
+		if r := c.do("POST", "/v1/carriers", key, good); r.Status != http.StatusForbidden {
+			t.Errorf("POST /v1/carriers as %s: %d", key, r.Status)
+		}
+	}
+	if r := c.do("GET", "/v1/carriers", "pd_sandbox_acme", nil); r.Status != http.StatusForbidden {
+		t.Errorf("a customer lists the registry: %d", r.Status)
+	}
+	e := c.must(http.StatusCreated, "POST", "/v1/carriers", "pd_sandbox_admin", good)
+	if raw, _ := json.Marshal(e); strings.Contains(string(raw), secret) || strs(t, e["countries"])[0] != "US" {
+		t.Fatalf("created entry: %s", raw)
+	}
+	for name, tc := range map[string]struct {
+		patch map[string]any
+		field string
+	}{
+		"unknown gateway":       {map[string]any{"gateway": "carrier-pigeon"}, "body.gateway"},
+		"unknown country":       {map[string]any{"countries": []string{"XX"}}, "countries[0]"},
+		"route outside":         {map[string]any{"routes": []map[string]any{{"country": "DE"}}}, "routes[0].country"},
+		"base_url not http":     {map[string]any{"settings": map[string]any{"base_url": "ftp://x"}}, "settings.base_url"},
+		"base_url credentials":  {map[string]any{"settings": map[string]any{"base_url": "https://u:p@x.example"}}, "settings.base_url"},
+		"secret not whsec":      {map[string]any{"secrets": map[string]any{"signing_secret": "hunter2!"}}, "secrets.signing_secret"},
+		"http without a secret": {map[string]any{"secrets": map[string]any{"signing_secret": ""}}, "secrets.signing_secret"},
+		"setting name":          {map[string]any{"settings": map[string]any{"Base URL": "x"}}, "settings"},
+	} {
+		r := c.do("PATCH", "/v1/carriers/"+str(t, e, "id"), "pd_sandbox_admin", tc.patch)
+		if r.Status != http.StatusUnprocessableEntity || !strings.Contains(string(r.Body), `"body.`+strings.TrimPrefix(tc.field, "body.")+`"`) || strings.Contains(string(r.Body), secret) {
+			t.Errorf("%s: %d %s, want 422 naming %s", name, r.Status, r.Body, tc.field)
+		}
+	}
+	dup := map[string]any{"name": "Another", "aliases": []string{"OLD TELCO, INC."}, "countries": []string{"US"}}
+	if r := c.do("POST", "/v1/carriers", "pd_sandbox_admin", dup); r.Status != http.StatusConflict {
+		t.Errorf("an alias another entry is known by: %d %s", r.Status, r.Body)
+	}
+	got := c.must(http.StatusOK, "GET", "/v1/carriers/"+str(t, e, "id"), "pd_sandbox_specialist", nil)
+	if raw, _ := json.Marshal(got); strings.Contains(string(raw), secret) || got["version"].(float64) != 1 {
+		t.Fatalf("the entry after refused changes: %s", raw)
+	}
+}
+
+// TestCarrierFOCRefusedByTheRules: a carrier's FOC on a day ports cannot
+// happen is recorded, not applied, and flags the order for the team, who
+// may still accept it with an override reason; the flag then clears.
+func TestCarrierFOCRefusedByTheRules(t *testing.T) {
+	secret := newSecret(t)
+	sim := startSim(t, "127.0.0.1:0", secret, "--answer-delay", "1h")
+	_, c := testServer(t, "", true)
+	carrierID := simEntry(t, c, sim.url, secret)
+	path := simOrderToApproval(t, c, simEntity, nil)
+	c.must(http.StatusOK, "POST", path+"/actions/approve_loa", "pd_sandbox_specialist", attested)
+	var o map[string]any
+	eventually(t, "the submission reaches the carrier", func() bool {
+		o = c.must(http.StatusOK, "GET", path, "pd_sandbox_specialist", nil)
+		l, _ := o["carrier"].(map[string]any)
+		return l != nil && l["reference"] != nil
+	})
+	saturday := sandboxNow(t, c).AddDate(0, 0, 21)
+	for saturday.Weekday() != time.Saturday {
+		saturday = saturday.AddDate(0, 0, 1)
+	}
+	saturday = time.Date(saturday.Year(), saturday.Month(), saturday.Day(), 15, 0, 0, 0, time.UTC)
+	cb := callback(t, protocol.Callback{ID: "cb-sat", Type: "foc", Reference: str(t, o, "carrier", "reference"), OrderID: str(t, o, "id"),
+		Sequence: 2, OccurredAt: time.Now().UTC(), FOCAt: &saturday})
+	if code, body := postCallback(t, c, carrierID, secret, cb); code != http.StatusOK || body["outcome"] != "refused" {
+		t.Fatalf("a Saturday FOC from the carrier: %d %v, want refused", code, body)
+	}
+	o = c.must(http.StatusOK, "GET", path, "pd_sandbox_specialist", nil)
+	att := o["attention"].([]any)
+	if o["status"] != "submitted" || len(att) != 1 || att[0].(map[string]any)["code"] != "carrier_answer_not_applied" {
+		t.Fatalf("after a refused FOC: status %v, attention %v", o["status"], att)
+	}
+	c.must(http.StatusOK, "POST", path+"/actions/record_foc", "pd_sandbox_specialist",
+		map[string]any{"foc_at": saturday.Format(time.RFC3339), "override_reason": "the carrier ports on Saturdays for this account"})
+	if o = c.must(http.StatusOK, "GET", path, "pd_sandbox_specialist", nil); o["status"] != "foc_confirmed" || len(o["attention"].([]any)) != 0 {
+		t.Fatalf("after the team accepted the date: status %v, attention %v", o["status"], o["attention"])
+	}
 }
