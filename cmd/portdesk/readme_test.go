@@ -24,11 +24,11 @@ func TestREADMEWalkthrough(t *testing.T) {
 		t.Fatal(err)
 	}
 	blocks := regexp.MustCompile("(?s)```sh\n(.*?)```").FindAllStringSubmatch(string(readme), -1)
-	if len(blocks) < 2 || !strings.Contains(blocks[1][1], "/v1/port-requests") {
-		t.Fatal("the README's second sh block is no longer the walkthrough")
+	if len(blocks) < 3 || !strings.Contains(blocks[1][1], "/v1/port-requests") || !strings.Contains(blocks[2][1], "csr-fetch") {
+		t.Fatal("the README's second and third sh blocks are no longer the walkthrough and its carrier part")
 	}
-	m, _ := testServerWith(t, "", func(c *Config) { c.Sandbox = true })
-	script := strings.Replace(blocks[1][1], "P=http://127.0.0.1:8080", "P="+m.URL(), 1)
+	m, _ := testServerWith(t, "", func(c *Config) { c.Sandbox = true; c.SimAnswerDelay = 100 * time.Millisecond })
+	script := strings.Replace(blocks[1][1]+"\n"+blocks[2][1], "P=http://127.0.0.1:8080", "P="+m.URL(), 1)
 	cmd := exec.Command("bash", "-c", script)
 	cmd.Dir = t.TempDir()
 	if testClock != nil {
@@ -40,7 +40,11 @@ func TestREADMEWalkthrough(t *testing.T) {
 	if err != nil {
 		t.Fatalf("walkthrough failed: %v\n%s", err, out)
 	}
-	for _, want := range []string{`"code":"ENTITY_NAME_MISMATCH"`, `"status":"loa_review"`, `"status":"pending_port"`, `"status":"completed"`} {
+	if n := strings.Count(string(out), `"status":"completed"`); n < 2 {
+		t.Errorf("%d orders completed, want at least 2 (the walkthrough's and the carrier part's):\n%s", n, truncate(out))
+	}
+	for _, want := range []string{`"code":"ENTITY_NAME_MISMATCH"`, `"status":"loa_review"`, `"status":"pending_port"`, `"status":"completed"`,
+		"foc_confirmed ", "'kind': 'foc', 'outcome': 'applied'", "'kind': 'activated', 'outcome': 'applied'", "'call': 'activate'"} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("walkthrough output lacks %s:\n%s", want, truncate(out))
 		}
