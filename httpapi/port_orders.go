@@ -124,13 +124,14 @@ type actionInput struct {
 	IfMatch string `header:"If-Match" maxLength:"40" doc:"The order's ETag: act only if nobody changed the order meanwhile (412 otherwise)."`
 	Action  string `path:"action" enum:"approve,mark_not_portable,submit_loa,approve_loa,return_loa,record_rejection,resubmit,record_foc,reschedule,load_numbers,start_port,record_ported,pass_testing,verify,cancel,restart"`
 	Body    *struct {
-		Reason             string            `json:"reason,omitempty" maxLength:"2000" doc:"Why (cancel, mark_not_portable)."`
-		Message            string            `json:"message,omitempty" maxLength:"10000" doc:"To the customer (return_loa, record_rejection)."`
-		ExceptionCode      string            `json:"exception_code,omitempty" doc:"The carrier's rejection code (record_rejection)."`
-		FOCAt              *time.Time        `json:"foc_at,omitempty" doc:"Confirmed (record_foc) or newly requested (reschedule) port date."`
-		NotPortableNumbers []string          `json:"not_portable_numbers,omitempty" maxItems:"100000" doc:"Numbers found not portable on approve; the rest port."`
-		Attestation        *attestationInput `json:"attestation,omitempty" doc:"The judgement of the signed LOA (approve_loa)."`
-		OverrideReason     string            `json:"override_reason,omitempty" maxLength:"500" doc:"Staff: accept a port date (record_foc, reschedule) that the porting rules refuse, saying why; recorded on the order as foc_override."`
+		Reason             string                     `json:"reason,omitempty" maxLength:"2000" doc:"Why (cancel, mark_not_portable)."`
+		Message            string                     `json:"message,omitempty" maxLength:"10000" doc:"To the customer (return_loa, record_rejection)."`
+		ExceptionCode      string                     `json:"exception_code,omitempty" doc:"The carrier's rejection code (record_rejection); rejections gives several, each with its field."`
+		Rejections         []porting.CarrierRejection `json:"rejections,omitempty" maxItems:"50" doc:"The carrier's reasons (record_rejection): each code with the field it concerns and the carrier's value."`
+		FOCAt              *time.Time                 `json:"foc_at,omitempty" doc:"Confirmed (record_foc) or newly requested (reschedule) port date."`
+		NotPortableNumbers []string                   `json:"not_portable_numbers,omitempty" maxItems:"100000" doc:"Numbers found not portable on approve; the rest port."`
+		Attestation        *attestationInput          `json:"attestation,omitempty" doc:"The judgement of the signed LOA (approve_loa)."`
+		OverrideReason     string                     `json:"override_reason,omitempty" maxLength:"500" doc:"Staff: accept a port date (record_foc, reschedule) that the porting rules refuse, saying why; recorded on the order as foc_override."`
 	}
 }
 
@@ -208,7 +209,7 @@ func (s *Server) handlePortOrderAction(ctx context.Context, in *actionInput) (*p
 	}
 	ai := workflow.ActionInput{IfVersion: version}
 	if b := in.Body; b != nil {
-		ai = workflow.ActionInput{Reason: b.Reason, Message: b.Message, ExceptionCode: strings.ToUpper(b.ExceptionCode), FOCAt: b.FOCAt,
+		ai = workflow.ActionInput{Reason: b.Reason, Message: b.Message, ExceptionCode: strings.ToUpper(b.ExceptionCode), Rejections: b.Rejections, FOCAt: b.FOCAt,
 			NotPortableNumbers: b.NotPortableNumbers, Attestation: b.Attestation.input(), OverrideReason: b.OverrideReason, IfVersion: version}
 	}
 	o, err := s.Service.Orders.Act(ctx, p, in.ID, porting.Action(in.Action), ai)

@@ -176,19 +176,18 @@ func approveNumbers(o *porting.PortOrder, notPortable []string) error {
 }
 
 func (s *Orders) recordRejection(ctx context.Context, tx messageTx, p porting.Principal, o *porting.PortOrder, in ActionInput) error {
-	reasons := in.Rejections
+	reasons := slices.Clone(in.Rejections)
 	if len(reasons) == 0 {
+		if !slices.Contains(porting.ExceptionCodes, in.ExceptionCode) {
+			return porting.FieldErrorf("exception_code", "use one of the carrier codes, e.g. ENTITY_NAME_MISMATCH or OTHER; %q is not one", in.ExceptionCode)
+		}
 		reasons = []porting.CarrierRejection{{Code: in.ExceptionCode}}
 	}
+	if err := checkRejections(reasons); err != nil {
+		return err
+	}
 	for i, r := range reasons {
-		if !slices.Contains(porting.ExceptionCodes, r.Code) {
-			field := "exception_code"
-			if len(in.Rejections) > 0 {
-				field = fmt.Sprintf("rejections[%d].code", i)
-			}
-			return porting.FieldErrorf(field, "use one of the carrier codes, e.g. ENTITY_NAME_MISMATCH or OTHER; %q is not one", r.Code)
-		}
-		if reasons[i].Field == "" {
+		if r.Field == "" {
 			reasons[i].Field = r.ExceptionField()
 		}
 	}

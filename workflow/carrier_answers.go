@@ -74,8 +74,6 @@ func checkAnswer(a *porting.CarrierAnswer) error {
 		return porting.FieldErrorf("foc_at", "an FOC answer names the committed port date and time")
 	case a.Kind == porting.AnswerRejected && len(a.Rejections) == 0:
 		return porting.FieldErrorf("rejections", "a rejection gives at least one reason")
-	case len(a.Rejections) > porting.MaxRejections:
-		return porting.FieldErrorf("rejections", "at most %d reasons", porting.MaxRejections)
 	case len(a.Message) > porting.MaxTextLength:
 		return porting.FieldErrorf("message", "at most %d characters", porting.MaxTextLength)
 	}
@@ -89,7 +87,16 @@ func checkAnswer(a *porting.CarrierAnswer) error {
 			return err
 		}
 	}
-	for i, r := range a.Rejections {
+	return checkRejections(a.Rejections)
+}
+
+// checkRejections checks a carrier's reasons, from an answer or a staff
+// record_rejection alike: known codes, bounded texts.
+func checkRejections(rs []porting.CarrierRejection) error {
+	if len(rs) > porting.MaxRejections {
+		return porting.FieldErrorf("rejections", "at most %d reasons", porting.MaxRejections)
+	}
+	for i, r := range rs {
 		if !slices.Contains(porting.ExceptionCodes, r.Code) {
 			return porting.FieldErrorf(fmt.Sprintf("rejections[%d].code", i), "unknown code %q; use one of the carrier exception codes, e.g. ENTITY_NAME_MISMATCH or OTHER", r.Code)
 		}
