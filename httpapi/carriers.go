@@ -121,6 +121,9 @@ func (s *Server) registerCarriers() {
 	o.Responses = map[string]*huma.Response{"200": {Description: "The document.", Content: map[string]*huma.MediaType{"application/octet-stream": {}}}}
 	huma.Register(s.api, o, s.handleCarrierDocument)
 
+	o = op("retry-carrier-call", http.MethodPost, "/v1/port-orders/{id}/carrier-retry", "Send a failed carrier call again (staff)", "port orders")
+	o.Errors = append(o.Errors, http.StatusConflict)
+	huma.Register(s.api, o, s.handleCarrierRetry)
 	huma.Register(s.api, op("fetch-csr", http.MethodPost, "/v1/port-orders/{id}/csr-fetch", "Fetch the CSR from the carrier (staff)", "port orders"), s.handleFetchCSR)
 
 	o = op("enter-carrier-answer", http.MethodPost, "/v1/port-orders/{id}/carrier-answers", "Enter a carrier's answer by hand (staff)", "port orders")
@@ -193,8 +196,11 @@ func (s *Server) handleCarrierCallback(ctx context.Context, in *carrierCallbackI
 		return nil, problem(err)
 	}
 	out := &carrierCallbackOutput{}
-	out.Body.Results = rs
-	out.Body.Outcome = string(rs[0].Outcome)
+	out.Body.Results = nonNil(rs)
+	out.Body.Outcome = string(porting.OutcomeNotApplicable) // a signed callback that carries no answer (an event portdesk does not track)
+	if len(rs) > 0 {
+		out.Body.Outcome = string(rs[0].Outcome)
+	}
 	return out, nil
 }
 
@@ -227,6 +233,15 @@ func bodyHashQuery(h string) string {
 func (s *Server) handleFetchCSR(ctx context.Context, in *carrierPath) (*portOrderOutput, error) {
 	p := principal(ctx)
 	o, err := s.Service.Carriers.FetchCSR(ctx, p, in.ID)
+	if err != nil {
+		return nil, problem(err)
+	}
+	return orderOutput(p, o), nil
+}
+
+func (s *Server) handleCarrierRetry(ctx context.Context, in *carrierPath) (*portOrderOutput, error) {
+	p := principal(ctx)
+	o, err := s.Service.Carriers.RetryCall(ctx, p, in.ID)
 	if err != nil {
 		return nil, problem(err)
 	}

@@ -118,6 +118,9 @@ var operationDescriptions = map[string]string{
 		"503 asks the carrier to send the answer again shortly (the submission it answers is still being recorded).",
 	"get-carrier-document": "**Who:** a carrier, without an API key, through a link portdesk put in a submission: the link is signed for that carrier " +
 		"and expires after 7 days. Any refusal is 404.",
+	"retry-carrier-call": "**Who:** staff (admin, specialist). **When:** submitted (the submission or supplement), cancelled after submission (the cancel), porting (the activation). " +
+		"Queues the call again after it failed for good (an attention flag carrier_call_failed); the flag clears when it succeeds. " +
+		"Changing the carrier's registry entry queues the failed calls of its orders by itself.",
 	"fetch-csr": "**Who:** staff (admin, specialist). **When:** before the order is at the carrier (review, awaiting_loa, loa_review, exception). " +
 		"Asks the carrier the order's route names for the CSR of the LOA's account number (with its PIN) and records it as the carrier's; " +
 		"409 when that carrier gives no CSR by API (the manual gateway: record it with PATCH csr).",

@@ -27,7 +27,9 @@ type submitWorker struct {
 
 // Work implements river.Worker.
 func (w *submitWorker) Work(ctx context.Context, job *river.Job[porting.SubmitToCarrierJob]) error {
-	return w.svc.Carriers.SubmitToCarrier(ctx, call(job, job.Args.PortOrderID))
+	c := call(job, job.Args.PortOrderID)
+	c.SendID = job.Args.SendID
+	return w.svc.Carriers.SubmitToCarrier(ctx, c)
 }
 
 // NextRetry implements river.Worker: a carrier that is down is tried
@@ -95,8 +97,13 @@ type pollWorker struct {
 	svc *workflow.Service
 }
 
+// Timeout bounds a poll: each order's status call is bounded on its own.
+func (w *pollWorker) Timeout(*river.Job[porting.PollCarriersJob]) time.Duration {
+	return 15 * time.Minute
+}
+
 // Work implements river.Worker. A poll that fails is not retried: the next
-// one comes on the interval.
+// one comes on the interval (answers it could not take flag their orders).
 func (w *pollWorker) Work(ctx context.Context, _ *river.Job[porting.PollCarriersJob]) error {
 	_, err := w.svc.Carriers.PollCarriers(ctx)
 	if err != nil {

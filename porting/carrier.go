@@ -231,6 +231,9 @@ type CarrierSubmission struct {
 	Documents      []CarrierDocument
 	// CallbackURL is where answers go (the carrier's callback endpoint).
 	CallbackURL string
+	// IdempotencyKey is the same for every retry of one send and differs
+	// between sends, so a carrier takes each submission or supplement once.
+	IdempotencyKey string
 }
 
 // CarrierTicket names a submission the carrier holds, for cancel,

@@ -239,6 +239,15 @@ type Job interface {
 // SubmitToCarrierJob hands an approved order to its carrier gateway.
 type SubmitToCarrierJob struct {
 	PortOrderID string `json:"port_order_id"`
+	// SendID names this send (a submission or one supplement): the
+	// retries of the job share it, so the carrier takes the send once,
+	// and the next send has another.
+	SendID string `json:"send_id,omitempty"`
+}
+
+// NewSubmitJob is the job of a new send of an order to its carrier.
+func NewSubmitJob(orderID string) SubmitToCarrierJob {
+	return SubmitToCarrierJob{PortOrderID: orderID, SendID: NewID("snd")}
 }
 
 // Kind implements Job.

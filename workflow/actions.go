@@ -89,7 +89,9 @@ func (s *Orders) act(ctx context.Context, tx porting.Tx, p porting.Principal, o 
 		return nil, err
 	}
 	o.Status = to
-	clearCarrierAttention(o) // the exchange moved on
+	if p.Role != porting.RoleSystem {
+		clearCarrierAttention(o) // a person or the carrier moved the exchange on
+	}
 	s.setRespondBy(o)
 	return o, s.saveOrder(ctx, tx, p, before, o, porting.EventOrderStatusChanged)
 }
@@ -283,7 +285,7 @@ func (s *Orders) reschedule(ctx context.Context, tx inventoryTx, p porting.Princ
 	o.RequestedFOCAt, o.FOCAt, o.FOCOverride = &at, nil, override
 	o.SetNumberStatus(porting.NumberPortable)
 	// The carrier gets the new requested date as a new submission.
-	if err := tx.Enqueue(ctx, porting.SubmitToCarrierJob{PortOrderID: o.ID}); err != nil {
+	if err := tx.Enqueue(ctx, porting.NewSubmitJob(o.ID)); err != nil {
 		return err
 	}
 	if wasLoaded {

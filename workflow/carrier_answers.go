@@ -62,8 +62,10 @@ func (s *Carriers) answer(ctx context.Context, p porting.Principal, entry *porti
 func checkAnswer(a *porting.CarrierAnswer) error {
 	a.ID, a.Reference, a.OrderID = strings.TrimSpace(a.ID), strings.TrimSpace(a.Reference), strings.TrimSpace(a.OrderID)
 	switch {
-	case a.ID == "" || len(a.ID) > 200:
-		return porting.FieldErrorf("id", "an answer needs an id of 1 to 200 characters, unique per carrier")
+	case a.ID == "" || len(a.ID) > porting.MaxNameLength:
+		return porting.FieldErrorf("id", "an answer needs an id of 1 to %d characters, unique per carrier", porting.MaxNameLength)
+	case len(a.Reference) > porting.MaxNameLength || len(a.OrderID) > porting.MaxNameLength:
+		return porting.FieldErrorf("reference", "reference and order_id are at most %d characters", porting.MaxNameLength)
 	case !a.Kind.Valid():
 		return porting.FieldErrorf("type", "unknown answer type %q; one of accepted, foc, rejected, activated, cancelled", a.Kind)
 	case a.Reference == "" && a.OrderID == "":
@@ -113,43 +115,108 @@ const manualCarrierID = "manual"
 
 // applyAnswer applies one answer of a registry entry (nil: the manual
 // gateway without an entry), given by p (the carrier, or staff entering
-// it), in one transaction with its record.
+// it), in one transaction with its record. Every path an answer takes
+// (callback, poll, receipt, staff entry) comes through here, so every
+// answer is checked the same way. An answer a porting rule refuses is
+// rolled back whole and then recorded, unapplied, with an attention flag
+// (staff entering it get the refusal instead).
 func (s *Carriers) applyAnswer(ctx context.Context, p porting.Principal, entry *porting.Carrier, a porting.CarrierAnswer) (porting.AnswerOutcome, *porting.PortOrder, error) {
-	carrierID, recordAs := "", manualCarrierID
-	if entry != nil {
-		carrierID, recordAs = entry.ID, entry.ID
+	if err := checkAnswer(&a); err != nil {
+		return "", nil, err
 	}
-	carrier := p
+	carrierID := ""
+	if entry != nil {
+		carrierID = entry.ID
+	}
 	var outcome porting.AnswerOutcome
+	var result *porting.PortOrder
+	var refusal *refusedAnswer
+	err := s.store.InTx(ctx, func(tx porting.Tx) error {
+		o, err := answeredOrder(ctx, tx, carrierID, a)
+		if err != nil {
+			return err
+		}
+		if outcome, err = s.decide(ctx, tx, p, entry, o, a); err != nil {
+			return err
+		}
+		result, err = s.recordAnswer(ctx, tx, p, carrierID, o.ID, a, outcome)
+		return err
+	})
+	switch {
+	case errors.Is(err, errDuplicateAnswer):
+		o, ferr := s.findAnswered(ctx, carrierID, a)
+		return porting.OutcomeDuplicate, o, ferr
+	case errors.As(err, &refusal) && !p.Role.Staff():
+		result, err = s.refuseAnswer(ctx, p, entry, a, refusal.cause)
+		return porting.OutcomeRefused, result, err
+	case errors.As(err, &refusal):
+		return "", nil, refusal.cause // staff entering the answer are told at once
+	}
+	return outcome, result, err
+}
+
+// recordAnswer stores the answer with its outcome and puts it on the
+// order's timeline; errDuplicateAnswer when the carrier gave it before
+// (the caller's transaction then rolls back whatever deciding did).
+func (s *Carriers) recordAnswer(ctx context.Context, tx porting.Tx, p porting.Principal, carrierID, orderID string, a porting.CarrierAnswer, outcome porting.AnswerOutcome) (*porting.PortOrder, error) {
+	recordAs := carrierID
+	if recordAs == "" {
+		recordAs = manualCarrierID
+	}
+	fresh, err := tx.RecordCarrierAnswer(ctx, recordAs, orderID, &a, outcome)
+	if err != nil {
+		return nil, err
+	}
+	if !fresh {
+		return nil, errDuplicateAnswer
+	}
+	o, err := tx.FindPortOrder(ctx, orderID)
+	if err != nil {
+		return nil, err
+	}
+	return o, s.events.record(ctx, tx, p, porting.EventCarrierAnswer, orderEvent(o), nil,
+		map[string]any{"answer_id": a.ID, "kind": a.Kind, "sequence": a.Sequence, "reference": a.Reference,
+			"outcome": outcome, "foc_at": a.FOCAt, "rejections": a.Rejections})
+}
+
+// refusedAnswer carries the rule that refused an answer out of the
+// transaction it rolls back.
+type refusedAnswer struct{ cause error }
+
+func (r *refusedAnswer) Error() string { return "carrier answer refused: " + r.cause.Error() }
+
+// refuseAnswer records an answer a porting rule refused: the order keeps
+// its state, takes note of the answer's sequence (so an older one stays
+// stale) and is flagged for a person, who may accept the answer (staff may
+// record an FOC with an override reason).
+func (s *Carriers) refuseAnswer(ctx context.Context, p porting.Principal, entry *porting.Carrier, a porting.CarrierAnswer, cause error) (*porting.PortOrder, error) {
+	carrierID := ""
+	if entry != nil {
+		carrierID = entry.ID
+	}
 	var result *porting.PortOrder
 	err := s.store.InTx(ctx, func(tx porting.Tx) error {
 		o, err := answeredOrder(ctx, tx, carrierID, a)
 		if err != nil {
 			return err
 		}
-		outcome, err = s.decide(ctx, tx, carrier, o, a)
-		if err != nil {
+		before := o.Clone()
+		o.Carrier = s.noteAnswer(o, entry, a)
+		if err := s.orders.saveOrder(ctx, tx, p, before, o, porting.EventOrderUpdated); err != nil {
 			return err
 		}
-		fresh, err := tx.RecordCarrierAnswer(ctx, recordAs, o.ID, &a, outcome)
-		if err != nil {
+		msg := fmt.Sprintf("The carrier's %s answer (answer %s) was not applied: %s", a.Kind, a.ID, porting.ErrorMessage(cause))
+		if err := s.raiseAttention(ctx, tx, o.ID, AttentionCarrierAnswer, msg); err != nil {
 			return err
 		}
-		if !fresh {
-			return errDuplicateAnswer
-		}
-		if result, err = tx.FindPortOrder(ctx, o.ID); err != nil {
-			return err
-		}
-		return s.events.record(ctx, tx, carrier, porting.EventCarrierAnswer, orderEvent(o), nil,
-			map[string]any{"answer_id": a.ID, "kind": a.Kind, "sequence": a.Sequence, "reference": a.Reference,
-				"outcome": outcome, "foc_at": a.FOCAt, "rejections": a.Rejections})
+		result, err = s.recordAnswer(ctx, tx, p, carrierID, o.ID, a, porting.OutcomeRefused)
+		return err
 	})
 	if errors.Is(err, errDuplicateAnswer) {
 		o, ferr := s.findAnswered(ctx, carrierID, a)
-		return porting.OutcomeDuplicate, o, ferr
+		return o, ferr
 	}
-	return outcome, result, err
+	return result, err
 }
 
 // findAnswered reads the order an answer is about, outside a transaction.
@@ -164,10 +231,10 @@ func (s *Carriers) findAnswered(ctx context.Context, carrierID string, a porting
 }
 
 // answeredOrder finds the order an answer is about: by the carrier's
-// reference, else by the order ID when that order went to this carrier.
-// An answer about a submission whose reference portdesk has not stored
-// yet (the carrier answered before the submission's own transaction
-// committed) is EUNAVAILABLE: the carrier tries again.
+// reference, else by the order ID when that order went (or is going) to
+// this carrier. An answer about a submission whose reference portdesk has
+// not stored yet (the carrier answered before the submission's own
+// transaction committed) is EUNAVAILABLE: the carrier tries again.
 func answeredOrder(ctx context.Context, tx porting.Tx, carrierID string, a porting.CarrierAnswer) (*porting.PortOrder, error) {
 	if a.Reference != "" && carrierID != "" {
 		o, err := tx.FindOrderByCarrierReference(ctx, carrierID, a.Reference)
@@ -175,36 +242,89 @@ func answeredOrder(ctx context.Context, tx porting.Tx, carrierID string, a porti
 			return o, err
 		}
 	}
+	notOurs := porting.Errorf(porting.ENOTFOUND, "no order of this carrier has the reference %q or the id %q", a.Reference, a.OrderID)
 	if a.OrderID == "" {
-		return nil, porting.Errorf(porting.ENOTFOUND, "no order of this carrier has the reference %q", a.Reference)
+		return nil, notOurs
 	}
 	o, err := tx.FindPortOrder(ctx, a.OrderID)
 	if err != nil {
-		return nil, porting.Errorf(porting.ENOTFOUND, "order %s not found", a.OrderID)
+		return nil, notOurs
 	}
 	switch {
 	case o.Carrier != nil && o.Carrier.CarrierID == carrierID:
 		return o, nil
 	case carrierID == "" && (o.Carrier == nil || o.Carrier.CarrierID == ""):
 		return o, nil // the manual gateway
-	case o.Status == porting.StateSubmitted && (o.Carrier == nil || o.Carrier.Reference == ""):
+	case o.Carrier != nil && o.Carrier.Reference != "":
+		return nil, notOurs // another carrier's
+	}
+	// Not stored yet: is the order this carrier's by its route?
+	carriers, err := tx.FindCarriers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if e := porting.RouteOrder(carriers, o.Country, o.LosingCarrier); e == nil || e.ID != carrierID {
+		return nil, notOurs
+	}
+	if o.Status == porting.StateSubmitted {
 		return nil, porting.Errorf(porting.EUNAVAILABLE, "order %s is being submitted; send the answer again shortly", a.OrderID)
 	}
-	return nil, porting.Errorf(porting.ENOTFOUND, "order %s was not submitted to this carrier", a.OrderID)
+	return o, nil // e.g. cancelled while the carrier was taking it
 }
 
-// decide applies answer a to o and says what was done. Stale answers (an
-// older sequence, or another submission's reference) change nothing.
-func (s *Carriers) decide(ctx context.Context, tx porting.Tx, carrier porting.Principal, o *porting.PortOrder, a porting.CarrierAnswer) (porting.AnswerOutcome, error) {
+// noteAnswer is o's carrier link after taking note of a: its sequence, its
+// reference (the manual gateway: staff record the carrier's own), when.
+func (s *Carriers) noteAnswer(o *porting.PortOrder, entry *porting.Carrier, a porting.CarrierAnswer) *porting.CarrierLink {
 	link := porting.CarrierLink{Gateway: porting.GatewayManual}
 	if o.Carrier != nil {
 		link = *o.Carrier
 	}
-	if a.Sequence > 0 && a.Sequence <= link.LastSequence ||
-		a.Reference != "" && link.Reference != "" && a.Reference != link.Reference && link.Gateway != porting.GatewayManual {
+	if link.CarrierID == "" && entry != nil {
+		link.CarrierID, link.CarrierName, link.Gateway = entry.ID, entry.Name, entry.Gateway
+	}
+	if a.Sequence > link.LastSequence {
+		link.LastSequence = a.Sequence
+	}
+	if a.Reference != "" && (link.Reference == "" || link.Gateway == porting.GatewayManual && a.Kind == porting.AnswerAccepted) {
+		link.Reference = a.Reference
+	}
+	now := s.clock.Now()
+	link.LastAnswerAt = &now
+	return &link
+}
+
+// stale reports whether a is older than what o already applied: a lower
+// sequence (an equal one is another answer of the same stage, e.g. a
+// second number's rejection), or another submission's reference.
+func stale(o *porting.PortOrder, a porting.CarrierAnswer) bool {
+	if o.Carrier == nil {
+		return false
+	}
+	l := o.Carrier
+	return a.Sequence > 0 && a.Sequence < l.LastSequence ||
+		a.Reference != "" && l.Reference != "" && a.Reference != l.Reference && l.Gateway != porting.GatewayManual
+}
+
+// decide applies answer a to o and says what was done. A porting rule
+// refusing it is a *refusedAnswer (the transaction rolls back).
+func (s *Carriers) decide(ctx context.Context, tx porting.Tx, p porting.Principal, entry *porting.Carrier, o *porting.PortOrder, a porting.CarrierAnswer) (porting.AnswerOutcome, error) {
+	if stale(o, a) {
 		return porting.OutcomeStale, nil
 	}
-	action, fits := answerAction(o.Status, a.Kind)
+	if o.Status == porting.StateCancelled && a.Kind != porting.AnswerCancelled {
+		// The carrier is working on an order the customer cancelled (the
+		// cancel crossed the submission): withdraw it again.
+		before := o.Clone()
+		o.Carrier = s.noteAnswer(o, entry, a)
+		if err := s.orders.saveOrder(ctx, tx, p, before, o, porting.EventOrderUpdated); err != nil {
+			return "", err
+		}
+		return porting.OutcomeNotApplicable, tx.Enqueue(ctx, porting.CancelAtCarrierJob{PortOrderID: o.ID})
+	}
+	if a.Kind == porting.AnswerRejected && o.Status == porting.StateException && o.Exception != nil {
+		return porting.OutcomeApplied, s.addReasons(ctx, tx, p, entry, o, a)
+	}
+	steps, fits := answerSteps(o.Status, a.Kind)
 	if !fits {
 		if o.Status.Active() && o.Status != porting.StateException {
 			msg := fmt.Sprintf("The carrier answered %q (answer %s) while the order is %s; check with the carrier what it means for the port.", a.Kind, a.ID, o.Status)
@@ -212,41 +332,41 @@ func (s *Carriers) decide(ctx context.Context, tx porting.Tx, carrier porting.Pr
 		}
 		return porting.OutcomeNotApplicable, nil
 	}
-	now := s.clock.Now()
-	if a.Sequence > link.LastSequence {
-		link.LastSequence = a.Sequence
-	}
-	if a.Reference != "" && (link.Reference == "" || link.Gateway == porting.GatewayManual && a.Kind == porting.AnswerAccepted) {
-		link.Reference = a.Reference // the manual gateway: staff record the carrier's reference
-	}
-	link.LastAnswerAt = &now
 	before := o.Clone()
-	o.Carrier = &link
+	o.Carrier = s.noteAnswer(o, entry, a)
 	clearCarrierAttention(o)
-	if action == "" {
-		return porting.OutcomeApplied, s.orders.saveOrder(ctx, tx, carrier, before, o, porting.EventOrderUpdated)
+	if len(steps) == 0 {
+		return porting.OutcomeApplied, s.orders.saveOrder(ctx, tx, p, before, o, porting.EventOrderUpdated)
 	}
-	in := ActionInput{FOCAt: a.FOCAt, Message: a.Message, Rejections: a.Rejections}
-	if _, err := s.orders.act(ctx, tx, carrier, o, action, in); err != nil {
-		if !isRuleRefusal(err) || carrier.Role.Staff() {
-			return "", err // staff entering the answer are told at once
+	for _, st := range steps {
+		who, in := porting.SystemPrincipal, ActionInput{}
+		if st == steps[len(steps)-1] {
+			who, in = p, ActionInput{FOCAt: a.FOCAt, Message: a.Message, Rejections: a.Rejections}
 		}
-		// The answer is kept (recorded) but not applied; the order keeps
-		// its state and a person decides (staff may accept the date with
-		// an override reason).
-		fresh, ferr := tx.FindPortOrder(ctx, o.ID)
-		if ferr != nil {
-			return "", ferr
-		}
-		fb := fresh.Clone()
-		fresh.Carrier = &link
-		if err := s.orders.saveOrder(ctx, tx, carrier, fb, fresh, porting.EventOrderUpdated); err != nil {
+		if _, err := s.orders.act(ctx, tx, who, o, st, in); err != nil {
+			if isRuleRefusal(err) {
+				return "", &refusedAnswer{cause: err}
+			}
 			return "", err
 		}
-		msg := fmt.Sprintf("The carrier's %s answer (answer %s) was not applied: %s", a.Kind, a.ID, porting.ErrorMessage(err))
-		return porting.OutcomeRefused, s.raiseAttention(ctx, tx, o.ID, AttentionCarrierAnswer, msg)
 	}
 	return porting.OutcomeApplied, nil
+}
+
+// addReasons adds the reasons of another rejection of the same stage (a
+// carrier rejecting number by number) to the order's exception.
+func (s *Carriers) addReasons(ctx context.Context, tx porting.Tx, p porting.Principal, entry *porting.Carrier, o *porting.PortOrder, a porting.CarrierAnswer) error {
+	before := o.Clone()
+	o.Carrier = s.noteAnswer(o, entry, a)
+	for _, r := range a.Rejections {
+		if r.Field == "" {
+			r.Field = r.ExceptionField()
+		}
+		if !slices.Contains(o.Exception.Rejections, r) && len(o.Exception.Rejections) < porting.MaxRejections {
+			o.Exception.Rejections = append(o.Exception.Rejections, r)
+		}
+	}
+	return s.orders.saveOrder(ctx, tx, p, before, o, porting.EventOrderUpdated)
 }
 
 // isRuleRefusal reports whether err is a porting rule refusing the answer
@@ -259,23 +379,33 @@ func isRuleRefusal(err error) bool {
 	return false
 }
 
-// answerAction is the action an answer of kind k takes on an order in
-// state st: "" when the answer only confirms the state, and false when
-// it does not fit the state.
-func answerAction(st porting.State, k porting.AnswerKind) (porting.Action, bool) {
+// answerSteps are the actions an answer of kind k takes on an order in
+// state st, the last one the carrier's own: none when the answer only
+// confirms the state, and false when it does not fit the state. An
+// activation that comes before the port window opened (a provider that
+// activates by itself) first takes the steps the desk would have taken.
+func answerSteps(st porting.State, k porting.AnswerKind) ([]porting.Action, bool) {
 	switch k {
 	case porting.AnswerAccepted:
-		return "", st == porting.StateSubmitted
+		return nil, st == porting.StateSubmitted
 	case porting.AnswerFOC:
-		return porting.ActionRecordFOC, st == porting.StateSubmitted
+		return []porting.Action{porting.ActionRecordFOC}, st == porting.StateSubmitted
 	case porting.AnswerRejected:
-		return porting.ActionRecordRejection, st == porting.StateSubmitted
+		return []porting.Action{porting.ActionRecordRejection}, st == porting.StateSubmitted
 	case porting.AnswerActivated:
-		return porting.ActionRecordPorted, st == porting.StatePorting
+		switch st {
+		case porting.StateFOCConfirmed:
+			return []porting.Action{porting.ActionLoadNumbers, porting.ActionStartPort, porting.ActionRecordPorted}, true
+		case porting.StateNumbersLoaded:
+			return []porting.Action{porting.ActionStartPort, porting.ActionRecordPorted}, true
+		case porting.StatePorting:
+			return []porting.Action{porting.ActionRecordPorted}, true
+		}
+		return nil, false
 	case porting.AnswerCancelled:
-		return "", st == porting.StateCancelled
+		return nil, st == porting.StateCancelled
 	}
-	return "", false
+	return nil, false
 }
 
 // EnterAnswer is a staff entry of a carrier's answer for an order (the
@@ -354,8 +484,8 @@ func (s *Carriers) Callback(ctx context.Context, carrierID string, r porting.Cal
 	if err != nil {
 		return nil, err
 	}
-	if len(found) == 0 || len(found) > porting.MaxRejections {
-		return nil, porting.Errorf(porting.EINVALID, "a callback carries 1 to %d answers", porting.MaxRejections)
+	if len(found) > porting.MaxRejections {
+		return nil, porting.Errorf(porting.EINVALID, "a callback carries at most %d answers", porting.MaxRejections)
 	}
 	out := make([]AnswerResult, 0, len(found))
 	p := carrierPrincipal(entry)

@@ -2,6 +2,7 @@ package workflow
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"slices"
 	"strings"
@@ -65,6 +66,9 @@ func (s *Carriers) knowledge(ctx context.Context, checker *numbers.Checker, in C
 			continue
 		}
 		found, err := gw.LookupCarriers(ctx, nums)
+		if errors.Is(err, porting.ErrGatewayUnsupported) {
+			continue
+		}
 		if err != nil {
 			slog.Warn("current-carrier lookup failed; the check goes on without it", "carrier_id", c.ID, "numbers", len(nums), "err", porting.ErrorMessage(err))
 			continue

@@ -138,6 +138,9 @@ func (s *Carriers) UpdateCarrier(ctx context.Context, p porting.Principal, id st
 		if err := tx.UpdateCarrier(ctx, c); err != nil {
 			return err
 		}
+		if err := s.requeueFailedCalls(ctx, tx, c); err != nil {
+			return err
+		}
 		return s.events.record(ctx, tx, p, porting.EventCarrierUpdated, porting.Event{}, &before, c)
 	})
 	if err != nil {

@@ -172,11 +172,20 @@ func (s *Carriers) FetchCSR(ctx context.Context, p porting.Principal, orderID st
 	if err != nil {
 		return nil, err
 	}
+	if err := checkCarrierCSR(csr); err != nil {
+		return nil, err
+	}
+	if err := normalizeCSRNumbers(o.Country, csr); err != nil {
+		return nil, porting.Errorf(porting.EUNAVAILABLE, "the carrier's CSR lists a number portdesk cannot read: %s", porting.ErrorMessage(err))
+	}
 	var out *porting.PortOrder
 	err = s.store.InTx(ctx, func(tx porting.Tx) error {
 		cur, err := tx.FindPortOrder(ctx, orderID)
 		if err != nil {
 			return err
+		}
+		if !cur.Status.BeforeSubmission() {
+			return porting.Errorf(porting.ECONFLICT, "the order went to the carrier while its CSR was fetched (status %s); the CSR is fixed now", cur.Status)
 		}
 		before := cur.Clone()
 		csr.Source, csr.RecordedAt = "carrier", s.clock.Now()
@@ -196,4 +205,18 @@ func firstOf(list []string) string {
 		return ""
 	}
 	return list[0]
+}
+
+// checkCarrierCSR bounds what a carrier's CSR may hold, as a typed-in one
+// is bounded.
+func checkCarrierCSR(c *porting.CSR) error {
+	a := c.ServiceAddress
+	long := len(c.AccountName) > porting.MaxNameLength || len(c.AuthorizedContact) > porting.MaxNameLength ||
+		len(a.Street) > porting.MaxNameLength || len(a.City) > porting.MaxShortNameLength || len(a.Region) > porting.MaxShortNameLength ||
+		len(a.PostalCode) > 20 || len(a.Country) > 60 || len(c.BTN) > porting.MaxNumberInput ||
+		len(c.AccountNumber) > porting.MaxNumberInput || len(c.PhoneNumbers) > porting.MaxNumbersPerRequest
+	if long {
+		return porting.Errorf(porting.EUNAVAILABLE, "the carrier's CSR has a field longer than portdesk accepts; record the CSR by hand (PATCH csr)")
+	}
+	return nil
 }

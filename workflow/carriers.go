@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 	"time"
@@ -112,6 +113,9 @@ type CarrierCall struct {
 	OrderID     string
 	Attempt     int
 	MaxAttempts int
+	// SendID names the send a submit job makes (its retries share it):
+	// the idempotency key the carrier sees.
+	SendID string
 }
 
 // lastAttempt reports whether a failure now is the call's last.
@@ -136,6 +140,10 @@ func (s *Carriers) SubmitToCarrier(ctx context.Context, call CarrierCall) error 
 	sub, err := s.submission(ctx, o, entry)
 	if err != nil {
 		return err
+	}
+	sub.IdempotencyKey = fmt.Sprintf("%s-%d", o.ID, sub.Supplement)
+	if call.SendID != "" {
+		sub.IdempotencyKey = o.ID + "-" + call.SendID
 	}
 	name := callSubmit
 	var receipt porting.CarrierReceipt
@@ -192,6 +200,13 @@ func (s *Carriers) submitted(ctx context.Context, orderID string, entry *porting
 		if err := s.orders.saveOrder(ctx, tx, porting.SystemPrincipal, before, o, porting.EventOrderUpdated); err != nil {
 			return err
 		}
+		if o.Status == porting.StateCancelled {
+			// Cancelled while the carrier was taking it: withdraw it, or
+			// the carrier ports numbers the customer keeps.
+			if err := tx.Enqueue(ctx, porting.CancelAtCarrierJob{PortOrderID: o.ID}); err != nil {
+				return err
+			}
+		}
 		return s.events.record(ctx, tx, porting.SystemPrincipal, porting.EventCarrierSubmission, orderEvent(o), nil,
 			map[string]any{"call": name, "attempt": call.Attempt, "outcome": "sent", "gateway": kind,
 				"carrier": link.CarrierName, "reference": r.Reference, "awaiting": "carrier answer (FOC or rejection)"})
@@ -200,12 +215,111 @@ func (s *Carriers) submitted(ctx context.Context, orderID string, entry *porting
 		return err
 	}
 	for _, a := range r.Answers {
-		if _, _, err := s.applyAnswer(ctx, carrierPrincipal(entry), entry, a); err != nil && porting.ErrorCode(err) != porting.ENOTFOUND {
-			return err
+		if _, _, err := s.applyAnswer(ctx, carrierPrincipal(entry), entry, a); err != nil {
+			s.flagUnreadable(ctx, orderID, a, err)
 		}
 	}
 	return nil
 }
+
+// pollCallTimeout bounds one status call of a poll, so one slow carrier
+// does not hold up the rest.
+const pollCallTimeout = 30 * time.Second
+
+// flagUnreadable flags an order whose carrier sent an answer portdesk
+// could not take (by poll or with a receipt, where no carrier is waiting
+// for a refusal): a person looks at it. Other failures are retried by the
+// next poll.
+func (s *Carriers) flagUnreadable(ctx context.Context, orderID string, a porting.CarrierAnswer, cause error) {
+	if porting.ErrorCode(cause) != porting.EINVALID {
+		return
+	}
+	msg := fmt.Sprintf("The carrier sent an answer portdesk cannot take (answer %q): %s", a.ID, porting.ErrorMessage(cause))
+	err := s.store.InTx(ctx, func(tx porting.Tx) error {
+		return s.raiseAttention(ctx, tx, orderID, AttentionCarrierAnswer, msg)
+	})
+	if err != nil {
+		slog.Error("could not flag an order with an unreadable carrier answer", "port_order_id", orderID, "err", err)
+	}
+}
+
+// RetryCall sends an order's carrier call again after it failed for good
+// (staff): the submission of a submitted order, the cancel of a cancelled
+// one, the activation of one porting.
+func (s *Carriers) RetryCall(ctx context.Context, p porting.Principal, orderID string) (*porting.PortOrder, error) {
+	if !p.Role.Staff() {
+		return nil, porting.Errorf(porting.EFORBIDDEN, "only the porting team retries carrier calls")
+	}
+	var out *porting.PortOrder
+	err := s.store.InTx(ctx, func(tx porting.Tx) error {
+		o, err := tx.FindPortOrder(ctx, orderID)
+		if err != nil {
+			return err
+		}
+		job, name := retryJob(o)
+		if job == nil {
+			return porting.Errorf(porting.ECONFLICT, "no carrier call to retry in status %s (retry a submission while submitted, a cancel once cancelled, an activation while porting)", o.Status)
+		}
+		if err := tx.Enqueue(ctx, job); err != nil {
+			return err
+		}
+		out = o
+		return s.events.record(ctx, tx, p, porting.EventCarrierSubmission, orderEvent(o), nil,
+			map[string]any{"call": name, "outcome": "retry_requested"})
+	})
+	return out, err
+}
+
+// retryJob is the carrier call an order in its state can make again.
+func retryJob(o *porting.PortOrder) (porting.Job, string) {
+	atCarrier := o.Carrier != nil && o.Carrier.Reference != ""
+	switch {
+	case o.Status == porting.StateSubmitted:
+		return porting.NewSubmitJob(o.ID), callSubmit
+	case o.Status == porting.StateCancelled && atCarrier:
+		return porting.CancelAtCarrierJob{PortOrderID: o.ID}, callCancel
+	case o.Status == porting.StatePorting && atCarrier:
+		return porting.ActivateAtCarrierJob{PortOrderID: o.ID}, callActivate
+	}
+	return nil, ""
+}
+
+// requeueFailedCalls queues again the failed calls of the orders an entry
+// carries, once the entry changed (a fixed secret or address is the usual
+// cure). At most maxRequeue orders are looked at.
+func (s *Carriers) requeueFailedCalls(ctx context.Context, tx porting.Tx, entry *porting.Carrier) error {
+	carriers, err := tx.FindCarriers(ctx)
+	if err != nil {
+		return err
+	}
+	f := porting.PortOrderFilter{Attention: true, Limit: 500}
+	for seen := 0; seen < maxRequeue; {
+		page, err := tx.FindPortOrders(ctx, f)
+		if err != nil {
+			return err
+		}
+		for _, o := range page.Orders {
+			seen++
+			failed := slices.ContainsFunc(o.Attention, func(a porting.Attention) bool { return a.Code == AttentionCarrierCall })
+			if e := s.entryOf(o, carriers); !failed || e == nil || e.ID != entry.ID {
+				continue
+			}
+			if job, _ := retryJob(o); job != nil {
+				if err := tx.Enqueue(ctx, job); err != nil {
+					return err
+				}
+			}
+		}
+		if page.NextCursor == "" {
+			return nil
+		}
+		f.Cursor = page.NextCursor
+	}
+	return nil
+}
+
+// maxRequeue bounds the orders a registry change looks at for failed calls.
+const maxRequeue = 50_000
 
 // callFailed puts a failed carrier call on the order's timeline. A
 // refusal (the carrier or the gateway said the call cannot work as it is)
@@ -355,7 +469,9 @@ func (s *Carriers) PollCarriers(ctx context.Context) (int, error) {
 		if err != nil {
 			continue
 		}
-		answers, err := gw.Status(ctx, porting.CarrierTicket{OrderID: o.ID, Reference: o.Carrier.Reference})
+		pollCtx, cancel := context.WithTimeout(ctx, pollCallTimeout)
+		answers, err := gw.Status(pollCtx, porting.CarrierTicket{OrderID: o.ID, Reference: o.Carrier.Reference})
+		cancel()
 		if errors.Is(err, porting.ErrGatewayUnsupported) {
 			continue
 		}
@@ -367,6 +483,7 @@ func (s *Carriers) PollCarriers(ctx context.Context) (int, error) {
 			outcome, _, err := s.applyAnswer(ctx, carrierPrincipal(entry), entry, a)
 			if err != nil {
 				errs = append(errs, fmt.Errorf("apply answer %s: %w", a.ID, err))
+				s.flagUnreadable(ctx, o.ID, a, err)
 				continue
 			}
 			if outcome == porting.OutcomeApplied {

@@ -134,7 +134,7 @@ func (s *LOA) approveLOA(ctx context.Context, tx loaTx, p porting.Principal, o *
 	if b := stopApproval(o.Findings); len(b) > 0 {
 		return &porting.Error{Code: porting.ECONFLICT, Message: "the LOA cannot go to the carrier: " + summarize(b), Findings: b}
 	}
-	return tx.Enqueue(ctx, porting.SubmitToCarrierJob{PortOrderID: o.ID})
+	return tx.Enqueue(ctx, porting.NewSubmitJob(o.ID))
 }
 
 // returnLOA sends the findings (and the team's words) to the customer.

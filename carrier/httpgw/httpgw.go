@@ -78,7 +78,10 @@ func (g *Gateway) Supplement(ctx context.Context, s *porting.CarrierSubmission) 
 
 // send posts a submission or a supplement to path.
 func (g *Gateway) send(ctx context.Context, path string, s *porting.CarrierSubmission) (porting.CarrierReceipt, error) {
-	key := s.OrderID + "-" + strconv.Itoa(s.Supplement)
+	key := s.IdempotencyKey
+	if key == "" {
+		key = s.OrderID + "-" + strconv.Itoa(s.Supplement)
+	}
 	var rc protocol.Receipt
 	if err := g.call(ctx, http.MethodPost, path, key, protocol.FromSubmission(s), &rc); err != nil {
 		return porting.CarrierReceipt{}, fmt.Errorf("httpgw: submit order %s (supplement %d): %w", s.OrderID, s.Supplement, err)
