@@ -68,6 +68,7 @@ func New(cfg Config) (*Runner, error) {
 			return river.AddWorkerSafely(workers, &activateWorker{svc: cfg.Service, retry: newRetryPolicy(cfg.RetryBase)})
 		},
 		func() error { return river.AddWorkerSafely(workers, &pollWorker{svc: cfg.Service}) },
+		func() error { return river.AddWorkerSafely(workers, &testCallsWorker{svc: cfg.Service}) },
 		func() error { return river.AddWorkerSafely(workers, &notifyWorker{svc: cfg.Service}) },
 		func() error {
 			return river.AddWorkerSafely(workers, &deliverWorker{svc: cfg.Service, retry: newRetryPolicy(cfg.RetryBase)})

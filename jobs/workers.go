@@ -87,3 +87,18 @@ func (w *purgeWorker) Work(ctx context.Context, _ *river.Job[PurgeJob]) error {
 	_, err := w.svc.Idempotency.PurgeExpired(ctx)
 	return err
 }
+
+// testCallsWorker places an order's test calls once the carrier confirmed
+// the port.
+type testCallsWorker struct {
+	river.WorkerDefaults[porting.TestCallsJob]
+	svc *workflow.Service
+}
+
+// Work implements river.Worker.
+func (w *testCallsWorker) Work(ctx context.Context, job *river.Job[porting.TestCallsJob]) error {
+	return w.svc.PortDay.TestCallsAfterPort(ctx, job.Args.PortOrderID)
+}
+
+// Timeout bounds a run: each call is bounded by the caller's own timeout.
+func (w *testCallsWorker) Timeout(*river.Job[porting.TestCallsJob]) time.Duration { return 5 * time.Minute }

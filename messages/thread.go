@@ -31,10 +31,16 @@ const (
 	// ThreadFOCWithoutInstance: the FOC (Data.FOCAt) is confirmed and an
 	// instance must be chosen before Data.LoadBy.
 	ThreadFOCWithoutInstance = "foc_without_instance"
+	// ThreadChecklistReminder: port-day items the customer owns are not
+	// done (Data.Items, Data.FOCAt).
+	ThreadChecklistReminder = "checklist_reminder"
+	// ThreadVerifiedBySilence: the customer did not verify within the
+	// days given and the order completed (Data.Days).
+	ThreadVerifiedBySilence = "verified_by_silence"
 )
 
 // ThreadKinds lists every thread note.
-var ThreadKinds = []string{ThreadLoadFailed, ThreadRespondReminder, ThreadRespondByPassed, ThreadLOAExpired,
+var ThreadKinds = []string{ThreadChecklistReminder, ThreadVerifiedBySilence, ThreadLoadFailed, ThreadRespondReminder, ThreadRespondByPassed, ThreadLOAExpired,
 	ThreadQuotaRequestsDue, ThreadLOAReturned, ThreadRejected, ThreadFOCWithoutInstance}
 
 // Silence policies, the values of Data.Policy (and of notify's
@@ -62,6 +68,8 @@ type Data struct {
 	// Rejections are every reason of the rejection, each with the field it
 	// concerns and the carrier's value when it gave one.
 	Rejections []porting.CarrierRejection
+	// Items are the port-day checklist items a reminder is about.
+	Items []string
 	// Message is the team's own words.
 	Message  string
 	Findings []porting.Finding

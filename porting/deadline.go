@@ -28,11 +28,14 @@ const (
 	DeadlineLoadNumbers DeadlineKind = "load_numbers"
 	// DeadlinePortWindowOpens starts the port when the agreed window opens.
 	DeadlinePortWindowOpens DeadlineKind = "port_window_opens"
+	// DeadlineChecklistReminder reminds whoever owns a port-day checklist
+	// item that is not done (FOC − 1 day, and the morning of the port).
+	DeadlineChecklistReminder DeadlineKind = "checklist_reminder"
 )
 
 // DeadlineKinds lists every kind.
 var DeadlineKinds = []DeadlineKind{DeadlineRespondReminder, DeadlineRespondBy, DeadlineLOAExpiry,
-	DeadlineQuotaRequestsDue, DeadlineLoadNumbers, DeadlinePortWindowOpens}
+	DeadlineQuotaRequestsDue, DeadlineLoadNumbers, DeadlinePortWindowOpens, DeadlineChecklistReminder}
 
 // DeadlineState is where a deadline is in its life.
 type DeadlineState string

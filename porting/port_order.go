@@ -1,6 +1,7 @@
 package porting
 
 import (
+	"maps"
 	"slices"
 	"time"
 )
@@ -60,33 +61,34 @@ type OrderNumber struct {
 // PortOrder is the unit of work of a port: the numbers of one request that
 // share a country, a losing carrier and a number kind. One LOA per order.
 type PortOrder struct {
-	ID              string        `json:"id"`
-	PortRequestID   string        `json:"port_request_id"`
-	AccountID       string        `json:"account_id"`
-	InstanceID      string        `json:"instance_id,omitempty"`
-	Status          State         `json:"status"`
-	Country         string        `json:"country"`
-	LosingCarrier   string        `json:"losing_carrier"`
-	NumberKind      NumberKind    `json:"number_kind"`
-	PhoneNumbers    []OrderNumber `json:"phone_numbers"`
-	FOCAt           *time.Time    `json:"foc_at,omitempty"`
-	RequestedFOCAt  *time.Time    `json:"requested_foc_at,omitempty"`
-	RespondBy       *time.Time    `json:"respond_by,omitempty"`
-	Exception       *Exception    `json:"exception,omitempty"`
-	StatusReason    string        `json:"status_reason,omitempty"`
-	LOA             *LOAData      `json:"loa,omitempty"`
-	CSR             *CSR          `json:"csr,omitempty"`
-	Attestation     *Attestation  `json:"attestation,omitempty"`
-	Findings        []Finding     `json:"findings"`
-	Attention       []Attention   `json:"attention" doc:"Problems a person must look at: work the desk could not do by itself (a deadline that failed). Empty when all is well."`
-	FOCOverride     *FOCOverride  `json:"foc_override,omitempty" doc:"Set when staff accepted a port date the porting rules refuse: a warning, with the rule and the reason given."`
-	NextDeadlineAt  *time.Time    `json:"next_deadline_at,omitempty" doc:"When the order's earliest pending deadline is due (see its deadlines); absent when none is pending."`
-	Carrier         *CarrierLink  `json:"carrier,omitempty" doc:"The submission to the carrier: which gateway carries it, the carrier's reference, how many times it was sent."`
-	PreviousOrderID string        `json:"previous_order_id,omitempty"`
-	NextOrderID     string        `json:"next_order_id,omitempty"`
-	Version         int           `json:"version"`
-	CreatedAt       time.Time     `json:"created_at"`
-	UpdatedAt       time.Time     `json:"updated_at"`
+	ID              string                                     `json:"id"`
+	PortRequestID   string                                     `json:"port_request_id"`
+	AccountID       string                                     `json:"account_id"`
+	InstanceID      string                                     `json:"instance_id,omitempty"`
+	Status          State                                      `json:"status"`
+	Country         string                                     `json:"country"`
+	LosingCarrier   string                                     `json:"losing_carrier"`
+	NumberKind      NumberKind                                 `json:"number_kind"`
+	PhoneNumbers    []OrderNumber                              `json:"phone_numbers"`
+	FOCAt           *time.Time                                 `json:"foc_at,omitempty"`
+	RequestedFOCAt  *time.Time                                 `json:"requested_foc_at,omitempty"`
+	RespondBy       *time.Time                                 `json:"respond_by,omitempty"`
+	Exception       *Exception                                 `json:"exception,omitempty"`
+	StatusReason    string                                     `json:"status_reason,omitempty"`
+	LOA             *LOAData                                   `json:"loa,omitempty"`
+	CSR             *CSR                                       `json:"csr,omitempty"`
+	Attestation     *Attestation                               `json:"attestation,omitempty"`
+	Findings        []Finding                                  `json:"findings"`
+	Attention       []Attention                                `json:"attention" doc:"Problems a person must look at: work the desk could not do by itself (a deadline that failed). Empty when all is well."`
+	FOCOverride     *FOCOverride                               `json:"foc_override,omitempty" doc:"Set when staff accepted a port date the porting rules refuse: a warning, with the rule and the reason given."`
+	NextDeadlineAt  *time.Time                                 `json:"next_deadline_at,omitempty" doc:"When the order's earliest pending deadline is due (see its deadlines); absent when none is pending."`
+	Checklist       map[ChecklistItemName]ChecklistAttestation `json:"checklist_attestations,omitempty" doc:"The customer's word for the port-day items portdesk cannot observe (old_traffic_stopped, agents_ready)."`
+	Carrier         *CarrierLink                               `json:"carrier,omitempty" doc:"The submission to the carrier: which gateway carries it, the carrier's reference, how many times it was sent."`
+	PreviousOrderID string                                     `json:"previous_order_id,omitempty"`
+	NextOrderID     string                                     `json:"next_order_id,omitempty"`
+	Version         int                                        `json:"version"`
+	CreatedAt       time.Time                                  `json:"created_at"`
+	UpdatedAt       time.Time                                  `json:"updated_at"`
 }
 
 // Attention is a problem with an order that a person must look at: a
@@ -229,6 +231,9 @@ func (o *PortOrder) Clone() *PortOrder {
 	if o.Carrier != nil {
 		l := *o.Carrier
 		c.Carrier = &l
+	}
+	if o.Checklist != nil {
+		c.Checklist = maps.Clone(o.Checklist)
 	}
 	if o.LOA != nil {
 		l := *o.LOA

@@ -123,9 +123,12 @@ func (s State) Deadlines() []DeadlineKind {
 	case StateLOAReview:
 		return []DeadlineKind{DeadlineLOAExpiry}
 	case StateFOCConfirmed:
-		return []DeadlineKind{DeadlineQuotaRequestsDue, DeadlineLoadNumbers, DeadlinePortWindowOpens}
+		return []DeadlineKind{DeadlineQuotaRequestsDue, DeadlineLoadNumbers, DeadlinePortWindowOpens, DeadlineChecklistReminder}
 	case StateNumbersLoaded:
-		return []DeadlineKind{DeadlineQuotaRequestsDue, DeadlinePortWindowOpens}
+		return []DeadlineKind{DeadlineQuotaRequestsDue, DeadlinePortWindowOpens, DeadlineChecklistReminder}
+	case StateAwaitingVerification:
+		// Reminders to verify, then completion with a note.
+		return []DeadlineKind{DeadlineRespondReminder, DeadlineRespondBy}
 	}
 	return nil
 }
@@ -202,7 +205,7 @@ var Transitions = []Transition{
 	{ActionStartPort, []State{StateNumbersLoaded}, StatePorting, staffSystem},
 	{ActionRecordPorted, []State{StatePorting}, StatePorted, staffCarrier},
 	{ActionPassTesting, []State{StatePorted}, StateAwaitingVerification, staff},
-	{ActionVerify, []State{StateAwaitingVerification}, StateCompleted, staffCustomer},
+	{ActionVerify, []State{StateAwaitingVerification}, StateCompleted, everyone},
 	{ActionCancel, cancellable, StateCancelled, everyone},
 	{ActionRestart, []State{StateCancelled}, StateReview, staffCustomer},
 }

@@ -22,7 +22,7 @@ load_numbers: foc_confirmed -> numbers_loaded | admin,specialist,system
 start_port: numbers_loaded -> porting | admin,specialist,system
 record_ported: porting -> ported | admin,specialist,carrier
 pass_testing: ported -> awaiting_verification | admin,specialist
-verify: awaiting_verification -> completed | admin,specialist,customer
+verify: awaiting_verification -> completed | admin,specialist,customer,system
 cancel: review,awaiting_loa,loa_review,submitted,exception,foc_confirmed,numbers_loaded -> cancelled | admin,specialist,customer,system
 restart: cancelled -> review | admin,specialist,customer
 `
@@ -160,11 +160,11 @@ awaiting_loa          | admin,specialist,customer,system,carrier | yes no  yes n
 loa_review            | admin,specialist                         | yes no  yes no  | loa_expiry
 submitted             | -                                        | no  no  yes yes | -
 exception             | admin,specialist,customer,system,carrier | yes no  yes no  | respond_reminder,respond_by,loa_expiry
-foc_confirmed         | -                                        | no  yes yes yes | quota_requests_due,load_numbers,port_window_opens
-numbers_loaded        | -                                        | no  yes no  yes | quota_requests_due,port_window_opens
+foc_confirmed         | -                                        | no  yes yes yes | quota_requests_due,load_numbers,port_window_opens,checklist_reminder
+numbers_loaded        | -                                        | no  yes no  yes | quota_requests_due,port_window_opens,checklist_reminder
 porting               | -                                        | no  yes no  no  | -
 ported                | -                                        | no  yes no  no  | -
-awaiting_verification | -                                        | no  yes no  no  | -
+awaiting_verification | -                                        | no  yes no  no  | respond_reminder,respond_by
 completed             | -                                        | no  yes no  no  | -
 not_portable          | -                                        | no  no  no  no  | -
 cancelled             | -                                        | no  no  no  no  | -

@@ -42,6 +42,7 @@ type Tx interface {
 	JobQueue
 	ListStore
 	CarrierStore
+	PortDayStore
 }
 
 // ListStore pages through accounts, instances and port requests (port
@@ -244,6 +245,14 @@ type SubmitToCarrierJob struct {
 	// and the next send has another.
 	SendID string `json:"send_id,omitempty"`
 }
+
+// TestCallsJob places the test calls of an order (after record_ported).
+type TestCallsJob struct {
+	PortOrderID string `json:"port_order_id"`
+}
+
+// Kind implements Job.
+func (TestCallsJob) Kind() string { return "test_calls" }
 
 // NewSubmitJob is the job of a new send of an order to its carrier.
 func NewSubmitJob(orderID string) SubmitToCarrierJob {

@@ -20,9 +20,9 @@ func (t *tx) CreateInstance(ctx context.Context, in *porting.Instance) error {
 		return err
 	}
 	_, err = t.exec(ctx, `INSERT INTO instances (id, account_id, name, arn, region, quota_phone_numbers,
-		quota_concurrent_calls, quota_outbound_countries, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+		quota_concurrent_calls, quota_outbound_countries, created_at, sip_target) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
 		in.ID, in.AccountID, in.Name, in.ARN, in.Region, in.Quotas.PhoneNumbers,
-		in.Quotas.ConcurrentCalls, oc, in.CreatedAt)
+		in.Quotas.ConcurrentCalls, oc, in.CreatedAt, nullStr(in.SIPTarget))
 	if err != nil {
 		return errorf(err, "create instance %s", in.ID)
 	}
@@ -39,12 +39,12 @@ func (t *tx) FindInstance(ctx context.Context, id string) (*porting.Instance, er
 }
 
 const instanceColumns = `id, account_id, name, arn, region, quota_phone_numbers,
-	quota_concurrent_calls, quota_outbound_countries, created_at`
+	quota_concurrent_calls, quota_outbound_countries, created_at, sip_target`
 
 func scanInstance(r scanner) (*porting.Instance, error) {
 	in := porting.Instance{Quotas: porting.Quotas{OutboundCountries: []string{}}}
 	err := r.Scan(&in.ID, &in.AccountID, &in.Name, &in.ARN, &in.Region, &in.Quotas.PhoneNumbers,
-		&in.Quotas.ConcurrentCalls, jsonCol{&in.Quotas.OutboundCountries}, timeCol{&in.CreatedAt})
+		&in.Quotas.ConcurrentCalls, jsonCol{&in.Quotas.OutboundCountries}, timeCol{&in.CreatedAt}, strCol{&in.SIPTarget})
 	if err != nil {
 		return nil, err
 	}

@@ -11,7 +11,7 @@ import (
 const portOrderColumns = `id, port_request_id, account_id, instance_id, status, country, losing_carrier,
 	number_kind, foc_at, requested_foc_at, respond_by, exception, status_reason, loa, csr, attestation,
 	findings, loa_pin_sealed, previous_order_id, next_order_id, version, created_at, updated_at,
-	attention, foc_override, carrier, carrier_id, carrier_reference`
+	attention, foc_override, carrier, carrier_id, carrier_reference, checklist`
 
 // portOrderSelect is what reads of an order select: portOrderColumns and
 // the due time of its earliest pending deadline (the deadlines_order index
@@ -30,7 +30,7 @@ func (t *tx) scanPortOrder(r scanner) (*porting.PortOrder, error) {
 		jsonCol{&o.Attestation}, jsonCol{&o.Findings}, &pinSealed, strCol{&o.PreviousOrderID},
 		strCol{&o.NextOrderID}, &o.Version, timeCol{&o.CreatedAt}, timeCol{&o.UpdatedAt},
 		jsonCol{&o.Attention}, jsonCol{&o.FOCOverride}, jsonCol{&o.Carrier}, new(any), new(any),
-		nullTimeCol{&o.NextDeadlineAt})
+		jsonCol{&o.Checklist}, nullTimeCol{&o.NextDeadlineAt})
 	if err != nil {
 		return nil, err
 	}
@@ -73,6 +73,10 @@ func normPortOrder(o *porting.PortOrder) {
 	if o.FOCOverride != nil {
 		o.FOCOverride.At = normTime(o.FOCOverride.At)
 	}
+	for k, v := range o.Checklist {
+		v.At = normTime(v.At)
+		o.Checklist[k] = v
+	}
 	if o.Carrier != nil {
 		o.Carrier.SubmittedAt = normTimePtr(o.Carrier.SubmittedAt)
 		o.Carrier.LastAnswerAt = normTimePtr(o.Carrier.LastAnswerAt)
@@ -93,7 +97,7 @@ func normPortOrder(o *porting.PortOrder) {
 type portOrderArgs struct {
 	exception, loa, csr, attestation, focOverride, carrier any
 	carrierID, carrierRef                                  any
-	findings, attention                                    string
+	findings, attention, checklist                         string
 	pinSealed                                              any // []byte, or nil without a PIN
 }
 
@@ -121,6 +125,13 @@ func (t *tx) encodePortOrder(o *porting.PortOrder) (portOrderArgs, error) {
 		return a, err
 	}
 	if a.focOverride, err = nullJSONArg(o.FOCOverride); err != nil {
+		return a, err
+	}
+	checklist := o.Checklist
+	if checklist == nil {
+		checklist = map[porting.ChecklistItemName]porting.ChecklistAttestation{}
+	}
+	if a.checklist, err = jsonArg(checklist); err != nil {
 		return a, err
 	}
 	if a.carrier, err = nullJSONArg(o.Carrier); err != nil {
@@ -162,11 +173,11 @@ func (t *tx) CreatePortOrder(ctx context.Context, o *porting.PortOrder) error {
 		return err
 	}
 	_, err = t.exec(ctx, `INSERT INTO port_orders (`+portOrderColumns+`) VALUES ($1, $2, $3, $4, $5, $6,
-		$7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28)`,
+		$7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29)`,
 		o.ID, o.PortRequestID, o.AccountID, nullStr(o.InstanceID), o.Status, o.Country, o.LosingCarrier,
 		o.NumberKind, o.FOCAt, o.RequestedFOCAt, o.RespondBy, a.exception, o.StatusReason, a.loa, a.csr,
 		a.attestation, a.findings, a.pinSealed, nullStr(o.PreviousOrderID), nullStr(o.NextOrderID),
-		o.Version, o.CreatedAt, o.UpdatedAt, a.attention, a.focOverride, a.carrier, a.carrierID, a.carrierRef)
+		o.Version, o.CreatedAt, o.UpdatedAt, a.attention, a.focOverride, a.carrier, a.carrierID, a.carrierRef, a.checklist)
 	if err != nil {
 		return errorf(err, "create port order %s", o.ID)
 	}
@@ -190,11 +201,11 @@ func (t *tx) UpdatePortOrder(ctx context.Context, o *porting.PortOrder) error {
 		exception = $9, status_reason = $10, loa = $11, csr = $12, attestation = $13, findings = $14,
 		loa_pin_sealed = $15, previous_order_id = $16, next_order_id = $17,
 		version = version + 1, updated_at = $18, attention = $19, foc_override = $20, carrier = $21,
-		carrier_id = $22, carrier_reference = $23 WHERE id = $24 AND version = $25`,
+		carrier_id = $22, carrier_reference = $23, checklist = $24 WHERE id = $25 AND version = $26`,
 		nullStr(o.InstanceID), o.Status, o.Country, o.LosingCarrier, o.NumberKind, o.FOCAt,
 		o.RequestedFOCAt, o.RespondBy, a.exception, o.StatusReason, a.loa, a.csr, a.attestation,
 		a.findings, a.pinSealed, nullStr(o.PreviousOrderID), nullStr(o.NextOrderID), now,
-		a.attention, a.focOverride, a.carrier, a.carrierID, a.carrierRef, o.ID, o.Version)
+		a.attention, a.focOverride, a.carrier, a.carrierID, a.carrierRef, a.checklist, o.ID, o.Version)
 	if err != nil {
 		return errorf(err, "update port order %s", o.ID)
 	}

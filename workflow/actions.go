@@ -136,7 +136,13 @@ func (s *Orders) applyRules(ctx context.Context, tx porting.Tx, p porting.Princi
 		return tx.Enqueue(ctx, porting.ActivateAtCarrierJob{PortOrderID: o.ID})
 	case porting.ActionRecordPorted:
 		o.SetNumberStatus(porting.NumberPorted)
-		return s.placeInventory(ctx, tx, p, o, porting.InventoryActive)
+		if err := s.placeInventory(ctx, tx, p, o, porting.InventoryActive); err != nil {
+			return err
+		}
+		// Calls must now reach the instance's flows: test them.
+		return tx.Enqueue(ctx, porting.TestCallsJob{PortOrderID: o.ID})
+	case porting.ActionPassTesting:
+		return s.testsPassed(ctx, tx, p, o, in)
 	case porting.ActionVerify:
 		o.SetNumberStatus(porting.NumberVerified)
 	case porting.ActionCancel:
@@ -154,6 +160,34 @@ func (s *Orders) applyRules(ctx context.Context, tx porting.Tx, p porting.Princi
 		}
 	}
 	return nil
+}
+
+// testsPassed lets pass_testing through only when the latest test-call
+// run reached every number's flow; staff may pass an order anyway with an
+// override reason (a platform whose edge takes no test calls), recorded.
+func (s *Orders) testsPassed(ctx context.Context, tx porting.Tx, p porting.Principal, o *porting.PortOrder, in ActionInput) error {
+	run, err := latestRun(ctx, tx, o.ID)
+	if err != nil {
+		return err
+	}
+	if run.RunID != "" && run.Failed == 0 {
+		return nil
+	}
+	if reason := strings.TrimSpace(in.OverrideReason); reason != "" {
+		o.StatusReason = "testing passed without passing test calls: " + reason
+		return nil
+	}
+	if run.RunID == "" {
+		return porting.Errorf(porting.ECONFLICT, "no test calls were placed for this order: place them (POST /v1/port-orders/%s/test-calls) once every number has a contact flow, or pass it with an override_reason", o.ID)
+	}
+	var bad []string
+	for _, c := range run.Calls {
+		if c.Result != porting.TestCallPass {
+			bad = append(bad, fmt.Sprintf("%s (%s: %s)", c.PhoneNumber, c.Result, c.Detail))
+		}
+	}
+	return porting.Errorf(porting.ECONFLICT, "testing cannot pass while test calls misroute or fail: %s; fix the contact flows and place the test calls again",
+		strings.Join(firstN(bad, 10), "; "))
 }
 
 // approveNumbers marks the numbers staff found not portable and the rest

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/portdesk/portdesk/calendar"
+	"github.com/portdesk/portdesk/country"
 	"github.com/portdesk/portdesk/porting"
 )
 
@@ -53,6 +54,26 @@ func (s *Deadlines) planDeadlines(o *porting.PortOrder) []porting.Deadline {
 		if runs(porting.DeadlinePortWindowOpens) {
 			add(porting.DeadlinePortWindowOpens, plan.PortWindowOpens)
 		}
+		if runs(porting.DeadlineChecklistReminder) {
+			for _, at := range checklistReminders(o.Country, *o.FOCAt) {
+				if at.After(now) {
+					add(porting.DeadlineChecklistReminder, at)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// checklistReminders are when the port-day checklist is reminded of: a day
+// before the FOC, and at 08:00 on the port's day in the country's civil
+// time when that is before the port.
+func checklistReminders(countryCode string, foc time.Time) []time.Time {
+	out := []time.Time{foc.Add(-24 * time.Hour)}
+	loc := country.CivilZone(countryCode)
+	day := foc.In(loc)
+	if morning := time.Date(day.Year(), day.Month(), day.Day(), 8, 0, 0, 0, loc); morning.Before(foc) {
+		out = append(out, morning)
 	}
 	return out
 }
@@ -72,7 +93,7 @@ func (s *Deadlines) deadlineApplies(o *porting.PortOrder, k porting.DeadlineKind
 		return o.RespondBy != nil
 	case porting.DeadlineLOAExpiry:
 		return s.loa.loaExpiry(o) != nil
-	case porting.DeadlineQuotaRequestsDue, porting.DeadlinePortWindowOpens, porting.DeadlineLoadNumbers:
+	case porting.DeadlineQuotaRequestsDue, porting.DeadlinePortWindowOpens, porting.DeadlineLoadNumbers, porting.DeadlineChecklistReminder:
 		return o.FOCAt != nil
 	}
 	return false

@@ -20,6 +20,7 @@ type Deadlines struct {
 	loa      *LOA
 	orders   *Orders
 	requests *Requests
+	portDay  *PortDay
 }
 
 // sweepBatch is how many due deadlines one sweep reads at a time.
@@ -256,6 +257,11 @@ func (s *Deadlines) applyDeadline(ctx context.Context, tx porting.Tx, d *porting
 	case porting.DeadlinePortWindowOpens:
 		_, err := s.orders.act(ctx, tx, sys, o, porting.ActionStartPort, ActionInput{})
 		return err
+	case porting.DeadlineChecklistReminder:
+		if o.FOCAt == nil {
+			return porting.Errorf(porting.ECONFLICT, "order %s has no FOC", o.ID)
+		}
+		return s.portDay.remindChecklist(ctx, tx, o)
 	}
 	return porting.Errorf(porting.EINVALID, "unknown deadline kind %s", d.Kind)
 }
@@ -264,6 +270,9 @@ func (s *Deadlines) applyDeadline(ctx context.Context, tx porting.Tx, d *porting
 // not answered by respond_by.
 func (s *Deadlines) applySilence(ctx context.Context, tx porting.Tx, o *porting.PortOrder) error {
 	sys := porting.SystemPrincipal
+	if o.Status == porting.StateAwaitingVerification {
+		return s.completeUnverified(ctx, tx, o)
+	}
 	policy := s.settings.silencePolicy()
 	if err := s.events.record(ctx, tx, sys, porting.EventRespondByPassed, orderEvent(o), nil,
 		map[string]any{"policy": policy, "respond_by": o.RespondBy, "status": o.Status}); err != nil {
@@ -330,4 +339,15 @@ func (s *Deadlines) warnQuotas(ctx context.Context, tx porting.Tx, o *porting.Po
 		return err
 	}
 	return s.requests.notifyCustomer(ctx, tx, sys, o, messages.ThreadQuotaRequestsDue, note)
+}
+
+// completeUnverified completes a ported order the customer did not verify
+// in the days given, with a note saying so.
+func (s *Deadlines) completeUnverified(ctx context.Context, tx porting.Tx, o *porting.PortOrder) error {
+	days := s.settings.verifyWithinDays()
+	if _, err := s.orders.act(ctx, tx, porting.SystemPrincipal, o, porting.ActionVerify,
+		ActionInput{Reason: fmt.Sprintf("completed without the customer's verification: no problem reported within %d days", days)}); err != nil {
+		return err
+	}
+	return s.requests.notifyCustomer(ctx, tx, porting.SystemPrincipal, o, messages.ThreadVerifiedBySilence, messages.Data{Days: days})
 }

@@ -275,7 +275,11 @@ func (s *Orders) setRespondBy(o *porting.PortOrder) {
 		o.RespondBy = nil
 		return
 	}
-	t := s.clock.Now().AddDate(0, 0, s.settings.respondWithinDays())
+	days := s.settings.respondWithinDays()
+	if o.Status == porting.StateAwaitingVerification {
+		days = s.settings.verifyWithinDays()
+	}
+	t := s.clock.Now().AddDate(0, 0, days)
 	if o.Status == porting.StateNumbersLoaded && o.FOCAt != nil && o.FOCAt.Before(t) {
 		t = *o.FOCAt // flows must be associated before the port, not a month later
 	}

@@ -21,6 +21,11 @@ type Config struct {
 	// every order to the manual gateway (staff submit by email or portal
 	// and record the answers).
 	Gateways porting.GatewayFactory
+	// TestCaller places test calls; nil: none can be placed.
+	TestCaller porting.TestCaller
+	// SIPIngressURI is the built-in SIP ingress (sip:host:port), where
+	// test calls go for instances without a sip_target; "" without one.
+	SIPIngressURI string
 	// PublicURL is the desk's own base URL as carriers reach it: their
 	// callbacks and document links point at it.
 	PublicURL string
@@ -57,6 +62,7 @@ type Service struct {
 	Notifications *Notifications
 	Webhooks      *Webhooks
 	Carriers      *Carriers
+	PortDay       *PortDay
 	Idempotency   *Idempotency
 	Sandbox       *Sandbox
 }
@@ -72,6 +78,7 @@ func New(c Config) *Service {
 		Accounts:      new(Accounts),
 		Orders:        new(Orders),
 		Carriers:      new(Carriers),
+		PortDay:       new(PortDay),
 		Deadlines:     new(Deadlines),
 		Documents:     new(Documents),
 		Events:        new(Events),
@@ -91,7 +98,9 @@ func New(c Config) *Service {
 	*s.Accounts = Accounts{store: c.Store, clock: c.Clock, adminToken: c.AdminToken, events: s.Events}
 	*s.Orders = Orders{store: c.Store, clock: c.Clock, settings: c.Settings, deadlines: s.Deadlines, events: s.Events, loa: s.LOA, requests: s.Requests}
 	*s.Carriers = Carriers{store: c.Store, clock: c.Clock, settings: c.Settings, gateways: c.Gateways, publicURL: c.PublicURL, events: s.Events, orders: s.Orders}
-	*s.Deadlines = Deadlines{store: c.Store, clock: c.Clock, settings: c.Settings, events: s.Events, loa: s.LOA, orders: s.Orders, requests: s.Requests}
+	*s.Deadlines = Deadlines{store: c.Store, clock: c.Clock, settings: c.Settings, events: s.Events, loa: s.LOA, orders: s.Orders, requests: s.Requests, portDay: s.PortDay}
+	*s.PortDay = PortDay{store: c.Store, clock: c.Clock, settings: c.Settings, caller: c.TestCaller, ingressURI: c.SIPIngressURI,
+		events: s.Events, orders: s.Orders, requests: s.Requests}
 	*s.Documents = Documents{store: c.Store, clock: c.Clock, settings: c.Settings, events: s.Events, orders: s.Orders, requests: s.Requests}
 	*s.Events = Events{store: c.Store, clock: c.Clock}
 	*s.Idempotency = Idempotency{store: c.Store, clock: c.Clock}

@@ -48,6 +48,13 @@ type Settings struct {
 	// (default 5).
 	WebhookMaxAttempts  int
 	WebhookDisableAfter int
+	// TestCallSample is how many numbers of an order a test-call run
+	// calls at most, spread over the order (default 20).
+	TestCallSample int
+	// VerifyWithinDays is how long the customer has to verify a port
+	// before the order completes with a note (default 14; reminders come
+	// before, as for any answer).
+	VerifyWithinDays int
 	// TeamEmail is the porting team's address: orders that need a person
 	// (an attention flag) are mailed there. Empty: no team email.
 	TeamEmail string
@@ -124,6 +131,12 @@ func (s Settings) loaMaxAgeDays() int       { return positive(s.LOAMaxAgeDays, 1
 func (s Settings) respondWithinDays() int   { return positive(s.RespondWithinDays, 30) }
 func (s Settings) rescheduleNotice() int    { return positive(s.RescheduleNoticeBusinessDays, 5) }
 func (s Settings) defaultRegion() string    { return nonEmpty(s.DefaultRegion, "US") }
+
+// testCallSample is the test-call sample size (default 20).
+func (s Settings) testCallSample() int { return positive(s.TestCallSample, 20) }
+
+// verifyWithinDays is the days given to verify a port (default 14).
+func (s Settings) verifyWithinDays() int { return positive(s.VerifyWithinDays, 14) }
 
 // MaxDocument returns the upload cap in bytes (default 10 MB).
 func (s Settings) MaxDocument() int64 { return positive(s.MaxDocumentBytes, 10<<20) }

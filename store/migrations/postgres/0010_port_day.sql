@@ -1,0 +1,45 @@
+-- Port day: calls that reached an instance's edge (call_records: the SIP
+-- ingress's and those platforms report), test calls placed for an order
+-- (test_calls, grouped in runs), where an instance takes test calls
+-- (instances.sip_target), the customer's checklist attestations on an
+-- order (port_orders.checklist, a JSON object by item), numbers found by
+-- number (the ingress routes calls), and the checklist reminder deadline.
+-- Keep in step with migrations/sqlite/0010_port_day.sql.
+
+ALTER TABLE instances ADD COLUMN sip_target TEXT;
+ALTER TABLE port_orders ADD COLUMN checklist JSONB NOT NULL DEFAULT '{}' CHECK (jsonb_typeof(checklist) = 'object');
+
+CREATE INDEX instance_phone_numbers_number ON instance_phone_numbers (phone_number);
+
+CREATE TABLE call_records (
+    id              TEXT PRIMARY KEY,
+    instance_id     TEXT NOT NULL REFERENCES instances (id),
+    phone_number    TEXT NOT NULL,
+    at              TIMESTAMPTZ NOT NULL,
+    source          TEXT NOT NULL,
+    outcome         TEXT NOT NULL CHECK (outcome IN ('answered', 'unavailable', 'not_found', 'failed')),
+    contact_flow_id TEXT,
+    test_call_id    TEXT
+);
+
+CREATE INDEX call_records_number ON call_records (instance_id, phone_number, at);
+
+CREATE TABLE test_calls (
+    id               TEXT PRIMARY KEY,
+    run_id           TEXT NOT NULL,
+    port_order_id    TEXT NOT NULL REFERENCES port_orders (id),
+    phone_number     TEXT NOT NULL,
+    target           TEXT NOT NULL,
+    sip_status       INTEGER NOT NULL,
+    expected_flow_id TEXT,
+    answered_flow_id TEXT,
+    result           TEXT NOT NULL CHECK (result IN ('pass', 'misrouted', 'failed')),
+    detail           TEXT NOT NULL DEFAULT '',
+    at               TIMESTAMPTZ NOT NULL
+);
+
+CREATE INDEX test_calls_order ON test_calls (port_order_id, at, id);
+
+ALTER TABLE deadlines DROP CONSTRAINT deadlines_kind_check;
+ALTER TABLE deadlines ADD CONSTRAINT deadlines_kind_check CHECK (kind IN ('respond_reminder', 'respond_by', 'loa_expiry',
+    'quota_requests_due', 'load_numbers', 'port_window_opens', 'checklist_reminder'));
