@@ -26,10 +26,18 @@ const (
 )
 
 var (
-	exCarrier      = "car_r3w7k2mx5qvd4nbt6hca"
-	exRejection    = obj{"code": "ENTITY_NAME_MISMATCH", "field": "loa.entity_name", "carrier_value": "ACME SUPPORT LIMITED", "message": "Name on the account differs."}
-	exAnswerResult = obj{"outcome": "applied", "port_order_id": exOrder, "status": "exception"}
-	exCarrierInput = obj{"name": "Old Telco", "aliases": []any{"Old Telco Inc.", "OldTel"}, "countries": []any{"US"}, "gateway": "http",
+	exFlow          = "flow_c6m2x7kq4rdw3nbt5hva"
+	exAssociation   = obj{"phone_number": exNumber1, "contact_flow_id": exFlow}
+	exInventory     = obj{"instance_id": exInstance, "phone_number": exNumber1, "status": "active", "contact_flow_id": exFlow, "port_order_id": exOrder, "updated_at": exUpdated}
+	exCallRecord    = obj{"instance_id": exInstance, "phone_number": exNumber1, "at": "2026-03-20T15:02:11Z", "source": "sbc-1.acme.example", "outcome": "answered", "contact_flow_id": exFlow}
+	exTestCall      = obj{"id": "tc_w5k2q7nx3mdr4bt6hcaa", "run_id": "run_p3n7w2kq5xd4bm6rtc4a", "port_order_id": exOrder, "phone_number": exNumber1, "target": "sip:127.0.0.1:5060", "sip_status": 200, "expected_flow_id": exFlow, "answered_flow_id": exFlow, "result": "pass", "at": "2026-03-20T14:31:00Z"}
+	exHour          = obj{"hour": "2026-03-20T15:00:00Z", "calls": 14, "answered": 13}
+	exTraffic       = obj{"phone_number": exNumber1, "answered": 13, "hours": []any{exHour}}
+	exChecklistItem = obj{"item": "traffic_at_expected_level", "state": "pass", "owner": "team", "evidence": "every number checked (2) took calls since the port", "traffic": []any{exTraffic}}
+	exCarrier       = "car_r3w7k2mx5qvd4nbt6hca"
+	exRejection     = obj{"code": "ENTITY_NAME_MISMATCH", "field": "loa.entity_name", "carrier_value": "ACME SUPPORT LIMITED", "message": "Name on the account differs."}
+	exAnswerResult  = obj{"outcome": "applied", "port_order_id": exOrder, "status": "exception"}
+	exCarrierInput  = obj{"name": "Old Telco", "aliases": []any{"Old Telco Inc.", "OldTel"}, "countries": []any{"US"}, "gateway": "http",
 		"settings": obj{"base_url": "https://port.oldtelco.example/v1"}, "secrets": obj{"signing_secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"},
 		"routes": []any{obj{"country": "US", "losing_carrier": "Old Telco"}}}
 	exCarrierBody = obj{"id": exCarrier, "name": "Old Telco", "aliases": []any{"Old Telco Inc.", "OldTel"}, "countries": []any{"US"},
@@ -102,6 +110,24 @@ var (
 // schema's name. TestSchemaExamples checks that every schema has one and
 // that each is valid against its schema.
 var schemaExamples = map[string]any{
+	// The port day.
+	"AssociationBody":        exAssociation,
+	"AssociateInputBody":     obj{"associations": []any{exAssociation}},
+	"AssociateOneInputBody":  obj{"contact_flow_id": exFlow},
+	"InventoryOutputBody":    obj{"data": []any{exInventory}},
+	"InstancePatchInputBody": obj{"sip_target": "sip:edge.acme.example:5060;transport=tcp"},
+	"CallRecordBody":         exCallRecord,
+	"CallRecordsInputBody":   obj{"records": []any{exCallRecord}},
+	"CallRecordsOutputBody":  obj{"recorded": 1},
+	"TestCall":               exTestCall,
+	"TestCallRun":            obj{"run_id": "run_p3n7w2kq5xd4bm6rtc4a", "target": "sip:127.0.0.1:5060", "calls": []any{exTestCall}, "passed": 1, "failed": 0},
+	"ChecklistItem":          exChecklistItem,
+	"Checklist": obj{"port_order_id": exOrder, "status": "ported", "foc_at": "2026-03-20T14:00:00Z", "ready": false,
+		"items": []any{exChecklistItem}},
+	"ChecklistAttestation": obj{"by": exKey, "at": exUpdated, "note": "the old IVR now plays a moved message"},
+	"AttestInputBody":      obj{"item": "old_traffic_stopped", "note": "the old IVR now plays a moved message"},
+	"NumberTraffic":        exTraffic,
+	"HourCalls":            exHour,
 	// The carrier exchange.
 	"CarrierCreateInputBody": exCarrierInput,
 	"CarrierUpdateInputBody": obj{"settings": obj{"base_url": "https://port.northwind.example/v1"}, "enabled": true},

@@ -14,6 +14,11 @@ import (
 // workflow's checks keep one number. A limit of the same size that is not
 // in this table fails the test too, so a new field is never forgotten.
 var schemaLimits = map[string]int{
+	"AssociateInputBody.associations":                 workflow.MaxAssociations,
+	"AssociationBody.phone_number":                    porting.MaxNumberInput,
+	"AttestInputBody.note":                            porting.MaxTextLength,
+	"CallRecordBody.phone_number":                     porting.MaxNumberInput,
+	"CallRecordBody.source":                           porting.MaxNameLength,
 	"CarrierCreateInputBody.name":                     porting.MaxNameLength,
 	"CarrierUpdateInputBody.name":                     porting.MaxNameLength,
 	"CarrierAnswerInputBody.message":                  porting.MaxTextLength,

@@ -54,6 +54,8 @@ func domainEnums() map[string][]string {
 		"schema CarrierCallbackOutputBody.outcome": strs(porting.OutcomeApplied, porting.OutcomeStale, porting.OutcomeDuplicate,
 			porting.OutcomeNotApplicable, porting.OutcomeRefused),
 		"schema CarrierCreateInputBody.gateway": strs(porting.GatewayKinds...),
+		"schema CallRecordBody.outcome":         strs(porting.CallOutcomes...),
+		"schema AttestInputBody.item":           strs(porting.AttestedItems...),
 		"schema CarrierUpdateInputBody.gateway": strs(porting.GatewayKinds...),
 	}
 }

@@ -105,6 +105,23 @@ var operationDescriptions = map[string]string{
 	"list-documents":    whoStaff + " " + whoAnyState,
 	"download-document": whoStaff + " " + whoAnyState + " The download is recorded on the order's timeline.",
 
+	"associate-phone-numbers": "**Who:** customers, for their own instances; staff, any. All or nothing: a number not in the instance (numbers join it when they are loaded, " +
+		"a few business days before the port) or a flow of another instance is 422 naming the entry. An empty contact_flow_id takes the number's flow away. " +
+		"A number without a flow receives no calls; numbers keep their flow when the port completes.",
+	"associate-phone-number":  "**Who:** customers, for their own instances; staff, any. The flow must be one of the instance's.",
+	"dissociate-phone-number": "**Who:** customers, for their own instances; staff, any. The number then receives no calls.",
+	"update-instance":         "**Who:** customers, for their own instances; staff, any. sip_target is where test calls go; empty for the desk's built-in SIP ingress.",
+	"report-call-records": "**Who:** customers, for their own instances' numbers; staff, any. For platforms with their own SIP edge: up to 1,000 calls per request, " +
+		"all or none; they feed the port-day checklist's traffic item as the built-in ingress's calls do. source is an address or a platform name, never the caller's number.",
+	"place-test-calls": "**Who:** staff, and customers for their own orders. **When:** porting, ported, awaiting_verification. Calls each number " +
+		"(a sample of at most 20, spread over a large order) at the instance's sip_target or the built-in ingress, and records per number the SIP answer and the flow " +
+		"that answered against the expected one (pass, misrouted, failed). Test calls are also placed by themselves when the carrier confirms the port.",
+	"get-test-calls": whoStaff + " The latest run of test calls.",
+	"get-checklist": whoStaff + " " + whoAnyState + " Each item (instance_set, numbers_associated, quotas_in_place, old_traffic_stopped, test_calls_routed, " +
+		"agents_ready, traffic_at_expected_level) is pass, fail, pending or attested, with its owner, evidence and due time; reminders go to the owners of open items " +
+		"a day before the FOC and on the port's morning.",
+	"attest-checklist-item": "**Who:** customers, for their own orders; staff. **When:** from the FOC to completion. Confirms old_traffic_stopped or agents_ready, " +
+		"which portdesk cannot observe.",
 	"list-carriers": "**Who:** staff (admin, specialist). Every entry of the carrier registry, oldest first; secrets are never returned (secrets_set names them).",
 	"create-carrier": whoAdmin + " A name or alias another entry already has is 409. The http gateway needs settings.base_url and secrets.signing_secret; " +
 		"the twilio gateway settings.account_sid and secrets.auth_token. Routes name countries of the entry; an order goes to the entry whose route names " +
