@@ -58,6 +58,9 @@ type Config struct {
 	// the port day; 0 uses each country's default (5 in North America, 10
 	// elsewhere).
 	LeadBusinessDays int
+	// SIPAddr is where the SIP ingress listens (UDP and TCP); empty runs
+	// none (the sandbox then picks a loopback port).
+	SIPAddr string
 	// PublicURL is the desk's base URL as carriers reach it (their
 	// callbacks and document links); default the listen address.
 	PublicURL string
@@ -122,6 +125,7 @@ func newFlagSet(name string, stderr io.Writer, cfg *Config, serve bool) *flag.Fl
 		num(&cfg.LeadBusinessDays, "lead-business-days", 0, "minimum business days from asking for a port date to the port; 0 = the country's default")
 		dur(&cfg.SweepInterval, "sweep-interval", 30*time.Second, "how often due deadlines are swept")
 		dur(&cfg.RetryBase, "webhook-retry-base", 10*time.Second, "first retry delay of webhook deliveries and carrier calls, doubled per attempt up to an hour, ±10% at random")
+		str(&cfg.SIPAddr, "sip-addr", "", "SIP ingress address (UDP and TCP), standing in for the contact-center platform's edge; empty: none (the sandbox picks a loopback port)")
 		str(&cfg.PublicURL, "public-url", "", "the desk's base URL as carriers reach it (callbacks, document links); empty: http://<listen address>")
 		str(&cfg.OperatorName, "operator-name", "", "the operator's legal name: the gaining side printed on LOAs and sent to carriers")
 		str(&cfg.OperatorAddress, "operator-address", "", "the operator's legal address, beside --operator-name")

@@ -130,6 +130,19 @@ func TestPortLifecycle(t *testing.T) {
 		}
 		act(spec, "start_port", nil, "porting")
 		act(spec, "record_ported", nil, "ported")
+		// Testing passes only once test calls reach every number's flow.
+		if r := c.do("POST", "/v1/port-orders/"+orderID+"/actions/pass_testing", spec, nil); r.Status != http.StatusConflict {
+			t.Fatalf("pass_testing before the numbers have flows: %d %s", r.Status, r.Body)
+		}
+		flow := str(t, c.must(http.StatusCreated, "POST", "/v1/instances/"+inst+"/contact-flows", cust, map[string]any{"name": "Support"}), "id")
+		var assoc []map[string]any
+		for _, n := range list(t, c.must(http.StatusOK, "GET", "/v1/instances/"+inst+"/phone-numbers", cust, nil), "data") {
+			assoc = append(assoc, map[string]any{"phone_number": str(t, n, "phone_number"), "contact_flow_id": flow})
+		}
+		c.must(http.StatusOK, "POST", "/v1/instances/"+inst+"/phone-numbers:associate", cust, map[string]any{"associations": assoc})
+		if run := c.must(http.StatusOK, "POST", "/v1/port-orders/"+orderID+"/test-calls", spec, nil); run["failed"].(float64) != 0 || run["passed"].(float64) != 2 {
+			t.Fatalf("test calls: %v", run)
+		}
 		act(spec, "pass_testing", nil, "awaiting_verification")
 		o = act(cust, "verify", nil, "completed")
 		for _, n := range list(t, o, "phone_numbers") {

@@ -34,7 +34,7 @@ func testServerWith(t *testing.T, databaseURL string, tune func(*Config)) (*Main
 	}
 	m.Clock = testClock
 	m.Config = Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), DatabaseURL: databaseURL, AdminToken: testAdminToken, LogLevel: "warn",
-		SweepInterval: -1, RetryBase: testRetryBase, WebhookAllowPrivate: true}
+		SweepInterval: -1, RetryBase: testRetryBase, WebhookAllowPrivate: true, SIPAddr: "127.0.0.1:0"}
 	if databaseURL != "" {
 		m.Config.SecretKey = testSecretKey
 	}

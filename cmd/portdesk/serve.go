@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/portdesk/portdesk/voice"
+
 	"github.com/portdesk/portdesk/carrier/sim"
 
 	"context"
@@ -47,6 +49,11 @@ type Main struct {
 	stdout, stderr io.Writer
 	logger         *slog.Logger
 	sandbox        *workflow.SandboxData
+	// ingress is the SIP ingress on sipAddr (nil without --sip-addr);
+	// caller places test calls.
+	ingress *voice.Ingress
+	caller  *voice.Caller
+	sipAddr string
 	// sim is the sandbox's in-process carrier simulator, served by simHTTP
 	// at simURL.
 	sim     *sim.Sim
@@ -109,9 +116,16 @@ func (m *Main) Open(ctx context.Context) error {
 	if public == "" {
 		public = m.URL()
 	}
+	if m.Config.Sandbox && m.Config.SIPAddr == "" {
+		m.Config.SIPAddr = "127.0.0.1:0" // the sandbox rehearses port day with its own SIP ingress
+	}
+	ingressURI, caller, err := m.startVoice(ctx, clock)
+	if err != nil {
+		return err
+	}
 	m.Service = workflow.New(workflow.Config{
 		Store: db, Clock: clock, SandboxClock: sandbox, AdminToken: m.Config.AdminToken, Notifier: notifier,
-		WebhookGuard: &notifier.Webhooks, Gateways: gateways, PublicURL: public,
+		WebhookGuard: &notifier.Webhooks, Gateways: gateways, PublicURL: public, TestCaller: caller, SIPIngressURI: ingressURI,
 		Checker: &numbers.Checker{RangeHolder: numbers.OriginalCarrierLookup{}}, Settings: settings,
 	})
 	reg := prometheus.NewRegistry()
@@ -206,6 +220,9 @@ func (m *Main) printBanner(ctx context.Context) error {
 	fmt.Fprintf(m.stdout, "portdesk %s listening on %s (%s)\n", version(), m.URL(), m.dataLocation())
 	fmt.Fprintln(m.stdout, "  stop: press Ctrl-C (or send SIGTERM); the data stays for the next start")
 	fmt.Fprintf(m.stdout, "  API docs: %s/docs   OpenAPI: %s/openapi.json   health: %s/healthz\n", m.URL(), m.URL(), m.URL())
+	if m.sipAddr != "" {
+		fmt.Fprintf(m.stdout, "  SIP ingress: sip:%s (UDP and TCP): calls to numbers of the instances reach their contact flows; test calls go there\n", m.sipAddr)
+	}
 	if u := m.MetricsURL(); u != "" {
 		fmt.Fprintf(m.stdout, "  metrics: %s/metrics (not on the API's address)\n", u)
 	}
@@ -263,6 +280,12 @@ func (m *Main) Close() error {
 	if m.simHTTP != nil {
 		errs = append(errs, m.simHTTP.Shutdown(ctx))
 		m.sim.Close()
+	}
+	if m.ingress != nil {
+		errs = append(errs, m.ingress.Close())
+	}
+	if m.caller != nil {
+		errs = append(errs, m.caller.Close())
 	}
 	if m.DB != nil {
 		errs = append(errs, m.DB.Close())
