@@ -4,9 +4,12 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"os"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/emiago/sipgo/sip"
 
 	"github.com/portdesk/portdesk/porting"
 )
@@ -26,7 +29,7 @@ var testNow = time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
 
 // fakeRouter is an in-memory porting.CallRouter that keeps the records.
 type fakeRouter struct {
-	routes map[string]porting.NumberRoute
+	routes  map[string]porting.NumberRoute
 	block   chan struct{} // when set, RouteCall waits on it
 	entered chan string   // when set, RouteCall sends its number first
 
@@ -82,6 +85,13 @@ func (r *fakeRouter) Records() []porting.CallRecord {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return append([]porting.CallRecord(nil), r.records...)
+}
+
+// TestMain quiets sipgo's package-wide logger, which some transport
+// warnings use whatever logger the user agent was given.
+func TestMain(m *testing.M) {
+	sip.SetDefaultLogger(quietLogger())
+	os.Exit(m.Run())
 }
 
 // quietLogger drops the warnings that bad input makes sipgo log.
