@@ -3,6 +3,7 @@ package voice
 import (
 	"context"
 	"fmt"
+	"net"
 	"testing"
 
 	"github.com/emiago/sipgo"
@@ -78,13 +79,14 @@ func mustStartFloor(b *testing.B) string {
 	}
 	srv.OnInvite(answer)
 	srv.OnNoRoute(answer)
-	ctx, cancel := context.WithCancel(context.Background())
-	ready := make(chan string, 1)
-	ctx = context.WithValue(ctx, sipgo.ListenReadyCtxKey, sipgo.ListenReadyFuncCtxValue(func(_, addr string) { ready <- addr }))
-	go func() { _ = srv.ListenAndServe(ctx, "udp", "127.0.0.1:0") }()
+	conn, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	go func() { _ = srv.ServeUDP(conn) }()
 	b.Cleanup(func() {
-		cancel()
+		_ = conn.Close()
 		_ = ua.Close()
 	})
-	return <-ready
+	return conn.LocalAddr().String()
 }

@@ -103,7 +103,10 @@ func (c *Caller) PlaceCall(ctx context.Context, target string, e164 string) (por
 		return porting.TestCallResult{}, err
 	}
 	start := c.opts.Now()
-	session, err := c.dialog.Invite(ctx, uri, nil)
+	// A Contact of its own per call: sipgo fills in the port of the one it
+	// is given, so the dialog UA's shared default would race.
+	contact := &sip.ContactHeader{Address: sip.Uri{Scheme: "sip", User: "portdesk", Host: c.opts.LocalHost}}
+	session, err := c.dialog.Invite(ctx, uri, nil, contact)
 	if err != nil {
 		return porting.TestCallResult{}, fmt.Errorf("voice: test call %s: invite: %w", target, err)
 	}

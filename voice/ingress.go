@@ -105,14 +105,18 @@ func (o IngressOptions) withDefaults() IngressOptions {
 	return o
 }
 
-// routeMethods registers a handler per SIP method; any other method is
-// answered 405 Method Not Allowed by sipgo's default.
+// allowedMethods are the methods the ingress handles, for Allow headers.
+const allowedMethods = "INVITE, ACK, BYE, CANCEL, OPTIONS"
+
+// routeMethods registers a handler per SIP method and answers any other
+// with 405 Method Not Allowed.
 func (in *Ingress) routeMethods() {
 	in.srv.OnInvite(in.handleInvite)
 	in.srv.OnOptions(in.answerOK)
 	in.srv.OnBye(in.answerOK)
 	in.srv.OnAck(func(*sip.Request, sip.ServerTransaction) {})
-	in.srv.OnCancel(in.answerOK)
+	in.srv.OnCancel(in.answerNoTransaction)
+	in.srv.OnNoRoute(in.answerNotAllowed)
 }
 
 // Listen binds network ("udp" or "tcp") on addr and serves calls until
@@ -123,10 +127,7 @@ func (in *Ingress) Listen(ctx context.Context, network, addr string) (string, er
 	if err != nil {
 		return "", err
 	}
-	go func() {
-		<-ctx.Done()
-		_ = closer.Close()
-	}()
+	context.AfterFunc(ctx, func() { _ = closer.Close() })
 	go func() {
 		if err := serve(); err != nil && ctx.Err() == nil {
 			in.opts.Logger.Warn("voice: ingress stopped serving", "network", network, "addr", bound, "error", err)
@@ -194,11 +195,28 @@ func (in *Ingress) Close() error {
 	return nil
 }
 
-// answerOK answers 200 OK: OPTIONS (a health probe), BYE (the ingress
-// keeps no dialog, so every call is already over) and a CANCEL that
-// matched no pending INVITE.
+// answerOK answers 200 OK: OPTIONS (a health probe) and BYE (the
+// ingress keeps no dialog, so every call it answered is already over).
 func (in *Ingress) answerOK(req *sip.Request, tx sip.ServerTransaction) {
-	in.respond(tx, sip.NewResponseFromRequest(req, sip.StatusOK, "OK", nil))
+	res := sip.NewResponseFromRequest(req, sip.StatusOK, "OK", nil)
+	res.AppendHeader(sip.NewHeader("Allow", allowedMethods))
+	in.respond(tx, res)
+}
+
+// answerNoTransaction answers a CANCEL that matched no pending INVITE
+// (sipgo answers those that do): 481 Call/Transaction Does Not Exist.
+func (in *Ingress) answerNoTransaction(req *sip.Request, tx sip.ServerTransaction) {
+	in.respond(tx, sip.NewResponseFromRequest(req, sip.StatusCallTransactionDoesNotExists, "Call/Transaction Does Not Exist", nil))
+}
+
+// answerNotAllowed answers a method the ingress does not handle.
+func (in *Ingress) answerNotAllowed(req *sip.Request, tx sip.ServerTransaction) {
+	if tx == nil { // an ACK-like request outside any transaction
+		return
+	}
+	res := sip.NewResponseFromRequest(req, sip.StatusMethodNotAllowed, "Method Not Allowed", nil)
+	res.AppendHeader(sip.NewHeader("Allow", allowedMethods))
+	in.respond(tx, res)
 }
 
 // respond sends res on tx, logging a failure (the caller retransmits or
