@@ -46,8 +46,9 @@ type Ingress struct {
 	srv    *sipgo.Server
 	slots  chan struct{}
 
-	mu    sync.Mutex
-	bound map[string]string // network → bound address, for Contact
+	mu      sync.Mutex
+	bound   map[string]string // network → bound address, for Contact
+	sockets []io.Closer       // closed by Close
 }
 
 // NewIngress returns an ingress that asks router about every INVITE.
@@ -129,15 +130,16 @@ func (in *Ingress) Listen(ctx context.Context, network, addr string) (string, er
 	}
 	context.AfterFunc(ctx, func() { _ = closer.Close() })
 	go func() {
-		if err := serve(); err != nil && ctx.Err() == nil {
+		if err := serve(); stoppedByError(ctx, err) {
 			in.opts.Logger.Warn("voice: ingress stopped serving", "network", network, "addr", bound, "error", err)
 		}
 	}()
 	return bound, nil
 }
 
-// Serve binds network on addr and serves calls until ctx ends; it returns
-// nil then, or the error that stopped it earlier.
+// Serve binds network ("udp" or "tcp") on addr and serves calls until
+// ctx ends or the ingress is closed; it returns nil then, or the error
+// that stopped it earlier.
 func (in *Ingress) Serve(ctx context.Context, network, addr string) error {
 	bound, serve, closer, err := in.listen(network, addr)
 	if err != nil {
@@ -145,10 +147,16 @@ func (in *Ingress) Serve(ctx context.Context, network, addr string) error {
 	}
 	stop := context.AfterFunc(ctx, func() { _ = closer.Close() })
 	defer stop()
-	if err := serve(); err != nil && ctx.Err() == nil {
+	if err := serve(); stoppedByError(ctx, err) {
 		return fmt.Errorf("voice: serve %s %s: %w", network, bound, err)
 	}
 	return nil
+}
+
+// stoppedByError reports whether serving stopped for another reason than
+// ctx's end or Close.
+func stoppedByError(ctx context.Context, err error) bool {
+	return err != nil && ctx.Err() == nil && !errors.Is(err, net.ErrClosed)
 }
 
 // listen binds the socket and returns how to serve it and close it.
@@ -159,24 +167,26 @@ func (in *Ingress) listen(network, addr string) (string, func() error, io.Closer
 		if err != nil {
 			return "", nil, nil, fmt.Errorf("voice: listen udp %s: %w", addr, err)
 		}
-		bound := in.remember("udp", conn.LocalAddr().String())
+		bound := in.remember("udp", conn.LocalAddr().String(), conn)
 		return bound, func() error { return in.srv.ServeUDP(conn) }, conn, nil
 	case "tcp":
 		l, err := net.Listen("tcp", addr)
 		if err != nil {
 			return "", nil, nil, fmt.Errorf("voice: listen tcp %s: %w", addr, err)
 		}
-		bound := in.remember("tcp", l.Addr().String())
+		bound := in.remember("tcp", l.Addr().String(), l)
 		return bound, func() error { return in.srv.ServeTCP(l) }, l, nil
 	}
 	return "", nil, nil, fmt.Errorf("voice: listen %q: network is neither udp nor tcp", network)
 }
 
-// remember keeps the bound address of network for the Contact header.
-func (in *Ingress) remember(network, bound string) string {
+// remember keeps the bound address of network for the Contact header
+// and its socket for Close.
+func (in *Ingress) remember(network, bound string, socket io.Closer) string {
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	in.bound[network] = bound
+	in.sockets = append(in.sockets, socket)
 	return bound
 }
 
@@ -189,6 +199,12 @@ func (in *Ingress) boundAddr(network string) string {
 
 // Close stops every listener and releases the SIP stack.
 func (in *Ingress) Close() error {
+	in.mu.Lock()
+	for _, socket := range in.sockets {
+		_ = socket.Close() // already closed when its context ended
+	}
+	in.sockets = nil
+	in.mu.Unlock()
 	if err := in.ua.Close(); err != nil {
 		return fmt.Errorf("voice: close ingress: %w", err)
 	}

@@ -2,6 +2,7 @@ package voice
 
 import (
 	"context"
+	"log/slog"
 	"net"
 	"strings"
 	"sync"
@@ -31,7 +32,8 @@ func TestIngressAnswersTestCalls(t *testing.T) {
 			t.Parallel()
 			router := newFakeRouter()
 			addr := MustStartIngress(t, router, network, IngressOptions{})
-			caller := MustNewCaller(t, CallerOptions{})
+			warnings := &logBuffer{}
+			caller := MustNewCaller(t, CallerOptions{Logger: slog.New(slog.NewTextHandler(warnings, nil))})
 			for i, tt := range tests {
 				got, err := caller.PlaceCall(context.Background(), target(tt.number, addr, network), tt.number)
 				if err != nil {
@@ -46,8 +48,32 @@ func TestIngressAnswersTestCalls(t *testing.T) {
 				}
 				checkRecord(t, records[i], tt.number, tt.wantOutcome, tt.wantFlow)
 			}
+			// A failed ACK or BYE is only logged: the log must be empty.
+			if log := warnings.String(); log != "" {
+				t.Errorf("caller logged:\n%s", log)
+			}
 		})
 	}
+}
+
+// logBuffer collects log lines from concurrent writers.
+type logBuffer struct {
+	mu  sync.Mutex
+	buf strings.Builder
+}
+
+// Write implements io.Writer.
+func (b *logBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+// String returns what was logged.
+func (b *logBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 // checkRecord checks one call record against what the call should leave.
@@ -185,5 +211,31 @@ func TestIngressServeStopsWithContext(t *testing.T) {
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("Serve did not return after its context ended")
+	}
+}
+
+func TestIngressCloseStopsServe(t *testing.T) {
+	t.Parallel()
+	in, err := NewIngress(newFakeRouter(), IngressOptions{Now: time.Now, Logger: quietLogger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- in.Serve(context.Background(), "udp", "127.0.0.1:0") }()
+	// Close once Serve has bound its socket.
+	deadline := time.Now().Add(5 * time.Second)
+	for in.boundAddr("udp") == "" && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	if err := in.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("Serve after Close = %v, want nil", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Serve did not return after Close")
 	}
 }
