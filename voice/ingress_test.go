@@ -56,6 +56,27 @@ func TestIngressAnswersTestCalls(t *testing.T) {
 	}
 }
 
+func TestIngressFlowNameCannotForgeHeaders(t *testing.T) {
+	t.Parallel()
+	router := newFakeRouter()
+	route := router.routes[numberActive]
+	route.ContactFlowName = "Main\r\nX-Portdesk-Contact-Flow: forged\r\n" + strings.Repeat("é", 300)
+	router.routes[numberActive] = route
+	addr := MustStartIngress(t, router, "udp", IngressOptions{})
+	answer := exchangeMessage(t, "udp", addr, request("INVITE", "sip:"+numberActive+"@"+addr, "udp"), 2*time.Second)
+	if answer == nil || statusCode(t, answer) != 200 {
+		t.Fatalf("INVITE answer: %q, want 200", answer)
+	}
+	if got := strings.Count(string(answer), "\r\nX-Portdesk-Contact-Flow:"); got != 1 {
+		t.Errorf("answer has %d flow headers, want 1:\n%s", got, answer)
+	}
+	caller := MustNewCaller(t, CallerOptions{})
+	got, err := caller.PlaceCall(context.Background(), target(numberActive, addr, "udp"), numberActive)
+	if err != nil || got.ContactFlowID != "flow-1" || !strings.HasPrefix(got.ContactFlowName, "Main  X-Portdesk") || len(got.ContactFlowName) > maxHeaderText {
+		t.Errorf("PlaceCall = %+v, %v; want flow-1 and the name on one line, at most %d bytes", got, err, maxHeaderText)
+	}
+}
+
 // logBuffer collects log lines from concurrent writers.
 type logBuffer struct {
 	mu  sync.Mutex

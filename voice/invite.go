@@ -26,7 +26,8 @@ var (
 	answerFailed      = answer{status: sip.StatusInternalServerError, reason: "Server Internal Error", outcome: porting.CallFailed}
 )
 
-// handleInvite answers one INVITE and records the call. Beyond
+// handleInvite answers one INVITE and records the call (with an empty
+// PhoneNumber when the INVITE names no number). Beyond
 // MaxConcurrent INVITEs at once it sheds the call with 503 without asking
 // or telling the router, whose load is what is being bounded.
 func (in *Ingress) handleInvite(req *sip.Request, tx sip.ServerTransaction) {
@@ -100,12 +101,31 @@ func (in *Ingress) response(req *sip.Request, a answer) *sip.Response {
 	if a.outcome != porting.CallAnswered {
 		return res
 	}
-	res.AppendHeader(sip.NewHeader(porting.HeaderContactFlow, a.route.ContactFlowID))
-	if a.route.ContactFlowName != "" {
-		res.AppendHeader(sip.NewHeader(porting.HeaderContactFlowName, a.route.ContactFlowName))
+	res.AppendHeader(sip.NewHeader(porting.HeaderContactFlow, headerText(a.route.ContactFlowID)))
+	if name := headerText(a.route.ContactFlowName); name != "" {
+		res.AppendHeader(sip.NewHeader(porting.HeaderContactFlowName, name))
 	}
 	res.AppendHeader(&sip.ContactHeader{Address: in.contactURI(req)})
 	return res
+}
+
+// maxHeaderText bounds a flow's ID or name in a SIP header.
+const maxHeaderText = 256
+
+// headerText makes s safe as a header value: flow names are typed by
+// customers, and a line break in one would forge headers. Control
+// characters become spaces and the text is cut to maxHeaderText bytes.
+func headerText(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, s)
+	if len(s) > maxHeaderText {
+		s = strings.ToValidUTF8(s[:maxHeaderText], "")
+	}
+	return strings.TrimSpace(s)
 }
 
 // finalResponse is a final answer to req with the To tag that a UAS adds.
