@@ -51,18 +51,41 @@ func (m *Main) startVoice(ctx context.Context, clock porting.Clock) (string, por
 	if m.Config.SIPAddr == "" {
 		return "", caller, nil
 	}
-	in, err := voice.NewIngress(lateRouter{m}, voice.IngressOptions{Now: clock.Now, Logger: m.logger.With("component", "sip-ingress")})
+	in, bound, err := m.listenSIP(ctx, clock)
 	if err != nil {
 		return "", nil, err
 	}
 	m.ingress = in
-	bound, err := in.Listen(ctx, "udp", m.Config.SIPAddr)
-	if err != nil {
-		return "", nil, fmt.Errorf("--sip-addr %s (udp): %w", m.Config.SIPAddr, err)
-	}
-	if _, err := in.Listen(ctx, "tcp", bound); err != nil {
-		return "", nil, fmt.Errorf("--sip-addr %s (tcp): %w", bound, err)
-	}
 	m.sipAddr = bound
 	return "sip:" + bound, caller, nil
+}
+
+// listenSIP starts the ingress on --sip-addr for UDP and TCP on the same
+// port. With port 0 the first free port for TCP may be busy for UDP (or
+// the other way round): it tries again with another, a few times.
+func (m *Main) listenSIP(ctx context.Context, clock porting.Clock) (*voice.Ingress, string, error) {
+	_, port, _ := net.SplitHostPort(m.Config.SIPAddr)
+	tries := 1
+	if port == "0" {
+		tries = 20
+	}
+	var last error
+	for range tries {
+		in, err := voice.NewIngress(lateRouter{m}, voice.IngressOptions{Now: clock.Now, Logger: m.logger.With("component", "sip-ingress")})
+		if err != nil {
+			return nil, "", err
+		}
+		bound, err := in.Listen(ctx, "tcp", m.Config.SIPAddr)
+		if err != nil {
+			in.Close()
+			return nil, "", fmt.Errorf("--sip-addr %s (tcp): %w", m.Config.SIPAddr, err)
+		}
+		if _, err := in.Listen(ctx, "udp", bound); err != nil {
+			in.Close()
+			last = fmt.Errorf("--sip-addr %s (udp): %w", bound, err)
+			continue
+		}
+		return in, bound, nil
+	}
+	return nil, "", last
 }
