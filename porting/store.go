@@ -42,6 +42,7 @@ type Tx interface {
 	JobQueue
 	ListStore
 	CarrierStore
+	QuotaStore
 }
 
 // ListStore pages through accounts, instances and port requests (port
