@@ -106,6 +106,10 @@ type QuotaStore interface {
 	DecideQuotaRequest(ctx context.Context, r *QuotaRequest) error
 	// UpdateInstanceQuotas sets an instance's quotas; ENOTFOUND if none.
 	UpdateInstanceQuotas(ctx context.Context, instanceID string, q Quotas) error
+	// CountInstanceNumbers counts, each number once, the numbers in the
+	// instance's inventory, those held by active orders naming the
+	// instance and, when orderID is not empty, those that order holds.
+	CountInstanceNumbers(ctx context.Context, instanceID, orderID string) (int, error)
 	// FindInstanceOrderNumbers lists the numbers held by active orders
 	// that name the instance.
 	FindInstanceOrderNumbers(ctx context.Context, instanceID string) ([]InstanceOrderNumber, error)

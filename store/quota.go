@@ -123,6 +123,22 @@ func (t *tx) UpdateInstanceQuotas(ctx context.Context, instanceID string, q port
 	return nil
 }
 
+// CountInstanceNumbers counts, each number once, the instance's inventory,
+// the numbers held by active orders naming it and those the order orderID
+// holds (none for "").
+func (t *tx) CountInstanceNumbers(ctx context.Context, instanceID, orderID string) (int, error) {
+	var n int
+	err := t.queryRow(ctx, `SELECT count(*) FROM (
+		SELECT phone_number FROM instance_phone_numbers WHERE instance_id = $1
+		UNION
+		SELECT n.phone_number FROM port_order_numbers n JOIN port_orders o ON o.id = n.order_id
+		WHERE n.held AND (o.instance_id = $1 OR o.id = $2)) u`, instanceID, orderID).Scan(&n)
+	if err != nil {
+		return 0, errorf(err, "count numbers of instance %s", instanceID)
+	}
+	return n, nil
+}
+
 // FindInstanceOrderNumbers lists the numbers held by active orders that
 // name the instance, by order then position.
 func (t *tx) FindInstanceOrderNumbers(ctx context.Context, instanceID string) ([]porting.InstanceOrderNumber, error) {

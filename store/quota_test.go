@@ -86,7 +86,7 @@ func testQuotaRequest(t *testing.T, e storetest.Engine) {
 		PhoneNumbers: append(storetest.Numbers("+12125550170", "+12125550171"), porting.OrderNumber{PhoneNumber: "+12125550172", NumberType: "fixed_line", Status: porting.NumberExcluded})})
 	storetest.MustCreatePortOrder(t, db, &porting.PortOrder{AccountID: in.AccountID, InstanceID: in.ID, Status: porting.StateCancelled,
 		PhoneNumbers: storetest.Numbers("+12125550173")})
-	storetest.MustCreatePortOrder(t, db, &porting.PortOrder{AccountID: other.AccountID, InstanceID: other.ID, PhoneNumbers: storetest.Numbers("+12125550174")})
+	otherOrder := storetest.MustCreatePortOrder(t, db, &porting.PortOrder{AccountID: other.AccountID, InstanceID: other.ID, PhoneNumbers: storetest.Numbers("+12125550174")})
 	view(t, db, func(ctx context.Context, tx porting.Tx) error {
 		got, err := tx.FindInstance(ctx, in.ID)
 		if err != nil || !reflect.DeepEqual(got.Quotas, q) {
@@ -96,6 +96,28 @@ func testQuotaRequest(t *testing.T, e storetest.Engine) {
 		want := []porting.InstanceOrderNumber{{PortOrderID: active.ID, PhoneNumber: "+12125550170"}, {PortOrderID: active.ID, PhoneNumber: "+12125550171"}}
 		if err != nil || !reflect.DeepEqual(nums, want) {
 			t.Errorf("FindInstanceOrderNumbers = %+v, %v; want %+v", nums, err, want)
+		}
+		return nil
+	})
+	// Counted once each: two held numbers, one of them also loaded, and
+	// another inventory number; never the cancelled order's number; the
+	// other instance's order's number only when that order is named.
+	mustTx(t, db, func(ctx context.Context, tx porting.Tx) error {
+		for _, n := range []string{"+12125550170", "+12125550179"} {
+			if err := tx.UpsertInstancePhoneNumber(ctx, &porting.InstancePhoneNumber{InstanceID: in.ID, PhoneNumber: n, Status: porting.InventoryPendingPort}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	view(t, db, func(ctx context.Context, tx porting.Tx) error {
+		for _, c := range []struct {
+			order string
+			want  int
+		}{{"", 3}, {active.ID, 3}, {otherOrder.ID, 4}} {
+			if n, err := tx.CountInstanceNumbers(ctx, in.ID, c.order); err != nil || n != c.want {
+				t.Errorf("CountInstanceNumbers(%q) = %d, %v; want %d", c.order, n, err, c.want)
+			}
 		}
 		return nil
 	})

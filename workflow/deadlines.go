@@ -329,15 +329,12 @@ func (s *Deadlines) checkQuotas(ctx context.Context, tx porting.Tx, o *porting.P
 		if err != nil {
 			return err
 		}
-		used, err := numbersInUse(ctx, tx, o.InstanceID)
+		need, err := tx.CountInstanceNumbers(ctx, o.InstanceID, o.ID)
 		if err != nil {
 			return err
 		}
-		for _, n := range o.HeldNumbers() {
-			used[n] = true
-		}
 		data["quotas_in_place"] = true
-		data["phone_number_quota"], data["phone_numbers_needed"] = inst.Quotas.PhoneNumbers, len(used)
+		data["phone_number_quota"], data["phone_numbers_needed"] = inst.Quotas.PhoneNumbers, need
 	}
 	if err := s.events.record(ctx, tx, sys, porting.EventQuotaRequestsDue, orderEvent(o), nil, data); err != nil {
 		return err

@@ -31,9 +31,9 @@ type QuotaShortfall struct {
 }
 
 // QuotaShortfall returns what the order's instance lacks to hold the
-// order's numbers, or nil when it holds them (or the order names no
-// instance or is over). It is the one place the rule lives: findings,
-// the quota deadline and the port-day checklist all ask it.
+// order's numbers (as stored), or nil when it holds them (or the order
+// names no instance or is over). It is the one place the rule lives:
+// findings, the quota deadline and the port-day checklist all ask it.
 func (s *Instances) QuotaShortfall(ctx context.Context, tx porting.Tx, o *porting.PortOrder) (*QuotaShortfall, error) {
 	if o.InstanceID == "" || !o.Status.Active() {
 		return nil, nil
@@ -42,44 +42,19 @@ func (s *Instances) QuotaShortfall(ctx context.Context, tx porting.Tx, o *portin
 	if err != nil {
 		return nil, err
 	}
-	used, err := numbersInUse(ctx, tx, o.InstanceID)
+	need, err := tx.CountInstanceNumbers(ctx, o.InstanceID, o.ID)
 	if err != nil {
 		return nil, err
 	}
-	for _, n := range o.HeldNumbers() {
-		used[n] = true
-	}
-	if len(used) <= inst.Quotas.PhoneNumbers {
+	if need <= inst.Quotas.PhoneNumbers {
 		return nil, nil
 	}
-	sf := &QuotaShortfall{InstanceID: inst.ID, Quota: porting.QuotaPhoneNumbers, Have: inst.Quotas.PhoneNumbers, Need: len(used)}
+	sf := &QuotaShortfall{InstanceID: inst.ID, Quota: porting.QuotaPhoneNumbers, Have: inst.Quotas.PhoneNumbers, Need: need}
 	if o.FOCAt != nil {
 		due := calendar.Plan(o.Country, *o.FOCAt, s.settings.Plan).QuotaRequestsDue
 		sf.DueAt = &due
 	}
 	return sf, nil
-}
-
-// numbersInUse returns the numbers that count against an instance's
-// phone-number quota: its inventory and the numbers of active orders
-// heading to it that are not loaded yet, each once.
-func numbersInUse(ctx context.Context, tx porting.Tx, instanceID string) (map[string]bool, error) {
-	inv, err := tx.FindInstancePhoneNumbers(ctx, instanceID)
-	if err != nil {
-		return nil, err
-	}
-	held, err := tx.FindInstanceOrderNumbers(ctx, instanceID)
-	if err != nil {
-		return nil, err
-	}
-	used := make(map[string]bool, len(inv)+len(held))
-	for _, n := range inv {
-		used[n.PhoneNumber] = true
-	}
-	for _, n := range held {
-		used[n.PhoneNumber] = true
-	}
-	return used, nil
 }
 
 // shortfallFinding is the blocking QUOTA_SHORTFALL item of an order.
@@ -119,7 +94,7 @@ func (s *Instances) Quotas(ctx context.Context, p porting.Principal, instanceID 
 		if err != nil {
 			return err
 		}
-		used, err := numbersInUse(ctx, tx, inst.ID)
+		n, err := tx.CountInstanceNumbers(ctx, inst.ID, "")
 		if err != nil {
 			return err
 		}
@@ -127,7 +102,6 @@ func (s *Instances) Quotas(ctx context.Context, p porting.Principal, instanceID 
 		if err != nil {
 			return err
 		}
-		n := len(used)
 		q := inst.Quotas
 		out = &InstanceQuotas{InstanceID: inst.ID, OpenRequests: open, Quotas: []QuotaUsage{
 			{Quota: porting.QuotaPhoneNumbers, Value: q.PhoneNumbers, InUse: &n},
