@@ -45,6 +45,8 @@ func (s *Server) renderAgain(ctx context.Context, p porting.Principal, ref porti
 		return orderBody(p, o), nil
 	case porting.RefCarrier:
 		return svc.Carriers.Carrier(ctx, p, ref.ID)
+	case porting.RefQuotaRequest:
+		return svc.Instances.QuotaRequest(ctx, p, ref.ID)
 	}
 	return nil, porting.Errorf(porting.ECONFLICT, "the request with this Idempotency-Key was done, but its answer cannot be shown again")
 }

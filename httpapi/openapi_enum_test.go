@@ -53,10 +53,15 @@ func domainEnums() map[string][]string {
 		"schema CarrierAnswerInputBody.type":                          strs(porting.AnswerKinds...),
 		"schema CarrierCallbackOutputBody.outcome": strs(porting.OutcomeApplied, porting.OutcomeStale, porting.OutcomeDuplicate,
 			porting.OutcomeNotApplicable, porting.OutcomeRefused),
-		"schema CarrierCreateInputBody.gateway": strs(porting.GatewayKinds...),
-		"schema CallRecordBody.outcome":         strs(porting.CallOutcomes...),
-		"schema AttestInputBody.item":           strs(porting.AttestedItems...),
-		"schema CarrierUpdateInputBody.gateway": strs(porting.GatewayKinds...),
+		"schema CarrierCreateInputBody.gateway":                  strs(porting.GatewayKinds...),
+		"schema CallRecordBody.outcome":                          strs(porting.CallOutcomes...),
+		"schema AttestInputBody.item":                            strs(porting.AttestedItems...),
+		"schema CarrierUpdateInputBody.gateway":                  strs(porting.GatewayKinds...),
+		"schema QuotaRequestCreateInputBody.quota":               strs(porting.QuotaNames...),
+		"schema QuotaRequest.quota":                              strs(porting.QuotaNames...),
+		"schema QuotaUsage.quota":                                strs(porting.QuotaNames...),
+		"schema QuotaRequest.status":                             strs(porting.QuotaRequestStatuses...),
+		"GET /v1/instances/{id}/quota-requests parameter status": strs(porting.QuotaRequestStatuses...),
 	}
 }
 

@@ -60,6 +60,17 @@ var operationDescriptions = map[string]string{
 	"create-contact-flow":         whoStaff,
 	"list-contact-flows":          whoStaff,
 	"list-instance-phone-numbers": whoStaff + " The instance's numbers with their status, including those ported orders loaded.",
+	"get-instance-quotas": whoStaff + " " + whoAnyState + " Each quota with its value and, for phone_numbers, what is in use: the inventory and the numbers of " +
+		"active port orders heading to the instance, each number once. An order whose numbers would not fit shows the blocking QUOTA_SHORTFALL finding.",
+	"create-quota-request": "**Who:** customers, for their own account's instances (another account's answers 404); staff, for any. " + whoAnyState +
+		" The value must raise the quota (phone_numbers up to 100000, concurrent_calls up to 10000; outbound_countries adds countries). " +
+		"An instance holds at most 20 open requests (409 beyond). Send an Idempotency-Key to retry safely.",
+	"list-quota-requests": whoStaff + " Newest first, at most limit; status= narrows them.",
+	"approve-quota-request": "**Who:** staff (admin, specialist); customers get 403 (another account's request answers 404). " +
+		"**When:** while the request is open; a decided request answers 409. The instance's quota is raised to the value (never lowered) with the events, " +
+		"and orders whose quota deadline failed try it again.",
+	"deny-quota-request": "**Who:** staff (admin, specialist); customers get 403 (another account's request answers 404). " +
+		"**When:** while the request is open; a decided request answers 409. The reason is kept on the request for the customer.",
 
 	"check-portability": "**Who:** any API key; nothing is stored. A number already on an active order is reported as already_on_active_order.",
 	"create-port-request": "**Who:** customers, for their own account; staff, naming the account in account_id. " +

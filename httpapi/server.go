@@ -16,7 +16,7 @@ import (
 
 // APIVersion is the version of the API contract in the OpenAPI document.
 // Changing the document without changing this fails the golden test.
-const APIVersion = "0.17.0"
+const APIVersion = "0.18.0"
 
 // Server is the HTTP API.
 type Server struct {
@@ -53,6 +53,7 @@ func NewServer(svc *workflow.Service, reg *prometheus.Registry, opts ...Option) 
 	s.api.UseMiddleware(refuseNUL(s.api))
 	s.registerAccounts()
 	s.registerInstances()
+	s.registerQuotas()
 	s.registerPortability()
 	s.registerPortRequests()
 	s.registerPortOrders()

@@ -99,14 +99,15 @@ type RefKind string
 
 // Kinds of objects an answer can be rendered from again.
 const (
-	RefAccount     RefKind = "account"
-	RefInstance    RefKind = "instance"
-	RefContactFlow RefKind = "contact_flow" // Parent: the instance
-	RefPortRequest RefKind = "port_request"
-	RefMessage     RefKind = "message"  // Parent: the port request
-	RefDocument    RefKind = "document" // Parent: the port order
-	RefPortOrder   RefKind = "port_order"
-	RefCarrier     RefKind = "carrier"
+	RefAccount      RefKind = "account"
+	RefInstance     RefKind = "instance"
+	RefContactFlow  RefKind = "contact_flow" // Parent: the instance
+	RefPortRequest  RefKind = "port_request"
+	RefMessage      RefKind = "message"  // Parent: the port request
+	RefDocument     RefKind = "document" // Parent: the port order
+	RefPortOrder    RefKind = "port_order"
+	RefCarrier      RefKind = "carrier"
+	RefQuotaRequest RefKind = "quota_request"
 )
 
 // Ref names an object: its kind, its ID and, for objects read through the

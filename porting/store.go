@@ -43,6 +43,7 @@ type Tx interface {
 	ListStore
 	CarrierStore
 	PortDayStore
+	QuotaStore
 }
 
 // ListStore pages through accounts, instances and port requests (port

@@ -34,6 +34,9 @@ func (t *tx) scanPortOrder(r scanner) (*porting.PortOrder, error) {
 	if err != nil {
 		return nil, err
 	}
+	if len(o.Checklist) == 0 {
+		o.Checklist = nil // none attested: what a new order holds
+	}
 	if pinSealed != nil {
 		pin, err := t.db.sealer.open(pinSealed, o.ID, "LOA PIN")
 		if err != nil {

@@ -24,6 +24,7 @@ var conformance = []struct {
 	{"APIKeyLifecycle", testAPIKeyLifecycle},
 	{"Instance", testInstance},
 	{"ContactFlow", testContactFlow},
+	{"QuotaRequest", testQuotaRequest},
 	{"InstancePhoneNumber", testInstancePhoneNumber},
 	{"PortRequest", testPortRequest},
 	{"Message", testMessage},

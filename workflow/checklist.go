@@ -96,10 +96,14 @@ func (s *PortDay) checklist(ctx context.Context, tx porting.Tx, o *porting.PortO
 	if err != nil {
 		return nil, err
 	}
+	short, err := s.instances.QuotaShortfall(ctx, tx, o)
+	if err != nil {
+		return nil, err
+	}
 	c.Items = []ChecklistItem{
 		instanceItem(o, plan),
 		flowsItem(o, inv, plan),
-		quotaItem(o, inst, inv, plan),
+		quotaItem(o, inst, short, plan),
 		attestedItem(o, porting.ItemOldTrafficStopped, "your old contact center no longer takes the calls (confirm it)"),
 		testCallsItem(run),
 		attestedItem(o, porting.ItemAgentsReady, "agents are logged in to the new instance (confirm it)"),
@@ -157,30 +161,25 @@ func flowsItem(o *porting.PortOrder, inv []*porting.InstancePhoneNumber, plan *c
 	return it
 }
 
-// quotaItem checks that the instance holds the numbers it will have.
-func quotaItem(o *porting.PortOrder, inst *porting.Instance, inv []*porting.InstancePhoneNumber, plan *calendar.Deadlines) ChecklistItem {
+// quotaItem asks the one quota rule (Instances.QuotaShortfall) whether
+// the instance holds the numbers it will have.
+func quotaItem(o *porting.PortOrder, inst *porting.Instance, short *QuotaShortfall, plan *calendar.Deadlines) ChecklistItem {
 	it := ChecklistItem{Item: porting.ItemQuotasInPlace, Owner: porting.PartyCustomer}
 	if inst == nil {
 		it.State, it.Evidence = porting.ItemPending, "known once the order names an instance"
 		return it
 	}
-	need := map[string]bool{}
-	for _, n := range inv {
-		need[n.PhoneNumber] = true
-	}
-	for _, n := range o.HeldNumbers() {
-		need[n] = true
-	}
 	if plan != nil {
 		it.DueAt = &plan.QuotaRequestsDue
 	}
-	if len(need) > inst.Quotas.PhoneNumbers {
+	if short != nil {
 		it.State = porting.ItemFail
-		it.Evidence = fmt.Sprintf("instance %s may hold %d phone numbers and will need %d: request a quota increase", inst.ID, inst.Quotas.PhoneNumbers, len(need))
+		it.Evidence = fmt.Sprintf("instance %s allows %d for %s and will need %d: request a quota increase (POST /v1/instances/%s/quota-requests)",
+			inst.ID, short.Have, short.Quota, short.Need, inst.ID)
 		return it
 	}
 	it.State = porting.ItemPass
-	it.Evidence = fmt.Sprintf("instance %s may hold %d phone numbers and will hold %d", inst.ID, inst.Quotas.PhoneNumbers, len(need))
+	it.Evidence = fmt.Sprintf("instance %s may hold %d phone numbers, enough for this order", inst.ID, inst.Quotas.PhoneNumbers)
 	return it
 }
 

@@ -2,6 +2,7 @@ package workflow
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -44,8 +45,24 @@ func TestDeadlineNotesAndEffects(t *testing.T) {
 		req, o := submittedOrder(t, b)
 		monday := time.Date(2026, 11, 23, 15, 0, 0, 0, time.UTC)
 		o = walk(t, b, o, spec, porting.ActionRecordFOC, ActionInput{FOCAt: &monday})
+		// The instance holds the order's one number: the quota deadline
+		// records that and leaves the customer's thread quiet.
 		fire(t, b, o.ID, porting.DeadlineQuotaRequestsDue)
-		// US civil time is New York's: 10:00 EST on the 23rd.
+		if evs := eventsOf(t, b, o.ID, porting.EventQuotaRequestsDue); len(evs) != 1 || !strings.Contains(string(evs[0].After), `"quotas_in_place":true`) {
+			t.Fatalf("quota_requests_due events = %v, want one with quotas in place", evs)
+		}
+		if v, err := b.svc.Requests.GetPortRequest(ctx, spec, req.ID); err != nil || slices.ContainsFunc(v.Messages, func(m *porting.Message) bool { return strings.Contains(m.Body, "quota") }) {
+			t.Fatalf("thread mentions quotas (err %v) though they are in place", err)
+		}
+		// Without an instance nothing can be checked: the customer is
+		// reminded. US civil time is New York's: 10:00 EST on the 23rd.
+		if err := b.svc.Store.InTx(ctx, func(tx porting.Tx) error {
+			o.InstanceID = ""
+			return tx.UpdatePortOrder(ctx, o)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		fire(t, b, o.ID, porting.DeadlineQuotaRequestsDue)
 		threadHas(t, b, req.ID, "Port order "+o.ID+" ports on 2026-11-23 10:00 EST (15:00 UTC). Please request any service quota increases now")
 
 		// An LOA found too old in review goes back to the customer.

@@ -21,6 +21,8 @@ type Deadlines struct {
 	orders   *Orders
 	requests *Requests
 	portDay  *PortDay
+	// instances answers whether an order's instance can hold its numbers.
+	instances *Instances
 }
 
 // sweepBatch is how many due deadlines one sweep reads at a time.
@@ -173,6 +175,9 @@ func (s *Deadlines) raiseAttention(ctx context.Context, tx porting.Tx, d *portin
 	if o.InstanceID == "" && (d.Kind == porting.DeadlineLoadNumbers || d.Kind == porting.DeadlinePortWindowOpens) {
 		return s.requests.notifyCustomer(ctx, tx, sys, o, messages.ThreadLoadFailed, messages.Data{FOCAt: o.FOCAt})
 	}
+	if d.Kind == porting.DeadlineQuotaRequestsDue {
+		return s.tellQuotaShortfall(ctx, tx, o)
+	}
 	return nil
 }
 
@@ -250,7 +255,7 @@ func (s *Deadlines) applyDeadline(ctx context.Context, tx porting.Tx, d *porting
 		if o.FOCAt == nil {
 			return porting.Errorf(porting.ECONFLICT, "order %s has no FOC", o.ID)
 		}
-		return s.warnQuotas(ctx, tx, o)
+		return s.checkQuotas(ctx, tx, o)
 	case porting.DeadlineLoadNumbers:
 		_, err := s.orders.act(ctx, tx, sys, o, porting.ActionLoadNumbers, ActionInput{})
 		return err
@@ -311,34 +316,55 @@ func (s *Deadlines) expireLOA(ctx context.Context, tx porting.Tx, o *porting.Por
 	return s.orders.saveOrder(ctx, tx, sys, before, o, porting.EventOrderStatusChanged)
 }
 
-// warnQuotas tells the customer to request quota increases now, naming a
-// phone-number shortfall when the instance cannot hold the ported numbers.
-func (s *Deadlines) warnQuotas(ctx context.Context, tx porting.Tx, o *porting.PortOrder) error {
+// checkQuotas is the quota deadline (FOC − quota lead days): when the
+// order's instance still cannot hold its numbers, it refuses with the
+// shortfall, so fireDeadline raises an attention flag and raiseAttention
+// tells the customer; when the quotas are in place it records that, and
+// the customer's thread stays quiet. Without an instance it reminds the
+// customer to request what the port needs.
+func (s *Deadlines) checkQuotas(ctx context.Context, tx porting.Tx, o *porting.PortOrder) error {
+	sf, err := s.instances.QuotaShortfall(ctx, tx, o)
+	if err != nil {
+		return err
+	}
+	if sf != nil {
+		return &porting.Error{Code: porting.EINVALID, Field: "instance_id",
+			Message: fmt.Sprintf("instance %s has a phone_numbers quota of %d and needs %d for this order's numbers", sf.InstanceID, sf.Have, sf.Need)}
+	}
 	sys := porting.SystemPrincipal
 	data := map[string]any{"foc_at": o.FOCAt, "numbers": len(o.HeldNumbers())}
-	note := messages.Data{FOCAt: o.FOCAt}
 	if o.InstanceID != "" {
 		inst, err := tx.FindInstance(ctx, o.InstanceID)
 		if err != nil {
 			return err
 		}
-		inv, err := tx.FindInstancePhoneNumbers(ctx, o.InstanceID)
+		need, err := tx.CountInstanceNumbers(ctx, o.InstanceID, o.ID)
 		if err != nil {
 			return err
 		}
-		need := len(o.HeldNumbers())
-		for _, n := range inv {
-			if n.PortOrderID != o.ID {
-				need++
-			}
-		}
+		data["quotas_in_place"] = true
 		data["phone_number_quota"], data["phone_numbers_needed"] = inst.Quotas.PhoneNumbers, need
-		note.PhoneNumberQuota, note.PhoneNumbersNeeded = inst.Quotas.PhoneNumbers, need
 	}
 	if err := s.events.record(ctx, tx, sys, porting.EventQuotaRequestsDue, orderEvent(o), nil, data); err != nil {
 		return err
 	}
-	return s.requests.notifyCustomer(ctx, tx, sys, o, messages.ThreadQuotaRequestsDue, note)
+	if o.InstanceID != "" {
+		return nil // the quotas are in place: nothing to ask of the customer
+	}
+	// Without an instance nothing can be checked: remind the customer.
+	return s.requests.notifyCustomer(ctx, tx, sys, o, messages.ThreadQuotaRequestsDue, messages.Data{FOCAt: o.FOCAt})
+}
+
+// tellQuotaShortfall tells the customer that the order's instance cannot
+// hold its numbers and what to request, when that is why the quota
+// deadline failed.
+func (s *Deadlines) tellQuotaShortfall(ctx context.Context, tx porting.Tx, o *porting.PortOrder) error {
+	sf, err := s.instances.QuotaShortfall(ctx, tx, o)
+	if err != nil || sf == nil {
+		return err
+	}
+	note := messages.Data{FOCAt: o.FOCAt, PhoneNumberQuota: sf.Have, PhoneNumbersNeeded: sf.Need}
+	return s.requests.notifyCustomer(ctx, tx, porting.SystemPrincipal, o, messages.ThreadQuotaRequestsDue, note)
 }
 
 // completeUnverified completes a ported order the customer did not verify

@@ -9,11 +9,13 @@ import (
 	"github.com/portdesk/portdesk/porting"
 )
 
-// Instances creates and shows contact-center instances and their contact flows and numbers.
+// Instances creates and shows contact-center instances, their contact flows and numbers, and their quotas and quota requests (quotas.go, quota_requests.go).
 type Instances struct {
-	store  porting.Store
-	clock  porting.Clock
-	events *Events
+	store    porting.Store
+	clock    porting.Clock
+	settings Settings
+	events   *Events
+	orders   *Orders
 }
 
 // regionPattern matches cloud region names such as us-east-1 or eu-west-2.

@@ -130,10 +130,14 @@ func (s *Intake) CreatePortRequest(ctx context.Context, p porting.Principal, in 
 			if err := s.orders.createOrder(ctx, tx, p, o); err != nil {
 				return err
 			}
+			orders = append(orders, o)
+		}
+		// Shown once all are stored: the quota check counts every order
+		// of the request heading to the instance.
+		for _, o := range orders {
 			if err := s.loa.present(ctx, tx, o); err != nil {
 				return err
 			}
-			orders = append(orders, o)
 		}
 		return nil
 	})

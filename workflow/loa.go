@@ -24,6 +24,8 @@ type LOA struct {
 	orders   *Orders
 	requests *Requests
 	carriers *Carriers
+	// instances answers whether an order's instance can hold its numbers.
+	instances *Instances
 }
 
 // Finding codes submit_loa (and resubmit) refuse instead of sending the
@@ -178,8 +180,9 @@ const CodeInstanceNotSet = "INSTANCE_NOT_SET"
 // present sets what an order shows from its current data, so that it is
 // true whenever the order is read or returned: while the LOA can still
 // change, the LOA check against the CSR, documents, requirements and
-// today's date; and the order's own items (an instance to load into).
-func (s *LOA) present(ctx context.Context, tx loaReader, o *porting.PortOrder) error {
+// today's date; and the order's own items (an instance to load into, a
+// quota that holds its numbers).
+func (s *LOA) present(ctx context.Context, tx porting.Tx, o *porting.PortOrder) error {
 	fs := []porting.Finding{}
 	if o.Status.BeforeSubmission() {
 		loaFs, err := s.checkLOA(ctx, tx, o, o.Status == porting.StateLOAReview)
@@ -200,6 +203,13 @@ func (s *LOA) present(ctx context.Context, tx loaReader, o *porting.PortOrder) e
 			}
 		}
 		fs = append(fs, f)
+	}
+	sf, err := s.instances.QuotaShortfall(ctx, tx, o)
+	if err != nil {
+		return err
+	}
+	if sf != nil {
+		fs = append(fs, shortfallFinding(sf))
 	}
 	o.Findings = fs
 	return nil

@@ -26,6 +26,7 @@ type PortDay struct {
 	events     *Events
 	orders     *Orders
 	requests   *Requests
+	instances  *Instances
 }
 
 // Limits of the port-day inputs.

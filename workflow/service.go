@@ -98,15 +98,16 @@ func New(c Config) *Service {
 	*s.Accounts = Accounts{store: c.Store, clock: c.Clock, adminToken: c.AdminToken, events: s.Events}
 	*s.Orders = Orders{store: c.Store, clock: c.Clock, settings: c.Settings, deadlines: s.Deadlines, events: s.Events, loa: s.LOA, requests: s.Requests}
 	*s.Carriers = Carriers{store: c.Store, clock: c.Clock, settings: c.Settings, gateways: c.Gateways, publicURL: c.PublicURL, events: s.Events, orders: s.Orders}
-	*s.Deadlines = Deadlines{store: c.Store, clock: c.Clock, settings: c.Settings, events: s.Events, loa: s.LOA, orders: s.Orders, requests: s.Requests, portDay: s.PortDay}
+	*s.Deadlines = Deadlines{store: c.Store, clock: c.Clock, settings: c.Settings, events: s.Events, loa: s.LOA, orders: s.Orders, requests: s.Requests,
+		portDay: s.PortDay, instances: s.Instances}
 	*s.PortDay = PortDay{store: c.Store, clock: c.Clock, settings: c.Settings, caller: c.TestCaller, ingressURI: c.SIPIngressURI,
-		events: s.Events, orders: s.Orders, requests: s.Requests}
+		events: s.Events, orders: s.Orders, requests: s.Requests, instances: s.Instances}
 	*s.Documents = Documents{store: c.Store, clock: c.Clock, settings: c.Settings, events: s.Events, orders: s.Orders, requests: s.Requests}
 	*s.Events = Events{store: c.Store, clock: c.Clock}
 	*s.Idempotency = Idempotency{store: c.Store, clock: c.Clock}
-	*s.Instances = Instances{store: c.Store, clock: c.Clock, events: s.Events}
+	*s.Instances = Instances{store: c.Store, clock: c.Clock, settings: c.Settings, events: s.Events, orders: s.Orders}
 	*s.Intake = Intake{store: c.Store, clock: c.Clock, settings: c.Settings, checker: checker, carriers: s.Carriers, events: s.Events, loa: s.LOA, orders: s.Orders}
-	*s.LOA = LOA{store: c.Store, clock: c.Clock, settings: c.Settings, events: s.Events, orders: s.Orders, requests: s.Requests, carriers: s.Carriers}
+	*s.LOA = LOA{store: c.Store, clock: c.Clock, settings: c.Settings, events: s.Events, orders: s.Orders, requests: s.Requests, carriers: s.Carriers, instances: s.Instances}
 	*s.Notifications = Notifications{store: c.Store, clock: c.Clock, settings: c.Settings, notifier: c.Notifier, events: s.Events}
 	*s.Requests = Requests{store: c.Store, clock: c.Clock, events: s.Events, loa: s.LOA, orders: s.Orders}
 	*s.Sandbox = Sandbox{store: c.Store, clock: c.Clock, offset: c.SandboxClock, deadlines: s.Deadlines, events: s.Events}
