@@ -101,4 +101,6 @@ func (w *testCallsWorker) Work(ctx context.Context, job *river.Job[porting.TestC
 }
 
 // Timeout bounds a run: each call is bounded by the caller's own timeout.
-func (w *testCallsWorker) Timeout(*river.Job[porting.TestCallsJob]) time.Duration { return 5 * time.Minute }
+func (w *testCallsWorker) Timeout(*river.Job[porting.TestCallsJob]) time.Duration {
+	return 5 * time.Minute
+}
