@@ -27,6 +27,9 @@ type PortDay struct {
 	orders     *Orders
 	requests   *Requests
 	instances  *Instances
+	// guard refuses SIP targets on internal addresses (the webhook
+	// policy: allowed only where private networks are); nil allows all.
+	guard porting.WebhookGuard
 }
 
 // Limits of the port-day inputs.
@@ -118,6 +121,9 @@ func (s *PortDay) SetSIPTarget(ctx context.Context, p porting.Principal, instanc
 	if err := checkSIPTarget(target); err != nil {
 		return nil, err
 	}
+	if err := s.checkTargetHost(ctx, target); err != nil {
+		return nil, err
+	}
 	var out *porting.Instance
 	err := s.store.InTx(ctx, func(tx porting.Tx) error {
 		inst, err := findInstance(ctx, tx, p, instanceID)
@@ -146,6 +152,21 @@ func checkSIPTarget(target string) error {
 		!strings.Contains(strings.SplitN(u.Opaque, ";", 2)[0], "@") && !strings.ContainsAny(target, " \t\r\n")
 	if !ok {
 		return porting.FieldErrorf("sip_target", "sip_target is a sip: or sips: URI of the edge that takes the calls, without a user part, e.g. sip:edge.example.com:5060;transport=tcp (at most %d characters)", maxSIPTarget)
+	}
+	return nil
+}
+
+// checkTargetHost refuses a target on loopback, private or link-local
+// addresses unless the desk allows private networks (as for webhooks): a
+// customer must not make the desk call into the network it runs in.
+func (s *PortDay) checkTargetHost(ctx context.Context, target string) error {
+	if target == "" || s.guard == nil {
+		return nil
+	}
+	_, rest, _ := strings.Cut(target, ":")
+	hostport := strings.SplitN(rest, ";", 2)[0]
+	if err := s.guard.CheckWebhookURL(ctx, "http://"+hostport+"/"); err != nil {
+		return porting.FieldErrorf("sip_target", "sip_target must name a public address: %s", porting.ErrorMessage(err))
 	}
 	return nil
 }

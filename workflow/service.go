@@ -101,7 +101,7 @@ func New(c Config) *Service {
 	*s.Deadlines = Deadlines{store: c.Store, clock: c.Clock, settings: c.Settings, events: s.Events, loa: s.LOA, orders: s.Orders, requests: s.Requests,
 		portDay: s.PortDay, instances: s.Instances}
 	*s.PortDay = PortDay{store: c.Store, clock: c.Clock, settings: c.Settings, caller: c.TestCaller, ingressURI: c.SIPIngressURI,
-		events: s.Events, orders: s.Orders, requests: s.Requests, instances: s.Instances}
+		events: s.Events, orders: s.Orders, requests: s.Requests, instances: s.Instances, guard: c.WebhookGuard}
 	*s.Documents = Documents{store: c.Store, clock: c.Clock, settings: c.Settings, events: s.Events, orders: s.Orders, requests: s.Requests}
 	*s.Events = Events{store: c.Store, clock: c.Clock}
 	*s.Idempotency = Idempotency{store: c.Store, clock: c.Clock}

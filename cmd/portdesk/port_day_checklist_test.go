@@ -135,3 +135,29 @@ func TestPortDayChecklistEndToEnd(t *testing.T) {
 	}
 	c.must(http.StatusOK, "POST", path+"/actions/pass_testing", spec, nil)
 }
+
+// TestSIPTargetMustBePublic: where private networks are not allowed (as
+// for webhooks), a customer cannot point the desk's test calls into the
+// network it runs in; a public address and the built-in ingress are fine.
+func TestSIPTargetMustBePublic(t *testing.T) {
+	_, c := testServerWith(t, "", func(cfg *Config) { cfg.WebhookAllowPrivate = false })
+	_, cust, inst := setupCustomer(t, c, "Acme", "premium")
+	for _, target := range []string{"sip:127.0.0.1:5060", "sip:10.0.0.7;transport=tcp", "sip:[::1]:5060", "sip:169.254.169.254"} {
+		r := c.do("PATCH", "/v1/instances/"+inst, cust, map[string]any{"sip_target": target})
+		if r.Status != http.StatusUnprocessableEntity || !strings.Contains(string(r.Body), "sip_target") {
+			t.Errorf("sip_target %s: %d %s", target, r.Status, r.Body)
+		}
+	}
+	for _, target := range []string{"sip:user@edge.example.com", "http://edge.example.com", "sip:edge.example.com\r\nX: y"} {
+		if r := c.do("PATCH", "/v1/instances/"+inst, cust, map[string]any{"sip_target": target}); r.Status != http.StatusUnprocessableEntity {
+			t.Errorf("malformed sip_target %q: %d %s", target, r.Status, r.Body)
+		}
+	}
+	o := c.must(http.StatusOK, "PATCH", "/v1/instances/"+inst, cust, map[string]any{"sip_target": "sip:203.0.113.9:5060;transport=tcp"})
+	if o["sip_target"] != "sip:203.0.113.9:5060;transport=tcp" {
+		t.Fatalf("public target: %v", o)
+	}
+	if o := c.must(http.StatusOK, "PATCH", "/v1/instances/"+inst, cust, map[string]any{"sip_target": ""}); o["sip_target"] != nil {
+		t.Fatalf("reset to the built-in ingress: %v", o)
+	}
+}
