@@ -139,10 +139,19 @@ type PortDayStore interface {
 	// SetInstanceSIPTarget changes where an instance takes test calls.
 	SetInstanceSIPTarget(ctx context.Context, instanceID, target string) error
 	CreateCallRecords(ctx context.Context, rs []*CallRecord) error
-	// FindCallRecords lists an instance's calls to numbers since a time,
-	// oldest first, at most limit.
-	FindCallRecords(ctx context.Context, instanceID string, numbers []string, since time.Time, limit int) ([]*CallRecord, error)
+	// CountCallsByHour counts an instance's calls (test calls left out) to
+	// numbers since a time, per number and hour.
+	CountCallsByHour(ctx context.Context, instanceID string, numbers []string, since time.Time) ([]HourCount, error)
 	CreateTestCalls(ctx context.Context, cs []*TestCall) error
 	// FindTestCalls lists an order's test calls, newest run first.
 	FindTestCalls(ctx context.Context, portOrderID string, limit int) ([]*TestCall, error)
+}
+
+// HourCount is how many calls reached a number in one hour, and how many
+// of them were answered.
+type HourCount struct {
+	PhoneNumber string
+	Hour        time.Time
+	Calls       int
+	Answered    int
 }

@@ -35,6 +35,10 @@ const (
 	HeaderContactFlowName = "X-Portdesk-Contact-Flow-Name"
 )
 
+// TestCallParam is the Request-URI parameter with which the desk's test
+// calls name themselves, so an edge records them apart from real traffic.
+const TestCallParam = "x-portdesk-test-call"
+
 // NumberRoute is where a call to a number goes: the instance holding it,
 // its inventory status and its contact flow ("" without one).
 type NumberRoute struct {

@@ -80,6 +80,7 @@ func (o CallerOptions) withDefaults() CallerOptions {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
+	o.Logger = Redacting(o.Logger)
 	return o
 }
 

@@ -61,7 +61,14 @@ func NewIngress(router porting.CallRouter, opts IngressOptions) (*Ingress, error
 		return nil, errors.New("voice: new ingress: options need a clock (Now)")
 	}
 	opts = opts.withDefaults()
-	ua, err := sipgo.NewUA(userAgentOptions(opts.Logger)...)
+	// sipgo's TCP transport logs through its package-wide logger: it too
+	// must never log whole messages (the caller's number).
+	QuietLibrary(opts.Logger)
+	// An idle TCP connection is dropped after tcpReadTimeout, so clients
+	// that connect and say nothing cannot hold sockets for ever.
+	tcp := sipgo.WithUserAgentTransportLayerOptions(sip.WithTransportLayerTransports(sip.TransportsConfig{
+		TCP: &sip.TransportTCP{ReadTimeout: tcpReadTimeout, WriteTimeout: tcpWriteTimeout}}))
+	ua, err := sipgo.NewUA(userAgentOptions(opts.Logger, tcp)...)
 	if err != nil {
 		return nil, fmt.Errorf("voice: new ingress: user agent: %w", err)
 	}
@@ -92,6 +99,12 @@ func userAgentOptions(logger *slog.Logger, more ...sipgo.UserAgentOption) []sipg
 	}, more...)
 }
 
+// Bounds of a TCP connection's silence.
+const (
+	tcpReadTimeout  = 30 * time.Second
+	tcpWriteTimeout = 10 * time.Second
+)
+
 // withDefaults fills the options left at their zero value.
 func (o IngressOptions) withDefaults() IngressOptions {
 	if o.MaxConcurrent <= 0 {
@@ -103,6 +116,7 @@ func (o IngressOptions) withDefaults() IngressOptions {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
+	o.Logger = Redacting(o.Logger)
 	return o
 }
 

@@ -82,6 +82,7 @@ func (in *Ingress) record(ctx context.Context, req *sip.Request, number string, 
 		At:          in.opts.Now(),
 		Source:      req.Source(),
 		Outcome:     a.outcome,
+		TestCallID:  testCallID(req),
 	}
 	if a.route != nil {
 		rec.InstanceID = a.route.InstanceID
@@ -152,4 +153,20 @@ func (in *Ingress) contactURI(req *sip.Request) sip.Uri {
 		uri.UriParams.Add("transport", transport)
 	}
 	return uri
+}
+
+// testCallID is the test call an INVITE places, named by the desk's
+// caller in the Request-URI parameter porting.TestCallParam; "" for a real
+// call or a value that is not an ID.
+func testCallID(req *sip.Request) string {
+	id, _ := req.Recipient.UriParams.Get(porting.TestCallParam)
+	if id == "" || len(id) > 64 {
+		return ""
+	}
+	for _, r := range id {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_') {
+			return ""
+		}
+	}
+	return id
 }

@@ -373,7 +373,7 @@ func (s *Carriers) raiseAttention(ctx context.Context, tx porting.Tx, orderID, c
 // moved on.
 func clearCarrierAttention(o *porting.PortOrder) {
 	o.Attention = slices.DeleteFunc(o.Attention, func(a porting.Attention) bool {
-		return a.Code == AttentionCarrierCall || a.Code == AttentionCarrierAnswer
+		return a.Code == AttentionCarrierCall || a.Code == AttentionCarrierAnswer || a.Code == AttentionTestCalls
 	})
 }
 

@@ -51,7 +51,6 @@ const (
 	maxItemNumbers  = 100
 	trafficNumbers  = 20
 	trafficHours    = 24
-	trafficRecords  = 50_000
 	trafficGraceFor = 2 * time.Hour
 )
 
@@ -232,7 +231,7 @@ func (s *PortDay) trafficItem(ctx context.Context, tx porting.Tx, o *porting.Por
 	nums := sample(o.HeldNumbers(), trafficNumbers)
 	now := s.clock.Now()
 	since := maxTime(*o.FOCAt, now.Add(-trafficHours*time.Hour)).Truncate(time.Hour)
-	recs, err := tx.FindCallRecords(ctx, o.InstanceID, nums, since, trafficRecords)
+	counts, err := tx.CountCallsByHour(ctx, o.InstanceID, nums, since)
 	if err != nil {
 		return it, err
 	}
@@ -240,20 +239,10 @@ func (s *PortDay) trafficItem(ctx context.Context, tx porting.Tx, o *porting.Por
 	for _, n := range nums {
 		byNumber[n] = &NumberTraffic{PhoneNumber: n, Hours: []HourCalls{}}
 	}
-	for _, r := range recs {
-		t := byNumber[r.PhoneNumber]
-		if t == nil || r.TestCallID != "" {
-			continue
-		}
-		hour := r.At.UTC().Truncate(time.Hour)
-		if len(t.Hours) == 0 || !t.Hours[len(t.Hours)-1].Hour.Equal(hour) {
-			t.Hours = append(t.Hours, HourCalls{Hour: hour})
-		}
-		h := &t.Hours[len(t.Hours)-1]
-		h.Calls++
-		if r.Outcome == porting.CallAnswered {
-			h.Answered++
-			t.Answered++
+	for _, c := range counts {
+		if t := byNumber[c.PhoneNumber]; t != nil {
+			t.Hours = append(t.Hours, HourCalls{Hour: c.Hour, Calls: c.Calls, Answered: c.Answered})
+			t.Answered += c.Answered
 		}
 	}
 	var silent []string

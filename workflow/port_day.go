@@ -50,7 +50,7 @@ type Association struct {
 }
 
 // e164Form is the form numbers take in an instance's inventory.
-var e164Form = regexp.MustCompile(`^\+[1-9][0-9]{6,14}$`)
+var e164Form = regexp.MustCompile(`^\+[1-9][0-9]{7,14}$`)
 
 // AssociateNumbers gives numbers of an instance their contact flows, all
 // or none: a number not in the instance, or a flow of another instance, is
@@ -148,10 +148,19 @@ func checkSIPTarget(target string) error {
 		return nil
 	}
 	u, err := url.Parse(target)
-	ok := err == nil && len(target) <= maxSIPTarget && (u.Scheme == "sip" || u.Scheme == "sips") && u.Opaque != "" &&
+	ok := err == nil && len(target) <= maxSIPTarget && u.Scheme == "sip" && u.Opaque != "" &&
 		!strings.Contains(strings.SplitN(u.Opaque, ";", 2)[0], "@") && !strings.ContainsAny(target, " \t\r\n")
+	if ok {
+		// The caller speaks UDP and TCP: one rule here and there.
+		for _, param := range strings.Split(u.Opaque, ";")[1:] {
+			k, v, _ := strings.Cut(param, "=")
+			if strings.EqualFold(k, "transport") && !strings.EqualFold(v, "udp") && !strings.EqualFold(v, "tcp") {
+				ok = false
+			}
+		}
+	}
 	if !ok {
-		return porting.FieldErrorf("sip_target", "sip_target is a sip: or sips: URI of the edge that takes the calls, without a user part, e.g. sip:edge.example.com:5060;transport=tcp (at most %d characters)", maxSIPTarget)
+		return porting.FieldErrorf("sip_target", "sip_target is a sip: URI of the edge that takes the calls, without a user part, over udp (the default) or tcp, e.g. sip:edge.example.com:5060;transport=tcp (at most %d characters)", maxSIPTarget)
 	}
 	return nil
 }
@@ -232,15 +241,23 @@ func (s *PortDay) ReportCalls(ctx context.Context, p porting.Principal, rs []por
 		out[i] = &r
 	}
 	err := s.store.InTx(ctx, func(tx porting.Tx) error {
-		seen := map[string]bool{}
+		known := map[string]*instanceNumbers{}
 		for i, r := range out {
-			if seen[r.InstanceID] {
-				continue
+			field := fmt.Sprintf("records[%d]", i)
+			in := known[r.InstanceID]
+			if in == nil {
+				var err error
+				if in, err = s.numbersOf(ctx, tx, p, r.InstanceID); err != nil {
+					return porting.FieldErrorf(field+".instance_id", "instance %s not found", r.InstanceID)
+				}
+				known[r.InstanceID] = in
 			}
-			if _, err := findInstance(ctx, tx, p, r.InstanceID); err != nil {
-				return porting.FieldErrorf(fmt.Sprintf("records[%d].instance_id", i), "instance %s not found", r.InstanceID)
+			if !in.numbers[r.PhoneNumber] {
+				return porting.FieldErrorf(field+".phone_number", "%s is not a number of instance %s", r.PhoneNumber, r.InstanceID)
 			}
-			seen[r.InstanceID] = true
+			if r.ContactFlowID != "" && !in.flows[r.ContactFlowID] {
+				return porting.FieldErrorf(field+".contact_flow_id", "%q is not a contact flow of instance %s", r.ContactFlowID, r.InstanceID)
+			}
 		}
 		return tx.CreateCallRecords(ctx, out)
 	})
@@ -248,6 +265,34 @@ func (s *PortDay) ReportCalls(ctx context.Context, p porting.Principal, rs []por
 		return 0, err
 	}
 	return len(out), nil
+}
+
+// instanceNumbers are an instance's numbers and flows, for checking
+// reported calls.
+type instanceNumbers struct{ numbers, flows map[string]bool }
+
+// numbersOf reads an instance's numbers and flows, if p may see it.
+func (s *PortDay) numbersOf(ctx context.Context, tx porting.Tx, p porting.Principal, instanceID string) (*instanceNumbers, error) {
+	inst, err := findInstance(ctx, tx, p, instanceID)
+	if err != nil {
+		return nil, err
+	}
+	inv, err := tx.FindInstancePhoneNumbers(ctx, inst.ID)
+	if err != nil {
+		return nil, err
+	}
+	flows, err := tx.FindContactFlows(ctx, inst.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := &instanceNumbers{numbers: map[string]bool{}, flows: map[string]bool{}}
+	for _, n := range inv {
+		out.numbers[n.PhoneNumber] = true
+	}
+	for _, f := range flows {
+		out.flows[f.ID] = true
+	}
+	return out, nil
 }
 
 // checkCallRecord checks one reported call.

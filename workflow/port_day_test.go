@@ -77,7 +77,7 @@ func TestPortDayFlowsTestCallsAndPassTesting(t *testing.T) {
 		if err != nil || run.Passed != 0 || run.Failed != 1 {
 			t.Fatalf("run: %+v %v", run, err)
 		}
-		if caller.calls[0] != "sip:+12125550123@127.0.0.1:5099" {
+		if want := "sip:+12125550123@127.0.0.1:5099;x-portdesk-test-call=" + run.Calls[0].ID; caller.calls[0] != want {
 			t.Fatalf("called %v", caller.calls)
 		}
 		_, err = b.svc.Orders.Act(ctx, spec, o.ID, porting.ActionPassTesting, ActionInput{})

@@ -3,6 +3,7 @@ package workflow
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 
@@ -85,14 +86,24 @@ func (s *PortDay) PlaceTestCalls(ctx context.Context, p porting.Principal, order
 		if err := tx.CreateTestCalls(ctx, run.Calls); err != nil {
 			return err
 		}
-		return s.events.record(ctx, tx, p, porting.EventTestCalls, orderEvent(o), nil,
-			map[string]any{"run_id": run.RunID, "target": target, "calls": len(run.Calls), "passed": run.Passed, "failed": run.Failed})
+		if err := s.events.record(ctx, tx, p, porting.EventTestCalls, orderEvent(o), nil,
+			map[string]any{"run_id": run.RunID, "target": target, "calls": len(run.Calls), "passed": run.Passed, "failed": run.Failed}); err != nil {
+			return err
+		}
+		if run.Failed > 0 {
+			return nil
+		}
+		return s.clearTestCallFlag(ctx, tx, o.ID)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return run, nil
 }
+
+// deskCalls bounds the test calls the whole desk places at once, however
+// many runs are asked for together.
+var deskCalls = make(chan struct{}, 4*testCallConcurrency)
 
 // call places the calls, a few at a time, and judges each.
 func (s *PortDay) call(ctx context.Context, calls []*porting.TestCall) {
@@ -101,9 +112,13 @@ func (s *PortDay) call(ctx context.Context, calls []*porting.TestCall) {
 	for _, c := range calls {
 		wg.Add(1)
 		sem <- struct{}{}
+		deskCalls <- struct{}{}
 		go func() {
-			defer func() { <-sem; wg.Done() }()
-			res, err := s.caller.PlaceCall(ctx, withUser(c.Target, c.PhoneNumber), c.PhoneNumber)
+			defer func() { <-deskCalls; <-sem; wg.Done() }()
+			// The test call names itself, so the edge records it apart
+			// from real traffic.
+			target := withUser(c.Target, c.PhoneNumber) + ";" + porting.TestCallParam + "=" + c.ID
+			res, err := s.caller.PlaceCall(ctx, target, c.PhoneNumber)
 			judge(c, res, err)
 		}()
 	}
@@ -194,18 +209,50 @@ func latestRun(ctx context.Context, tx porting.PortDayStore, orderID string) (*T
 }
 
 // TestCallsAfterPort places the automatic test calls once the carrier
-// confirmed the port (a job). Without a way to call, the timeline says so.
+// confirmed the port (a job). When they cannot be placed, or fail, the
+// order is flagged for a person; a run that passes clears the flag.
 func (s *PortDay) TestCallsAfterPort(ctx context.Context, orderID string) error {
-	_, err := s.PlaceTestCalls(ctx, porting.SystemPrincipal, orderID)
-	if err == nil || porting.ErrorCode(err) != porting.ECONFLICT {
-		return err
+	run, err := s.PlaceTestCalls(ctx, porting.SystemPrincipal, orderID)
+	var msg string
+	switch {
+	case err != nil && porting.ErrorCode(err) != porting.ECONFLICT:
+		return err // the job runs again
+	case err != nil:
+		msg = "The automatic test calls could not be placed: " + porting.ErrorMessage(err) + "; place them by hand (POST test-calls) or pass testing with an override reason."
+	case run.Failed > 0:
+		msg = fmt.Sprintf("%d of %d automatic test calls misrouted or failed: check the numbers' contact flows, then place the test calls again.", run.Failed, len(run.Calls))
+	default:
+		return nil
 	}
 	return s.store.InTx(ctx, func(tx porting.Tx) error {
 		o, ferr := tx.FindPortOrder(ctx, orderID)
 		if ferr != nil {
 			return ferr
 		}
-		return s.events.record(ctx, tx, porting.SystemPrincipal, porting.EventTestCalls, orderEvent(o), nil,
-			map[string]any{"placed": false, "why": porting.ErrorMessage(err)})
+		if o.Status != porting.StatePorted {
+			return nil // moved on already
+		}
+		before := o.Clone()
+		a := porting.Attention{Code: AttentionTestCalls, Message: msg, Since: s.clock.Now()}
+		o.Attention = append(slices.DeleteFunc(o.Attention, func(x porting.Attention) bool { return x.Code == AttentionTestCalls }), a)
+		if err := s.orders.saveOrder(ctx, tx, porting.SystemPrincipal, before, o, porting.EventOrderUpdated); err != nil {
+			return err
+		}
+		return s.events.record(ctx, tx, porting.SystemPrincipal, porting.EventAttentionRaised, orderEvent(o), nil, a)
 	})
+}
+
+// AttentionTestCalls flags an order whose automatic test calls could not
+// be placed or did not pass.
+const AttentionTestCalls = "test_calls_failed"
+
+// clearTestCallFlag drops the test-call flag of an order once a run passed.
+func (s *PortDay) clearTestCallFlag(ctx context.Context, tx porting.Tx, orderID string) error {
+	o, err := tx.FindPortOrder(ctx, orderID)
+	if err != nil || !slices.ContainsFunc(o.Attention, func(a porting.Attention) bool { return a.Code == AttentionTestCalls }) {
+		return err
+	}
+	before := o.Clone()
+	o.Attention = slices.DeleteFunc(o.Attention, func(a porting.Attention) bool { return a.Code == AttentionTestCalls })
+	return s.orders.saveOrder(ctx, tx, porting.SystemPrincipal, before, o, porting.EventOrderUpdated)
 }

@@ -107,6 +107,22 @@ func TestPortDayChecklistEndToEnd(t *testing.T) {
 	if run["passed"].(float64) != 2 || run["failed"].(float64) != 0 {
 		t.Fatalf("automatic test calls: %v", run)
 	}
+	// The desk's own test calls are not traffic; calls a platform reports are.
+	if it := checklistStates(t, c, path)["traffic_at_expected_level"]; it["state"] == "pass" {
+		t.Fatalf("test calls counted as traffic: %v", it)
+	}
+	now := sandboxNow(t, c).UTC().Format(time.RFC3339)
+	r := c.do("POST", "/v1/call-records", cust, map[string]any{"records": []map[string]any{
+		{"instance_id": "inst_demo_acme", "phone_number": "+19995550100", "outcome": "answered", "at": now}}})
+	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(string(r.Body), "records[0].phone_number") {
+		t.Fatalf("a call to a number not in the instance: %d %s", r.Status, r.Body)
+	}
+	c.must(http.StatusOK, "POST", "/v1/call-records", cust, map[string]any{"records": []map[string]any{
+		{"instance_id": "inst_demo_acme", "phone_number": "+12125550123", "outcome": "answered", "at": now, "source": "sbc-1"},
+		{"instance_id": "inst_demo_acme", "phone_number": "+12015550123", "outcome": "answered", "at": now, "source": "sbc-1"}}})
+	if it := checklistStates(t, c, path)["traffic_at_expected_level"]; it["state"] != "pass" || len(it["traffic"].([]any)) != 2 {
+		t.Fatalf("traffic after reported calls: %v", it)
+	}
 
 	// An edge that misroutes: pass_testing is refused.
 	edge, err := voice.NewIngress(misroutingEdge{}, voice.IngressOptions{Now: time.Now})

@@ -33,6 +33,7 @@ func (r lateRouter) RecordCall(ctx context.Context, c porting.CallRecord) error 
 // and the test caller, and returns the ingress's URI (sip:host:port), ""
 // without --sip-addr. clock dates the call records.
 func (m *Main) startVoice(ctx context.Context, clock porting.Clock) (string, porting.TestCaller, error) {
+	voice.QuietLibrary(m.logger.With("component", "sip"))
 	host := "127.0.0.1"
 	if m.Config.SIPAddr != "" {
 		h, _, err := net.SplitHostPort(m.Config.SIPAddr)

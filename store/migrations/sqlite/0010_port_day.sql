@@ -27,6 +27,7 @@ CREATE INDEX call_records_number ON call_records (instance_id, phone_number, at)
 CREATE TABLE test_calls (
     id               TEXT PRIMARY KEY,
     run_id           TEXT NOT NULL,
+    run_seq          INTEGER NOT NULL, -- the order's runs, 1, 2, …: the newest is the highest
     port_order_id    TEXT NOT NULL REFERENCES port_orders (id),
     phone_number     TEXT NOT NULL,
     target           TEXT NOT NULL,
@@ -38,7 +39,7 @@ CREATE TABLE test_calls (
     at               TEXT NOT NULL
 ) STRICT;
 
-CREATE INDEX test_calls_order ON test_calls (port_order_id, at, id);
+CREATE INDEX test_calls_order ON test_calls (port_order_id, run_seq, id);
 
 -- SQLite cannot change a CHECK constraint in place: the deadlines table is
 -- rebuilt with the new kind.
