@@ -68,7 +68,7 @@ func testCarrier(t *testing.T, e storetest.Engine) {
 		if err != nil {
 			return err
 		}
-		if len(all) != 2 || all[0].ID != c.ID || all[1].ID != second.ID || all[1].Secrets != nil && len(all[1].Secrets) != 0 {
+		if len(all) != 2 || all[0].ID != c.ID || all[1].ID != second.ID || len(all[1].Secrets) != 0 {
 			t.Errorf("FindCarriers = %+v", all)
 		}
 		return nil

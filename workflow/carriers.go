@@ -517,14 +517,6 @@ func atCarrier(ctx context.Context, tx porting.Tx) ([]*porting.PortOrder, error)
 	return out, nil
 }
 
-// timeNow is the clock reading of answers that carry no time.
-func (s *Carriers) timeNow(t time.Time) time.Time {
-	if t.IsZero() {
-		return s.clock.Now()
-	}
-	return t
-}
-
 // carrierPrincipal is who answers for a registry entry.
 func carrierPrincipal(entry *porting.Carrier) porting.Principal {
 	if entry == nil {

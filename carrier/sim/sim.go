@@ -212,17 +212,7 @@ func (s *Sim) sleep(d time.Duration) bool {
 	}
 }
 
-// chance draws true with probability p.
-func (s *Sim) chance(p float64) bool {
-	if p <= 0 {
-		return false
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.chanceLocked(p)
-}
-
-// chanceLocked is chance with s.mu held.
+// chanceLocked draws true with probability p; s.mu must be held.
 func (s *Sim) chanceLocked(p float64) bool {
 	return p > 0 && s.rng.Float64() < p
 }
