@@ -114,6 +114,15 @@ func (s Settings) Validate() error {
 			bad("reminder %d days before respond_by: want 1 to 365", d)
 		}
 	}
+	if n := s.TestCallSample; n < 0 || n > 1000 {
+		bad("test-call sample %d: want 1 to 1000 (0: 20)", n)
+	}
+	if d := s.VerifyWithinDays; d < 0 || d > 365 {
+		bad("verify within %d days: want 1 to 365 (0: 14)", d)
+	}
+	if len(s.OperatorName) > 200 || len(s.OperatorAddress) > 500 {
+		bad("operator name and address: at most 200 and 500 characters")
+	}
 	if s.TeamEmail != "" {
 		if a, err := mail.ParseAddress(s.TeamEmail); err != nil || a.Name != "" {
 			bad("team email %q: want a plain address such as porting@example.com", s.TeamEmail)

@@ -58,6 +58,12 @@ type Config struct {
 	// the port day; 0 uses each country's default (5 in North America, 10
 	// elsewhere).
 	LeadBusinessDays int
+	// TestCallSample is how many numbers of an order a test-call run calls
+	// at most (default 20).
+	TestCallSample int
+	// VerifyWithinDays is how long a customer has to verify a port before
+	// the order completes with a note (default 14).
+	VerifyWithinDays int
 	// SIPAddr is where the SIP ingress listens (UDP and TCP); empty runs
 	// none (the sandbox then picks a loopback port).
 	SIPAddr string
@@ -125,6 +131,8 @@ func newFlagSet(name string, stderr io.Writer, cfg *Config, serve bool) *flag.Fl
 		num(&cfg.LeadBusinessDays, "lead-business-days", 0, "minimum business days from asking for a port date to the port; 0 = the country's default")
 		dur(&cfg.SweepInterval, "sweep-interval", 30*time.Second, "how often due deadlines are swept")
 		dur(&cfg.RetryBase, "webhook-retry-base", 10*time.Second, "first retry delay of webhook deliveries and carrier calls, doubled per attempt up to an hour, ±10% at random")
+		num(&cfg.TestCallSample, "test-call-sample", 20, "how many numbers of an order a test-call run calls at most, spread over the order")
+		num(&cfg.VerifyWithinDays, "verify-within-days", 14, "days a customer has to verify a port before the order completes with a note (reminders before)")
 		str(&cfg.SIPAddr, "sip-addr", "", "SIP ingress address (UDP and TCP), standing in for the contact-center platform's edge; empty: none (the sandbox picks a loopback port)")
 		str(&cfg.PublicURL, "public-url", "", "the desk's base URL as carriers reach it (callbacks, document links); empty: http://<listen address>")
 		str(&cfg.OperatorName, "operator-name", "", "the operator's legal name: the gaining side printed on LOAs and sent to carriers")
@@ -161,7 +169,8 @@ func parse(fs *flag.FlagSet, args []string) error {
 // checks them.
 func (c Config) settings() workflow.Settings {
 	return workflow.Settings{SilencePolicy: c.SilencePolicy, TeamEmail: c.TeamEmail,
-		OperatorName: c.OperatorName, OperatorAddress: c.OperatorAddress, Plan: calendar.PlanRules{
+		OperatorName: c.OperatorName, OperatorAddress: c.OperatorAddress, TestCallSample: c.TestCallSample,
+		VerifyWithinDays: c.VerifyWithinDays, Plan: calendar.PlanRules{
 			LoadLeadBusinessDays: c.LoadLeadBusinessDays, LeadBusinessDays: c.LeadBusinessDays}}
 }
 
