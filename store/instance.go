@@ -128,6 +128,15 @@ func (t *tx) DeleteInstancePhoneNumber(ctx context.Context, instanceID, phoneNum
 // FindInstancePhoneNumbers returns an instance's inventory ordered by
 // number; none is an empty list.
 func (t *tx) FindInstancePhoneNumbers(ctx context.Context, instanceID string) ([]*porting.InstancePhoneNumber, error) {
+	out, err := t.inventory(ctx, `WHERE instance_id = $1 ORDER BY phone_number`, instanceID)
+	if err != nil {
+		return nil, errorf(err, "find phone numbers of instance %s", instanceID)
+	}
+	return out, nil
+}
+
+// inventory reads the inventory rows a WHERE (and ORDER BY) clause selects.
+func (t *tx) inventory(ctx context.Context, clause string, args ...any) ([]*porting.InstancePhoneNumber, error) {
 	out := []*porting.InstancePhoneNumber{}
 	err := queryAll(ctx, t, func(r scanner) error {
 		var n porting.InstancePhoneNumber
@@ -138,9 +147,6 @@ func (t *tx) FindInstancePhoneNumbers(ctx context.Context, instanceID string) ([
 		out = append(out, &n)
 		return nil
 	}, `SELECT instance_id, phone_number, status, contact_flow_id, port_order_id, updated_at
-		FROM instance_phone_numbers WHERE instance_id = $1 ORDER BY phone_number`, instanceID)
-	if err != nil {
-		return nil, errorf(err, "find phone numbers of instance %s", instanceID)
-	}
-	return out, nil
+		FROM instance_phone_numbers `+clause, args...)
+	return out, err
 }

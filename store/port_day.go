@@ -13,17 +13,7 @@ import (
 // FindInventoryByNumber returns every instance's entry for a number, the
 // active ones first.
 func (t *tx) FindInventoryByNumber(ctx context.Context, e164 string) ([]*porting.InstancePhoneNumber, error) {
-	out := []*porting.InstancePhoneNumber{}
-	err := queryAll(ctx, t, func(r scanner) error {
-		var n porting.InstancePhoneNumber
-		if err := r.Scan(&n.InstanceID, &n.PhoneNumber, &n.Status, strCol{&n.ContactFlowID},
-			strCol{&n.PortOrderID}, timeCol{&n.UpdatedAt}); err != nil {
-			return err
-		}
-		out = append(out, &n)
-		return nil
-	}, `SELECT instance_id, phone_number, status, contact_flow_id, port_order_id, updated_at
-		FROM instance_phone_numbers WHERE phone_number = $1 ORDER BY status, updated_at DESC`, e164)
+	out, err := t.inventory(ctx, `WHERE phone_number = $1 ORDER BY status, updated_at DESC`, e164)
 	if err != nil {
 		return nil, errorf(err, "find inventory of %s", e164)
 	}
