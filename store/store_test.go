@@ -63,6 +63,10 @@ var conformance = []struct {
 	{"Enqueue", testEnqueue},
 	{"ConcurrentWrites", testConcurrentWrites},
 	{"Times", testTimes},
+	{"User", testUser},
+	{"Invitation", testInvitation},
+	{"Session", testSession},
+	{"LoginFailures", testLoginFailures},
 }
 
 // TestStore runs the conformance suite on every engine, as subtests named
