@@ -311,6 +311,9 @@ type UserStore interface {
 	DeleteSession(ctx context.Context, id string) error
 	// DeleteUserSessions ends every session of a user and returns how many.
 	DeleteUserSessions(ctx context.Context, userID string) (int, error)
+	// DeleteEndedSessions removes the sessions that expired at or before
+	// now or were last seen at or before idleBefore, and returns how many.
+	DeleteEndedSessions(ctx context.Context, now, idleBefore time.Time) (int, error)
 
 	// RecordLoginFailure stores a refused sign-in.
 	RecordLoginFailure(ctx context.Context, f LoginFailure) error
@@ -318,6 +321,6 @@ type UserStore interface {
 	// email and, separately, from remoteIP.
 	CountLoginFailures(ctx context.Context, email, remoteIP string, since time.Time) (byEmail, byIP int, err error)
 	// ClearLoginFailures forgets email's refused sign-ins (after a
-	// successful one) and every failure before cutoff.
+	// successful one; "" names no email) and every failure before cutoff.
 	ClearLoginFailures(ctx context.Context, email string, cutoff time.Time) error
 }

@@ -67,6 +67,7 @@ var conformance = []struct {
 	{"Invitation", testInvitation},
 	{"Session", testSession},
 	{"LoginFailures", testLoginFailures},
+	{"EndedSessions", testEndedSessions},
 }
 
 // TestStore runs the conformance suite on every engine, as subtests named

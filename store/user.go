@@ -176,6 +176,20 @@ func (t *tx) DeleteUserSessions(ctx context.Context, userID string) (int, error)
 	return int(n), nil
 }
 
+// DeleteEndedSessions removes the sessions past their absolute expiry or
+// idle since idleBefore.
+func (t *tx) DeleteEndedSessions(ctx context.Context, now, idleBefore time.Time) (int, error) {
+	res, err := t.exec(ctx, `DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2`, now, idleBefore)
+	if err != nil {
+		return 0, errorf(err, "delete ended sessions")
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, errorf(err, "delete ended sessions")
+	}
+	return int(n), nil
+}
+
 // RecordLoginFailure stores a refused sign-in.
 func (t *tx) RecordLoginFailure(ctx context.Context, f porting.LoginFailure) error {
 	_, err := t.exec(ctx, `INSERT INTO login_failures (email, remote_ip, at) VALUES ($1, $2, $3)`, f.Email, f.RemoteIP, f.At)

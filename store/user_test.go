@@ -255,3 +255,38 @@ func testLoginFailures(t *testing.T, e storetest.Engine) {
 		t.Errorf("after ClearLoginFailures: %d, %d, want 1, 0", e, i)
 	}
 }
+
+func testEndedSessions(t *testing.T, e storetest.Engine) {
+	db := e.Open(t)
+	u := &porting.User{Email: "ops@example.com", Name: "Ops", Role: porting.RoleAdmin}
+	mustTx(t, db, func(ctx context.Context, tx porting.Tx) error { return tx.CreateUser(ctx, u) })
+	t0 := storetest.Epoch
+	live := &porting.Session{UserID: u.ID, Hash: "h-live", LastSeenAt: t0.Add(10 * time.Hour), ExpiresAt: t0.Add(48 * time.Hour)}
+	idle := &porting.Session{UserID: u.ID, Hash: "h-idle", LastSeenAt: t0, ExpiresAt: t0.Add(48 * time.Hour)}
+	expired := &porting.Session{UserID: u.ID, Hash: "h-expired", LastSeenAt: t0.Add(11 * time.Hour), ExpiresAt: t0.Add(12 * time.Hour)}
+	mustTx(t, db, func(ctx context.Context, tx porting.Tx) error {
+		for _, s := range []*porting.Session{live, idle, expired} {
+			if err := tx.CreateSession(ctx, s); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	mustTx(t, db, func(ctx context.Context, tx porting.Tx) error {
+		n, err := tx.DeleteEndedSessions(ctx, t0.Add(12*time.Hour), t0.Add(time.Hour))
+		if n != 2 {
+			t.Errorf("DeleteEndedSessions = %d, want 2", n)
+		}
+		return err
+	})
+	view(t, db, func(ctx context.Context, tx porting.Tx) error {
+		if _, err := tx.FindSessionByHash(ctx, "h-live"); err != nil {
+			t.Errorf("the live session went: %v", err)
+		}
+		for _, h := range []string{"h-idle", "h-expired"} {
+			_, err := tx.FindSessionByHash(ctx, h)
+			wantCode(t, err, porting.ENOTFOUND)
+		}
+		return nil
+	})
+}

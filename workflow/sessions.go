@@ -61,6 +61,11 @@ func (s *Users) SignIn(ctx context.Context, email, password, remoteIP string) (*
 	}
 	if !ok {
 		err := s.store.InTx(ctx, func(tx porting.Tx) error {
+			// Failures older than the window count for nothing: dropping
+			// them here keeps the table small under a long attack.
+			if err := tx.ClearLoginFailures(ctx, "", now.Add(-porting.LoginFailureWindow)); err != nil {
+				return err
+			}
 			return tx.RecordLoginFailure(ctx, porting.LoginFailure{Email: email, RemoteIP: remoteIP, At: now})
 		})
 		if err != nil {
@@ -72,6 +77,11 @@ func (s *Users) SignIn(ctx context.Context, email, password, remoteIP string) (*
 	var secret string
 	err = s.store.InTx(ctx, func(tx porting.Tx) error {
 		if err := tx.ClearLoginFailures(ctx, email, now.Add(-porting.LoginFailureWindow)); err != nil {
+			return err
+		}
+		// Sessions that ended by time are rows nobody can use: each
+		// sign-in sweeps them, so the table holds live sessions only.
+		if _, err := tx.DeleteEndedSessions(ctx, now, now.Add(-porting.SessionIdleTimeout)); err != nil {
 			return err
 		}
 		sess, secret, err = s.startSession(ctx, tx, u.ID)

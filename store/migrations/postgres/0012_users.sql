@@ -28,6 +28,9 @@ CREATE TABLE sessions (
 );
 
 CREATE INDEX sessions_user ON sessions (user_id);
+-- Ended sessions are deleted by these (DeleteEndedSessions).
+CREATE INDEX sessions_expires ON sessions (expires_at);
+CREATE INDEX sessions_last_seen ON sessions (last_seen_at);
 
 CREATE TABLE invitations (
     id          TEXT PRIMARY KEY,
