@@ -74,6 +74,8 @@ var (
 	exEvent = obj{"id": 1042, "type": "port_order.status_changed", "account_id": exAccount, "port_request_id": exRequest,
 		"port_order_id": exOrder, "actor": obj{"role": "specialist", "key_id": "key_p2mv6cx3rt7dnw4kb5qa"}, "at": exUpdated,
 		"before": obj{"status": "review"}, "after": obj{"status": "awaiting_loa"}}
+	exInvitation = obj{"id": "inv_w3k7q2mx5bd4rtn6hcva", "email": "jane.roe@acme.example", "role": "customer", "account_id": exAccount,
+		"invited_by": exKey, "created_at": exCreated, "expires_at": "2026-03-09T14:05:00Z"}
 	exAPIKey = obj{"id": exKey, "account_id": exAccount, "role": "customer", "prefix": "pd_live_9f3k",
 		"expires_at": "2027-03-02T00:00:00Z", "last_used_at": "2026-03-04T09:12:00Z", "created_at": exCreated}
 	exEndpointBody = obj{"id": exEndpoint, "account_id": exAccount, "url": "https://hooks.acme.example/portdesk",
@@ -207,6 +209,8 @@ var schemaExamples = map[string]any{
 	"Account":                   exAccountBody,
 	"APIKey":                    exAPIKey,
 	"ApiKeyBody":                withFields(exAPIKey, obj{"key": "pd_live_9f3k6wq2mx7bt4rnd5hc3vza"}),
+	"InvitationCreateInputBody": obj{"email": "jane.roe@acme.example", "role": "customer", "account_id": exAccount},
+	"InvitationBody":            withFields(exInvitation, obj{"token": "pdi_Zk3mQ7wX2rT9bN4cV6hJ8sD1fG5aL0eY"}),
 	"ApiKeysOutputBody":         obj{"data": []any{exAPIKey}},
 	"Instance":                  exInstanceBody,
 	"ContactFlow":               exContactFlowBody,

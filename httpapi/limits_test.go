@@ -64,6 +64,8 @@ var schemaLimits = map[string]int{
 	"PortRequestCreateInputBody.phone_number_entries": porting.MaxNumbersPerRequest,
 	"WebhookCreateInputBody.event_types":              porting.MaxEventTypes,
 	"WebhookUpdateInputBody.event_types":              porting.MaxEventTypes,
+	"InvitationCreateInputBody.email":                 porting.MaxEmailLength,
+	"Contact.email":                                   porting.MaxEmailLength,
 }
 
 // TestSchemaLimits checks every schema limit of the table against the
@@ -89,7 +91,7 @@ func TestSchemaLimits(t *testing.T) {
 		t.Fatal(err)
 	}
 	sizes := map[int]bool{porting.MaxNameLength: true, porting.MaxTextLength: true, porting.MaxNumberInput: true,
-		porting.MaxNumbersPerRequest: true, porting.MaxEventTypes: true}
+		porting.MaxNumbersPerRequest: true, porting.MaxEventTypes: true, porting.MaxEmailLength: true}
 	seen := map[string]bool{}
 	for name, sch := range doc.Components.Schemas {
 		for prop, p := range sch.Properties {

@@ -37,6 +37,7 @@ func domainEnums() map[string][]string {
 		"schema AccountCreateInputBody.support_plan":                  strs(porting.SupportPlans...),
 		"schema ApiKeyCreateInputBody.role":                           strs(porting.RoleCustomer),
 		"schema StaffKeyCreateInputBody.role":                         staffRoles,
+		"schema InvitationCreateInputBody.role":                       keyRoles(),
 		"schema Attestation.signature":                                append(strs(porting.SignatureKinds...), string(porting.SignatureNotWet)),
 		"schema AttestationInput.signature":                           strs(porting.SignatureKinds...),
 		"schema Finding.severity":                                     porting.FindingSeverities,
@@ -150,3 +151,14 @@ func dig(m map[string]any, keys ...string) map[string]any {
 }
 
 func sorted(s []string) []string { return slices.Sorted(slices.Values(s)) }
+
+// keyRoles lists the roles an API key or a console user may have.
+func keyRoles() []string {
+	var out []string
+	for _, r := range []porting.Role{porting.RoleAdmin, porting.RoleSpecialist, porting.RoleCustomer, porting.RoleSystem, porting.RoleCarrier} {
+		if r.KeyRole() {
+			out = append(out, string(r))
+		}
+	}
+	return out
+}

@@ -50,6 +50,10 @@ var operationDescriptions = map[string]string{
 	"revoke-api-key": "**Who:** admins, any key; customers, their own account's keys (another key answers 404). " +
 		"Revoking a revoked key answers it unchanged. The key answers 401 from the next request on, on every replica.",
 
+	"create-invitation": "**Who:** admins invite anyone (a customer user names its account_id); customers invite customers of their own account " +
+		"(another account answers 404); specialists invite nobody (403). The token is in the answer only: the person accepts the invitation " +
+		"with it in the web console within 7 days, once, choosing a name and a password. No email is sent yet; pass the token on yourself.",
+
 	"list-events": "**Who:** any API key: staff see every event, customers their own account's. " +
 		"Page with after and next_cursor; events are never changed or removed.",
 

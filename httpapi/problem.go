@@ -40,6 +40,7 @@ var codeStatus = map[string]int{
 	porting.EUNAVAILABLE:  http.StatusServiceUnavailable,
 	porting.EINTERNAL:     http.StatusInternalServerError,
 	porting.EPRECONDITION: http.StatusPreconditionFailed,
+	porting.ETOOMANY:      http.StatusTooManyRequests,
 }
 
 // statusCode is the inverse, for problems Huma raises itself.

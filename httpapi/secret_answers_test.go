@@ -10,7 +10,7 @@ import (
 
 // secretProperties are the names under which an answer hands out a secret
 // (an API key's "key", a webhook endpoint's signing "secret").
-var secretProperties = []string{"key", "secret"}
+var secretProperties = []string{"key", "secret", "token"}
 
 // TestSecretAnswersAreDeclared: every POST whose answer carries a secret
 // declares it (answerHoldsSecret), so the idempotency layer never stores

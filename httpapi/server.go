@@ -16,7 +16,7 @@ import (
 
 // APIVersion is the version of the API contract in the OpenAPI document.
 // Changing the document without changing this fails the golden test.
-const APIVersion = "0.18.0"
+const APIVersion = "0.19.0"
 
 // Server is the HTTP API.
 type Server struct {
@@ -61,6 +61,7 @@ func NewServer(svc *workflow.Service, reg *prometheus.Registry, opts ...Option) 
 	s.registerDocuments()
 	s.registerLOA()
 	s.registerWebhooks()
+	s.registerInvitations()
 	s.registerCarriers()
 	s.registerPortDay()
 	s.registerSandbox()

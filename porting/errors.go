@@ -22,6 +22,9 @@ const (
 	// EPRECONDITION: the caller changed an object from a version that is no
 	// longer current (a stale If-Match); reload it and try again.
 	EPRECONDITION = "precondition_failed"
+	// ETOOMANY: the caller tried too often (sign-ins over the login limit);
+	// wait and try again.
+	ETOOMANY = "too_many_requests"
 )
 
 // ErrStaleVersion is the cause of the ECONFLICT a store returns when an

@@ -58,6 +58,9 @@ const (
 	EventWebhookCreated        = "webhook_endpoint.created"
 	EventWebhookUpdated        = "webhook_endpoint.updated"
 	EventWebhookDisabled       = "webhook_endpoint.disabled"
+	EventInvitationCreated     = "invitation.created"
+	EventUserCreated           = "user.created"
+	EventUserDisabled          = "user.disabled"
 )
 
 // EventFilter selects events. AccountID limits them to one account (always

@@ -44,6 +44,7 @@ type Tx interface {
 	CarrierStore
 	PortDayStore
 	QuotaStore
+	UserStore
 }
 
 // ListStore pages through accounts, instances and port requests (port
@@ -270,3 +271,56 @@ type CancelAtCarrierJob struct {
 
 // Kind implements Job.
 func (CancelAtCarrierJob) Kind() string { return "cancel_at_carrier" }
+
+// UserStore holds console users, their sessions and invitations, and the
+// refused sign-ins that the login limit counts. Secrets (session secrets,
+// invitation tokens) are looked up by their hash only.
+type UserStore interface {
+	// CreateUser stores u; ECONFLICT when its ID or email exists already
+	// (emails are compared lower-cased).
+	CreateUser(ctx context.Context, u *User) error
+	// FindUser returns the user with the given ID; ENOTFOUND if none.
+	FindUser(ctx context.Context, id string) (*User, error)
+	// FindUserByEmail returns the user with the given (normalized) email;
+	// ENOTFOUND if none.
+	FindUserByEmail(ctx context.Context, email string) (*User, error)
+	// UpdateUser saves u's name, password hash and disabled time;
+	// ENOTFOUND if there is no such user.
+	UpdateUser(ctx context.Context, u *User) error
+
+	// CreateInvitation stores an invitation; ECONFLICT on a duplicate ID
+	// or hash.
+	CreateInvitation(ctx context.Context, in *Invitation) error
+	// FindInvitationByHash returns the invitation whose token hashes to
+	// hash, accepted and expired ones included; ENOTFOUND if none.
+	FindInvitationByHash(ctx context.Context, hash string) (*Invitation, error)
+	// AcceptInvitation sets an invitation's AcceptedAt to at unless it is
+	// set already, and reports whether it wrote: of two racing accepts,
+	// one wins.
+	AcceptInvitation(ctx context.Context, id string, at time.Time) (bool, error)
+
+	// CreateSession stores a session; ECONFLICT on a duplicate ID or hash.
+	CreateSession(ctx context.Context, s *Session) error
+	// FindSessionByHash returns the session whose secret hashes to hash,
+	// expired ones included; ENOTFOUND if none (or signed out).
+	FindSessionByHash(ctx context.Context, hash string) (*Session, error)
+	// TouchSession sets a session's LastSeenAt to at when it is not after
+	// staleBefore, and reports whether it wrote.
+	TouchSession(ctx context.Context, id string, at, staleBefore time.Time) (bool, error)
+	// DeleteSession ends one session; absent is fine.
+	DeleteSession(ctx context.Context, id string) error
+	// DeleteUserSessions ends every session of a user and returns how many.
+	DeleteUserSessions(ctx context.Context, userID string) (int, error)
+	// DeleteEndedSessions removes the sessions that expired at or before
+	// now or were last seen at or before idleBefore, and returns how many.
+	DeleteEndedSessions(ctx context.Context, now, idleBefore time.Time) (int, error)
+
+	// RecordLoginFailure stores a refused sign-in.
+	RecordLoginFailure(ctx context.Context, f LoginFailure) error
+	// CountLoginFailures counts the refused sign-ins at or after since for
+	// email and, separately, from remoteIP.
+	CountLoginFailures(ctx context.Context, email, remoteIP string, since time.Time) (byEmail, byIP int, err error)
+	// ClearLoginFailures forgets email's refused sign-ins (after a
+	// successful one; "" names no email) and every failure before cutoff.
+	ClearLoginFailures(ctx context.Context, email string, cutoff time.Time) error
+}

@@ -63,6 +63,11 @@ var conformance = []struct {
 	{"Enqueue", testEnqueue},
 	{"ConcurrentWrites", testConcurrentWrites},
 	{"Times", testTimes},
+	{"User", testUser},
+	{"Invitation", testInvitation},
+	{"Session", testSession},
+	{"LoginFailures", testLoginFailures},
+	{"EndedSessions", testEndedSessions},
 }
 
 // TestStore runs the conformance suite on every engine, as subtests named

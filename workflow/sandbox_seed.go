@@ -14,6 +14,9 @@ type SandboxKey struct {
 	Role      porting.Role
 	AccountID string
 	Who       string
+	// Email is the sandbox's console user of the same role and account;
+	// it has no password and signs in through Users.SandboxSignIn.
+	Email string
 }
 
 // SandboxData names what the sandbox seeds.
@@ -31,14 +34,16 @@ const (
 
 // SandboxKeys lists the sandbox's demo keys.
 var SandboxKeys = []SandboxKey{
-	{Secret: "pd_sandbox_admin", Role: porting.RoleAdmin, Who: "admin (porting team)"},
-	{Secret: "pd_sandbox_specialist", Role: porting.RoleSpecialist, Who: "porting specialist"},
-	{Secret: "pd_sandbox_acme", Role: porting.RoleCustomer, AccountID: DemoPremiumAccountID, Who: "customer Acme Support Ltd (premium plan)"},
-	{Secret: "pd_sandbox_bakery", Role: porting.RoleCustomer, AccountID: DemoBasicAccountID, Who: "customer Blue Bakery (basic plan)"},
+	{Secret: "pd_sandbox_admin", Role: porting.RoleAdmin, Who: "admin (porting team)", Email: "admin@sandbox.portdesk.test"},
+	{Secret: "pd_sandbox_specialist", Role: porting.RoleSpecialist, Who: "porting specialist", Email: "specialist@sandbox.portdesk.test"},
+	{Secret: "pd_sandbox_acme", Role: porting.RoleCustomer, AccountID: DemoPremiumAccountID, Who: "customer Acme Support Ltd (premium plan)", Email: "acme@sandbox.portdesk.test"},
+	{Secret: "pd_sandbox_bakery", Role: porting.RoleCustomer, AccountID: DemoBasicAccountID, Who: "customer Blue Bakery (basic plan)", Email: "bakery@sandbox.portdesk.test"},
 }
 
-// SeedSandbox creates the sandbox's demo accounts, instance, contact flows
-// and keys, once: a database that already holds them is left as it is.
+// SeedSandbox creates the sandbox's demo accounts, instance, contact flows,
+// keys and console users, once: a database that already holds them is left
+// as it is (users are added to a sandbox database seeded before they
+// existed).
 func (s *Sandbox) SeedSandbox(ctx context.Context) (*SandboxData, error) {
 	data := &SandboxData{Keys: SandboxKeys, InstanceID: DemoInstanceID}
 	sys := porting.SystemPrincipal
@@ -87,8 +92,37 @@ func (s *Sandbox) SeedSandbox(ctx context.Context) (*SandboxData, error) {
 		}
 		return nil
 	})
+	if err == nil {
+		err = s.seedUsers(ctx)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("workflow: seed sandbox: %w", err)
 	}
 	return data, nil
+}
+
+// seedUsers creates a console user, without a password, for each demo
+// key that has none yet.
+func (s *Sandbox) seedUsers(ctx context.Context) error {
+	now := s.clock.Now()
+	return s.store.InTx(ctx, func(tx porting.Tx) error {
+		for i, k := range SandboxKeys {
+			_, err := tx.FindUserByEmail(ctx, k.Email)
+			if err == nil {
+				continue
+			}
+			if porting.ErrorCode(err) != porting.ENOTFOUND {
+				return err
+			}
+			u := &porting.User{ID: fmt.Sprintf("usr_sandbox_%d", i), Email: k.Email, Name: k.Who, Role: k.Role,
+				AccountID: k.AccountID, CreatedAt: now}
+			if err := tx.CreateUser(ctx, u); err != nil {
+				return err
+			}
+			if err := s.events.record(ctx, tx, porting.SystemPrincipal, porting.EventUserCreated, porting.Event{AccountID: u.AccountID}, nil, u); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }

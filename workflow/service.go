@@ -65,6 +65,7 @@ type Service struct {
 	PortDay       *PortDay
 	Idempotency   *Idempotency
 	Sandbox       *Sandbox
+	Users         *Users
 }
 
 // New wires the concerns of a service from c.
@@ -90,6 +91,7 @@ func New(c Config) *Service {
 		Requests:      new(Requests),
 		Sandbox:       new(Sandbox),
 		Webhooks:      new(Webhooks),
+		Users:         new(Users),
 	}
 	// The concerns are allocated first and filled in after, because some
 	// call each other (an action posts a message, a message resets an
@@ -111,6 +113,7 @@ func New(c Config) *Service {
 	*s.Notifications = Notifications{store: c.Store, clock: c.Clock, settings: c.Settings, notifier: c.Notifier, events: s.Events}
 	*s.Requests = Requests{store: c.Store, clock: c.Clock, events: s.Events, loa: s.LOA, orders: s.Orders}
 	*s.Sandbox = Sandbox{store: c.Store, clock: c.Clock, offset: c.SandboxClock, deadlines: s.Deadlines, events: s.Events}
+	*s.Users = Users{store: c.Store, clock: c.Clock, events: s.Events, sandbox: c.SandboxClock != nil}
 	*s.Webhooks = Webhooks{store: c.Store, clock: c.Clock, guard: c.WebhookGuard, events: s.Events, notifications: s.Notifications}
 	return s
 }
