@@ -136,7 +136,7 @@ func checkPage(t *testing.T, ctx context.Context, axe, dir, name string) {
 // signInAction fills and posts the sign-in form.
 func signInAction(base, email string) chromedp.Action[chromedp.Void] {
 	return chromedp.Steps(
-		chromedp.Navigate(base + "/sign-in"),
+		chromedp.Navigate(base+"/sign-in"),
 		chromedp.WaitVisible(chromedp.CSS(`#signin-email`)),
 		chromedp.SendKeys(chromedp.CSS(`#signin-email`), email),
 		chromedp.SendKeys(chromedp.CSS(`#signin-password`), testPassword),
@@ -245,7 +245,8 @@ func TestBrowserCustomerAndTeam(t *testing.T) {
 	checkPage(t, ctx, axe, dir, "08-team-order")
 	if err := chromedp.Do(ctx,
 		chromedp.Click(chromedp.CSS(`form[action$="/actions/approve"] button`)),
-		chromedp.WaitVisible(chromedp.CSS(`form[action$="/actions/cancel"]`)),
+		chromedp.WaitNotPresent(chromedp.CSS(`form[action$="/actions/approve"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#actions-h`)),
 	); err != nil {
 		t.Fatal(err)
 	}
@@ -338,9 +339,18 @@ func TestBrowserJavaScriptOff(t *testing.T) {
 	); err != nil {
 		t.Fatal(err)
 	}
-	checkPage(t, ctx, "", dir, "02-loa-saved-js-off")
-	got, _ := b.svc.Orders.GetPortOrder(context.Background(), specialist, o.ID)
-	if got.LOA == nil || got.LOA.EntityName != "Acme Support Ltd" {
-		t.Fatalf("LOA saved with scripts off: %+v", got.LOA)
+	// The page before and after the post look alike: wait on the order.
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		got, _ := b.svc.Orders.GetPortOrder(context.Background(), specialist, o.ID)
+		if got.LOA != nil && got.LOA.EntityName == "Acme Support Ltd" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("LOA not saved with scripts off: %+v", got.LOA)
+		}
 	}
+	if err := chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS(`#loa-h`))); err != nil {
+		t.Fatal(err)
+	}
+	checkPage(t, ctx, "", dir, "02-loa-saved-js-off")
 }
