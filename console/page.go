@@ -104,8 +104,10 @@ func (p *page) Errors(form string) []formError { return p.formErrors[form] }
 type field struct {
 	ID, Name, Label, Type, Value, Error, Hint string
 	Required                                  bool
-	Findings                                  []porting.Finding
-	Options                                   []option
+	// ExpectedLabel and GotLabel word a finding's expected and given value.
+	ExpectedLabel, GotLabel string
+	Findings                []porting.Finding
+	Options                 []option
 }
 
 type option struct {
@@ -122,7 +124,7 @@ func inputID(form, name string) string {
 // value, with the error and findings recorded for it.
 func (p *page) Field(form, name, labelKey, typ string, value any) field {
 	f := field{ID: inputID(form, name), Name: name, Label: p.T(labelKey), Type: typ, Value: fmt.Sprint(value),
-		Error: p.errors[form+":"+name], Findings: p.findings[name]}
+		Error: p.errors[form+":"+name], Findings: p.findings[name], ExpectedLabel: p.T("finding.expected"), GotLabel: p.T("finding.got")}
 	if value == nil {
 		f.Value = ""
 	}
