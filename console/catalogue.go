@@ -67,7 +67,8 @@ var catalogue = map[string]map[string]string{
 		"item.instance_set": "Instance chosen", "item.numbers_associated": "Numbers associated to contact flows", "item.quotas_in_place": "Quotas in place",
 		"item.old_traffic_stopped": "Old traffic stopped", "item.test_calls_routed": "Test calls routed", "item.agents_ready": "Agents ready",
 		"item.traffic_at_expected_level": "Traffic at the expected level",
-		"prequest.title":                 "Port request", "prequest.case": "Case", "prequest.created": "Filed", "prequest.thread": "Messages",
+		"finding.expected":               "expected (CSR or requirement)", "finding.got": "given",
+		"prequest.title": "Port request", "prequest.case": "Case", "prequest.created": "Filed", "prequest.thread": "Messages",
 		"prequest.no_messages": "No messages yet.", "prequest.message": "Your message", "prequest.send": "Send message",
 	},
 	"es": {
