@@ -117,7 +117,7 @@ type option struct {
 
 // inputID is the id of a form's input: unique on the page.
 func inputID(form, name string) string {
-	return form + "-" + strings.NewReplacer(".", "-", "_", "-").Replace(name)
+	return strings.NewReplacer(".", "-", "_", "-").Replace(form + "-" + name)
 }
 
 // Field describes an input of form: its label (a catalogue key), type and

@@ -3,6 +3,8 @@ package console
 import (
 	"context"
 	"net/http"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/portdesk/portdesk/porting"
@@ -112,6 +114,11 @@ func (c *console) rerenderOrder(w http.ResponseWriter, r *http.Request, p portin
 	}
 	if edit != nil {
 		edit(d)
+	}
+	// An action that is not offered now (the order moved on, or no such
+	// action) has no form on the page: its error goes above the actions.
+	if a, ok := strings.CutPrefix(formName, "act-"); ok && !slices.Contains(d.Actions, porting.Action(a)) {
+		formName = "actions"
 	}
 	pg.setError(formName, cause)
 	c.render(w, r, formStatus(cause), "port_order", pg, d)
