@@ -96,6 +96,9 @@ func readError(err error) error {
 // handleDocumentGet downloads a document through Documents.DownloadDocument,
 // always as an attachment.
 func (c *console) handleDocumentGet(w http.ResponseWriter, r *http.Request, p porting.Principal) error {
+	if len(r.PathValue("id")) > 100 || len(r.PathValue("document_id")) > 100 {
+		return porting.Errorf(porting.ENOTFOUND, "document not found")
+	}
 	d, content, err := c.svc.Documents.DownloadDocument(r.Context(), p, r.PathValue("id"), r.PathValue("document_id"))
 	if err != nil {
 		return err
