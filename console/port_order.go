@@ -1,0 +1,126 @@
+package console
+
+import (
+	"context"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/portdesk/portdesk/porting"
+	"github.com/portdesk/portdesk/workflow"
+)
+
+// orderData is the order page: the order and everything the workflow
+// computes about it, each from the same call the API makes.
+type orderData struct {
+	Order     *porting.PortOrder
+	Waiting   porting.Party
+	Actions   []porting.Action
+	Request   *porting.PortRequest
+	Timeline  []*porting.Event
+	Deadlines []workflow.DeadlineView
+	SVG       *deadlineChart
+	Checklist *workflow.Checklist
+	TestCalls *workflow.TestCallRun
+	Documents []*porting.Document
+	DocTypes  []string
+	LOAEdit   bool
+	LOA       loaForm
+	Act       actionForm
+	// ActionName is the action whose form was refused, if any.
+	ActionName string
+	Codes      []string
+	Signatures []string
+}
+
+// timelineLimit bounds the events the page shows.
+const timelineLimit = 200
+
+func (c *console) handlePortOrder(w http.ResponseWriter, r *http.Request, p porting.Principal) error {
+	pg := c.newPage(r, p, "order.title")
+	d, err := c.orderData(r.Context(), pg, p, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	c.render(w, r, http.StatusOK, "port_order", pg, d)
+	return nil
+}
+
+// orderData loads the order page. The order itself decides visibility: an
+// order of another account is ENOTFOUND before anything else is read.
+func (c *console) orderData(ctx context.Context, pg *page, p porting.Principal, id string) (*orderData, error) {
+	if len(id) > 100 {
+		return nil, porting.Errorf(porting.ENOTFOUND, "port order not found")
+	}
+	o, err := c.svc.Orders.GetPortOrder(ctx, p, id)
+	if err != nil {
+		return nil, err
+	}
+	d := &orderData{Order: o, Waiting: o.WaitingOn(), Actions: porting.AllowedActions(o.Status, p.Role),
+		LOAEdit: o.Status.LOAEditableBy(p.Role), LOA: loaFormOf(o.LOA), Codes: porting.ExceptionCodes,
+		Signatures: []string{string(porting.SignatureWet), string(porting.SignatureElectronic), string(porting.SignaturePrinted)}}
+	for _, t := range porting.DocumentTypes {
+		d.DocTypes = append(d.DocTypes, string(t))
+	}
+	for _, f := range o.Findings {
+		pg.findings[f.Field] = append(pg.findings[f.Field], f)
+	}
+	if v, err := c.svc.Requests.GetPortRequest(ctx, p, o.PortRequestID); err == nil {
+		d.Request = v.Request
+		pg.Zone = viewerZone(v.Request)
+	} else {
+		return nil, err
+	}
+	if d.Timeline, err = c.svc.Events.Timeline(ctx, p, id, 0, timelineLimit); err != nil {
+		return nil, err
+	}
+	if d.Deadlines, err = c.svc.Deadlines.Deadlines(ctx, p, id, false); err != nil {
+		return nil, err
+	}
+	d.SVG = newDeadlineChart(pg, d.Deadlines, o.FOCAt)
+	if d.Checklist, err = c.svc.PortDay.Checklist(ctx, p, id); err != nil {
+		return nil, err
+	}
+	if d.TestCalls, err = c.svc.PortDay.TestCalls(ctx, p, id); err != nil && porting.ErrorCode(err) != porting.ENOTFOUND {
+		return nil, err
+	}
+	if d.Documents, err = c.svc.Documents.Documents(ctx, p, id); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// viewerZone is the zone the request's contact asked for, else UTC.
+func viewerZone(req *porting.PortRequest) *time.Location {
+	if tz := req.ContactPreferences.TimeZone; tz != "" {
+		if loc, err := time.LoadLocation(tz); err == nil {
+			return loc
+		}
+	}
+	return time.UTC
+}
+
+// rerenderOrder shows the order page again with a refused form's error
+// (formName) next to its fields.
+func (c *console) rerenderOrder(w http.ResponseWriter, r *http.Request, p porting.Principal, formName string, cause error, edit func(*orderData)) error {
+	if formStatus(cause) == http.StatusInternalServerError || porting.ErrorCode(cause) == porting.ENOTFOUND {
+		return cause
+	}
+	pg := c.newPage(r, p, "order.title")
+	d, err := c.orderData(r.Context(), pg, p, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	if edit != nil {
+		edit(d)
+	}
+	// An action that is not offered now (the order moved on, or no such
+	// action) has no form on the page: its error goes above the actions.
+	if a, ok := strings.CutPrefix(formName, "act-"); ok && !slices.Contains(d.Actions, porting.Action(a)) {
+		formName = "actions"
+	}
+	pg.setError(formName, cause)
+	c.render(w, r, formStatus(cause), "port_order", pg, d)
+	return nil
+}
