@@ -155,7 +155,7 @@ func (m *Main) Open(ctx context.Context) error {
 		}
 	}
 	m.HTTP = &http.Server{
-		Handler:           httpapi.NewServer(m.Service, reg, apiOpts...),
+		Handler:           m.site(httpapi.NewServer(m.Service, reg, apiOpts...)),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       2 * time.Minute,
 		WriteTimeout:      2 * time.Minute,
@@ -237,6 +237,10 @@ func (m *Main) printBanner(ctx context.Context) error {
 	fmt.Fprintf(m.stdout, "  demo instance: %s\n", data.InstanceID)
 	for _, k := range data.Keys {
 		fmt.Fprintf(m.stdout, "  key %-22s %s\n", k.Secret, k.Who)
+	}
+	fmt.Fprintf(m.stdout, "  web console: %s/ — sign in as a demo user with these links:\n", m.URL())
+	for _, k := range data.Keys {
+		fmt.Fprintf(m.stdout, "    %-34s %s\n", k.Who, m.signInLink(k.Email))
 	}
 	fmt.Fprintf(m.stdout, "  carrier simulator %q at %s: Acme's numbers %s are on its account 7700123401 (PIN 4321); it answers submissions with an FOC or a rejection, and activates on the port day\n",
 		sandboxCarrier, m.simURL, demoSimNumbers)

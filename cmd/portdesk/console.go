@@ -1,0 +1,70 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/portdesk/portdesk/console"
+	"github.com/portdesk/portdesk/porting"
+	"github.com/portdesk/portdesk/workflow"
+)
+
+// consoleSessions is the console's view of the workflow's users and
+// sessions.
+type consoleSessions struct{ users *workflow.Users }
+
+// SignIn implements console.Sessions.
+func (s consoleSessions) SignIn(ctx context.Context, email, password, remoteIP string) (string, error) {
+	_, secret, err := s.users.SignIn(ctx, email, password, remoteIP)
+	return secret, err
+}
+
+// Principal implements console.Sessions.
+func (s consoleSessions) Principal(ctx context.Context, secret string) (porting.Principal, error) {
+	p, _, err := s.users.Session(ctx, secret)
+	return p, err
+}
+
+// SignOut implements console.Sessions.
+func (s consoleSessions) SignOut(ctx context.Context, secret string) error {
+	return s.users.SignOut(ctx, secret)
+}
+
+// apiPaths are the paths the JSON API serves; every other path is the
+// console's.
+var apiPaths = []string{"/v1/", "/openapi", "/docs", "/healthz", "/readyz", "/metrics"}
+
+// site routes a request to the API or the console; in the sandbox it also
+// signs demo users in by link.
+func (m *Main) site(api http.Handler) http.Handler {
+	ui := console.New(m.Service, consoleSessions{m.Service.Users}, console.Options{Logger: m.logger.With("component", "console")})
+	mux := http.NewServeMux()
+	for _, p := range apiPaths {
+		mux.Handle(p, api)
+	}
+	if m.Config.Sandbox {
+		mux.HandleFunc("GET /sandbox/sign-in", m.sandboxSignIn)
+	}
+	mux.Handle("/", ui)
+	return mux
+}
+
+// sandboxSignIn starts a console session for a demo user of the sandbox
+// (the banner prints a link per user) and goes to the dashboard.
+func (m *Main) sandboxSignIn(w http.ResponseWriter, r *http.Request) {
+	_, secret, err := m.Service.Users.SandboxSignIn(r.Context(), r.URL.Query().Get("user"))
+	if err != nil {
+		http.Error(w, "no such demo user", http.StatusNotFound)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: console.CookieName, Value: secret, Path: "/", HttpOnly: true,
+		SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+// signInLink is the sandbox's sign-in link of a demo user.
+func (m *Main) signInLink(email string) string {
+	return strings.TrimRight(m.URL(), "/") + "/sandbox/sign-in?user=" + url.QueryEscape(email)
+}
