@@ -32,23 +32,28 @@ func (s consoleSessions) SignOut(ctx context.Context, secret string) error {
 	return s.users.SignOut(ctx, secret)
 }
 
-// apiPaths are the paths the JSON API serves; every other path is the
-// console's.
-var apiPaths = []string{"/v1/", "/openapi", "/docs", "/healthz", "/readyz", "/metrics"}
+// apiPrefixes start the paths the JSON API serves (/v1/…, /openapi.json,
+// /docs and its files, the health and metrics endpoints); every other path
+// is the console's.
+var apiPrefixes = []string{"/v1/", "/openapi.", "/openapi/", "/docs", "/healthz", "/readyz", "/metrics"}
 
 // site routes a request to the API or the console; in the sandbox it also
 // signs demo users in by link.
 func (m *Main) site(api http.Handler) http.Handler {
 	ui := console.New(m.Service, consoleSessions{m.Service.Users}, console.Options{Logger: m.logger.With("component", "console")})
-	mux := http.NewServeMux()
-	for _, p := range apiPaths {
-		mux.Handle(p, api)
-	}
-	if m.Config.Sandbox {
-		mux.HandleFunc("GET /sandbox/sign-in", m.sandboxSignIn)
-	}
-	mux.Handle("/", ui)
-	return mux
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for _, p := range apiPrefixes {
+			if strings.HasPrefix(r.URL.Path, p) {
+				api.ServeHTTP(w, r)
+				return
+			}
+		}
+		if m.Config.Sandbox && r.Method == http.MethodGet && r.URL.Path == "/sandbox/sign-in" {
+			m.sandboxSignIn(w, r)
+			return
+		}
+		ui.ServeHTTP(w, r)
+	})
 }
 
 // sandboxSignIn starts a console session for a demo user of the sandbox

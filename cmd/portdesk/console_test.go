@@ -39,7 +39,10 @@ func TestConsoleServed(t *testing.T) {
 	if r := c.do("GET", "/healthz", "", nil); r.Status != http.StatusOK {
 		t.Fatalf("healthz: %d", r.Status)
 	}
-	if r := c.do("GET", "/openapi.json", "", nil); r.Status != http.StatusOK {
-		t.Fatalf("openapi.json: %d", r.Status)
+	for path, want := range map[string]string{"/openapi.json": `"openapi":`, "/docs": "<elements-api", "/v1/nothing": "problem"} {
+		r := c.do("GET", path, "", nil)
+		if !strings.Contains(string(r.Body)+r.ContentType, want) {
+			t.Errorf("GET %s reached the console or nothing: %d %s %.200s", path, r.Status, r.ContentType, r.Body)
+		}
 	}
 }
