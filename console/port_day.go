@@ -7,7 +7,9 @@ import (
 	"mime"
 	"net/http"
 	"regexp"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/portdesk/portdesk/porting"
 	"github.com/portdesk/portdesk/workflow"
@@ -57,6 +59,20 @@ func (c *console) loadPortDay(ctx context.Context, p porting.Principal, o *porti
 		d.Numbers = append(d.Numbers, nf)
 	}
 	return d, nil
+}
+
+// hasForm reports whether the page shows the port-day form of that name;
+// forms that are not the port day's are not its business (true).
+func (d *portDay) hasForm(name string) bool {
+	switch {
+	case name == "assoc":
+		return d.Open && d.Loaded
+	case name == "testcalls":
+		return d.Open
+	case strings.HasPrefix(name, "attest-"):
+		return d.Open && slices.Contains(d.Attested, porting.ChecklistItemName(strings.TrimPrefix(name, "attest-")))
+	}
+	return true
 }
 
 // FlowOptions are the choices of a number's flow select.

@@ -128,6 +128,11 @@ func (c *console) rerenderOrder(w http.ResponseWriter, r *http.Request, p portin
 	if a, ok := strings.CutPrefix(formName, "act-"); ok && !slices.Contains(d.Actions, porting.Action(a)) {
 		formName = "actions"
 	}
+	// Likewise a port-day form the page does not show now: its error goes
+	// above the checklist.
+	if !d.PortDay.hasForm(formName) {
+		formName = "portday"
+	}
 	pg.setError(formName, cause)
 	c.render(w, r, formStatus(cause), "port_order", pg, d)
 	return nil
