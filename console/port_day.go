@@ -24,7 +24,13 @@ type portDay struct {
 	// Loaded reports whether the order's numbers are in the instance.
 	Loaded   bool
 	Attested []porting.ChecklistItemName
+	// More counts the numbers past the first maxFlowRows, which the page
+	// leaves to the API's bulk association.
+	More int
 }
+
+// maxFlowRows bounds the flow selects on the page.
+const maxFlowRows = 500
 
 // numberFlow is one number of the order with its flow in the instance.
 type numberFlow struct {
@@ -51,7 +57,11 @@ func (c *console) loadPortDay(ctx context.Context, p porting.Principal, o *porti
 	for _, n := range inv {
 		flowOf[n.PhoneNumber] = n
 	}
-	for _, n := range o.HeldNumbers() {
+	held := o.HeldNumbers()
+	if len(held) > maxFlowRows {
+		held, d.More = held[:maxFlowRows], len(held)-maxFlowRows
+	}
+	for _, n := range held {
 		nf := numberFlow{PhoneNumber: n}
 		if in := flowOf[n]; in != nil {
 			nf.FlowID, d.Loaded = in.ContactFlowID, true
@@ -106,7 +116,11 @@ func (c *console) handleAssociatePost(w http.ResponseWriter, r *http.Request, p 
 	var as []workflow.Association
 	chosen := map[string]string{}
 	for i, n := range o.HeldNumbers() {
-		flow := bound(r.PostForm.Get(fmt.Sprintf("flow_%d", i)), 80)
+		key := fmt.Sprintf("flow_%d", i)
+		if !r.PostForm.Has(key) {
+			continue // a number the form did not show keeps its flow
+		}
+		flow := bound(r.PostForm.Get(key), 80)
 		as = append(as, workflow.Association{PhoneNumber: n, ContactFlowID: flow})
 		chosen[n] = flow
 	}

@@ -217,6 +217,19 @@ func TestPortDayForms(t *testing.T) {
 	if associated != 2 {
 		t.Fatalf("%d numbers on the flow after the form, want 2", associated)
 	}
+	// A form without a number's select leaves that number's flow alone.
+	if res := b.post(t, acme, path+"/associations", url.Values{"flow_0": {""}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("taking one flow away: %d, want 303", res.StatusCode)
+	}
+	inv, _ = b.svc.Instances.InstancePhoneNumbers(ctx, acmePrincipal, workflow.DemoInstanceID)
+	flowOf := map[string]string{}
+	for _, n := range inv {
+		flowOf[n.PhoneNumber] = n.ContactFlowID
+	}
+	held := o.HeldNumbers()
+	if flowOf[held[0]] != "" || flowOf[held[1]] != flows[0].ID {
+		t.Fatalf("after taking the first number's flow away: %v", flowOf)
+	}
 
 	// Attestations: an observed item is refused, the attested ones recorded.
 	res = b.post(t, acme, path+"/checklist/test_calls_routed", url.Values{"note": {"trust me"}})
