@@ -26,7 +26,7 @@ func (c *console) handleActionPost(w http.ResponseWriter, r *http.Request, p por
 	f := actionForm{
 		Reason: bound(v.Get("reason"), 4000), Message: bound(v.Get("message"), 2*porting.MaxTextLength),
 		ExceptionCode: strings.ToUpper(bound(v.Get("exception_code"), 64)), FOCAt: bound(v.Get("foc_at"), 20),
-		OverrideReason: bound(v.Get("override_reason"), 1000), Signature: bound(v.Get("signature"), 20),
+		OverrideReason: bound(v.Get("override_reason"), 1000), Signature: bound(v.Get("attestation.signature"), 20),
 		NotPortable: v.Get("not_portable_numbers"), Legible: v.Get("legible") == "on",
 	}
 	action := porting.Action(bound(r.PathValue("action"), 40))

@@ -80,6 +80,13 @@ func New(svc *workflow.Service, sessions Sessions, opts Options) http.Handler {
 	mux.Handle("POST /port-orders/{id}/documents", c.authed(c.handleDocumentPost))
 	mux.Handle("GET /port-orders/{id}/documents/{document_id}", c.authed(c.handleDocumentGet))
 	mux.Handle("POST /port-orders/{id}/actions/{action}", c.authed(c.handleActionPost))
+	mux.Handle("POST /port-orders/{id}/csr", c.authed(c.handleCSRPost))
+	mux.Handle("GET /port-orders/{id}/loa.pdf", c.authed(c.handleLOADownload(workflow.FormatPDF)))
+	mux.Handle("GET /port-orders/{id}/loa-attachment.csv", c.authed(c.handleLOADownload(workflow.FormatCSV)))
+	mux.Handle("GET /port-orders/{id}/loa-attachment.xlsx", c.authed(c.handleLOADownload(workflow.FormatXLSX)))
+	mux.Handle("POST /port-orders/{id}/associations", c.authed(c.handleAssociatePost))
+	mux.Handle("POST /port-orders/{id}/test-calls", c.authed(c.handleTestCallsPost))
+	mux.Handle("POST /port-orders/{id}/checklist/{item}", c.authed(c.handleAttestPost))
 	mux.Handle("/", c.authed(func(w http.ResponseWriter, r *http.Request, p porting.Principal) error {
 		return porting.Errorf(porting.ENOTFOUND, "page not found")
 	}))

@@ -97,6 +97,9 @@ func (p *page) setError(form string, err error) {
 	p.formErrors[form] = append(p.formErrors[form], formError{ID: id, Message: msg})
 }
 
+// FieldError is the error recorded for a form's input, if any.
+func (p *page) FieldError(form, name string) string { return p.errors[form+":"+name] }
+
 // Errors lists the errors of a form.
 func (p *page) Errors(form string) []formError { return p.formErrors[form] }
 

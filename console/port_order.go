@@ -27,7 +27,12 @@ type orderData struct {
 	DocTypes  []string
 	LOAEdit   bool
 	LOA       loaForm
-	Act       actionForm
+	// CSR is the CSR entry form (staff); Diff the LOA fields that differ
+	// from what the carrier will check.
+	CSR     csrForm
+	Diff    []diffRow
+	PortDay *portDay
+	Act     actionForm
 	// ActionName is the action whose form was refused, if any.
 	ActionName string
 	Codes      []string
@@ -58,7 +63,7 @@ func (c *console) orderData(ctx context.Context, pg *page, p porting.Principal, 
 		return nil, err
 	}
 	d := &orderData{Order: o, Waiting: o.WaitingOn(), Actions: porting.AllowedActions(o.Status, p.Role),
-		LOAEdit: o.Status.LOAEditableBy(p.Role), LOA: loaFormOf(o.LOA), Codes: porting.ExceptionCodes,
+		LOAEdit: o.Status.LOAEditableBy(p.Role), LOA: loaFormOf(o.LOA), CSR: csrFormOf(o.CSR), Diff: loaDiff(o.Findings), Codes: porting.ExceptionCodes,
 		Signatures: []string{string(porting.SignatureWet), string(porting.SignatureElectronic), string(porting.SignaturePrinted)}}
 	for _, t := range porting.DocumentTypes {
 		d.DocTypes = append(d.DocTypes, string(t))
@@ -86,6 +91,9 @@ func (c *console) orderData(ctx context.Context, pg *page, p porting.Principal, 
 		return nil, err
 	}
 	if d.Documents, err = c.svc.Documents.Documents(ctx, p, id); err != nil {
+		return nil, err
+	}
+	if d.PortDay, err = c.loadPortDay(ctx, p, o); err != nil {
 		return nil, err
 	}
 	return d, nil
@@ -119,6 +127,11 @@ func (c *console) rerenderOrder(w http.ResponseWriter, r *http.Request, p portin
 	// action) has no form on the page: its error goes above the actions.
 	if a, ok := strings.CutPrefix(formName, "act-"); ok && !slices.Contains(d.Actions, porting.Action(a)) {
 		formName = "actions"
+	}
+	// Likewise a port-day form the page does not show now: its error goes
+	// above the checklist.
+	if !d.PortDay.hasForm(formName) {
+		formName = "portday"
 	}
 	pg.setError(formName, cause)
 	c.render(w, r, formStatus(cause), "port_order", pg, d)

@@ -97,10 +97,21 @@ type testBundle struct {
 // setup serves console.New over httptest on a fresh SQLite sandbox.
 func setup(t *testing.T) *testBundle {
 	t.Helper()
+	return setupWith(t, nil)
+}
+
+// setupWith is setup with edit applied to the workflow's configuration
+// (nil: none) before the service is built.
+func setupWith(t *testing.T, edit func(*workflow.Config)) *testBundle {
+	t.Helper()
 	clock := porting.NewOffsetClock(porting.NewFixedClock(time.Date(2026, 11, 16, 14, 0, 0, 0, time.UTC))) // a Monday
 	db := storetest.Engines(t)[0].OpenClock(t, clock)
-	svc := workflow.New(workflow.Config{Store: db, Clock: clock, SandboxClock: clock,
-		Checker: &numbers.Checker{RangeHolder: numbers.OriginalCarrierLookup{}}})
+	cfg := workflow.Config{Store: db, Clock: clock, SandboxClock: clock,
+		Checker: &numbers.Checker{RangeHolder: numbers.OriginalCarrierLookup{}}}
+	if edit != nil {
+		edit(&cfg)
+	}
+	svc := workflow.New(cfg)
 	if _, err := svc.Sandbox.SeedSandbox(context.Background()); err != nil {
 		t.Fatal(err)
 	}
