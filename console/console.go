@@ -80,6 +80,7 @@ func New(svc *workflow.Service, sessions Sessions, opts Options) http.Handler {
 	mux.Handle("POST /port-orders/{id}/documents", c.authed(c.handleDocumentPost))
 	mux.Handle("GET /port-orders/{id}/documents/{document_id}", c.authed(c.handleDocumentGet))
 	mux.Handle("POST /port-orders/{id}/actions/{action}", c.authed(c.handleActionPost))
+	c.routeSettings(mux)
 	mux.Handle("/", c.authed(func(w http.ResponseWriter, r *http.Request, p porting.Principal) error {
 		return porting.Errorf(porting.ENOTFOUND, "page not found")
 	}))
