@@ -19,7 +19,7 @@ var catalogueSettings = map[string]map[string]string{
 		"apikeys.role": "Role", "apikeys.last_used": "Last used", "apikeys.expires": "Expires", "apikeys.revoke": "Revoke",
 		"apikeys.add": "Create a key", "apikeys.create": "Create key", "apikeys.expires_on": "Expiry date (optional)",
 		"apikeys.expires_hint": "The key stops working on this day (UTC); at most two years ahead.",
-		"apikeys.created": "Key created", "apikeys.key": "Key", "apikeys.secret_once": "Copy the key now: it is shown only this once, and only its hash is kept.",
+		"apikeys.created":      "Key created", "apikeys.key": "Key", "apikeys.secret_once": "Copy the key now: it is shown only this once, and only its hash is kept.",
 		"instances.title": "Instances", "instances.name": "Instance", "instances.region": "Region", "instances.none": "No instances.",
 		"instances.quotas_of": "Quotas of",
 		"quotas.title":        "Quotas", "quotas.caption": "Quotas and what counts against them now", "quotas.quota": "Quota",
