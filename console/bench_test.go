@@ -34,15 +34,14 @@ var benchStates = []porting.State{porting.StateReview, porting.StateAwaitingLOA,
 // benchBundle is a console and the JSON API over one seeded database, with
 // a session and an API key for a customer and for a specialist.
 type benchBundle struct {
-	svc                  *workflow.Service
-	console, api         http.Handler
-	customerCookie       *http.Cookie
-	staffCookie          *http.Cookie
-	customerKey          string
-	staffKey             string
-	orderID, requestID   string // an order of the customer's account and its request
-	accounts             []string
-	customerOrders, rows int
+	svc                *workflow.Service
+	console, api       http.Handler
+	customerCookie     *http.Cookie
+	staffCookie        *http.Cookie
+	customerKey        string
+	staffKey           string
+	orderID, requestID string // an order of the customer's account and its request
+	accounts           []string
 }
 
 // seedOrders writes n orders spread over accounts straight through the
