@@ -69,7 +69,11 @@ func seedOrders(tb testing.TB, db porting.Store, accounts []string, n int, creat
 					nums[j] = fmt.Sprintf("+1646%07d", 1_000_000+i*benchNumbersPerOrder+j)
 				}
 				due := created.Add(time.Duration(i%977) * time.Hour)
-				o := &porting.PortOrder{PortRequestID: req.ID, AccountID: acct, Status: benchStates[i%len(benchStates)],
+				inst := ""
+				if acct == workflow.DemoPremiumAccountID {
+					inst = workflow.DemoInstanceID // so the quota page counts them
+				}
+				o := &porting.PortOrder{PortRequestID: req.ID, AccountID: acct, InstanceID: inst, Status: benchStates[i%len(benchStates)],
 					Country: "US", LosingCarrier: "Example Telecom", NumberKind: porting.KindDID,
 					PhoneNumbers: storetest.Numbers(nums...), NextDeadlineAt: &due}
 				if err := tx.CreatePortOrder(ctx, o); err != nil {
@@ -180,6 +184,12 @@ func BenchmarkPages(b *testing.B) {
 				{"api/order", bb.api, "/v1/port-orders/" + bb.orderID, withKey(bb.customerKey)},
 				{"console/request", bb.console, "/port-requests/" + bb.requestID, withCookie(bb.customerCookie)},
 				{"api/request", bb.api, "/v1/port-requests/" + bb.requestID, withKey(bb.customerKey)},
+				{"console/quotas", bb.console, "/instances/" + workflow.DemoInstanceID + "/quotas", withCookie(bb.customerCookie)},
+				{"api/quotas", bb.api, "/v1/instances/" + workflow.DemoInstanceID + "/quotas", withKey(bb.customerKey)},
+				{"console/webhooks", bb.console, "/settings/webhooks", withCookie(bb.customerCookie)},
+				{"api/webhooks", bb.api, "/v1/webhook-endpoints", withKey(bb.customerKey)},
+				{"console/api_keys", bb.console, "/settings/api-keys", withCookie(bb.customerCookie)},
+				{"api/api_keys", bb.api, "/v1/api-keys", withKey(bb.customerKey)},
 			}
 			for _, c := range cases {
 				b.Run(c.name, func(b *testing.B) {
