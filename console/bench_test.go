@@ -164,6 +164,7 @@ func withKey(key string) func(*http.Request) {
 // SQLite always, PostgreSQL when PORTDESK_TEST_DATABASE_URL is set.
 //
 //	go test ./console -run '^$' -bench BenchmarkPages -benchtime 200x
+//	PORTDESK_TEST_DATABASE_URL=postgres://… go test ./console -run '^$' -bench BenchmarkPages -benchtime 200x
 func BenchmarkPages(b *testing.B) {
 	for _, e := range storetest.Engines(b) {
 		b.Run(e.Name, func(b *testing.B) {
