@@ -87,6 +87,7 @@ func New(svc *workflow.Service, sessions Sessions, opts Options) http.Handler {
 	mux.Handle("POST /port-orders/{id}/associations", c.authed(c.handleAssociatePost))
 	mux.Handle("POST /port-orders/{id}/test-calls", c.authed(c.handleTestCallsPost))
 	mux.Handle("POST /port-orders/{id}/checklist/{item}", c.authed(c.handleAttestPost))
+	c.routeSettings(mux)
 	mux.Handle("/", c.authed(func(w http.ResponseWriter, r *http.Request, p porting.Principal) error {
 		return porting.Errorf(porting.ENOTFOUND, "page not found")
 	}))

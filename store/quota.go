@@ -128,11 +128,21 @@ func (t *tx) UpdateInstanceQuotas(ctx context.Context, instanceID string, q port
 // holds (none for "").
 func (t *tx) CountInstanceNumbers(ctx context.Context, instanceID, orderID string) (int, error) {
 	var n int
-	err := t.queryRow(ctx, `SELECT count(*) FROM (
-		SELECT phone_number FROM instance_phone_numbers WHERE instance_id = $1
-		UNION
-		SELECT n.phone_number FROM port_order_numbers n JOIN port_orders o ON o.id = n.order_id
-		WHERE n.held AND (o.instance_id = $1 OR o.id = $2)) u`, instanceID, orderID).Scan(&n)
+	// A held number is held by one order only (port_order_numbers_held),
+	// so the three parts below never count a number twice: the orders'
+	// numbers, the inventory's others, and the order's own when it does
+	// not name the instance. Summing them spares the engines a union of
+	// thousands of rows.
+	err := t.queryRow(ctx, `SELECT
+		(SELECT count(*) FROM port_order_numbers n JOIN port_orders o ON o.id = n.order_id
+			WHERE n.held AND o.instance_id = $1)
+		+ (SELECT count(*) FROM instance_phone_numbers i WHERE i.instance_id = $1 AND NOT EXISTS (
+			SELECT 1 FROM port_order_numbers n JOIN port_orders o ON o.id = n.order_id
+			WHERE n.held AND n.phone_number = i.phone_number AND o.instance_id = $1))
+		+ (SELECT count(*) FROM port_order_numbers n JOIN port_orders o ON o.id = n.order_id
+			WHERE n.held AND n.order_id = $2 AND (o.instance_id IS NULL OR o.instance_id <> $1) AND NOT EXISTS (
+				SELECT 1 FROM instance_phone_numbers i WHERE i.instance_id = $1 AND i.phone_number = n.phone_number))`,
+		instanceID, orderID).Scan(&n)
 	if err != nil {
 		return 0, errorf(err, "count numbers of instance %s", instanceID)
 	}

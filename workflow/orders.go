@@ -100,8 +100,9 @@ func (s *Orders) ListPortOrders(ctx context.Context, p porting.Principal, q Port
 		if page, err = tx.FindPortOrders(ctx, f); err != nil {
 			return err
 		}
+		ltx := newListTx(tx)
 		for _, o := range page.Orders {
-			if err := s.loa.present(ctx, tx, o); err != nil {
+			if err := s.loa.present(ctx, ltx, o); err != nil {
 				return err
 			}
 		}

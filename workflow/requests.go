@@ -35,8 +35,9 @@ func (s *Requests) GetPortRequest(ctx context.Context, p porting.Principal, id s
 		if v.Orders, err = requestOrders(ctx, tx, id); err != nil {
 			return err
 		}
+		ltx := newListTx(tx)
 		for _, o := range v.Orders {
-			if err := s.loa.present(ctx, tx, o); err != nil {
+			if err := s.loa.present(ctx, ltx, o); err != nil {
 				return err
 			}
 		}
