@@ -22,6 +22,7 @@ type orderData struct {
 	Deadlines []workflow.DeadlineView
 	SVG       *deadlineChart
 	Checklist *workflow.Checklist
+	Traffic   *trafficChart
 	TestCalls *workflow.TestCallRun
 	Documents []*porting.Document
 	DocTypes  []string
@@ -87,6 +88,7 @@ func (c *console) orderData(ctx context.Context, pg *page, p porting.Principal, 
 	if d.Checklist, err = c.svc.PortDay.Checklist(ctx, p, id); err != nil {
 		return nil, err
 	}
+	d.Traffic = newTrafficChart(pg, d.Checklist)
 	if d.TestCalls, err = c.svc.PortDay.TestCalls(ctx, p, id); err != nil && porting.ErrorCode(err) != porting.ENOTFOUND {
 		return nil, err
 	}
