@@ -334,5 +334,8 @@ func TestBrowserWholePort(t *testing.T) {
 	tr.act(porting.ActionVerify)
 	wantStatus(t, b, tr, id, porting.StateCompleted)
 	tr.shot("customer-completed")
+
+	// The settings pages, as the customer and as the team.
+	tr.settingsTour(b)
 	t.Logf("%d pages in %s", tr.n, tr.dir)
 }
