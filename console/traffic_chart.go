@@ -89,7 +89,9 @@ func newTrafficChart(pg *page, cl *workflow.Checklist) *trafficChart {
 	if len(hours) > trafficMaxHours {
 		hours = hours[len(hours)-trafficMaxHours:]
 	}
-	c := &trafficChart{Width: trafficLabelWidth + len(hours)*trafficColumn + 10, Height: trafficTop + len(traffic)*trafficRowHeight + 4,
+	// The width is always 24 columns, so that a chart of one hour is not
+	// scaled up to the page's width.
+	c := &trafficChart{Width: trafficLabelWidth + trafficMaxHours*trafficColumn + 10, Height: trafficTop + len(traffic)*trafficRowHeight + 4,
 		Desc: fmt.Sprintf(pg.T("traffic.desc"), len(traffic), pg.Time(hours[0]), pg.Time(hours[len(hours)-1]), peak)}
 	for i, h := range hours {
 		c.Hours = append(c.Hours, trafficHour{Label: h.In(pg.Zone).Format("15"), Header: h.In(pg.Zone).Format("01-02 15:04"), X: trafficLabelWidth + i*trafficColumn + trafficBarWidth/2})
