@@ -54,8 +54,8 @@ func (f actionForm) input(r *http.Request, c *console, p porting.Principal, id s
 	if f.FOCAt != "" {
 		zone := time.UTC
 		if o, err := c.svc.Orders.GetPortOrder(r.Context(), p, id); err == nil {
-			if v, err := c.svc.Requests.GetPortRequest(r.Context(), p, o.PortRequestID); err == nil {
-				zone = viewerZone(v.Request)
+			if req, err := c.svc.Requests.PortRequestHeader(r.Context(), p, o.PortRequestID); err == nil {
+				zone = viewerZone(req)
 			}
 		}
 		t, err := time.ParseInLocation("2006-01-02T15:04", f.FOCAt, zone)

@@ -308,6 +308,21 @@ func TestBrowserWholePort(t *testing.T) {
 	}
 	tr.shot("customer-test-calls")
 
+	// The instance's edge reports calls to both numbers: the order page
+	// draws them as the traffic chart, with its table.
+	var calls []porting.CallRecord
+	for _, n := range []string{"+12125550123", "+12125550124", "+12125550124"} {
+		calls = append(calls, porting.CallRecord{InstanceID: workflow.DemoInstanceID, PhoneNumber: n, Source: "edge", Outcome: porting.CallAnswered})
+	}
+	if _, err := b.svc.PortDay.ReportCalls(ctx, acme, calls); err != nil {
+		t.Fatal(err)
+	}
+	// The browser is on this order already: a new fragment alone would not
+	// load the page again.
+	tr.order(id, "#traffic-h")
+	tr.do("traffic chart", chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(`#traffic-chart`)), chromedp.WaitVisible(chromedp.CSS(`#traffic-table`)))
+	tr.shot("customer-traffic")
+
 	// The team passes testing; the customer verifies.
 	tr.signInAs(specialistEmail)
 	tr.order(id, "")
@@ -319,5 +334,8 @@ func TestBrowserWholePort(t *testing.T) {
 	tr.act(porting.ActionVerify)
 	wantStatus(t, b, tr, id, porting.StateCompleted)
 	tr.shot("customer-completed")
+
+	// The settings pages, as the customer and as the team.
+	tr.settingsTour(b)
 	t.Logf("%d pages in %s", tr.n, tr.dir)
 }

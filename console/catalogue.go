@@ -1,9 +1,9 @@
 package console
 
-// catalogue holds the console's chrome in each language. English is
-// complete; Spanish and German cover the navigation, form labels and
-// buttons, and fall back to English for the rest. Messages from the
-// workflow (refusals, findings) are shown as the workflow words them.
+// catalogue holds the console's chrome in each language. Every language
+// has every key (TestCatalogueComplete); Spanish and German live in
+// catalogue_es.go and catalogue_de.go. Messages from the workflow
+// (refusals, findings) are shown as the workflow words them.
 var catalogue = map[string]map[string]string{
 	"en": {
 		"nav.skip": "Skip to content", "nav.label": "Main", "nav.dashboard": "Dashboard", "nav.new_request": "New port request", "nav.sign_out": "Sign out",
@@ -67,7 +67,8 @@ var catalogue = map[string]map[string]string{
 		"item.instance_set": "Instance chosen", "item.numbers_associated": "Numbers associated to contact flows", "item.quotas_in_place": "Quotas in place",
 		"item.old_traffic_stopped": "Old traffic stopped", "item.test_calls_routed": "Test calls routed", "item.agents_ready": "Agents ready",
 		"item.traffic_at_expected_level": "Traffic at the expected level",
-		"diff.title":                     "LOA against the CSR", "diff.intro": "Where the LOA differs from what the losing carrier will check, field by field.",
+		"traffic.title":                  "Calls per hour since the port", "traffic.desc": "Bars for %d numbers from %s to %s, one per hour; the darker part was answered; the tallest bar is %d calls.", "traffic.caption": "Calls per hour since the port, answered in brackets", "traffic.calls": "Calls", "traffic.answered": "Answered",
+		"diff.title": "LOA against the CSR", "diff.intro": "Where the LOA differs from what the losing carrier will check, field by field.",
 		"diff.field": "Field", "diff.expected": "Carrier's record (CSR) or requirement", "diff.got": "On the LOA", "diff.finding": "Finding",
 		"csr.title": "Customer service record (CSR)", "csr.account_name": "Account name", "csr.authorized_contact": "Authorized contact",
 		"csr.phone_numbers": "Numbers on the account", "csr.confirm": "This is the losing carrier's record (confirm the CSR)", "csr.save": "Save CSR",
@@ -83,46 +84,6 @@ var catalogue = map[string]map[string]string{
 		"prequest.title": "Port request", "prequest.case": "Case", "prequest.created": "Filed", "prequest.thread": "Messages",
 		"prequest.no_messages": "No messages yet.", "prequest.message": "Your message", "prequest.send": "Send message",
 	},
-	"es": {
-		"nav.skip": "Ir al contenido", "nav.label": "Principal", "nav.dashboard": "Panel", "nav.new_request": "Nueva solicitud de portabilidad", "nav.sign_out": "Cerrar sesión",
-		"footer.zone":  "Las horas se muestran en",
-		"signin.title": "Iniciar sesión", "signin.email": "Correo electrónico", "signin.password": "Contraseña", "signin.submit": "Iniciar sesión",
-		"form.problems":   "Corrija lo siguiente",
-		"dashboard.title": "Sus órdenes de portabilidad", "dashboard.queue": "Cola de trabajo", "dashboard.filters": "Filtros", "dashboard.apply": "Aplicar filtros",
-		"dashboard.orders": "Órdenes de portabilidad", "dashboard.attention_only": "Solo órdenes que requieren atención",
-		"order.title": "Orden de portabilidad", "order.status": "Estado", "order.waiting_on": "Esperando a", "order.country": "País", "order.numbers": "Números",
-		"order.next_deadline": "Próximo plazo", "order.actions": "Acciones",
-		"request.title": "Nueva solicitud de portabilidad", "request.phone_numbers": "Números de teléfono", "request.current_carrier": "Operador actual",
-		"request.default_country": "País de los números sin prefijo internacional", "request.instance_id": "Instancia", "request.severity": "Gravedad",
-		"request.subject": "Asunto", "request.limit_region": "Región", "request.limit_value": "Números a portar a la región", "request.contact_name": "Nombre",
-		"request.contact_email": "Correo electrónico", "request.contact_phone": "Teléfono", "request.language": "Idioma preferido", "request.time_zone": "Zona horaria",
-		"request.description": "Descripción", "request.preview": "Vista previa", "request.file": "Enviar solicitud", "request.account_id": "ID de cuenta",
-		"loa.title": "Carta de autorización", "loa.entity_name": "Nombre de la empresa (como en la factura)", "loa.street": "Calle", "loa.city": "Ciudad",
-		"loa.region": "Provincia o región", "loa.postal_code": "Código postal", "loa.country": "País", "loa.person_name": "Nombre", "loa.person_title": "Cargo",
-		"loa.account_number": "Número de cuenta en el operador actual", "loa.pin": "PIN de la cuenta", "loa.btn": "Número de facturación (BTN)",
-		"loa.signed_on": "Fecha de firma", "loa.save": "Guardar carta",
-		"doc.type": "Tipo de documento", "doc.file": "Archivo", "doc.upload": "Subir", "prequest.message": "Su mensaje", "prequest.send": "Enviar mensaje",
-		"action.reason": "Motivo", "action.message": "Mensaje al cliente", "action.foc_at": "Fecha y hora de portabilidad",
-	},
-	"de": {
-		"nav.skip": "Zum Inhalt springen", "nav.label": "Hauptmenü", "nav.dashboard": "Übersicht", "nav.new_request": "Neuer Portierungsauftrag", "nav.sign_out": "Abmelden",
-		"footer.zone":  "Zeiten in der Zeitzone",
-		"signin.title": "Anmelden", "signin.email": "E-Mail", "signin.password": "Passwort", "signin.submit": "Anmelden",
-		"form.problems":   "Bitte korrigieren Sie Folgendes",
-		"dashboard.title": "Ihre Portierungen", "dashboard.queue": "Arbeitsliste", "dashboard.filters": "Filter", "dashboard.apply": "Filter anwenden",
-		"dashboard.orders": "Portierungen", "dashboard.attention_only": "Nur Portierungen, die Aufmerksamkeit brauchen",
-		"order.title": "Portierung", "order.status": "Status", "order.waiting_on": "Wartet auf", "order.country": "Land", "order.numbers": "Rufnummern",
-		"order.next_deadline": "Nächste Frist", "order.actions": "Aktionen",
-		"request.title": "Neuer Portierungsauftrag", "request.phone_numbers": "Rufnummern", "request.current_carrier": "Bisheriger Anbieter",
-		"request.default_country": "Land für Rufnummern ohne Ländervorwahl", "request.instance_id": "Instanz", "request.severity": "Dringlichkeit",
-		"request.subject": "Betreff", "request.limit_region": "Region", "request.limit_value": "Rufnummern für die Region", "request.contact_name": "Name",
-		"request.contact_email": "E-Mail", "request.contact_phone": "Telefon", "request.language": "Bevorzugte Sprache", "request.time_zone": "Zeitzone",
-		"request.description": "Beschreibung", "request.preview": "Vorschau", "request.file": "Auftrag einreichen", "request.account_id": "Konto-ID",
-		"loa.title": "Portierungsvollmacht", "loa.entity_name": "Firmenname (wie auf der Rechnung)", "loa.street": "Straße", "loa.city": "Ort",
-		"loa.region": "Bundesland oder Region", "loa.postal_code": "Postleitzahl", "loa.country": "Land", "loa.person_name": "Name", "loa.person_title": "Funktion",
-		"loa.account_number": "Kundennummer beim bisherigen Anbieter", "loa.pin": "Kunden-PIN", "loa.btn": "Rechnungsrufnummer (BTN)",
-		"loa.signed_on": "Unterschrieben am", "loa.save": "Vollmacht speichern",
-		"doc.type": "Dokumentart", "doc.file": "Datei", "doc.upload": "Hochladen", "prequest.message": "Ihre Nachricht", "prequest.send": "Nachricht senden",
-		"action.reason": "Grund", "action.message": "Nachricht an den Kunden", "action.foc_at": "Portierungsdatum und -uhrzeit",
-	},
+	"es": catalogueES,
+	"de": catalogueDE,
 }

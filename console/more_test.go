@@ -152,12 +152,37 @@ func TestCatalogueCoversPages(t *testing.T) {
 	if len(missing) > 0 {
 		t.Fatalf("catalogue keys without English text: %v", missing)
 	}
-	// Spanish and German cover the navigation and the form labels.
+	// Every key the English catalogue has, Spanish and German have too
+	// (TestCatalogueComplete), so a page key is covered in all three.
+}
+
+// TestCatalogueComplete checks that Spanish and German have their own text
+// for every English key and no key English lacks (a typo would never show),
+// and that the text is not English left in place.
+func TestCatalogueComplete(t *testing.T) {
+	t.Parallel()
+	en := console.CatalogueKeys("en")
+	if len(en) < 200 {
+		t.Fatalf("English has only %d keys", len(en))
+	}
 	for _, lang := range []string{"es", "de"} {
-		for _, k := range []string{"nav.dashboard", "nav.new_request", "nav.sign_out", "signin.email", "signin.password",
-			"request.phone_numbers", "request.contact_name", "loa.entity_name", "loa.signed_on", "doc.file", "prequest.message"} {
+		var missing []string
+		for _, k := range en {
 			if !console.CatalogueHas(lang, k) {
-				t.Errorf("%s has no %s", lang, k)
+				missing = append(missing, k)
+			}
+		}
+		if len(missing) > 0 {
+			t.Errorf("%s lacks %d keys: %v", lang, len(missing), missing)
+		}
+		for _, k := range console.CatalogueKeys(lang) {
+			if !console.CatalogueHas("en", k) {
+				t.Errorf("%s has %s, which English lacks", lang, k)
+			}
+		}
+		for _, k := range []string{"nav.dashboard", "order.title", "checklist.ready", "apikeys.secret_once", "quotas.caption"} {
+			if got, want := console.Translate(lang, k), console.Translate("en", k); got == want {
+				t.Errorf("%s %s is the English text %q", lang, k, got)
 			}
 		}
 	}

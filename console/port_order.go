@@ -22,6 +22,7 @@ type orderData struct {
 	Deadlines []workflow.DeadlineView
 	SVG       *deadlineChart
 	Checklist *workflow.Checklist
+	Traffic   *trafficChart
 	TestCalls *workflow.TestCallRun
 	Documents []*porting.Document
 	DocTypes  []string
@@ -58,7 +59,9 @@ func (c *console) orderData(ctx context.Context, pg *page, p porting.Principal, 
 	if len(id) > 100 {
 		return nil, porting.Errorf(porting.ENOTFOUND, "port order not found")
 	}
-	o, err := c.svc.Orders.GetPortOrder(ctx, p, id)
+	// The order and its checklist in one call: the instance's numbers are
+	// counted once for the quota finding and the quota item.
+	o, checklist, err := c.svc.PortDay.OrderChecklist(ctx, p, id)
 	if err != nil {
 		return nil, err
 	}
@@ -71,12 +74,12 @@ func (c *console) orderData(ctx context.Context, pg *page, p porting.Principal, 
 	for _, f := range o.Findings {
 		pg.findings[f.Field] = append(pg.findings[f.Field], f)
 	}
-	if v, err := c.svc.Requests.GetPortRequest(ctx, p, o.PortRequestID); err == nil {
-		d.Request = v.Request
-		pg.Zone = viewerZone(v.Request)
-	} else {
+	// The header only: GetPortRequest would present every order of the
+	// request and load its thread, which this page does not show.
+	if d.Request, err = c.svc.Requests.PortRequestHeader(ctx, p, o.PortRequestID); err != nil {
 		return nil, err
 	}
+	pg.Zone = viewerZone(d.Request)
 	if d.Timeline, err = c.svc.Events.Timeline(ctx, p, id, 0, timelineLimit); err != nil {
 		return nil, err
 	}
@@ -84,9 +87,8 @@ func (c *console) orderData(ctx context.Context, pg *page, p porting.Principal, 
 		return nil, err
 	}
 	d.SVG = newDeadlineChart(pg, d.Deadlines, o.FOCAt)
-	if d.Checklist, err = c.svc.PortDay.Checklist(ctx, p, id); err != nil {
-		return nil, err
-	}
+	d.Checklist = checklist
+	d.Traffic = newTrafficChart(pg, d.Checklist)
 	if d.TestCalls, err = c.svc.PortDay.TestCalls(ctx, p, id); err != nil && porting.ErrorCode(err) != porting.ENOTFOUND {
 		return nil, err
 	}

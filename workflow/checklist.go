@@ -68,6 +68,31 @@ func (s *PortDay) Checklist(ctx context.Context, p porting.Principal, orderID st
 	return out, err
 }
 
+// OrderChecklist returns the order as GetPortOrder presents it and its
+// checklist as Checklist computes it, from one transaction in which the
+// instance is read and its numbers are counted once: the quota finding and
+// the quota item ask the same QuotaShortfall. ENOTFOUND as GetPortOrder.
+func (s *PortDay) OrderChecklist(ctx context.Context, p porting.Principal, orderID string) (*porting.PortOrder, *Checklist, error) {
+	var o *porting.PortOrder
+	var c *Checklist
+	err := s.store.View(ctx, func(tx porting.Tx) error {
+		var err error
+		if o, err = findOrder(ctx, tx, p, orderID); err != nil {
+			return err
+		}
+		ltx := newListTx(tx)
+		if err := s.orders.loa.present(ctx, ltx, o); err != nil {
+			return err
+		}
+		c, err = s.checklist(ctx, ltx, o)
+		return err
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return o, c, nil
+}
+
 // checklist computes the items of o.
 func (s *PortDay) checklist(ctx context.Context, tx porting.Tx, o *porting.PortOrder) (*Checklist, error) {
 	c := &Checklist{PortOrderID: o.ID, Status: o.Status, FOCAt: o.FOCAt}

@@ -50,6 +50,23 @@ func (s *Requests) GetPortRequest(ctx context.Context, p porting.Principal, id s
 	return &v, nil
 }
 
+// PortRequestHeader returns a request without its orders and thread, with
+// GetPortRequest's visibility: ENOTFOUND when it does not exist or p may
+// not see it. Pages that show one order's request read this: presenting
+// every order of a large request would cost more than the page.
+func (s *Requests) PortRequestHeader(ctx context.Context, p porting.Principal, id string) (*porting.PortRequest, error) {
+	var req *porting.PortRequest
+	err := s.store.View(ctx, func(tx porting.Tx) error {
+		var err error
+		req, err = findRequest(ctx, tx, p, id)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
 // ListPortRequests pages through port requests, oldest first, without
 // their orders and messages (GetPortRequest has those). Customers see only
 // their account's: an account_id naming another account still lists their

@@ -1,0 +1,55 @@
+package console_test
+
+import (
+	"context"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/portdesk/portdesk/porting"
+	"github.com/portdesk/portdesk/workflow"
+)
+
+// settingsTour visits the settings pages as the customer and then as the
+// team, with a screenshot and axe on each: webhooks (a refused URL next
+// to its field), API keys (a new key shown once), instances and the demo
+// instance's quotas (a quota request the team then sees with its
+// decision forms).
+func (tr *tour) settingsTour(b *testBundle) {
+	t := tr.t
+	t.Helper()
+	quotas := "/instances/" + workflow.DemoInstanceID + "/quotas"
+	tr.signInAs(acmeEmail)
+	tr.do("webhooks", chromedp.Navigate(tr.base+"/settings/webhooks"), chromedp.WaitVisible(chromedp.CSS(`#webhook-url`)))
+	tr.shot("customer-webhooks")
+	tr.do("webhook refused", chromedp.SetValue(chromedp.CSS(`#webhook-url`), "not a url"),
+		submit(`form[action="/settings/webhooks"] button`), chromedp.WaitVisible(chromedp.CSS(`#webhook-url-error`)))
+	tr.shot("customer-webhook-refused")
+	tr.do("api keys", chromedp.Navigate(tr.base+"/settings/api-keys"), chromedp.WaitVisible(chromedp.CSS(`form[action="/settings/api-keys"]`)))
+	tr.shot("customer-api-keys")
+	tr.do("create api key", submit(`form[action="/settings/api-keys"] button`), chromedp.WaitVisible(chromedp.CSS(`#created-h`)))
+	tr.shot("customer-api-key-created")
+	tr.do("instances", chromedp.Navigate(tr.base+"/instances"), chromedp.WaitVisible(chromedp.CSS(`main`)))
+	tr.shot("customer-instances")
+	tr.do("quotas", submit(`a[href="`+quotas+`"]`), chromedp.WaitVisible(chromedp.CSS(`#quota-reason`)))
+	tr.shot("customer-quotas")
+	tr.do("ask for a quota", chromedp.SetValue(chromedp.CSS(`#quota-quota`), string(porting.QuotaPhoneNumbers)),
+		chromedp.SetValue(chromedp.CSS(`#quota-value`), "50"), chromedp.SetValue(chromedp.CSS(`#quota-reason`), "A second contact centre opens in March."),
+		submit(`form[action$="/quota-requests"] button`), chromedp.WaitVisible(chromedp.CSS(`#requests-h`)))
+	acme := porting.Principal{Role: porting.RoleCustomer, AccountID: workflow.DemoPremiumAccountID}
+	q, err := b.svc.Instances.Quotas(context.Background(), acme, workflow.DemoInstanceID)
+	if err != nil || len(q.OpenRequests) != 1 {
+		t.Fatalf("open quota requests after the form: %+v %v", q, err)
+	}
+	tr.shot("customer-quota-requested")
+
+	tr.signInAs(specialistEmail)
+	tr.do("team webhooks", chromedp.Navigate(tr.base+"/settings/webhooks"), chromedp.WaitVisible(chromedp.CSS(`main h1`)))
+	tr.shot("team-webhooks")
+	tr.do("team api keys", chromedp.Navigate(tr.base+"/settings/api-keys"), chromedp.WaitVisible(chromedp.CSS(`main h1`)))
+	tr.shot("team-api-keys")
+	tr.do("team instances", chromedp.Navigate(tr.base+"/instances"), chromedp.WaitVisible(chromedp.CSS(`a[href="`+quotas+`"]`)))
+	tr.shot("team-instances")
+	tr.do("team quotas", submit(`a[href="`+quotas+`"]`),
+		chromedp.WaitVisible(chromedp.CSS(`form[action="/quota-requests/`+q.OpenRequests[0].ID+`/approve"]`)))
+	tr.shot("team-quotas")
+}
