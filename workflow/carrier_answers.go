@@ -30,9 +30,6 @@ type AnswerResult struct {
 // the order for a person. Everything else goes through the same action as
 // a staff entry would.
 func (s *Carriers) ApplyAnswer(ctx context.Context, carrierID string, a porting.CarrierAnswer) (AnswerResult, error) {
-	if err := checkAnswer(&a); err != nil {
-		return AnswerResult{}, err
-	}
 	var entry *porting.Carrier
 	err := s.store.View(ctx, func(tx porting.Tx) error {
 		var err error
@@ -487,12 +484,16 @@ func (s *Carriers) Callback(ctx context.Context, carrierID string, r porting.Cal
 	if len(found) > porting.MaxRejections {
 		return nil, porting.Errorf(porting.EINVALID, "a callback carries at most %d answers", porting.MaxRejections)
 	}
+	// Every answer is checked before any is applied: a callback with one
+	// answer that cannot be read changes nothing.
+	for i := range found {
+		if err := checkAnswer(&found[i]); err != nil {
+			return nil, err
+		}
+	}
 	out := make([]AnswerResult, 0, len(found))
 	p := carrierPrincipal(entry)
 	for _, a := range found {
-		if err := checkAnswer(&a); err != nil {
-			return nil, err
-		}
 		res, err := s.answer(ctx, p, entry, a)
 		if err != nil {
 			return nil, err
