@@ -75,9 +75,15 @@ func seedOrders(tb testing.TB, db porting.Store, accounts []string, n int, creat
 				}
 				o := &porting.PortOrder{PortRequestID: req.ID, AccountID: acct, InstanceID: inst, Status: benchStates[i%len(benchStates)],
 					Country: "US", LosingCarrier: "Example Telecom", NumberKind: porting.KindDID,
-					PhoneNumbers: storetest.Numbers(nums...), NextDeadlineAt: &due}
+					PhoneNumbers: storetest.Numbers(nums...)}
 				if err := tx.CreatePortOrder(ctx, o); err != nil {
 					return err
+				}
+				if o.Status.Active() {
+					reminder := []porting.Deadline{{Kind: porting.DeadlineRespondReminder, DueAt: due}}
+					if _, err := tx.ChangeDeadlines(ctx, o.ID, reminder, nil); err != nil {
+						return err
+					}
 				}
 			}
 			return nil

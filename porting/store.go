@@ -137,6 +137,9 @@ type DocumentStore interface {
 	FindDocument(ctx context.Context, id string) (*Document, error)
 	// FindDocuments lists an order's documents, oldest first.
 	FindDocuments(ctx context.Context, portOrderID string) ([]*Document, error)
+	// FindDocumentsOfOrders lists the documents of several orders in one
+	// read: each order's oldest first, an order without any absent.
+	FindDocumentsOfOrders(ctx context.Context, portOrderIDs []string) (map[string][]*Document, error)
 	// ReadDocumentContent returns the decrypted content of a document.
 	ReadDocumentContent(ctx context.Context, id string) ([]byte, error)
 }

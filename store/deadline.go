@@ -88,6 +88,9 @@ func (t *tx) ChangeDeadlines(ctx context.Context, portOrderID string, add []port
 			return nil, err
 		}
 	}
+	if _, err := t.exec(ctx, `UPDATE port_orders SET next_deadline_at = `+nextDeadlineOf+` WHERE id = $1`, portOrderID); err != nil {
+		return nil, errorf(err, "set next deadline of port order %s", portOrderID)
+	}
 	return t.FindDeadlines(ctx, portOrderID)
 }
 
@@ -164,5 +167,13 @@ func (t *tx) FireDeadline(ctx context.Context, id int64, now time.Time) (bool, e
 	if err != nil {
 		return false, errorf(err, "fire deadline %d", id)
 	}
-	return n == 1, nil
+	if n != 1 {
+		return false, nil
+	}
+	_, err = t.exec(ctx, `UPDATE port_orders SET next_deadline_at = `+nextDeadlineOf+`
+		WHERE id = (SELECT port_order_id FROM deadlines WHERE id = $1)`, id)
+	if err != nil {
+		return false, errorf(err, "set next deadline after firing deadline %d", id)
+	}
+	return true, nil
 }

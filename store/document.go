@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"slices"
 
 	"github.com/portdesk/portdesk/porting"
 )
@@ -61,6 +62,30 @@ func (t *tx) FindDocuments(ctx context.Context, portOrderID string) ([]*porting.
 	}, `SELECT `+documentColumns+` FROM documents WHERE port_order_id = $1 ORDER BY created_at, id`, portOrderID)
 	if err != nil {
 		return nil, errorf(err, "find documents of port order %s", portOrderID)
+	}
+	return out, nil
+}
+
+// FindDocumentsOfOrders returns the metadata of the documents of several
+// orders, each order's oldest first, in one query per inChunk orders.
+func (t *tx) FindDocumentsOfOrders(ctx context.Context, portOrderIDs []string) (map[string][]*porting.Document, error) {
+	out := make(map[string][]*porting.Document, len(portOrderIDs))
+	for chunk := range slices.Chunk(portOrderIDs, inChunk) {
+		args := make([]any, len(chunk))
+		for i, id := range chunk {
+			args[i] = id
+		}
+		err := queryAll(ctx, t, func(r scanner) error {
+			d, err := scanDocument(r)
+			if err == nil {
+				out[d.PortOrderID] = append(out[d.PortOrderID], d)
+			}
+			return err
+		}, `SELECT `+documentColumns+` FROM documents WHERE port_order_id IN (`+inList(1, len(chunk))+`)
+			ORDER BY port_order_id, created_at, id`, args...)
+		if err != nil {
+			return nil, errorf(err, "find documents of port orders")
+		}
 	}
 	return out, nil
 }

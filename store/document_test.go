@@ -94,6 +94,23 @@ func testDocument(t *testing.T, e storetest.Engine) {
 		if want := []string{"doc_d", "doc_b", "doc_c", "doc_a"}; !reflect.DeepEqual(ids, want) {
 			t.Errorf("FindDocuments = %v, want %v", ids, want)
 		}
+		// The batched read agrees with one read per order.
+		byOrder, err := tx.FindDocumentsOfOrders(ctx, []string{other.ID, o.ID, "po_nope"})
+		if err != nil {
+			return err
+		}
+		for _, id := range []string{other.ID, o.ID} {
+			one, err := tx.FindDocuments(ctx, id)
+			if err != nil {
+				return err
+			}
+			if !reflect.DeepEqual(byOrder[id], one) {
+				t.Errorf("FindDocumentsOfOrders[%s] =\n%+v\nwant FindDocuments's\n%+v", id, byOrder[id], one)
+			}
+		}
+		if _, ok := byOrder["po_nope"]; ok || len(byOrder) != 2 {
+			t.Errorf("FindDocumentsOfOrders holds %d orders (%v); want the 2 with documents", len(byOrder), byOrder["po_nope"])
+		}
 		if docs, err := tx.FindDocuments(ctx, "po_nope"); err != nil || docs == nil || len(docs) != 0 {
 			t.Errorf("FindDocuments of an unknown order = %#v, %v; want [], nil", docs, err)
 		}

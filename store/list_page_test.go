@@ -93,6 +93,14 @@ func testFindPortOrderFilters(t *testing.T, e storetest.Engine) {
 		})
 	}
 
+	// The kept next deadline equals the minimum over pending deadlines.
+	var stale int
+	err := db.SQL().QueryRowContext(context.Background(), `SELECT COUNT(*) FROM port_orders WHERE next_deadline_at IS DISTINCT FROM
+		(SELECT MIN(d.due_at) FROM deadlines d WHERE d.port_order_id = port_orders.id AND d.state = 'pending')`).Scan(&stale)
+	if err != nil || stale != 0 {
+		t.Errorf("orders whose next_deadline_at is not their earliest pending deadline: %d, %v", stale, err)
+	}
+
 	wantNext := map[string]*time.Time{"po_a": before(20), "po_b": before(30), "po_c": before(10), "po_d": nil, "po_e": before(20), "po_f": nil}
 	view(t, db, func(ctx context.Context, tx porting.Tx) error {
 		page, err := tx.FindPortOrders(ctx, porting.PortOrderFilter{Sort: nd, Limit: 2})

@@ -14,10 +14,13 @@ const portOrderColumns = `id, port_request_id, account_id, instance_id, status, 
 	attention, foc_override, carrier, carrier_id, carrier_reference, checklist`
 
 // portOrderSelect is what reads of an order select: portOrderColumns and
-// the due time of its earliest pending deadline (the deadlines_order index
-// answers it).
-const portOrderSelect = portOrderColumns + `, (SELECT MIN(d.due_at) FROM deadlines d
-	WHERE d.port_order_id = port_orders.id AND d.state = 'pending') AS next_deadline_at`
+// the due time of its earliest pending deadline, which the store keeps on
+// the order whenever its deadlines change (refreshNextDeadline).
+const portOrderSelect = portOrderColumns + `, next_deadline_at`
+
+// nextDeadlineOf is the due time of the order's earliest pending deadline.
+const nextDeadlineOf = `(SELECT MIN(d.due_at) FROM deadlines d
+	WHERE d.port_order_id = port_orders.id AND d.state = 'pending')`
 
 // scanPortOrder reads a row of portOrderSelect and opens the sealed LOA
 // PIN; the numbers come separately.

@@ -59,8 +59,6 @@ func (t *tx) FindPortOrders(ctx context.Context, f porting.PortOrderFilter) (*po
 		query = `SELECT ` + portOrderSelect + ` FROM port_orders` + w.String() +
 			` ORDER BY created_at, id LIMIT ` + w.next(limit+1)
 	case porting.SortNextDeadline:
-		inner := `SELECT ` + portOrderSelect + ` FROM port_orders` + w.String()
-		w.conds = nil
 		if f.Cursor != "" {
 			c, err := decodeCursor(f.Cursor, porting.SortNextDeadline)
 			if err != nil {
@@ -72,8 +70,15 @@ func (t *tx) FindPortOrders(ctx context.Context, f porting.PortOrderFilter) (*po
 				w.add("(next_deadline_at IS NULL AND id > %s)", c.ID)
 			}
 		}
-		query = `SELECT * FROM (` + inner + `) AS o` + w.String() +
-			` ORDER BY (next_deadline_at IS NULL), next_deadline_at, id LIMIT ` + w.next(limit+1)
+		// Orders without a pending deadline come last: PostgreSQL sorts
+		// NULL after every time, so the port_orders_next_deadline index
+		// gives the order as it is; SQLite sorts NULL first.
+		order := `next_deadline_at, id`
+		if t.db.engine == EngineSQLite {
+			order = `(next_deadline_at IS NULL), next_deadline_at, id`
+		}
+		query = `SELECT ` + portOrderSelect + ` FROM port_orders` + w.String() +
+			` ORDER BY ` + order + ` LIMIT ` + w.next(limit+1)
 	default:
 		return nil, porting.FieldErrorf("sort", "unknown sort %q", f.Sort)
 	}

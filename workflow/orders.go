@@ -101,6 +101,9 @@ func (s *Orders) ListPortOrders(ctx context.Context, p porting.Principal, q Port
 			return err
 		}
 		ltx := newListTx(tx)
+		if err := ltx.prefetchDocuments(ctx, page.Orders); err != nil {
+			return err
+		}
 		for _, o := range page.Orders {
 			if err := s.loa.present(ctx, ltx, o); err != nil {
 				return err

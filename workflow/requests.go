@@ -36,6 +36,9 @@ func (s *Requests) GetPortRequest(ctx context.Context, p porting.Principal, id s
 			return err
 		}
 		ltx := newListTx(tx)
+		if err := ltx.prefetchDocuments(ctx, v.Orders); err != nil {
+			return err
+		}
 		for _, o := range v.Orders {
 			if err := s.loa.present(ctx, ltx, o); err != nil {
 				return err
