@@ -74,7 +74,7 @@ var catalogue = map[string]map[string]string{
 		"csr.phone_numbers": "Numbers on the account", "csr.confirm": "This is the losing carrier's record (confirm the CSR)", "csr.save": "Save CSR",
 		"loa.download_pdf": "Download the LOA to sign (PDF)", "loa.download_csv": "Download the number list (CSV)", "loa.download_xlsx": "Download the number list (XLSX)",
 		"portday.associate": "Contact flow of each number", "portday.save_flows": "Save contact flows",
-		"portday.more":       "more numbers are not shown here; associate them with the API's bulk association.",
+		"portday.more":       "more numbers are not shown here; give them their flows on the instance's page:",
 		"portday.not_loaded": "The numbers join the instance when they are loaded, a few days before the port; then choose their contact flows here.",
 		"portday.attest":     "Confirm what portdesk cannot see", "portday.place_test_calls": "Place test calls",
 		"attest.old_traffic_stopped": "Note on stopping the old traffic (optional)", "attest.old_traffic_stopped_button": "Confirm: old traffic stopped",

@@ -71,7 +71,7 @@ var catalogueDE = map[string]string{
 	"csr.phone_numbers": "Rufnummern des Kontos", "csr.confirm": "Dies ist der Datensatz des abgebenden Anbieters (CSR bestätigen)", "csr.save": "CSR speichern",
 	"loa.download_pdf": "Vollmacht zum Unterschreiben herunterladen (PDF)", "loa.download_csv": "Rufnummernliste herunterladen (CSV)", "loa.download_xlsx": "Rufnummernliste herunterladen (XLSX)",
 	"portday.associate": "Kontaktablauf jeder Rufnummer", "portday.save_flows": "Kontaktabläufe speichern",
-	"portday.more":       "weitere Rufnummern werden hier nicht gezeigt; verknüpfen Sie sie über die Massenverknüpfung der API.",
+	"portday.more":       "weitere Rufnummern werden hier nicht gezeigt; ordnen Sie ihnen die Flows auf der Seite der Instanz zu:",
 	"portday.not_loaded": "Die Rufnummern kommen in die Instanz, wenn sie einige Tage vor der Portierung geladen werden; wählen Sie dann hier ihre Kontaktabläufe.",
 	"portday.attest":     "Bestätigen Sie, was portdesk nicht sehen kann", "portday.place_test_calls": "Testanrufe starten",
 	"attest.old_traffic_stopped": "Notiz zum Beenden des alten Verkehrs (optional)", "attest.old_traffic_stopped_button": "Bestätigen: alter Verkehr beendet",

@@ -71,7 +71,7 @@ var catalogueES = map[string]string{
 	"csr.phone_numbers": "Números de la cuenta", "csr.confirm": "Este es el registro del operador cedente (confirmar el CSR)", "csr.save": "Guardar CSR",
 	"loa.download_pdf": "Descargar la carta para firmar (PDF)", "loa.download_csv": "Descargar la lista de números (CSV)", "loa.download_xlsx": "Descargar la lista de números (XLSX)",
 	"portday.associate": "Flujo de contacto de cada número", "portday.save_flows": "Guardar flujos de contacto",
-	"portday.more":       "números más no se muestran aquí; asócielos con la asociación masiva de la API.",
+	"portday.more":       "números más no se muestran aquí; asígneles sus flujos en la página de la instancia:",
 	"portday.not_loaded": "Los números se incorporan a la instancia cuando se cargan, unos días antes de la portabilidad; entonces elija aquí sus flujos de contacto.",
 	"portday.attest":     "Confirme lo que portdesk no puede ver", "portday.place_test_calls": "Hacer llamadas de prueba",
 	"attest.old_traffic_stopped": "Nota sobre la detención del tráfico antiguo (opcional)", "attest.old_traffic_stopped_button": "Confirmar: tráfico antiguo detenido",

@@ -150,6 +150,9 @@ func (p *page) Select(f field, prefix string, values []string) field {
 	return f
 }
 
+// WithOptions turns f into a select over options the page made.
+func (f field) WithOptions(opts []option) field { f.Type = "select"; f.Options = opts; return f }
+
 // Describedby lists the ids that describe f.
 func (f field) Describedby() string {
 	var ids []string

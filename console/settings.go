@@ -25,6 +25,8 @@ func (c *console) routeSettings(mux *http.ServeMux) {
 	mux.Handle("POST /settings/api-keys/{id}/revoke", c.authed(c.handleAPIKeyRevoke))
 	mux.Handle("GET /instances", c.authed(c.handleInstances))
 	mux.Handle("GET /instances/{id}/quotas", c.authed(c.handleQuotas))
+	mux.Handle("GET /instances/{id}/associations", c.authed(c.handleAssociations))
+	mux.Handle("POST /instances/{id}/associations", c.authed(c.handleAssociationsPost))
 	mux.Handle("POST /instances/{id}/quota-requests", c.authed(c.handleQuotaRequestCreate))
 	mux.Handle("POST /quota-requests/{id}/{decision}", c.authed(c.handleQuotaDecision))
 }
