@@ -43,7 +43,7 @@ func (c *console) handleActionPost(w http.ResponseWriter, r *http.Request, p por
 }
 
 // input maps the form onto the workflow's action input. A port date is
-// read in the viewer's zone (the request's contact zone, else UTC).
+// read in the zone the page shows times in (viewerZone).
 func (f actionForm) input(r *http.Request, c *console, p porting.Principal, id string) (workflow.ActionInput, error) {
 	in := workflow.ActionInput{Reason: f.Reason, Message: f.Message, ExceptionCode: f.ExceptionCode,
 		OverrideReason: f.OverrideReason, NotPortableNumbers: splitNumbers(f.NotPortable)}
@@ -52,12 +52,11 @@ func (f actionForm) input(r *http.Request, c *console, p porting.Principal, id s
 		in.Attestation = &workflow.AttestationInput{Signature: porting.SignatureKind(f.Signature), Legible: &legible}
 	}
 	if f.FOCAt != "" {
-		zone := time.UTC
+		var req *porting.PortRequest
 		if o, err := c.svc.Orders.GetPortOrder(r.Context(), p, id); err == nil {
-			if req, err := c.svc.Requests.PortRequestHeader(r.Context(), p, o.PortRequestID); err == nil {
-				zone = viewerZone(req)
-			}
+			req, _ = c.svc.Requests.PortRequestHeader(r.Context(), p, o.PortRequestID)
 		}
+		zone := viewerZone(r, req)
 		t, err := time.ParseInLocation("2006-01-02T15:04", f.FOCAt, zone)
 		if err != nil {
 			return in, porting.FieldErrorf("foc_at", "the port date must be a date and time such as 2026-03-02T09:00")

@@ -7,7 +7,7 @@ package console
 var catalogue = map[string]map[string]string{
 	"en": {
 		"nav.skip": "Skip to content", "nav.label": "Main", "nav.dashboard": "Dashboard", "nav.new_request": "New port request", "nav.sign_out": "Sign out",
-		"footer.zone":   "Times are shown in",
+		"footer.zone": "Times are shown in", "footer.zone_change": "Change", "footer.zone_hint": "An IANA zone name such as Europe/Berlin; leave it empty for the request's zone.",
 		"role.customer": "Customer", "role.admin": "Admin", "role.specialist": "Porting specialist", "role.system": "System", "role.carrier": "Carrier",
 		"signin.title": "Sign in", "signin.email": "Email", "signin.password": "Password", "signin.submit": "Sign in",
 		"signin.email_required": "Enter your email address.", "signin.password_required": "Enter your password.",

@@ -4,7 +4,7 @@ package console
 // German emails (Sie). "portdesk" and technical codes stay as they are.
 var catalogueDE = map[string]string{
 	"nav.skip": "Zum Inhalt springen", "nav.label": "Hauptmenü", "nav.dashboard": "Übersicht", "nav.new_request": "Neuer Portierungsauftrag", "nav.sign_out": "Abmelden",
-	"footer.zone":   "Zeiten in der Zeitzone",
+	"footer.zone": "Zeiten in der Zeitzone", "footer.zone_change": "Ändern", "footer.zone_hint": "Ein IANA-Zonenname wie Europe/Berlin; leer lassen für die Zone der Anfrage.",
 	"role.customer": "Kunde", "role.admin": "Administrator", "role.specialist": "Portierungsteam", "role.system": "System", "role.carrier": "Anbieter",
 	"signin.title": "Anmelden", "signin.email": "E-Mail", "signin.password": "Passwort", "signin.submit": "Anmelden",
 	"signin.email_required": "Geben Sie Ihre E-Mail-Adresse ein.", "signin.password_required": "Geben Sie Ihr Passwort ein.",

@@ -4,7 +4,7 @@ package console
 // Spanish emails (usted). "portdesk" and technical codes stay as they are.
 var catalogueES = map[string]string{
 	"nav.skip": "Ir al contenido", "nav.label": "Principal", "nav.dashboard": "Panel", "nav.new_request": "Nueva solicitud de portabilidad", "nav.sign_out": "Cerrar sesión",
-	"footer.zone":   "Las horas se muestran en",
+	"footer.zone": "Las horas se muestran en", "footer.zone_change": "Cambiar", "footer.zone_hint": "Un nombre de zona IANA como Europe/Berlin; déjelo vacío para la zona de la solicitud.",
 	"role.customer": "Cliente", "role.admin": "Administrador", "role.specialist": "Especialista en portabilidad", "role.system": "Sistema", "role.carrier": "Operador",
 	"signin.title": "Iniciar sesión", "signin.email": "Correo electrónico", "signin.password": "Contraseña", "signin.submit": "Iniciar sesión",
 	"signin.email_required": "Introduzca su correo electrónico.", "signin.password_required": "Introduzca su contraseña.",

@@ -70,6 +70,7 @@ func New(svc *workflow.Service, sessions Sessions, opts Options) http.Handler {
 	mux.HandleFunc("GET /sign-in", c.handleSignInForm)
 	mux.HandleFunc("POST /sign-in", c.handleSignIn)
 	mux.HandleFunc("POST /sign-out", c.handleSignOut)
+	mux.HandleFunc("POST /preferences/time-zone", c.handleZone)
 	mux.Handle("GET /{$}", c.authed(c.handleDashboard))
 	mux.Handle("GET /requests/new", c.authed(c.handleRequestForm))
 	mux.Handle("POST /requests/new", c.authed(c.handleRequestPost))

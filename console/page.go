@@ -19,7 +19,10 @@ type page struct {
 	TitleKey  string
 	Principal porting.Principal
 	Zone      *time.Location
-	Path      string
+	// zoneChosen is set when Zone is the viewer's own choice (ZoneCookie),
+	// which a request's zone does not override.
+	zoneChosen bool
+	Path       string
 	// errors are keyed "form:field"; formErrors hold the messages of each
 	// form (with the field, for the summary's links).
 	errors     map[string]string
@@ -35,8 +38,22 @@ type formError struct {
 }
 
 func (c *console) newPage(r *http.Request, p porting.Principal, titleKey string) *page {
-	return &page{Lang: language(r), TitleKey: titleKey, Principal: p, Zone: time.UTC, Path: r.URL.Path,
+	zone, chosen := cookieZone(r)
+	if !chosen {
+		zone = time.UTC
+	}
+	return &page{Lang: language(r), TitleKey: titleKey, Principal: p, Zone: zone, zoneChosen: chosen, Path: r.URL.Path,
 		errors: map[string]string{}, formErrors: map[string][]formError{}, findings: map[string][]porting.Finding{}}
+}
+
+// zoneOf shows the page's times in the zone of req's contact, unless the
+// viewer chose their own.
+func (p *page) zoneOf(req *porting.PortRequest) {
+	if !p.zoneChosen && req != nil {
+		if loc, ok := parseZone(req.ContactPreferences.TimeZone); ok {
+			p.Zone = loc
+		}
+	}
 }
 
 // T translates a catalogue key into the page's language.

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/portdesk/portdesk/porting"
 	"github.com/portdesk/portdesk/workflow"
@@ -79,7 +78,7 @@ func (c *console) orderData(ctx context.Context, pg *page, p porting.Principal, 
 	if d.Request, err = c.svc.Requests.PortRequestHeader(ctx, p, o.PortRequestID); err != nil {
 		return nil, err
 	}
-	pg.Zone = viewerZone(d.Request)
+	pg.zoneOf(d.Request)
 	if d.Timeline, err = c.svc.Events.Timeline(ctx, p, id, 0, timelineLimit); err != nil {
 		return nil, err
 	}
@@ -99,16 +98,6 @@ func (c *console) orderData(ctx context.Context, pg *page, p porting.Principal, 
 		return nil, err
 	}
 	return d, nil
-}
-
-// viewerZone is the zone the request's contact asked for, else UTC.
-func viewerZone(req *porting.PortRequest) *time.Location {
-	if tz := req.ContactPreferences.TimeZone; tz != "" {
-		if loc, err := time.LoadLocation(tz); err == nil {
-			return loc
-		}
-	}
-	return time.UTC
 }
 
 // rerenderOrder shows the order page again with a refused form's error

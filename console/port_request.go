@@ -27,7 +27,7 @@ func (c *console) showRequest(w http.ResponseWriter, r *http.Request, p porting.
 		return err
 	}
 	pg := c.newPage(r, p, "prequest.title")
-	pg.Zone = viewerZone(v.Request)
+	pg.zoneOf(v.Request)
 	if cause != nil {
 		pg.setError("msg", cause)
 	}
