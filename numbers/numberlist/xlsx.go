@@ -1,0 +1,69 @@
+package numberlist
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+
+	"github.com/gabriel-vasile/mimetype"
+	"github.com/xuri/excelize/v2"
+
+	"github.com/portdesk/portdesk/porting"
+)
+
+// xlsxSource reads the rows of a workbook's first sheet.
+type xlsxSource struct {
+	file *excelize.File
+	rows *excelize.Rows
+	row  int
+}
+
+// openXLSX reads a workbook of at most MaxXLSXSize bytes and opens the
+// rows of its first sheet. m is what the zip archive's start looks like.
+func openXLSX(r io.Reader, m *mimetype.MIME) (*xlsxSource, error) {
+	b, err := io.ReadAll(io.LimitReader(r, MaxXLSXSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("numberlist: read: %w", err)
+	}
+	if len(b) > MaxXLSXSize {
+		return nil, unreadable(fmt.Sprintf("the XLSX file is over %d MiB, the most read (a workbook is read whole); save the list as CSV, which is read as a stream", MaxXLSXSize>>20))
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(b), excelize.Options{UnzipSizeLimit: MaxXLSXInflated})
+	if err != nil {
+		return nil, porting.Errorf(porting.EINVALID, "the file is a zip archive (%s) but no readable XLSX workbook: %v", m, err)
+	}
+	sheets := f.GetSheetList()
+	if len(sheets) == 0 {
+		f.Close()
+		return nil, unreadable("the XLSX workbook has no sheet")
+	}
+	rows, err := f.Rows(sheets[0])
+	if err != nil {
+		f.Close()
+		return nil, porting.Errorf(porting.EINVALID, "the XLSX sheet %q cannot be read: %v", sheets[0], err)
+	}
+	return &xlsxSource{file: f, rows: rows}, nil
+}
+
+func (s *xlsxSource) next() ([]string, int, error) {
+	if !s.rows.Next() {
+		if err := s.rows.Error(); err != nil {
+			return nil, s.row + 1, porting.Errorf(porting.EINVALID, "row %d: the sheet cannot be read: %v", s.row+1, err)
+		}
+		return nil, 0, io.EOF
+	}
+	s.row++
+	cells, err := s.rows.Columns(excelize.Options{RawCellValue: true})
+	if err != nil {
+		return nil, s.row, porting.Errorf(porting.EINVALID, "row %d: the sheet cannot be read: %v", s.row, err)
+	}
+	return cells, s.row, nil
+}
+
+func (s *xlsxSource) close() error {
+	err := s.rows.Close()
+	if cerr := s.file.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
