@@ -30,8 +30,9 @@ const (
 	// zip archive, which is read with random access, so it is held in
 	// memory whole; bigger lists must come as CSV, which is streamed.
 	MaxXLSXSize = 64 << 20
-	// MaxXLSXInflated bounds what an XLSX may inflate to, in bytes.
-	MaxXLSXInflated = 1 << 30
+	// MaxXLSXInflated bounds what an XLSX may inflate to, in bytes; it is
+	// held in memory (a million one-number rows take about 80 MiB).
+	MaxXLSXInflated = 256 << 20
 )
 
 // Format is the kind of list a Reader found.

@@ -3,6 +3,9 @@ package numberlist
 import (
 	"bytes"
 	"errors"
+	"fmt"
+	"os"
+	"strconv"
 	"io"
 	"strings"
 	"testing"
@@ -218,4 +221,53 @@ func equalInts(a, b []int) bool {
 		}
 	}
 	return true
+}
+
+// TestReaderXLSXNoTempFiles: a sheet over excelize's 16 MiB spill size is
+// read in memory, leaving nothing of the customer's numbers on disk.
+func TestReaderXLSXNoTempFiles(t *testing.T) {
+	const n = 300_000
+	f := excelize.NewFile()
+	sw, err := f.NewStreamWriter(f.GetSheetName(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range n {
+		if err := sw.SetRow("A"+strconv.Itoa(i+1), []any{fmt.Sprintf("+1212%07d", i), "Example Telecom"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := sw.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	r := NewReader(&buf)
+	count := 0
+	for {
+		e, err := r.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if count == 0 {
+			if left, _ := os.ReadDir(tmp); len(left) != 0 {
+				t.Fatalf("reading left %d temporary files, e.g. %s", len(left), left[0].Name())
+			}
+		}
+		if want := fmt.Sprintf("+1212%07d", count); e.PhoneNumber != want {
+			t.Fatalf("entry %d = %q, want %s", count, e.PhoneNumber, want)
+		}
+		count++
+	}
+	if count != n {
+		t.Fatalf("read %d entries, want %d", count, n)
+	}
 }

@@ -28,7 +28,10 @@ func openXLSX(r io.Reader, m *mimetype.MIME) (*xlsxSource, error) {
 	if len(b) > MaxXLSXSize {
 		return nil, unreadable(fmt.Sprintf("the XLSX file is over %d MiB, the most read (a workbook is read whole); save the list as CSV, which is read as a stream", MaxXLSXSize>>20))
 	}
-	f, err := excelize.OpenReader(bytes.NewReader(b), excelize.Options{UnzipSizeLimit: MaxXLSXInflated})
+	// Parts up to MaxXLSXInflated stay in memory: by default excelize
+	// unzips a sheet or string table over 16 MiB to a temporary file,
+	// which would leave the customer's numbers on disk unencrypted.
+	f, err := excelize.OpenReader(bytes.NewReader(b), excelize.Options{UnzipSizeLimit: MaxXLSXInflated, UnzipXMLSizeLimit: MaxXLSXInflated})
 	if err != nil {
 		return nil, porting.Errorf(porting.EINVALID, "the file is a zip archive (%s) but no readable XLSX workbook: %v", m, err)
 	}
