@@ -31,7 +31,7 @@ var catalogue = map[string]map[string]string{
 		"status.not_portable": "Not portable", "status.cancelled": "Cancelled",
 		"party.": "Anyone", "party.customer": "Customer", "party.team": "Porting team", "party.carrier": "Carrier", "party.none": "Nobody",
 		"request.title": "New port request", "request.account_id": "Account ID", "request.numbers_legend": "Numbers",
-		"request.phone_numbers": "Phone numbers", "request.phone_numbers_hint": "One per line, in international form such as +1 415 555 0100.",
+		"request.phone_numbers": "Phone numbers", "request.phone_numbers_hint": "One per line, in international form such as +1 415 555 0100; or paste a list whose first row names its columns (phone_number, current_carrier, account_number).", "request.numbers_file": "Or choose a list file", "request.numbers_file_hint": "CSV, XLSX or a plain list of up to 100,000 numbers; a header row may name the columns phone_number, current_carrier and account_number. The numbers appear above after Preview.",
 		"request.current_carrier": "Current carrier", "request.default_country": "Country of numbers without a country code",
 		"request.premium_legend": "Technical case (premium plan)", "request.instance_id": "Instance", "request.severity": "Severity", "request.subject": "Subject",
 		"request.basic_legend": "Limit increase (basic plan)", "request.limit_region": "Region", "request.limit_value": "Numbers to port into the region",

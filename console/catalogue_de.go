@@ -28,7 +28,7 @@ var catalogueDE = map[string]string{
 	"status.not_portable": "Nicht portierbar", "status.cancelled": "Storniert",
 	"party.": "Alle", "party.customer": "Kunde", "party.team": "Portierungsteam", "party.carrier": "Anbieter", "party.none": "Niemand",
 	"request.title": "Neuer Portierungsauftrag", "request.account_id": "Konto-ID", "request.numbers_legend": "Rufnummern",
-	"request.phone_numbers": "Rufnummern", "request.phone_numbers_hint": "Eine pro Zeile, international geschrieben, zum Beispiel +49 30 1234567.",
+	"request.phone_numbers": "Rufnummern", "request.phone_numbers_hint": "Eine pro Zeile, international geschrieben, zum Beispiel +49 30 1234567; oder eine Liste einfügen, deren erste Zeile die Spalten benennt (phone_number, current_carrier, account_number).", "request.numbers_file": "Oder eine Listendatei wählen", "request.numbers_file_hint": "CSV, XLSX oder eine einfache Liste mit bis zu 100.000 Rufnummern; eine Kopfzeile kann die Spalten phone_number, current_carrier und account_number benennen. Nach der Vorschau stehen die Rufnummern oben.",
 	"request.current_carrier": "Bisheriger Anbieter", "request.default_country": "Land für Rufnummern ohne Ländervorwahl",
 	"request.premium_legend": "Technischer Fall (Premium-Tarif)", "request.instance_id": "Instanz", "request.severity": "Dringlichkeit", "request.subject": "Betreff",
 	"request.basic_legend": "Limiterhöhung (Basis-Tarif)", "request.limit_region": "Region", "request.limit_value": "Rufnummern für die Region",

@@ -28,7 +28,7 @@ var catalogueES = map[string]string{
 	"status.not_portable": "No portable", "status.cancelled": "Cancelada",
 	"party.": "Cualquiera", "party.customer": "Cliente", "party.team": "Equipo de portabilidad", "party.carrier": "Operador", "party.none": "Nadie",
 	"request.title": "Nueva solicitud de portabilidad", "request.account_id": "ID de cuenta", "request.numbers_legend": "Números",
-	"request.phone_numbers": "Números de teléfono", "request.phone_numbers_hint": "Uno por línea, en formato internacional, por ejemplo +34 912 345 678.",
+	"request.phone_numbers": "Números de teléfono", "request.phone_numbers_hint": "Uno por línea, en formato internacional, por ejemplo +34 912 345 678; o pegue una lista cuya primera fila nombre sus columnas (phone_number, current_carrier, account_number).", "request.numbers_file": "O elija un archivo con la lista", "request.numbers_file_hint": "CSV, XLSX o una lista simple de hasta 100.000 números; una fila de encabezado puede nombrar las columnas phone_number, current_carrier y account_number. Tras la vista previa, los números aparecen arriba.",
 	"request.current_carrier": "Operador actual", "request.default_country": "País de los números sin prefijo internacional",
 	"request.premium_legend": "Caso técnico (plan premium)", "request.instance_id": "Instancia", "request.severity": "Gravedad", "request.subject": "Asunto",
 	"request.basic_legend": "Aumento de límite (plan básico)", "request.limit_region": "Región", "request.limit_value": "Números a portar a la región",

@@ -76,21 +76,29 @@ func (c *console) requestData(r *http.Request, p porting.Principal) (*requestDat
 // handleRequestPost previews (Intake.CheckPortability) or files
 // (Intake.CreatePortRequest) the request the form describes.
 func (c *console) handleRequestPost(w http.ResponseWriter, r *http.Request, p porting.Principal) error {
-	r.Body = http.MaxBytesReader(w, r.Body, maxNumbersForm)
 	pg := c.newPage(r, p, "request.title")
 	d, err := c.requestData(r, p)
 	if err != nil {
 		return err
 	}
-	if err := r.ParseForm(); err != nil {
-		return porting.Errorf(porting.EINVALID, "the form could not be read")
+	listed, err := readIntakeForm(w, r)
+	if err != nil && formStatus(err) == http.StatusInternalServerError {
+		return err
 	}
 	d.Form = readRequestForm(r)
-	params, err := d.Form.params()
+	if listed != nil {
+		// The file's numbers go into the textarea, so a preview posts
+		// them back without choosing the file again.
+		d.Form.Numbers = entriesText(listed)
+	}
+	var params workflow.CreatePortRequestParams
+	if err == nil {
+		params, err = d.Form.params()
+	}
 	if err == nil {
 		if r.PostForm.Get("op") == "preview" {
 			d.Preview, err = c.svc.Intake.CheckPortability(r.Context(), p, workflow.CheckParams{
-				PhoneNumbers: params.PhoneNumbers, CarrierHint: params.CurrentCarrier, DefaultRegion: params.DefaultRegion})
+				PhoneNumbers: params.PhoneNumbers, Entries: params.Entries, CarrierHint: params.CurrentCarrier, DefaultRegion: params.DefaultRegion})
 			if err == nil {
 				c.render(w, r, http.StatusOK, "request_new", pg, d)
 				return nil
@@ -139,7 +147,15 @@ func (f requestForm) params() (workflow.CreatePortRequestParams, error) {
 		Description: f.Description, CurrentCarrier: f.CurrentCarrier, DefaultRegion: strings.ToUpper(f.DefaultCountry),
 		AuthorizedContact:  porting.Contact{Name: f.ContactName, Email: f.ContactEmail, Phone: f.ContactPhone},
 		ContactPreferences: porting.ContactPreferences{Language: f.Language, TimeZone: f.TimeZone},
-		PhoneNumbers:       splitNumbers(f.Numbers),
+	}
+	entries, listed, err := textEntries(f.Numbers)
+	switch {
+	case err != nil:
+		return in, err
+	case listed:
+		in.Entries = entries
+	default:
+		in.PhoneNumbers = splitNumbers(f.Numbers)
 	}
 	if f.LimitRegion != "" || f.LimitValue != "" {
 		n, err := strconv.Atoi(f.LimitValue)
@@ -148,8 +164,8 @@ func (f requestForm) params() (workflow.CreatePortRequestParams, error) {
 		}
 		in.LimitRequests = []porting.LimitRequest{{Region: f.LimitRegion, NewLimitValue: n}}
 	}
-	if len(in.PhoneNumbers) == 0 {
-		return in, porting.FieldErrorf("phone_numbers", "list at least one phone number, one per line")
+	if len(in.PhoneNumbers) == 0 && len(in.Entries) == 0 {
+		return in, porting.FieldErrorf("phone_numbers", "list at least one phone number, one per line, or choose a list file")
 	}
 	return in, nil
 }
