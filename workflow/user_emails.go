@@ -141,3 +141,39 @@ func (s *Users) PurgeExpiredTokens(ctx context.Context) (int, error) {
 	})
 	return n, err
 }
+
+// SendsEmails reports whether invitations and password resets are
+// emailed (a mailer is configured). Without, an invitation's link reaches
+// the invitee through the inviter only, and no password can be reset by
+// email.
+func (s *Users) SendsEmails() bool { return s.mailsUsers() }
+
+// CheckInvitation returns the invitation of a token while it can still be
+// accepted, for the accept page to show its email and role; an unknown,
+// accepted or expired one is EUNAUTHORIZED. AcceptInvitation checks again.
+func (s *Users) CheckInvitation(ctx context.Context, token string) (*porting.Invitation, error) {
+	hash, err := tokenHash(token, "token")
+	if err != nil {
+		return nil, err
+	}
+	var inv *porting.Invitation
+	err = s.store.View(ctx, func(tx porting.Tx) error {
+		var err error
+		inv, err = tx.FindInvitationByHash(ctx, hash)
+		switch {
+		case porting.ErrorCode(err) == porting.ENOTFOUND:
+			return porting.Errorf(porting.EUNAUTHORIZED, "the invitation is unknown")
+		case err != nil:
+			return err
+		case inv.AcceptedAt != nil:
+			return porting.Errorf(porting.EUNAUTHORIZED, "the invitation was used already")
+		case !s.clock.Now().Before(inv.ExpiresAt):
+			return porting.Errorf(porting.EUNAUTHORIZED, "the invitation expired; ask for a new one")
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return inv, nil
+}
