@@ -11,6 +11,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"testing"
 	"time"
 
@@ -65,10 +66,23 @@ func setup(t *testing.T) *testBundle {
 // (nil: none) before the service is built.
 func setupWith(t *testing.T, edit func(*workflow.Config)) *testBundle {
 	t.Helper()
+	return setupInviting(t, edit)
+}
+
+// setupInviting is setupWith where the test users with the pending emails
+// are only invited, their invitation emails sent to the mailbox: the test
+// accepts them (in the browser).
+func setupInviting(t *testing.T, edit func(*workflow.Config), pending ...string) *testBundle {
+	t.Helper()
 	b := setupBare(t, edit)
 	for _, in := range testUsers {
-		b.mustUser(t, in)
+		if !slices.Contains(pending, in.Email) {
+			b.mustUser(t, in)
+		} else if _, _, err := b.svc.Users.Invite(context.Background(), testAdmin, in); err != nil {
+			t.Fatalf("invite %s: %v", in.Email, err)
+		}
 	}
+	b.deliverEmails(t)
 	return b
 }
 
