@@ -72,7 +72,9 @@ func (s *Session) SeenIsStale(now time.Time) bool {
 
 // Invitation asks a person, by email, to become a console user of a role
 // (and, for customers, an account). The link carries a random token shown
-// once; the database holds only its SHA-256 hash. It can be accepted once,
+// once; the database looks it up by its SHA-256 hash, and holds the token
+// itself only sealed (Token) until the invitation email went out. It can be
+// accepted once,
 // before ExpiresAt (InvitationLifetime after it was made).
 type Invitation struct {
 	ID         string     `json:"id"`
