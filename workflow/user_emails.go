@@ -38,9 +38,10 @@ func (s *Users) link(page, token string) string {
 // reading its token through the store. An invitation accepted or expired
 // (or a reset used or expired), or an email already sent, sends nothing.
 // A failed attempt is recorded on the row (MailStatus) and returned, so
-// the runner retries; the last failure also records the event
-// user.email_failed, so a person sees it (the console's users page and
-// the event log), and returns nil.
+// the runner retries; the last failure, or the link expiring before an
+// attempt got through, also records the event user.email_failed, so a
+// person sees it (the console's users page and the event log), and
+// returns nil.
 func (s *Users) SendUserEmail(ctx context.Context, a UserEmailAttempt) error {
 	if !s.mailsUsers() {
 		return porting.Errorf(porting.EUNAVAILABLE, "no mailer is configured")
@@ -48,6 +49,9 @@ func (s *Users) SendUserEmail(ctx context.Context, a UserEmailAttempt) error {
 	var (
 		to, lang, token, accountID string
 		m                          porting.UserEmail
+		// expired is the mail status of a link that expired while its
+		// email was still failing: it fails for good now.
+		expired *porting.MailStatus
 	)
 	now := s.clock.Now()
 	err := s.store.View(ctx, func(tx porting.Tx) error {
@@ -56,6 +60,9 @@ func (s *Users) SendUserEmail(ctx context.Context, a UserEmailAttempt) error {
 			in, err := tx.FindInvitation(ctx, a.Job.ID)
 			if err != nil {
 				return err
+			}
+			if in.AcceptedAt == nil && !now.Before(in.ExpiresAt) && in.Mail.SentAt == nil && !in.Mail.Failed {
+				expired, accountID = &in.Mail, in.AccountID
 			}
 			if in.AcceptedAt != nil || !now.Before(in.ExpiresAt) {
 				return nil
@@ -67,12 +74,15 @@ func (s *Users) SendUserEmail(ctx context.Context, a UserEmailAttempt) error {
 			if err != nil {
 				return err
 			}
-			if r.UsedAt != nil || !now.Before(r.ExpiresAt) {
-				return nil
-			}
 			u, err := tx.FindUser(ctx, r.UserID)
 			if err != nil {
 				return err
+			}
+			if r.UsedAt == nil && !now.Before(r.ExpiresAt) && r.Mail.SentAt == nil && !r.Mail.Failed {
+				expired, accountID = &r.Mail, u.AccountID
+			}
+			if r.UsedAt != nil || !now.Before(r.ExpiresAt) {
+				return nil
 			}
 			to, lang, token, accountID = u.Email, r.Language, r.Token, u.AccountID
 			m = porting.UserEmail{Purpose: a.Job.Purpose, ExpiresAt: r.ExpiresAt, Role: u.Role, Link: s.link("password-reset", r.Token)}
@@ -81,20 +91,35 @@ func (s *Users) SendUserEmail(ctx context.Context, a UserEmailAttempt) error {
 		}
 		return nil
 	})
-	if err != nil || token == "" {
-		// No token: sent already, or used or expired meanwhile.
+	if err != nil {
 		return err
 	}
-	sendErr := s.notifier.UserEmail(ctx, to, lang, m)
-	status := porting.MailStatus{}
-	if sendErr == nil {
-		sent := s.clock.Now()
-		status.SentAt = &sent
-	} else {
-		// The error may quote the recipient's address (the SMTP
-		// server's answer): the row and the event must not.
-		status.LastError = fmt.Sprintf("attempt %d: %s", a.Attempt, redact(sendErr.Error(), to, token))
-		status.Failed = a.last()
+	var (
+		status  porting.MailStatus
+		sendErr error
+	)
+	switch {
+	case expired != nil:
+		// The link expired before any attempt got through.
+		status = *expired
+		if status.LastError == "" {
+			status.LastError = "the link expired before its email was sent"
+		}
+		status.Failed = true
+	case token == "":
+		// Sent already, or used or accepted meanwhile.
+		return nil
+	default:
+		sendErr = s.notifier.UserEmail(ctx, to, lang, m)
+		if sendErr == nil {
+			sent := s.clock.Now()
+			status.SentAt = &sent
+		} else {
+			// The error may quote the recipient's address (the SMTP
+			// server's answer): the row and the event must not.
+			status.LastError = fmt.Sprintf("attempt %d: %s", a.Attempt, redact(sendErr.Error(), to, token))
+			status.Failed = a.last()
+		}
 	}
 	err = s.store.InTx(ctx, func(tx porting.Tx) error {
 		var err error

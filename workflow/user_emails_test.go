@@ -278,3 +278,54 @@ func TestPasswordResetLimit(t *testing.T) {
 		}
 	})
 }
+
+// TestResetEmailExpiringWhileFailing: a reset link that expires while its
+// email still fails is a failure for good, recorded, not dropped silently.
+func TestResetEmailExpiringWhileFailing(t *testing.T) {
+	forEachEngineMailing(t, func(t *testing.T, b *testBundle, mail *mailNotifier) {
+		ctx := context.Background()
+		u := mustUser(t, b, "pat@premium.example", porting.RoleCustomer, b.premium.AccountID)
+		mail.down = true
+		if err := b.svc.Users.RequestPasswordReset(ctx, u.Email, "", "192.0.2.1"); err != nil {
+			t.Fatal(err)
+		}
+		jobs, _ := userEmailJobs(t, b)
+		job := jobs[len(jobs)-1]
+		if err := b.svc.Users.SendUserEmail(ctx, UserEmailAttempt{Job: job, Attempt: 1, MaxAttempts: 25}); err == nil {
+			t.Fatal("the failed first attempt returned nil")
+		}
+		b.clock.Advance(porting.PasswordResetLifetime)
+		mail.down = false
+		if err := b.svc.Users.SendUserEmail(ctx, UserEmailAttempt{Job: job, Attempt: 2, MaxAttempts: 25}); err != nil {
+			t.Fatalf("attempt after expiry: %v, want nil (recorded)", err)
+		}
+		if n := len(mail.sent()); n != 0 {
+			t.Errorf("%d emails sent after the link expired, want none", n)
+		}
+		var r *porting.PasswordReset
+		err := b.svc.Store.View(ctx, func(tx porting.Tx) error {
+			var err error
+			r, err = tx.FindPasswordReset(ctx, job.ID)
+			return err
+		})
+		if err != nil || !r.Mail.Failed || r.Mail.SentAt != nil || !strings.Contains(r.Mail.LastError, "attempt 1") {
+			t.Fatalf("reset after expiry: %+v, %v; want failed with the last error kept", r, err)
+		}
+		for _, e := range mustEvents(t, b) {
+			if e.Type == porting.EventUserEmailFailed {
+				return
+			}
+		}
+		t.Error("no user.email_failed event")
+	})
+}
+
+// mustEvents lists every event, as an admin.
+func mustEvents(t *testing.T, b *testBundle) []*porting.Event {
+	t.Helper()
+	all, err := b.svc.Events.Events(context.Background(), admin, 0, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return all
+}

@@ -13,16 +13,24 @@ import (
 // TestInvitationAndResetEmails: through the real binary, an invitation
 // made with the API reaches the invitee by SMTP (the job runner sends it)
 // in the chosen language, its link opens the console's accept page, and a
-// password reset asked on the console arrives the same way.
+// password reset asked on the console arrives the same way. The SMTP
+// server refuses the first send: the job runner retries it.
 func TestInvitationAndResetEmails(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, dbURL string) {
 		mb, smtpURL := startMailbox(t)
+		mb.reject = 1 // the first send fails: the job runner tries again
 		m, c := testServerWith(t, dbURL, func(cfg *Config) { cfg.SMTPURL = smtpURL })
 		const email = "ana@desk.example"
 		inv := c.must(http.StatusCreated, "POST", "/v1/invitations", testAdminToken,
 			map[string]any{"email": email, "role": "specialist", "language": "es"})
 		token := str(t, inv, "token")
-		eventually(t, "the invitation email arrives", func() bool { return len(mb.messagesTo(email)) == 1 })
+		eventually(t, "the invitation email arrives on the second attempt", func() bool { return len(mb.messagesTo(email)) == 1 })
+		mb.mu.Lock()
+		rejected := mb.rejected
+		mb.mu.Unlock()
+		if rejected != 1 {
+			t.Fatalf("%d refused sends, want the first", rejected)
+		}
 		msg := mb.messagesTo(email)[0]
 		body, err := io.ReadAll(quotedprintable.NewReader(msg.Body))
 		if err != nil {
