@@ -110,11 +110,10 @@ func newBenchBundle(tb testing.TB, e storetest.Engine, n int) *benchBundle {
 		storetest.MustCreateAccount(tb, db, nil).ID, storetest.MustCreateAccount(tb, db, nil).ID}
 	seedOrders(tb, db, accounts, n, clock.Now())
 
-	sessions := newFakeSessions()
 	b := &benchBundle{svc: svc, accounts: accounts,
-		console: console.New(svc, sessions, console.Options{}), api: httpapi.NewServer(svc, nil)}
-	b.customerCookie = benchSession(tb, sessions, acmeEmail)
-	b.staffCookie = benchSession(tb, sessions, specialistEmail)
+		console: console.New(svc, console.UserSessions(svc.Users), console.Options{}), api: httpapi.NewServer(svc, nil)}
+	b.customerCookie = benchSession(tb, svc, testUsers[0])
+	b.staffCookie = benchSession(tb, svc, testUsers[2])
 	admin := porting.Principal{Role: porting.RoleAdmin, KeyID: "bench"}
 	var err error
 	if _, b.customerKey, err = svc.Accounts.CreateAPIKey(ctx, admin, workflow.CreateAPIKeyParams{AccountID: workflow.DemoPremiumAccountID, Role: porting.RoleCustomer}); err != nil {
@@ -132,9 +131,19 @@ func newBenchBundle(tb testing.TB, e storetest.Engine, n int) *benchBundle {
 	return b
 }
 
-func benchSession(tb testing.TB, s *fakeSessions, email string) *http.Cookie {
+// benchSession makes the user in (invited and accepted through the
+// workflow) and signs it in, returning its session cookie.
+func benchSession(tb testing.TB, svc *workflow.Service, in workflow.InviteParams) *http.Cookie {
 	tb.Helper()
-	secret, err := s.SignIn(context.Background(), email, testPassword, "127.0.0.1")
+	ctx := context.Background()
+	_, token, err := svc.Users.Invite(ctx, testAdmin, in)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := svc.Users.AcceptInvitation(ctx, token, "Bench", testPassword); err != nil {
+		tb.Fatal(err)
+	}
+	_, secret, err := svc.Users.SignIn(ctx, in.Email, testPassword, "127.0.0.1")
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -83,6 +83,26 @@ func (tr *tour) signInAs(email string) {
 	tr.do("sign in as "+email, signInAction(tr.base, email))
 }
 
+// acceptInvitation opens the link of the invitation email to email, fills
+// the accept form (a mismatched password first, shown next to its field)
+// and lands on the sign-in page with its notice.
+func (tr *tour) acceptInvitation(b *testBundle, email, name, password string) {
+	tr.t.Helper()
+	link := b.mail.lastLink(tr.t, email)
+	if !strings.HasPrefix(link, tr.base+"/invitations/") {
+		tr.t.Fatalf("invitation link %s, want %s/invitations/<token>", link, tr.base)
+	}
+	tr.do("open invitation", chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS(`#accept-name`)))
+	tr.shot("invitation")
+	tr.do("accept, passwords differ", chromedp.SendKeys(chromedp.CSS(`#accept-name`), name),
+		chromedp.SendKeys(chromedp.CSS(`#accept-password`), password), chromedp.SendKeys(chromedp.CSS(`#accept-password-again`), password+"x"),
+		submit(`main form button[type=submit]`), chromedp.WaitVisible(chromedp.CSS(`#accept-password-again-error`)))
+	tr.shot("invitation-refused")
+	tr.do("accept", chromedp.SendKeys(chromedp.CSS(`#accept-password`), password), chromedp.SendKeys(chromedp.CSS(`#accept-password-again`), password),
+		submit(`main form button[type=submit]`), chromedp.WaitVisible(chromedp.CSS(`main p.created`)), chromedp.WaitVisible(chromedp.CSS(`#signin-email`)))
+	tr.shot("invitation-accepted")
+}
+
 // order opens the order page at an anchor.
 func (tr *tour) order(id, anchor string) {
 	tr.t.Helper()
@@ -138,7 +158,8 @@ func writePDF(t *testing.T, name string) string {
 // sign-in to completed, as the customer and as the porting team.
 func TestBrowserWholePort(t *testing.T) {
 	caller := &routingCaller{}
-	b := setupWith(t, func(c *workflow.Config) { c.TestCaller, c.SIPIngressURI = caller, "sip:127.0.0.1:5060" })
+	// Jane of Acme is invited by the admin; she accepts in the browser.
+	b := setupInviting(t, func(c *workflow.Config) { c.TestCaller, c.SIPIngressURI = caller, "sip:127.0.0.1:5060" }, acmeEmail)
 	caller.mu.Lock()
 	caller.svc = b.svc
 	caller.mu.Unlock()
@@ -147,7 +168,9 @@ func TestBrowserWholePort(t *testing.T) {
 	ctx := context.Background()
 	acme := porting.Principal{Role: porting.RoleCustomer, AccountID: workflow.DemoPremiumAccountID, KeyID: "user_jane"}
 
-	// The customer files a premium request for two US numbers.
+	// The customer accepts her invitation from its email, then files a
+	// premium request for two US numbers.
+	tr.acceptInvitation(b, acmeEmail, "Jane Roe", testPassword)
 	tr.do("home", chromedp.Navigate(tr.base+"/"), chromedp.WaitVisible(chromedp.CSS(`#signin-email`)))
 	tr.shot("sign-in")
 	tr.do("sign in", signInAction(tr.base, acmeEmail))
@@ -266,6 +289,10 @@ func TestBrowserWholePort(t *testing.T) {
 	if _, err := b.svc.Sandbox.AdvanceClock(ctx, admin, foc.Sub(b.svc.Config.Clock.Now())+time.Minute); err != nil {
 		t.Fatal(err)
 	}
+	// Days passed on the clock: the specialist's session idled out, as a
+	// real session does, and the console asks for a sign-in again.
+	tr.do("session idled out", chromedp.Navigate(tr.base+"/port-orders/"+id), chromedp.WaitVisible(chromedp.CSS(`#signin-email`)))
+	tr.signInAs(specialistEmail)
 	tr.order(id, "")
 	wantStatus(t, b, tr, id, porting.StatePorting)
 	tr.shot("team-porting")

@@ -2,6 +2,7 @@ package console_test
 
 import (
 	"context"
+	"strings"
 
 	"github.com/chromedp/chromedp"
 
@@ -41,6 +42,16 @@ func (tr *tour) settingsTour(b *testBundle) {
 		t.Fatalf("open quota requests after the form: %+v %v", q, err)
 	}
 	tr.shot("customer-quota-requested")
+	tr.do("users", chromedp.Navigate(tr.base+"/settings/users"), chromedp.WaitVisible(chromedp.CSS(`#invite-email`)))
+	tr.shot("customer-users")
+	tr.do("invite a colleague", chromedp.SetValue(chromedp.CSS(`#invite-email`), "kim@acme.example"),
+		chromedp.SetValue(chromedp.CSS(`#invite-language`), "es"),
+		submit(`form[action="/settings/users"] button`), chromedp.WaitVisible(chromedp.CSS(`#invited-h`)))
+	tr.shot("customer-user-invited")
+	b.deliverEmails(t)
+	if got := b.mail.to("kim@acme.example"); len(got) != 1 || !strings.Contains(got[0].Text, tr.base+"/invitations/pdi_") {
+		t.Fatalf("the colleague's invitation email: %+v", got)
+	}
 
 	tr.signInAs(specialistEmail)
 	tr.do("team webhooks", chromedp.Navigate(tr.base+"/settings/webhooks"), chromedp.WaitVisible(chromedp.CSS(`main h1`)))
@@ -52,4 +63,8 @@ func (tr *tour) settingsTour(b *testBundle) {
 	tr.do("team quotas", submit(`a[href="`+quotas+`"]`),
 		chromedp.WaitVisible(chromedp.CSS(`form[action="/quota-requests/`+q.OpenRequests[0].ID+`/approve"]`)))
 	tr.shot("team-quotas")
+
+	tr.signInAs(adminEmail)
+	tr.do("admin users", chromedp.Navigate(tr.base+"/settings/users"), chromedp.WaitVisible(chromedp.CSS(`#invite-role`)))
+	tr.shot("admin-users")
 }

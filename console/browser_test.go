@@ -44,6 +44,10 @@ func browser(t *testing.T) context.Context {
 		chromedp.ExecPath(path), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
 		chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck, chromedp.Flag("disable-background-networking", true),
 		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 1000),
+		// The viewer sits in New York, the zone of the requests the tests
+		// file: console.js remembers the browser's zone and pages show
+		// times in it.
+		chromedp.Env("TZ=America/New_York"),
 	}
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelTab := chromedp.NewContext(actx)
@@ -133,13 +137,18 @@ func checkPage(t *testing.T, ctx context.Context, axe, dir, name string) {
 	}
 }
 
-// signInAction fills and posts the sign-in form.
+// signInAction fills and posts the sign-in form with testPassword.
 func signInAction(base, email string) chromedp.Action[chromedp.Void] {
+	return signInWith(base, email, testPassword)
+}
+
+// signInWith fills and posts the sign-in form.
+func signInWith(base, email, password string) chromedp.Action[chromedp.Void] {
 	return chromedp.Steps(
 		chromedp.Navigate(base+"/sign-in"),
 		chromedp.WaitVisible(chromedp.CSS(`#signin-email`)),
 		chromedp.SendKeys(chromedp.CSS(`#signin-email`), email),
-		chromedp.SendKeys(chromedp.CSS(`#signin-password`), testPassword),
+		chromedp.SendKeys(chromedp.CSS(`#signin-password`), password),
 		chromedp.Click(chromedp.CSS(`form[action="/sign-in"] button[type=submit]`)),
 		chromedp.WaitVisible(chromedp.CSS(`form[action="/sign-out"]`)),
 	)
@@ -353,4 +362,33 @@ func TestBrowserJavaScriptOff(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkPage(t, ctx, "", dir, "02-loa-saved-js-off")
+}
+
+// TestBrowserPasswordReset: a customer who forgot the password asks for a
+// link on the sign-in page, opens it from the email, sets a new password
+// (a mismatch first, shown next to its field) and signs in with it.
+func TestBrowserPasswordReset(t *testing.T) {
+	b := setup(t)
+	tr := &tour{t: t, ctx: browser(t), axe: axeSource(t), dir: artifacts(t), base: b.srv.URL}
+	const newPassword = "a fresh Password 2026"
+	tr.do("forgot", chromedp.Navigate(tr.base+"/sign-in"), chromedp.WaitVisible(chromedp.CSS(`a[href="/password-reset"]`)),
+		submit(`a[href="/password-reset"]`), chromedp.WaitVisible(chromedp.CSS(`#reset-email`)))
+	tr.shot("reset-request")
+	tr.do("ask", chromedp.SendKeys(chromedp.CSS(`#reset-email`), bakeryEmail), submit(`form[action="/password-reset"] button`),
+		chromedp.WaitVisible(chromedp.CSS(`main p.created`)))
+	tr.shot("reset-sent")
+	b.deliverEmails(t)
+	link := b.mail.lastLink(t, bakeryEmail)
+	tr.do("open link", chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS(`#newpw-password`)))
+	tr.shot("reset-form")
+	tr.do("mismatch", chromedp.SendKeys(chromedp.CSS(`#newpw-password`), newPassword), chromedp.SendKeys(chromedp.CSS(`#newpw-password-again`), "something else 1"),
+		submit(`main form button[type=submit]`), chromedp.WaitVisible(chromedp.CSS(`#newpw-password-again-error`)))
+	tr.shot("reset-refused")
+	tr.do("set", chromedp.SendKeys(chromedp.CSS(`#newpw-password`), newPassword), chromedp.SendKeys(chromedp.CSS(`#newpw-password-again`), newPassword),
+		submit(`main form button[type=submit]`), chromedp.WaitVisible(chromedp.CSS(`main p.created`)))
+	tr.shot("reset-done")
+	tr.do("sign in with the new password", signInWith(tr.base, bakeryEmail, newPassword))
+	tr.shot("reset-signed-in")
+	tr.do("link again", chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS(`a[href="/password-reset"]`)))
+	tr.shot("reset-link-used")
 }

@@ -20,7 +20,7 @@ import (
 type Sessions interface {
 	// SignIn checks an email and password and starts a session, returning
 	// its secret (the cookie value). Wrong credentials are EUNAUTHORIZED,
-	// too many attempts EUNAVAILABLE; Field, when set, names the input at
+	// too many attempts ETOOMANY; Field, when set, names the input at
 	// fault. remoteIP feeds the login rate limit.
 	SignIn(ctx context.Context, email, password, remoteIP string) (secret string, err error)
 	// Principal returns who holds the session with this secret; an unknown,
@@ -71,6 +71,7 @@ func New(svc *workflow.Service, sessions Sessions, opts Options) http.Handler {
 	mux.HandleFunc("POST /sign-in", c.handleSignIn)
 	mux.HandleFunc("POST /sign-out", c.handleSignOut)
 	mux.HandleFunc("POST /preferences/time-zone", c.handleZone)
+	c.routeAccess(mux)
 	mux.Handle("GET /{$}", c.authed(c.handleDashboard))
 	mux.Handle("GET /requests/new", c.authed(c.handleRequestForm))
 	mux.Handle("POST /requests/new", c.authed(c.handleRequestPost))

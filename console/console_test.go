@@ -82,7 +82,7 @@ func TestSignInRedirect(t *testing.T) {
 func TestSecureCookies(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	h := console.New(b.svc, b.sessions, console.Options{SecureCookies: true})
+	h := console.New(b.svc, console.UserSessions(b.svc.Users), console.Options{SecureCookies: true})
 	req, _ := http.NewRequest(http.MethodPost, "/sign-in", strings.NewReader(url.Values{"email": {acmeEmail}, "password": {testPassword}}.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	rec := newRecorder()
@@ -146,7 +146,7 @@ func TestCrossOriginPostRefused(t *testing.T) {
 	if got, _ := b.svc.Orders.GetPortOrder(context.Background(), specialist, o.ID); got.Status != porting.StateReview {
 		t.Fatalf("status after a cross-site cancel = %s, want review", got.Status)
 	}
-	if b.sessions.count() != 1 {
+	if b.sessionCount(t) != 1 {
 		t.Fatal("a cross-site sign-out ended the session")
 	}
 	// The same post from the console's own pages goes through.
@@ -181,7 +181,7 @@ func TestSignOutEndsSession(t *testing.T) {
 	if second == first {
 		t.Fatal("a second sign-in kept the session secret")
 	}
-	if _, err := b.sessions.Principal(context.Background(), first); err == nil {
+	if _, _, err := b.svc.Users.Session(context.Background(), first); err == nil {
 		t.Fatal("the session before sign-in is still valid")
 	}
 
@@ -189,7 +189,7 @@ func TestSignOutEndsSession(t *testing.T) {
 	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/sign-in" {
 		t.Fatalf("sign out: %d %s", res.StatusCode, res.Header.Get("Location"))
 	}
-	if b.sessions.count() != 0 {
+	if b.sessionCount(t) != 0 {
 		t.Fatal("sign-out left the session")
 	}
 	// The old cookie, replayed, no longer opens a page.

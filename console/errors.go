@@ -19,6 +19,7 @@ var statusOf = map[string]int{
 	porting.EUNAVAILABLE:  http.StatusServiceUnavailable,
 	porting.EINTERNAL:     http.StatusInternalServerError,
 	porting.EPRECONDITION: http.StatusConflict,
+	porting.ETOOMANY:      http.StatusTooManyRequests,
 }
 
 // formStatus is the status of a page re-rendered after a refusal.

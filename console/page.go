@@ -124,6 +124,9 @@ func (p *page) Errors(form string) []formError { return p.formErrors[form] }
 type field struct {
 	ID, Name, Label, Type, Value, Error, Hint string
 	Required                                  bool
+	// NewPassword marks a password input that sets a password, for the
+	// browser's password manager (autocomplete="new-password").
+	NewPassword bool
 	// ExpectedLabel and GotLabel word a finding's expected and given value.
 	ExpectedLabel, GotLabel string
 	Findings                []porting.Finding
@@ -153,6 +156,9 @@ func (p *page) Field(form, name, labelKey, typ string, value any) field {
 
 // Required marks f as required.
 func (f field) Require() field { f.Required = true; return f }
+
+// SetsPassword marks a password input as choosing a new password.
+func (f field) SetsPassword() field { f.NewPassword = true; return f }
 
 // WithHint adds a hint (a catalogue key, already translated by the caller).
 func (f field) WithHint(h string) field { f.Hint = h; return f }

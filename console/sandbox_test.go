@@ -2,8 +2,8 @@ package console_test
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
+	"database/sql"
+	"encoding/json"
 	"html"
 	"io"
 	"log/slog"
@@ -11,90 +11,52 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
-	"sync"
+	"slices"
 	"testing"
 	"time"
 
 	"github.com/portdesk/portdesk/console"
+	"github.com/portdesk/portdesk/notify"
 	"github.com/portdesk/portdesk/numbers"
 	"github.com/portdesk/portdesk/porting"
 	"github.com/portdesk/portdesk/store/storetest"
 	"github.com/portdesk/portdesk/workflow"
 )
 
-// Demo users of the fake sessions: one per sandbox principal.
+// The console's users in the tests: real workflow users, invited by an
+// admin and signed in through the sign-in form with testPassword.
 const (
 	acmeEmail       = "jane@acme.example"
 	bakeryEmail     = "bob@bakery.example"
 	specialistEmail = "sam@portdesk.example"
+	adminEmail      = "ada@portdesk.example"
 	testPassword    = "correct horse battery staple"
 )
 
-// fakeSessions is an in-memory Sessions: fixed users, random secrets.
-type fakeSessions struct {
-	mu       sync.Mutex
-	users    map[string]porting.Principal
-	sessions map[string]porting.Principal
-	signIns  []string // remote IPs seen, for the rate limit's input
+// testAdmin invites the test users.
+var testAdmin = porting.Principal{Role: porting.RoleAdmin, KeyID: "key_test_admin"}
+
+// testUsers are the users every bundle starts with, by email.
+var testUsers = []workflow.InviteParams{
+	{Email: acmeEmail, Role: porting.RoleCustomer, AccountID: workflow.DemoPremiumAccountID},
+	{Email: bakeryEmail, Role: porting.RoleCustomer, AccountID: workflow.DemoBasicAccountID},
+	{Email: specialistEmail, Role: porting.RoleSpecialist},
+	{Email: adminEmail, Role: porting.RoleAdmin},
 }
 
-func newFakeSessions() *fakeSessions {
-	return &fakeSessions{
-		users: map[string]porting.Principal{
-			acmeEmail:       {Role: porting.RoleCustomer, AccountID: workflow.DemoPremiumAccountID, KeyID: "user_jane"},
-			bakeryEmail:     {Role: porting.RoleCustomer, AccountID: workflow.DemoBasicAccountID, KeyID: "user_bob"},
-			specialistEmail: {Role: porting.RoleSpecialist, KeyID: "user_sam"},
-		},
-		sessions: map[string]porting.Principal{},
-	}
-}
-
-func (f *fakeSessions) SignIn(_ context.Context, email, password, remoteIP string) (string, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.signIns = append(f.signIns, remoteIP)
-	p, ok := f.users[email]
-	if !ok || password != testPassword {
-		return "", porting.Errorf(porting.EUNAUTHORIZED, "wrong email or password")
-	}
-	b := make([]byte, 16)
-	_, _ = rand.Read(b)
-	secret := hex.EncodeToString(b)
-	f.sessions[secret] = p
-	return secret, nil
-}
-
-func (f *fakeSessions) Principal(_ context.Context, secret string) (porting.Principal, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	p, ok := f.sessions[secret]
-	if !ok {
-		return porting.Principal{}, porting.Errorf(porting.EUNAUTHORIZED, "no such session")
-	}
-	return p, nil
-}
-
-func (f *fakeSessions) SignOut(_ context.Context, secret string) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	delete(f.sessions, secret)
-	return nil
-}
-
-func (f *fakeSessions) count() int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return len(f.sessions)
-}
-
-// testBundle is a console over a seeded sandbox database.
+// testBundle is a console over a seeded sandbox database, with real users
+// and sessions (workflow.Users) and emails sent to an SMTP mailbox.
 type testBundle struct {
-	svc      *workflow.Service
-	sessions *fakeSessions
-	srv      *httptest.Server
+	svc   *workflow.Service
+	clock *porting.OffsetClock
+	mail  *mailbox
+	srv   *httptest.Server
+	// sentJobs are the send_user_email jobs deliverEmails ran already.
+	sentJobs map[int64]bool
 }
 
-// setup serves console.New over httptest on a fresh SQLite sandbox.
+// setup serves console.New over httptest on a fresh SQLite sandbox whose
+// test users exist already (invited and accepted through the workflow).
 func setup(t *testing.T) *testBundle {
 	t.Helper()
 	return setupWith(t, nil)
@@ -104,21 +66,114 @@ func setup(t *testing.T) *testBundle {
 // (nil: none) before the service is built.
 func setupWith(t *testing.T, edit func(*workflow.Config)) *testBundle {
 	t.Helper()
+	return setupInviting(t, edit)
+}
+
+// setupInviting is setupWith where the test users with the pending emails
+// are only invited, their invitation emails sent to the mailbox: the test
+// accepts them (in the browser).
+func setupInviting(t *testing.T, edit func(*workflow.Config), pending ...string) *testBundle {
+	t.Helper()
+	b := setupBare(t, edit)
+	for _, in := range testUsers {
+		if !slices.Contains(pending, in.Email) {
+			b.mustUser(t, in)
+		} else if _, _, err := b.svc.Users.Invite(context.Background(), testAdmin, in); err != nil {
+			t.Fatalf("invite %s: %v", in.Email, err)
+		}
+	}
+	b.deliverEmails(t)
+	return b
+}
+
+// setupBare is setupWith without the test users.
+func setupBare(t *testing.T, edit func(*workflow.Config)) *testBundle {
+	t.Helper()
 	clock := porting.NewOffsetClock(porting.NewFixedClock(time.Date(2026, 11, 16, 14, 0, 0, 0, time.UTC))) // a Monday
 	db := storetest.Engines(t)[0].OpenClock(t, clock)
-	cfg := workflow.Config{Store: db, Clock: clock, SandboxClock: clock,
-		Checker: &numbers.Checker{RangeHolder: numbers.OriginalCarrierLookup{}}}
+	mb, smtpURL := startMailbox(t)
+	b := &testBundle{clock: clock, mail: mb, sentJobs: map[int64]bool{}}
+	// The server starts first: the emails' links point at its URL.
+	var h http.Handler = http.NotFoundHandler()
+	b.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
+	t.Cleanup(b.srv.Close)
+	cfg := workflow.Config{Store: db, Clock: clock, SandboxClock: clock, PublicURL: b.srv.URL,
+		Notifier: &notify.Notifier{Clock: clock, Mailer: &notify.Mailer{URL: smtpURL}},
+		Checker:  &numbers.Checker{RangeHolder: numbers.OriginalCarrierLookup{}}}
 	if edit != nil {
 		edit(&cfg)
 	}
-	svc := workflow.New(cfg)
-	if _, err := svc.Sandbox.SeedSandbox(context.Background()); err != nil {
+	b.svc = workflow.New(cfg)
+	if _, err := b.svc.Sandbox.SeedSandbox(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	b := &testBundle{svc: svc, sessions: newFakeSessions()}
-	b.srv = httptest.NewServer(console.New(svc, b.sessions, console.Options{Logger: slog.New(slog.NewTextHandler(testLog{t}, nil))}))
-	t.Cleanup(b.srv.Close)
+	h = console.New(b.svc, console.UserSessions(b.svc.Users), console.Options{Logger: slog.New(slog.NewTextHandler(testLog{t}, nil))})
 	return b
+}
+
+// mustUser invites in as the test admin and accepts the invitation with
+// testPassword through the workflow.
+func (b *testBundle) mustUser(tb testing.TB, in workflow.InviteParams) *porting.User {
+	tb.Helper()
+	ctx := context.Background()
+	_, token, err := b.svc.Users.Invite(ctx, testAdmin, in)
+	if err != nil {
+		tb.Fatalf("invite %s: %v", in.Email, err)
+	}
+	u, err := b.svc.Users.AcceptInvitation(ctx, token, "Test "+string(in.Role), testPassword)
+	if err != nil {
+		tb.Fatalf("accept the invitation of %s: %v", in.Email, err)
+	}
+	return u
+}
+
+// deliverEmails runs the send_user_email jobs queued since the last call,
+// as the job runner's worker would, and fails on an error.
+func (b *testBundle) deliverEmails(t *testing.T) {
+	t.Helper()
+	db := b.svc.Store.(interface{ SQL() *sql.DB })
+	rows, err := db.SQL().Query(`SELECT id, json(args) FROM river_job WHERE kind = $1 ORDER BY id`, porting.SendUserEmailJob{}.Kind())
+	if err != nil {
+		t.Fatal(err)
+	}
+	type job struct {
+		id   int64
+		args porting.SendUserEmailJob
+	}
+	var jobs []job
+	for rows.Next() {
+		var j job
+		var raw []byte
+		if err := rows.Scan(&j.id, &raw); err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(raw, &j.args); err != nil {
+			t.Fatal(err)
+		}
+		jobs = append(jobs, j)
+	}
+	if err := rows.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for _, j := range jobs {
+		if b.sentJobs[j.id] {
+			continue
+		}
+		b.sentJobs[j.id] = true
+		if err := b.svc.Users.SendUserEmail(context.Background(), workflow.UserEmailAttempt{Job: j.args, Attempt: 1, MaxAttempts: 5}); err != nil {
+			t.Fatalf("send %s email %s: %v", j.args.Purpose, j.args.ID, err)
+		}
+	}
+}
+
+// sessionCount counts the sessions in the database.
+func (b *testBundle) sessionCount(t *testing.T) int {
+	t.Helper()
+	var n int
+	if err := b.svc.Store.(interface{ SQL() *sql.DB }).SQL().QueryRow(`SELECT count(*) FROM sessions`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
 
 // client is a browser-like client: cookies kept, redirects not followed.

@@ -1,12 +1,34 @@
 package console
 
 import (
+	"context"
 	"net"
 	"net/http"
 	"strings"
 
 	"github.com/portdesk/portdesk/porting"
+	"github.com/portdesk/portdesk/workflow"
 )
+
+// UserSessions is the Sessions of the workflow's users: what portdesk
+// serve passes to New.
+func UserSessions(u *workflow.Users) Sessions { return userSessions{u} }
+
+type userSessions struct{ users *workflow.Users }
+
+func (s userSessions) SignIn(ctx context.Context, email, password, remoteIP string) (string, error) {
+	_, secret, err := s.users.SignIn(ctx, email, password, remoteIP)
+	return secret, err
+}
+
+func (s userSessions) Principal(ctx context.Context, secret string) (porting.Principal, error) {
+	p, _, err := s.users.Session(ctx, secret)
+	return p, err
+}
+
+func (s userSessions) SignOut(ctx context.Context, secret string) error {
+	return s.users.SignOut(ctx, secret)
+}
 
 // Bounds of the sign-in form's inputs.
 const (
@@ -58,10 +80,17 @@ func (c *console) clearCookie(w http.ResponseWriter, r *http.Request) {
 
 type signInData struct {
 	Email string
+	// Notice is the catalogue key of what the page says first, after an
+	// invitation was accepted or a password was reset.
+	Notice string
 }
 
+// signInNotices are the notices ?notice= may ask the sign-in page for.
+var signInNotices = map[string]string{"invitation_accepted": "access.accepted", "password_reset": "access.reset_done"}
+
 func (c *console) handleSignInForm(w http.ResponseWriter, r *http.Request) {
-	c.render(w, r, http.StatusOK, "sign_in", c.newPage(r, porting.Principal{}, "signin.title"), &signInData{})
+	c.render(w, r, http.StatusOK, "sign_in", c.newPage(r, porting.Principal{}, "signin.title"),
+		&signInData{Notice: signInNotices[r.URL.Query().Get("notice")]})
 }
 
 // handleSignIn starts a session. A session the browser already had is
@@ -112,6 +141,8 @@ func signInError(err error, pg *page) error {
 	switch porting.ErrorCode(err) {
 	case porting.EINVALID, porting.EUNAVAILABLE:
 		return err
+	case porting.ETOOMANY:
+		return porting.Errorf(porting.ETOOMANY, "%s", pg.T("signin.too_many"))
 	case porting.EUNAUTHORIZED:
 		return porting.FieldErrorf("password", "%s", pg.T("signin.wrong"))
 	}

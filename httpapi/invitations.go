@@ -15,6 +15,7 @@ type invitationCreateInput struct {
 		Email     string       `json:"email" maxLength:"254" doc:"Whom to invite; trimmed and lower-cased. Becomes the user's sign-in email."`
 		Role      porting.Role `json:"role" enum:"admin,specialist,customer" doc:"The user's role, as for API keys. Customers may invite customers only."`
 		AccountID string       `json:"account_id,omitempty" doc:"The account of a customer user; absent for staff, and for a customer inviting into its own account."`
+		Language  string       `json:"language,omitempty" enum:"en,es,de" doc:"The language of the invitation email, which links to the console's accept page; English when absent. The email is sent only when the desk has an SMTP server."`
 	}
 }
 
@@ -36,7 +37,7 @@ func (s *Server) registerInvitations() {
 
 func (s *Server) handleInvitationCreate(ctx context.Context, in *invitationCreateInput) (*invitationOutput, error) {
 	inv, token, err := s.Service.Users.Invite(ctx, principal(ctx), workflow.InviteParams{
-		Email: in.Body.Email, Role: in.Body.Role, AccountID: in.Body.AccountID})
+		Email: in.Body.Email, Role: in.Body.Role, AccountID: in.Body.AccountID, Language: in.Body.Language})
 	if err != nil {
 		return nil, problem(err)
 	}

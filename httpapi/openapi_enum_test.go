@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/portdesk/portdesk/messages"
 	"github.com/portdesk/portdesk/porting"
 	"github.com/portdesk/portdesk/workflow"
 )
@@ -38,6 +39,7 @@ func domainEnums() map[string][]string {
 		"schema ApiKeyCreateInputBody.role":                           strs(porting.RoleCustomer),
 		"schema StaffKeyCreateInputBody.role":                         staffRoles,
 		"schema InvitationCreateInputBody.role":                       keyRoles(),
+		"schema InvitationCreateInputBody.language":                   messages.Languages,
 		"schema Attestation.signature":                                append(strs(porting.SignatureKinds...), string(porting.SignatureNotWet)),
 		"schema AttestationInput.signature":                           strs(porting.SignatureKinds...),
 		"schema Finding.severity":                                     porting.FindingSeverities,

@@ -74,6 +74,9 @@ func New(cfg Config) (*Runner, error) {
 			return river.AddWorkerSafely(workers, &deliverWorker{svc: cfg.Service, retry: newRetryPolicy(cfg.RetryBase)})
 		},
 		func() error { return river.AddWorkerSafely(workers, &emailWorker{svc: cfg.Service}) },
+		func() error {
+			return river.AddWorkerSafely(workers, &userEmailWorker{svc: cfg.Service, retry: newRetryPolicy(cfg.RetryBase)})
+		},
 		func() error { return river.AddWorkerSafely(workers, &sweepWorker{svc: cfg.Service}) },
 		func() error {
 			return river.AddWorkerSafely(workers, &cancelWorker{svc: cfg.Service, retry: newRetryPolicy(cfg.RetryBase)})

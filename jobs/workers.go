@@ -71,7 +71,33 @@ func (w *emailWorker) Work(ctx context.Context, job *river.Job[porting.SendEmail
 	return w.svc.Notifications.SendEmail(ctx, job.Args)
 }
 
-// PurgeJob deletes expired records (idempotency keys older than a day).
+// userEmailWorker sends invitation and password reset emails; the
+// workflow records each failure, River retries on the retry schedule.
+type userEmailWorker struct {
+	river.WorkerDefaults[porting.SendUserEmailJob]
+	svc   *workflow.Service
+	retry *retryPolicy
+}
+
+// Work implements river.Worker.
+func (w *userEmailWorker) Work(ctx context.Context, job *river.Job[porting.SendUserEmailJob]) error {
+	return w.svc.Users.SendUserEmail(ctx, workflow.UserEmailAttempt{Job: job.Args, Attempt: job.Attempt, MaxAttempts: job.MaxAttempts})
+}
+
+// NextRetry implements river.Worker: an SMTP server that is down is tried
+// again on the retry schedule, not River's slower default (the link
+// expires).
+func (w *userEmailWorker) NextRetry(job *river.Job[porting.SendUserEmailJob]) time.Time {
+	return w.retry.NextRetry(job.JobRow)
+}
+
+// Timeout bounds one attempt.
+func (w *userEmailWorker) Timeout(*river.Job[porting.SendUserEmailJob]) time.Duration {
+	return time.Minute
+}
+
+// PurgeJob deletes expired records (idempotency keys older than a day)
+// and the sealed tokens of expired invitations and password resets.
 type PurgeJob struct{}
 
 // Kind implements river.JobArgs.
@@ -84,7 +110,10 @@ type purgeWorker struct {
 
 // Work implements river.Worker.
 func (w *purgeWorker) Work(ctx context.Context, _ *river.Job[PurgeJob]) error {
-	_, err := w.svc.Idempotency.PurgeExpired(ctx)
+	if _, err := w.svc.Idempotency.PurgeExpired(ctx); err != nil {
+		return err
+	}
+	_, err := w.svc.Users.PurgeExpiredTokens(ctx)
 	return err
 }
 

@@ -172,7 +172,11 @@ func RenderEmail(e *porting.Event, lang string, data EmailData) (Email, bool) {
 }
 
 func render(lang, typ string, data EmailData) (Email, error) {
-	loc := messages.Locale{Language: lang, Zone: data.Zone}
+	return renderData(messages.Locale{Language: lang, Zone: data.Zone}, typ, data)
+}
+
+// renderData renders the templates typ.subject and typ.body with data.
+func renderData(loc messages.Locale, typ string, data any) (Email, error) {
 	subject, err := messages.Execute(loc, typ+".subject", data)
 	if err != nil {
 		return Email{}, fmt.Errorf("notify: render %s subject: %w", typ, err)

@@ -61,6 +61,8 @@ const (
 	EventInvitationCreated     = "invitation.created"
 	EventUserCreated           = "user.created"
 	EventUserDisabled          = "user.disabled"
+	EventUserEmailFailed       = "user.email_failed"
+	EventPasswordReset         = "user.password_reset"
 )
 
 // EventFilter selects events. AccountID limits them to one account (always

@@ -301,6 +301,46 @@ type UserStore interface {
 	// set already, and reports whether it wrote: of two racing accepts,
 	// one wins.
 	AcceptInvitation(ctx context.Context, id string, at time.Time) (bool, error)
+	// FindInvitation returns the invitation with the given ID, its Token
+	// unsealed while it is still stored; ENOTFOUND if none.
+	FindInvitation(ctx context.Context, id string) (*Invitation, error)
+	// ListInvitations returns the invitations not yet accepted of an
+	// account ("" for every account and staff), newest first, without
+	// their tokens.
+	ListInvitations(ctx context.Context, accountID string) ([]*Invitation, error)
+	// RecordInvitationMail saves an invitation's Mail status; a sent email
+	// also clears the sealed token. ENOTFOUND if there is no such
+	// invitation.
+	RecordInvitationMail(ctx context.Context, id string, m MailStatus) error
+	// ListUsers returns the users of an account ("" for all users), by
+	// email.
+	ListUsers(ctx context.Context, accountID string) ([]*User, error)
+
+	// CreatePasswordReset stores a password reset, sealing its Token;
+	// ECONFLICT on a duplicate ID or hash.
+	CreatePasswordReset(ctx context.Context, r *PasswordReset) error
+	// FindPasswordReset returns the reset with the given ID, its Token
+	// unsealed while it is still stored; ENOTFOUND if none.
+	FindPasswordReset(ctx context.Context, id string) (*PasswordReset, error)
+	// FindPasswordResetByHash returns the reset whose token hashes to
+	// hash, used and expired ones included; ENOTFOUND if none.
+	FindPasswordResetByHash(ctx context.Context, hash string) (*PasswordReset, error)
+	// UsePasswordReset sets a reset's UsedAt to at and clears its token
+	// unless it is used already, and reports whether it wrote.
+	UsePasswordReset(ctx context.Context, id string, at time.Time) (bool, error)
+	// RecordPasswordResetMail saves a reset's Mail status; a sent email
+	// also clears the sealed token.
+	RecordPasswordResetMail(ctx context.Context, id string, m MailStatus) error
+	// ClearExpiredTokens drops the sealed tokens of the invitations and
+	// password resets that expired at or before now, and returns how many.
+	ClearExpiredTokens(ctx context.Context, now time.Time) (int, error)
+	// RecordResetRequest stores a password reset request (Email is what
+	// was typed), counted by the request limit, and forgets every request
+	// before cutoff.
+	RecordResetRequest(ctx context.Context, f LoginFailure, cutoff time.Time) error
+	// CountResetRequests counts the reset requests at or after since for
+	// email and, separately, from remoteIP.
+	CountResetRequests(ctx context.Context, email, remoteIP string, since time.Time) (byEmail, byIP int, err error)
 
 	// CreateSession stores a session; ECONFLICT on a duplicate ID or hash.
 	CreateSession(ctx context.Context, s *Session) error

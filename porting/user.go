@@ -72,7 +72,9 @@ func (s *Session) SeenIsStale(now time.Time) bool {
 
 // Invitation asks a person, by email, to become a console user of a role
 // (and, for customers, an account). The link carries a random token shown
-// once; the database holds only its SHA-256 hash. It can be accepted once,
+// once; the database looks it up by its SHA-256 hash, and holds the token
+// itself only sealed (Token) until the invitation email went out. It can be
+// accepted once,
 // before ExpiresAt (InvitationLifetime after it was made).
 type Invitation struct {
 	ID         string     `json:"id"`
@@ -84,7 +86,86 @@ type Invitation struct {
 	CreatedAt  time.Time  `json:"created_at"`
 	ExpiresAt  time.Time  `json:"expires_at"`
 	AcceptedAt *time.Time `json:"accepted_at,omitempty"`
+	// Language is the language (en, es, de) the invitation email is
+	// written in.
+	Language string `json:"-"`
+	// Token is the invitation's secret while its email is still to be
+	// sent: stored sealed (encrypted at rest), filled only by
+	// UserStore.FindInvitation, and cleared once the email went out or
+	// the invitation was accepted or expired.
+	Token string `json:"-"`
+	// Mail is how sending the invitation email went.
+	Mail MailStatus `json:"-"`
 }
+
+// MailStatus is how sending an email about a user (an invitation, a
+// password reset) went: when it was sent, or the last failure, which a
+// person must see (nothing fails silently).
+type MailStatus struct {
+	SentAt *time.Time
+	// LastError is the last failed attempt's error, "" when none failed
+	// or the email went out since. It never holds the recipient or the
+	// link.
+	LastError string
+	// Failed is set once the last attempt failed: no more will follow.
+	Failed bool
+}
+
+// PasswordReset is a request to set a new password, sent to the user's
+// email as a one-time link. The database holds its token's SHA-256 hash,
+// and the token itself only sealed until the email went out. It can be
+// used once, before ExpiresAt (PasswordResetLifetime after it was made).
+type PasswordReset struct {
+	ID        string
+	UserID    string
+	Hash      string
+	Language  string
+	CreatedAt time.Time
+	ExpiresAt time.Time
+	UsedAt    *time.Time
+	// Token is filled only by UserStore.FindPasswordReset, while the
+	// email is still to be sent (see Invitation.Token).
+	Token string
+	Mail  MailStatus
+}
+
+// PasswordResetLifetime is how long a password reset link works.
+const PasswordResetLifetime = time.Hour
+
+// Password reset request limits: at most MaxResetRequestsPerEmail
+// requests for one email and MaxResetRequestsPerIP from one address
+// within LoginFailureWindow, whether or not the email is a user's.
+const (
+	MaxResetRequestsPerEmail = 3
+	MaxResetRequestsPerIP    = 20
+)
+
+// Purposes of the emails about users (UserEmail.Purpose).
+const (
+	PurposeInvitation    = "invitation"
+	PurposePasswordReset = "password_reset"
+)
+
+// UserEmail is an email to a person about their console access: an
+// invitation or a password reset, carrying the one-time Link.
+type UserEmail struct {
+	Purpose   string
+	Link      string
+	ExpiresAt time.Time
+	// Role is the role an invitation grants.
+	Role Role
+}
+
+// SendUserEmailJob sends the email of an invitation or a password reset
+// (Purpose) whose ID it names. It carries no token: the worker reads the
+// sealed token through the store.
+type SendUserEmailJob struct {
+	Purpose string `json:"purpose"`
+	ID      string `json:"id"`
+}
+
+// Kind implements Job.
+func (SendUserEmailJob) Kind() string { return "send_user_email" }
 
 // InvitationLifetime is how long an invitation may be accepted.
 const InvitationLifetime = 7 * 24 * time.Hour

@@ -104,6 +104,12 @@ type Notifier interface {
 	MailsCustomer(t string) bool
 	// MailsTeam reports whether events of type t email the porting team.
 	MailsTeam(t string) bool
+	// UserEmail sends an invitation or password reset email to one
+	// recipient in lang (BCP 47). Any error means not sent.
+	UserEmail(ctx context.Context, to, lang string, m UserEmail) error
+	// MailsUsers reports whether UserEmail can send at all (a mailer is
+	// configured).
+	MailsUsers() bool
 }
 
 // MaxAccountWebhookEndpoints is how many webhook endpoints an account (or

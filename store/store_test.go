@@ -68,6 +68,8 @@ var conformance = []struct {
 	{"Session", testSession},
 	{"LoginFailures", testLoginFailures},
 	{"EndedSessions", testEndedSessions},
+	{"UserEmailTokens", testUserEmailTokens},
+	{"ResetRequests", testResetRequests},
 }
 
 // TestStore runs the conformance suite on every engine, as subtests named

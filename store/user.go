@@ -63,12 +63,14 @@ func (t *tx) UpdateUser(ctx context.Context, u *porting.User) error {
 	return updated(res, err, "user", u.ID)
 }
 
-const invitationColumns = `id, email, role, account_id, hash, invited_by, created_at, expires_at, accepted_at`
+const invitationColumns = `id, email, role, account_id, hash, invited_by, created_at, expires_at, accepted_at,
+	language, mail_sent_at, mail_error, mail_failed`
 
-func scanInvitation(r scanner) (*porting.Invitation, error) {
+func scanInvitation(r scanner, extra ...any) (*porting.Invitation, error) {
 	var in porting.Invitation
-	err := r.Scan(&in.ID, &in.Email, &in.Role, strCol{&in.AccountID}, &in.Hash, &in.InvitedBy,
-		timeCol{&in.CreatedAt}, timeCol{&in.ExpiresAt}, nullTimeCol{&in.AcceptedAt})
+	err := r.Scan(append([]any{&in.ID, &in.Email, &in.Role, strCol{&in.AccountID}, &in.Hash, &in.InvitedBy,
+		timeCol{&in.CreatedAt}, timeCol{&in.ExpiresAt}, nullTimeCol{&in.AcceptedAt},
+		&in.Language, nullTimeCol{&in.Mail.SentAt}, &in.Mail.LastError, &in.Mail.Failed}, extra...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -76,13 +78,19 @@ func scanInvitation(r scanner) (*porting.Invitation, error) {
 }
 
 // CreateInvitation stores in, giving it an ID and creation time when
-// missing. ECONFLICT on a duplicate ID or hash.
+// missing, its Token sealed (see sealer) when set. ECONFLICT on a
+// duplicate ID or hash.
 func (t *tx) CreateInvitation(ctx context.Context, in *porting.Invitation) error {
 	setID(&in.ID, "inv")
 	t.db.stamp(&in.CreatedAt)
-	in.ExpiresAt, in.AcceptedAt = normTime(in.ExpiresAt), normTimePtr(in.AcceptedAt)
-	_, err := t.exec(ctx, `INSERT INTO invitations (`+invitationColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-		in.ID, in.Email, in.Role, nullStr(in.AccountID), in.Hash, in.InvitedBy, in.CreatedAt, in.ExpiresAt, in.AcceptedAt)
+	in.ExpiresAt, in.AcceptedAt, in.Mail.SentAt = normTime(in.ExpiresAt), normTimePtr(in.AcceptedAt), normTimePtr(in.Mail.SentAt)
+	if in.Language == "" {
+		in.Language = "en"
+	}
+	_, err := t.exec(ctx, `INSERT INTO invitations (`+invitationColumns+`, token_sealed)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+		in.ID, in.Email, in.Role, nullStr(in.AccountID), in.Hash, in.InvitedBy, in.CreatedAt, in.ExpiresAt, in.AcceptedAt,
+		in.Language, in.Mail.SentAt, in.Mail.LastError, in.Mail.Failed, t.db.sealToken(in.Token, in.ID))
 	if err != nil {
 		return errorf(err, "create invitation %s", in.ID)
 	}
@@ -103,7 +111,7 @@ func (t *tx) FindInvitationByHash(ctx context.Context, hash string) (*porting.In
 // AcceptInvitation marks the invitation accepted at at unless it was
 // already; it reports whether it wrote.
 func (t *tx) AcceptInvitation(ctx context.Context, id string, at time.Time) (bool, error) {
-	res, err := t.exec(ctx, `UPDATE invitations SET accepted_at = $1 WHERE id = $2 AND accepted_at IS NULL`, at, id)
+	res, err := t.exec(ctx, `UPDATE invitations SET accepted_at = $1, token_sealed = NULL WHERE id = $2 AND accepted_at IS NULL`, at, id)
 	if err != nil {
 		return false, errorf(err, "accept invitation %s", id)
 	}

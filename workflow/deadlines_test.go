@@ -96,6 +96,10 @@ func (f *fakeNotifier) Email(context.Context, string, string, *time.Location, *p
 }
 func (f *fakeNotifier) MailsCustomer(string) bool { return false }
 func (f *fakeNotifier) MailsTeam(string) bool     { return false }
+func (f *fakeNotifier) MailsUsers() bool          { return false }
+func (f *fakeNotifier) UserEmail(context.Context, string, string, porting.UserEmail) error {
+	return nil
+}
 
 // TestWebhookDisableEnableReplay: deliveries that fail for good in a row
 // disable the endpoint; its owner enables it again and replays the events.

@@ -27,7 +27,8 @@ type Config struct {
 	// test calls go for instances without a sip_target; "" without one.
 	SIPIngressURI string
 	// PublicURL is the desk's own base URL as carriers reach it: their
-	// callbacks and document links point at it.
+	// callbacks and document links point at it, and so do the invitation
+	// and password reset emails' links to the console.
 	PublicURL string
 	// Notifier sends webhooks and emails; nil sends nothing.
 	Notifier porting.Notifier
@@ -113,7 +114,8 @@ func New(c Config) *Service {
 	*s.Notifications = Notifications{store: c.Store, clock: c.Clock, settings: c.Settings, notifier: c.Notifier, events: s.Events}
 	*s.Requests = Requests{store: c.Store, clock: c.Clock, events: s.Events, loa: s.LOA, orders: s.Orders}
 	*s.Sandbox = Sandbox{store: c.Store, clock: c.Clock, offset: c.SandboxClock, deadlines: s.Deadlines, events: s.Events}
-	*s.Users = Users{store: c.Store, clock: c.Clock, events: s.Events, sandbox: c.SandboxClock != nil}
+	*s.Users = Users{store: c.Store, clock: c.Clock, events: s.Events, notifier: c.Notifier, publicURL: c.PublicURL,
+		sandbox: c.SandboxClock != nil}
 	*s.Webhooks = Webhooks{store: c.Store, clock: c.Clock, guard: c.WebhookGuard, events: s.Events, notifications: s.Notifications}
 	return s
 }

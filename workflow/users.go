@@ -15,10 +15,12 @@ import (
 // session's principal is the user's (porting.User.Principal), so every
 // other use case treats a console user like an API key of its role.
 type Users struct {
-	store   porting.Store
-	clock   porting.Clock
-	events  *Events
-	sandbox bool // serve --sandbox: SandboxSignIn works
+	store     porting.Store
+	clock     porting.Clock
+	events    *Events
+	notifier  porting.Notifier // sends invitation and reset emails; nil: none
+	publicURL string           // the console's base URL, for the emails' links
+	sandbox   bool             // serve --sandbox: SandboxSignIn works
 }
 
 // InviteParams are the inputs of Invite.
@@ -28,6 +30,9 @@ type InviteParams struct {
 	// AccountID is the account of a customer user; "" for staff, and for a
 	// customer inviting into its own account.
 	AccountID string
+	// Language is the language of the invitation email (BCP 47; en, es
+	// and de are spoken); "" is English.
+	Language string
 }
 
 // Invite invites a person to become a console user and returns the
@@ -35,8 +40,11 @@ type InviteParams struct {
 // its hash. Admins invite anyone; customers invite customers of their own
 // account (another account is ENOTFOUND); specialists invite nobody.
 // The invitation can be accepted once within porting.InvitationLifetime.
-// The invitation email is not sent yet: the event invitation.created is
-// recorded, and the token reaches the person through the inviter.
+// When a mailer is configured, the invitee is also emailed a link to
+// <public URL>/invitations/<token> in in.Language: the email job, queued
+// in the same transaction, names the invitation only, and the token waits
+// sealed in the invitation's row until the email went out (see
+// SendUserEmail).
 func (s *Users) Invite(ctx context.Context, p porting.Principal, in InviteParams) (*porting.Invitation, string, error) {
 	email, err := porting.NormalizeEmail("email", in.Email)
 	if err != nil {
@@ -70,7 +78,12 @@ func (s *Users) Invite(ctx context.Context, p porting.Principal, in InviteParams
 	token := newToken("pdi_")
 	now := s.clock.Now()
 	inv := &porting.Invitation{ID: porting.NewID("inv"), Email: email, Role: role, AccountID: accountID,
-		Hash: HashSecret(token), InvitedBy: p.KeyID, CreatedAt: now, ExpiresAt: now.Add(porting.InvitationLifetime)}
+		Hash: HashSecret(token), InvitedBy: p.KeyID, CreatedAt: now, ExpiresAt: now.Add(porting.InvitationLifetime),
+		Language: emailLanguage(in.Language)}
+	mail := s.mailsUsers()
+	if mail {
+		inv.Token = token
+	}
 	err = s.store.InTx(ctx, func(tx porting.Tx) error {
 		if accountID != "" {
 			if _, err := tx.FindAccount(ctx, accountID); err != nil {
@@ -83,11 +96,17 @@ func (s *Users) Invite(ctx context.Context, p porting.Principal, in InviteParams
 		if err := tx.CreateInvitation(ctx, inv); err != nil {
 			return err
 		}
+		if mail {
+			if err := tx.Enqueue(ctx, porting.SendUserEmailJob{Purpose: porting.PurposeInvitation, ID: inv.ID}); err != nil {
+				return err
+			}
+		}
 		return s.events.record(ctx, tx, p, porting.EventInvitationCreated, porting.Event{AccountID: accountID}, nil, inv)
 	})
 	if err != nil {
 		return nil, "", err
 	}
+	inv.Token = ""
 	return inv, token, nil
 }
 

@@ -134,7 +134,7 @@ func newFlagSet(name string, stderr io.Writer, cfg *Config, serve bool) *flag.Fl
 		num(&cfg.TestCallSample, "test-call-sample", 20, "how many numbers of an order a test-call run calls at most, spread over the order")
 		num(&cfg.VerifyWithinDays, "verify-within-days", 14, "days a customer has to verify a port before the order completes with a note (reminders before)")
 		str(&cfg.SIPAddr, "sip-addr", "", "SIP ingress address (UDP and TCP), standing in for the contact-center platform's edge; empty: none (the sandbox picks a loopback port)")
-		str(&cfg.PublicURL, "public-url", "", "the desk's base URL as carriers reach it (callbacks, document links); empty: http://<listen address>")
+		str(&cfg.PublicURL, "public-url", "", "the desk's base URL as carriers reach it (callbacks, document links, the links of invitation and password reset emails); empty: http://<listen address>")
 		str(&cfg.OperatorName, "operator-name", "", "the operator's legal name: the gaining side printed on LOAs and sent to carriers")
 		str(&cfg.OperatorAddress, "operator-address", "", "the operator's legal address, beside --operator-name")
 		dur(&cfg.CarrierPollInterval, "carrier-poll-interval", 10*time.Minute, "how often carriers that can be polled are asked for their orders' status (a fallback for lost callbacks); negative: never")

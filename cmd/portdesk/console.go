@@ -1,36 +1,12 @@
 package main
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"strings"
 
 	"github.com/portdesk/portdesk/console"
-	"github.com/portdesk/portdesk/porting"
-	"github.com/portdesk/portdesk/workflow"
 )
-
-// consoleSessions is the console's view of the workflow's users and
-// sessions.
-type consoleSessions struct{ users *workflow.Users }
-
-// SignIn implements console.Sessions.
-func (s consoleSessions) SignIn(ctx context.Context, email, password, remoteIP string) (string, error) {
-	_, secret, err := s.users.SignIn(ctx, email, password, remoteIP)
-	return secret, err
-}
-
-// Principal implements console.Sessions.
-func (s consoleSessions) Principal(ctx context.Context, secret string) (porting.Principal, error) {
-	p, _, err := s.users.Session(ctx, secret)
-	return p, err
-}
-
-// SignOut implements console.Sessions.
-func (s consoleSessions) SignOut(ctx context.Context, secret string) error {
-	return s.users.SignOut(ctx, secret)
-}
 
 // apiPrefixes start the paths the JSON API serves (/v1/…, /openapi.json,
 // /docs and its files, the health and metrics endpoints); every other path
@@ -40,7 +16,7 @@ var apiPrefixes = []string{"/v1/", "/openapi.", "/openapi/", "/docs", "/healthz"
 // site routes a request to the API or the console; in the sandbox it also
 // signs demo users in by link.
 func (m *Main) site(api http.Handler) http.Handler {
-	ui := console.New(m.Service, consoleSessions{m.Service.Users}, console.Options{Logger: m.logger.With("component", "console")})
+	ui := console.New(m.Service, console.UserSessions(m.Service.Users), console.Options{Logger: m.logger.With("component", "console")})
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		for _, p := range apiPrefixes {
 			if strings.HasPrefix(r.URL.Path, p) {

@@ -21,6 +21,9 @@ type mailbox struct {
 	mu   sync.Mutex
 	msgs []*mail.Message
 	to   []string
+	// reject is how many messages to refuse (451) before taking any;
+	// rejected counts the refused ones.
+	reject, rejected int
 }
 
 func startMailbox(t *testing.T) (*mailbox, string) {
@@ -61,6 +64,15 @@ func (s *mailSession) Rcpt(to string, _ *smtp.RcptOptions) error {
 	return nil
 }
 func (s *mailSession) Data(r io.Reader) error {
+	s.mb.mu.Lock()
+	if s.mb.reject > 0 {
+		s.mb.reject--
+		s.mb.rejected++
+		s.mb.mu.Unlock()
+		_, _ = io.Copy(io.Discard, r)
+		return &smtp.SMTPError{Code: 451, Message: "try again later"}
+	}
+	s.mb.mu.Unlock()
 	m, err := mail.ReadMessage(r)
 	if err != nil {
 		return err
