@@ -63,6 +63,12 @@ func (tr *tour) settingsTour(b *testBundle) {
 	tr.do("team quotas", submit(`a[href="`+quotas+`"]`),
 		chromedp.WaitVisible(chromedp.CSS(`form[action="/quota-requests/`+q.OpenRequests[0].ID+`/approve"]`)))
 	tr.shot("team-quotas")
+	flows := "/instances/" + workflow.DemoInstanceID + "/associations"
+	tr.do("team flows", chromedp.Navigate(tr.base+"/instances"), submit(`a[href="`+flows+`"]`), chromedp.WaitVisible(chromedp.CSS(`#bulk-lines`)))
+	tr.shot("team-bulk-flows")
+	tr.do("refused flow line", chromedp.SetValue(chromedp.CSS(`#bulk-lines`), "+19995550100"),
+		submit(`form[action="`+flows+`"] button`), chromedp.WaitVisible(chromedp.CSS(`#bulk-lines-error`)))
+	tr.shot("team-bulk-flows-refused")
 
 	tr.signInAs(adminEmail)
 	tr.do("admin users", chromedp.Navigate(tr.base+"/settings/users"), chromedp.WaitVisible(chromedp.CSS(`#invite-role`)))
