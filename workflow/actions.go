@@ -100,6 +100,11 @@ func (s *Orders) act(ctx context.Context, tx porting.Tx, p porting.Principal, o 
 // change.
 func (s *Orders) applyRules(ctx context.Context, tx porting.Tx, p porting.Principal, o *porting.PortOrder, a porting.Action, in ActionInput) error {
 	o.StatusReason = strings.TrimSpace(in.Reason)
+	if numberActions[a] {
+		if err := loadAllNumbers(ctx, tx, o); err != nil {
+			return err
+		}
+	}
 	switch a {
 	case porting.ActionApprove:
 		return approveNumbers(o, in.NotPortableNumbers)
@@ -160,6 +165,15 @@ func (s *Orders) applyRules(ctx context.Context, tx porting.Tx, p porting.Princi
 		}
 	}
 	return nil
+}
+
+// numberActions are the actions that change the numbers' statuses or hand
+// all of them on (to the instance's inventory): they load every number of
+// the order first. The others leave the numbers as they are.
+var numberActions = map[porting.Action]bool{
+	porting.ActionApprove: true, porting.ActionMarkNotPortable: true, porting.ActionReschedule: true,
+	porting.ActionLoadNumbers: true, porting.ActionStartPort: true, porting.ActionRecordPorted: true,
+	porting.ActionVerify: true, porting.ActionCancel: true,
 }
 
 // testsPassed lets pass_testing through only when the latest test-call
@@ -333,6 +347,9 @@ func (s *Orders) reschedule(ctx context.Context, tx inventoryTx, p porting.Princ
 func (s *Orders) restart(ctx context.Context, tx orderTx, p porting.Principal, old *porting.PortOrder) (*porting.PortOrder, error) {
 	if old.NextOrderID != "" {
 		return nil, porting.Errorf(porting.ECONFLICT, "order %s was already restarted as %s", old.ID, old.NextOrderID)
+	}
+	if err := loadAllNumbers(ctx, tx, old); err != nil {
+		return nil, err
 	}
 	now := s.clock.Now()
 	o := &porting.PortOrder{
