@@ -199,18 +199,37 @@ func (t *tx) writeNumberChanges(ctx context.Context, o *porting.PortOrder, ch nu
 		}
 	}
 	for k, positions := range ch.update {
-		for chunk := range slices.Chunk(positions, inChunk) {
+		// A status change of many numbers is mostly runs of positions:
+		// each run is one range, so changing 100,000 numbers that are
+		// all held takes one statement.
+		for chunk := range slices.Chunk(positionRuns(positions), inChunk/2) {
 			args := []any{k.status, k.held, o.ID}
-			for _, p := range chunk {
-				args = append(args, p)
+			conds := make([]string, len(chunk))
+			for i, r := range chunk {
+				conds[i] = fmt.Sprintf("position BETWEEN $%d AND $%d", len(args)+1, len(args)+2)
+				args = append(args, r[0], r[1])
 			}
-			if _, err := t.exec(ctx, `UPDATE port_order_numbers SET status = $1, held = $2 WHERE order_id = $3 AND position IN (`+
-				inList(4, len(chunk))+`)`, args...); err != nil {
+			if _, err := t.exec(ctx, `UPDATE port_order_numbers SET status = $1, held = $2 WHERE order_id = $3 AND (`+
+				strings.Join(conds, " OR ")+`)`, args...); err != nil {
 				return fail(err)
 			}
 		}
 	}
 	return t.insertNumbers(ctx, o.ID, o.Status.Active(), insert)
+}
+
+// positionRuns turns increasing positions into runs of consecutive ones,
+// each as its first and last position.
+func positionRuns(positions []int) [][2]int {
+	var out [][2]int
+	for _, p := range positions {
+		if n := len(out); n > 0 && out[n-1][1] == p-1 {
+			out[n-1][1] = p
+			continue
+		}
+		out = append(out, [2]int{p, p})
+	}
+	return out
 }
 
 // unheldBeyond returns the numbers of an order from position from on whose
@@ -247,8 +266,14 @@ func (t *tx) insertNumbers(ctx context.Context, orderID string, active bool, row
 			if i > 0 {
 				q.WriteString(", ")
 			}
-			k := len(args)
-			fmt.Fprintf(&q, "($%d, $%d, $%d, $%d, $%d, $%d, $%d)", k+1, k+2, k+3, k+4, k+5, k+6, k+7)
+			if t.db.engine == EngineSQLite {
+				// Anonymous parameters: SQLite looks each numbered one up
+				// by name, a cost that grows with the statement's size.
+				q.WriteString("(?, ?, ?, ?, ?, ?, ?)")
+			} else {
+				k := len(args)
+				fmt.Fprintf(&q, "($%d, $%d, $%d, $%d, $%d, $%d, $%d)", k+1, k+2, k+3, k+4, k+5, k+6, k+7)
+			}
 			args = append(args, orderID, p.pos, p.n.PhoneNumber, p.n.NumberType, p.n.RangeHolder, p.n.Status, active && p.n.Status.Holds())
 		}
 		q.WriteString(` ON CONFLICT (phone_number) WHERE held DO NOTHING`)

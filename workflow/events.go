@@ -47,6 +47,19 @@ func eventBody(v any) any {
 	return v
 }
 
+// numberList sets body[key] to the numbers an event names, at most
+// porting.ShownNumbers of them; with more, body[key+"_total"] says how many
+// there are and body[key+"_truncated"] is true (the order's numbers are
+// paged at porting.PhoneNumbersPath).
+func numberList(body map[string]any, key string, nums []string) map[string]any {
+	body[key] = nums
+	if len(nums) > porting.ShownNumbers {
+		body[key] = nums[:porting.ShownNumbers]
+		body[key+"_total"], body[key+"_truncated"] = len(nums), true
+	}
+	return body
+}
+
 func marshalOrNil(v any) (json.RawMessage, error) {
 	if v == nil {
 		return nil, nil
