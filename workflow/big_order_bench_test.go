@@ -40,7 +40,7 @@ func BenchmarkBigOrderWrites(b *testing.B) {
 			svc := New(Config{Store: e.OpenClock(b, clock), Clock: clock, Checker: &numbers.Checker{RangeHolder: numbers.OriginalCarrierLookup{}}})
 			tb := setup(b, svc, clock)
 			small := benchOrder(b, tb, nanpNumbers(1)[0:1])
-			big := benchOrder(b, tb, nanpNumbers(bigOrderNumbers+1)[1:])
+			big := benchOrder(b, tb, nanpNumbers(bigOrderNumbers + 1)[1:])
 			writes := []struct {
 				name string
 				fn   func(o *porting.PortOrder, i int) error

@@ -14,7 +14,7 @@ const maxOrderEventBytes = 32 << 10
 
 // orderEventBody is what a test reads of an order in an event.
 type orderEventBody struct {
-	PhoneNumbers []porting.OrderNumber       `json:"phone_numbers"`
+	PhoneNumbers []porting.OrderNumber        `json:"phone_numbers"`
 	Counts       map[porting.NumberStatus]int `json:"phone_number_counts"`
 	Total        int                          `json:"phone_numbers_total"`
 	Truncated    bool                         `json:"phone_numbers_truncated"`
