@@ -263,3 +263,59 @@ func testBatchedHeldConflict(t *testing.T, e storetest.Engine) {
 		t.Errorf("%d numbers stored, want 1199", got)
 	}
 }
+
+// testReactivatedOrder checks that a truncated order that becomes active
+// again holds its numbers again, those it does not carry included, through
+// the held index: a number another active order took meanwhile is a
+// conflict naming that order.
+func testReactivatedOrder(t *testing.T, e storetest.Engine) {
+	db := e.Open(t)
+	r := storetest.MustCreatePortRequest(t, db, nil)
+	nums := manyNumbers(5000, 150)
+	o, err := createOrder(db, r, porting.StateCompleted, nums)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := heldNumbers(t, db, nums[149].PhoneNumber); len(got) != 0 {
+		t.Fatalf("a completed order holds %v", got)
+	}
+	reactivate := func() error {
+		return inTx(db, func(ctx context.Context, tx porting.Tx) error {
+			got, err := tx.FindPortOrder(ctx, o.ID)
+			if err != nil {
+				return err
+			}
+			if !got.PhoneNumbersTruncated {
+				t.Fatalf("a 150-number order read whole")
+			}
+			got.Status = porting.StateReview
+			return tx.UpdatePortOrder(ctx, got)
+		})
+	}
+	other, err := createOrder(db, r, porting.StateReview, nums[149:150])
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = reactivate()
+	wantCode(t, err, porting.ECONFLICT)
+	if msg := porting.ErrorMessage(err); !strings.Contains(msg, nums[149].PhoneNumber) || !strings.Contains(msg, other.ID) {
+		t.Errorf("conflict message %q does not name %s and %s", msg, nums[149].PhoneNumber, other.ID)
+	}
+	mustTx(t, db, func(ctx context.Context, tx porting.Tx) error {
+		got, err := tx.FindPortOrder(ctx, other.ID)
+		if err != nil {
+			return err
+		}
+		got.Status = porting.StateCancelled
+		return tx.UpdatePortOrder(ctx, got)
+	})
+	if err := reactivate(); err != nil {
+		t.Fatal(err)
+	}
+	if got := heldNumbers(t, db, nums[0].PhoneNumber, nums[149].PhoneNumber); got[nums[0].PhoneNumber] != o.ID || got[nums[149].PhoneNumber] != o.ID {
+		t.Errorf("held after reactivating = %v, want both by %s", got, o.ID)
+	}
+	if got := allNumbers(t, db, o.ID); !reflect.DeepEqual(got, nums) {
+		t.Errorf("reactivating changed the numbers")
+	}
+}

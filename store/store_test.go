@@ -39,6 +39,7 @@ var conformance = []struct {
 	{"TruncatedOrder", testTruncatedOrder},
 	{"FindOrderNumbers", testFindOrderNumbers},
 	{"BatchedHeldConflict", testBatchedHeldConflict},
+	{"ReactivatedOrder", testReactivatedOrder},
 	{"FindPortOrders", testFindPortOrders},
 	{"FindPortOrdersLimit", testFindPortOrdersLimit},
 	{"FindPortOrderFilters", testFindPortOrderFilters},
