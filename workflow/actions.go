@@ -207,16 +207,23 @@ func (s *Orders) testsPassed(ctx context.Context, tx porting.Tx, p porting.Princ
 // approveNumbers marks the numbers staff found not portable and the rest
 // portable. At least one number must stay, or the order is not portable.
 func approveNumbers(o *porting.PortOrder, notPortable []string) error {
+	// Sets on both sides: an order and the list may each hold 100,000.
+	onOrder := make(map[string]bool, len(o.PhoneNumbers))
+	for _, n := range o.PhoneNumbers {
+		onOrder[n.PhoneNumber] = true
+	}
+	named := make(map[string]bool, len(notPortable))
 	for _, n := range notPortable {
-		if !slices.ContainsFunc(o.PhoneNumbers, func(on porting.OrderNumber) bool { return on.PhoneNumber == n }) {
+		if !onOrder[n] {
 			return porting.FieldErrorf("not_portable_numbers", "%s is not a number of this order", n)
 		}
+		named[n] = true
 	}
 	if len(notPortable) >= len(o.PhoneNumbers) {
 		return porting.FieldErrorf("not_portable_numbers", "no number would be left to port; use mark_not_portable")
 	}
 	for i := range o.PhoneNumbers {
-		if slices.Contains(notPortable, o.PhoneNumbers[i].PhoneNumber) {
+		if named[o.PhoneNumbers[i].PhoneNumber] {
 			o.PhoneNumbers[i].Status = porting.NumberNotPortable
 		} else {
 			o.PhoneNumbers[i].Status = porting.NumberPortable
