@@ -127,6 +127,25 @@ func testTruncatedOrder(t *testing.T, e storetest.Engine) {
 		got.PhoneNumbers[3].Status = porting.NumberExcluded
 		return tx.UpdatePortOrder(ctx, got)
 	})
+	// A page of orders carries each one's first numbers and counts too.
+	small := storetest.MustCreatePortOrder(t, db, &porting.PortOrder{PortRequestID: o.PortRequestID, PhoneNumbers: manyNumbers(total, 2)})
+	view(t, db, func(ctx context.Context, tx porting.Tx) error {
+		page, err := tx.FindPortOrders(ctx, porting.PortOrderFilter{PortRequestID: o.PortRequestID})
+		if err != nil {
+			return err
+		}
+		if len(page.Orders) != 2 || page.Orders[0].ID != o.ID || page.Orders[1].ID != small.ID {
+			t.Fatalf("FindPortOrders: %d orders", len(page.Orders))
+		}
+		big, sm := page.Orders[0], page.Orders[1]
+		if len(big.PhoneNumbers) != porting.ShownNumbers || !big.PhoneNumbersTruncated || big.PhoneNumbersTotal != total || big.PhoneNumbers[3].Status != porting.NumberExcluded {
+			t.Errorf("big order in a page: %d numbers, truncated %v, total %d", len(big.PhoneNumbers), big.PhoneNumbersTruncated, big.PhoneNumbersTotal)
+		}
+		if !reflect.DeepEqual(sm.PhoneNumbers, small.PhoneNumbers) || sm.PhoneNumbersTruncated || sm.PhoneNumbersTotal != 2 || sm.PhoneNumbersURL != "" {
+			t.Errorf("small order in a page: %+v", sm)
+		}
+		return nil
+	})
 	wantCounts := map[porting.NumberStatus]int{porting.NumberPending: total - 1, porting.NumberExcluded: 1}
 	all := allNumbers(t, db, o.ID)
 	if len(all) != total || all[3].Status != porting.NumberExcluded || all[total-1] != o.PhoneNumbers[total-1] {
