@@ -69,7 +69,7 @@ type PortOrder struct {
 	Country       string        `json:"country"`
 	LosingCarrier string        `json:"losing_carrier"`
 	NumberKind    NumberKind    `json:"number_kind"`
-	PhoneNumbers  []OrderNumber `json:"phone_numbers" doc:"The order's numbers in their order, at most the first 100 (ShownNumbers): when the order holds more, phone_numbers_truncated is true and GET /v1/port-orders/{id}/phone-numbers pages through all of them."`
+	PhoneNumbers  []OrderNumber `json:"phone_numbers" doc:"The order's numbers in their order, at most the first 100: when the order holds more, phone_numbers_truncated is true and GET /v1/port-orders/{id}/phone-numbers pages through all of them."`
 	// PhoneNumberCounts counts the order's numbers per number status; the
 	// store keeps it with the numbers.
 	PhoneNumberCounts map[NumberStatus]int `json:"phone_number_counts" doc:"How many of the order's numbers are in each number status; a status no number is in is absent."`

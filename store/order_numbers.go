@@ -100,8 +100,8 @@ func (t *tx) storedNumbers(ctx context.Context, o *porting.PortOrder) (*numberRo
 type numberChanges struct {
 	// release clears every hold of the order at once: it ends.
 	release bool
-	// update sets status and hold of rows whose number stays, by new
-	// (status, held).
+	// update sets status and hold of rows whose number stays: positions,
+	// in increasing order, by new (status, held).
 	update map[statusHeld][]int
 	// insert are rows to (re)insert through the held index: new positions,
 	// positions whose number changed, and numbers that become held, whose
@@ -165,9 +165,9 @@ func (r *numberRows) changes(o *porting.PortOrder) numberChanges {
 }
 
 // writeNumberChanges applies ch to o's stored numbers: clearing holds in
-// one statement when the order ends, updating rows by (status, held) with
-// IN lists, and inserting in batches through the held index, which decides
-// races as CreatePortOrder's inserts do.
+// one statement when the order ends, updating rows by (status, held) over
+// ranges of positions, and inserting in batches through the held index,
+// which decides races as CreatePortOrder's inserts do.
 func (t *tx) writeNumberChanges(ctx context.Context, o *porting.PortOrder, ch numberChanges) error {
 	fail := func(err error) error { return errorf(err, "update numbers of port order %s", o.ID) }
 	if ch.release {
