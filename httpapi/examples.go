@@ -67,6 +67,7 @@ var (
 			obj{"phone_number": exNumber1, "number_type": "fixed_line_or_mobile", "range_holder": "Verizon", "status": "portable"},
 			obj{"phone_number": exNumber2, "number_type": "fixed_line_or_mobile", "range_holder": "Verizon", "status": "portable"},
 		},
+		"phone_number_counts": obj{"portable": 2}, "phone_numbers_total": 2, "phone_numbers_truncated": false,
 		"requested_foc_at": "2026-03-20T14:00:00Z", "respond_by": "2026-04-03T09:12:31Z", "next_deadline_at": "2026-03-11T09:12:31Z",
 		"loa": exLOA, "csr": exCSR, "findings": []any{exFinding}, "attention": []any{},
 		"allowed_actions": []any{"submit_loa", "cancel"}, "version": 3, "created_at": exCreated, "updated_at": exUpdated,
@@ -222,6 +223,9 @@ var schemaExamples = map[string]any{
 	"PortRequest":               exPortRequest,
 	"Message":                   exMessageBody,
 	"PortOrderBody":             exOrderBody,
+	"OrderNumbersOutputBody": obj{"data": []any{
+		obj{"phone_number": exNumber1, "number_type": "fixed_line_or_mobile", "range_holder": "Verizon", "status": "portable"},
+	}, "next_cursor": "bjk5"},
 	"PortOrderListOutputBody":   obj{"data": []any{exOrderBody}, "next_cursor": "eyJpZCI6InBvX2I3eGszdnEybWR3NXJ0NGNoNmEifQ"},
 	"PortRequestListOutputBody": obj{"data": []any{exPortRequest}, "next_cursor": "eyJjIjoiMjAyNi0wMy0wMlQxNDowNTowMFoiLCJpIjoicmVxX201dHEyeWR3N2NrZjRoenIzYnNhIn0"},
 	"InstanceListOutputBody":    obj{"data": []any{exInstanceBody}, "next_cursor": "eyJjIjoiMjAyNi0wMy0wMlQxNDowNTowMFoiLCJpIjoiaW5zdF9oMmM0dzdrZTVwcXMzdmJuNmRmYSJ9"},

@@ -50,6 +50,7 @@ func domainEnums() map[string][]string {
 		"GET /v1/port-orders parameter status":                        strs(porting.States...),
 		"GET /v1/port-orders parameter waiting_on":                    strs(porting.Parties...),
 		"GET /v1/port-orders parameter sort":                          strs(porting.PortOrderSorts...),
+		"GET /v1/port-orders/{id}/phone-numbers parameter status":     strs(porting.NumberStatuses...),
 		"POST /v1/port-orders/{id}/actions/{action} parameter action": strs(porting.Actions()...),
 		"GET /v1/port-orders/{id}/deadlines parameter include":        {"history"},
 		"POST /v1/port-orders/{id}/documents body.type":               strs(porting.DocumentTypes...),

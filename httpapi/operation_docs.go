@@ -91,7 +91,11 @@ var operationDescriptions = map[string]string{
 		"sort=created (the default) lists the oldest first; sort=next_deadline lists the order whose next pending deadline is due first, orders without one last: the team's work queue. " +
 		"Page with cursor and next_cursor; a cursor belongs to the filters and sort that returned it.",
 	"get-port-order": whoStaff + " " + whoAnyState +
-		" allowed_actions lists what the caller may do now; the ETag is the order's version, for If-Match.",
+		" allowed_actions lists what the caller may do now; the ETag is the order's version, for If-Match. " +
+		"phone_number_counts and phone_numbers_total count all the order's numbers; phone_numbers lists at most the first 100. " +
+		"An order with more says phone_numbers_truncated: true and names list-order-numbers in phone_numbers_url; every answer that carries an order (and every event, hence every webhook) does the same.",
+	"list-order-numbers": whoStaff + " " + whoAnyState + " The order's numbers in their order, 100 at most a page; filter with status; page with cursor and next_cursor " +
+		"(a cursor belongs to the status that returned it). Another account's order is 404 for a customer, as with get-port-order.",
 	"update-port-order": "Sets, in one change, any of the fields sent; a field left out keeps its value. Send If-Match with the ETag to refuse the change (412) if the order changed meanwhile.\n\n" +
 		"| field | who | states |\n|---|---|---|\n" +
 		"| instance_id | customers, staff | until the numbers are loaded: review, awaiting_loa, loa_review, submitted, exception, foc_confirmed |\n" +

@@ -19,7 +19,10 @@ type portOrderBody struct {
 	AllowedActions []porting.Action `json:"allowed_actions" doc:"The actions the caller may take now."`
 }
 
+// orderBody is the API form of an order: with at most the first
+// porting.ShownNumbers numbers (the rest are paged by list-order-numbers).
 func orderBody(p porting.Principal, o *porting.PortOrder) portOrderBody {
+	o = o.Bounded(porting.ShownNumbers)
 	b := portOrderBody{PortOrder: *o, WaitingOn: o.WaitingOn(), AllowedActions: nonNil(porting.AllowedActions(o.Status, p.Role))}
 	b.Findings = nonNil(o.Findings)
 	b.Attention = nonNil(o.Attention)
@@ -135,6 +138,20 @@ type actionInput struct {
 	}
 }
 
+type orderNumbersInput struct {
+	ID     string `path:"id"`
+	Status string `query:"status" enum:"pending,portable,not_portable,in_progress,loaded,ported,verified,excluded,cancelled" doc:"Only numbers in this number status."`
+	Cursor string `query:"cursor" maxLength:"512"`
+	Limit  int    `query:"limit" minimum:"1" maximum:"100" default:"50"`
+}
+
+type orderNumbersOutput struct {
+	Body struct {
+		Data       []porting.OrderNumber `json:"data"`
+		NextCursor string                `json:"next_cursor,omitempty" doc:"Pass as cursor for the next page; absent on the last page."`
+	}
+}
+
 type timelineInput struct {
 	ID    string `path:"id"`
 	After int64  `query:"after" minimum:"0"`
@@ -151,6 +168,7 @@ func (s *Server) registerPortOrders() {
 	o.Errors = append(o.Errors, http.StatusConflict)
 	o.MaxBodyBytes = maxNumbersBody
 	huma.Register(s.api, o, s.handlePortOrderAction)
+	huma.Register(s.api, op("list-order-numbers", http.MethodGet, "/v1/port-orders/{id}/phone-numbers", "List a port order's phone numbers", "port orders"), s.handleOrderNumbers)
 	huma.Register(s.api, op("get-port-order-timeline", http.MethodGet, "/v1/port-orders/{id}/timeline", "List a port order's events", "port orders"), s.handlePortOrderTimeline)
 }
 
@@ -217,6 +235,17 @@ func (s *Server) handlePortOrderAction(ctx context.Context, in *actionInput) (*p
 		return nil, problem(err)
 	}
 	return orderOutput(p, o), nil
+}
+
+func (s *Server) handleOrderNumbers(ctx context.Context, in *orderNumbersInput) (*orderNumbersOutput, error) {
+	page, err := s.Service.Orders.PortOrderNumbers(ctx, principal(ctx), porting.OrderNumberFilter{
+		OrderID: in.ID, Status: porting.NumberStatus(in.Status), Cursor: in.Cursor, Limit: in.Limit})
+	if err != nil {
+		return nil, problemIn("query", err)
+	}
+	out := &orderNumbersOutput{}
+	out.Body.Data, out.Body.NextCursor = page.Numbers, page.NextCursor
+	return out, nil
 }
 
 func (s *Server) handlePortOrderTimeline(ctx context.Context, in *timelineInput) (*eventsOutput, error) {

@@ -75,22 +75,25 @@ func (n *Notifier) Email(ctx context.Context, to, lang string, zone *time.Locati
 // ({"findings"}) or a fired deadline's data. Fields absent from one kind
 // stay zero.
 type eventBody struct {
-	Status             porting.State         `json:"status"`
-	StatusReason       string                `json:"status_reason"`
-	LosingCarrier      string                `json:"losing_carrier"`
-	PhoneNumbers       []porting.OrderNumber `json:"phone_numbers"`
-	FOCAt              *time.Time            `json:"foc_at"`
-	RespondBy          *time.Time            `json:"respond_by"`
-	Exception          *porting.Exception    `json:"exception"`
-	Findings           []porting.Finding     `json:"findings"`
-	Body               string                `json:"body"`
-	Policy             string                `json:"policy"`
-	SignedOn           *porting.Date         `json:"signed_on"`
-	Numbers            int                   `json:"numbers"`
-	PhoneNumberQuota   int                   `json:"phone_number_quota"`
-	PhoneNumbersNeeded int                   `json:"phone_numbers_needed"`
-	Message            string                `json:"message"`
-	DeadlineKind       string                `json:"deadline_kind"`
+	Status        porting.State         `json:"status"`
+	StatusReason  string                `json:"status_reason"`
+	LosingCarrier string                `json:"losing_carrier"`
+	PhoneNumbers  []porting.OrderNumber `json:"phone_numbers"`
+	// PhoneNumberCounts counts all the order's numbers per status; an
+	// order's event lists only its first numbers (porting.ShownNumbers).
+	PhoneNumberCounts  map[porting.NumberStatus]int `json:"phone_number_counts"`
+	FOCAt              *time.Time                   `json:"foc_at"`
+	RespondBy          *time.Time                   `json:"respond_by"`
+	Exception          *porting.Exception           `json:"exception"`
+	Findings           []porting.Finding            `json:"findings"`
+	Body               string                       `json:"body"`
+	Policy             string                       `json:"policy"`
+	SignedOn           *porting.Date                `json:"signed_on"`
+	Numbers            int                          `json:"numbers"`
+	PhoneNumberQuota   int                          `json:"phone_number_quota"`
+	PhoneNumbersNeeded int                          `json:"phone_numbers_needed"`
+	Message            string                       `json:"message"`
+	DeadlineKind       string                       `json:"deadline_kind"`
 }
 
 // EventEmailData reads what an email about e may show from the event's
@@ -125,7 +128,13 @@ func EventEmailData(e *porting.Event, linkBase string) (EmailData, error) {
 		// language.
 		d.StatusReason = ""
 	}
-	if d.NumberCount == 0 {
+	if d.NumberCount == 0 && len(after.PhoneNumberCounts) > 0 {
+		for s, n := range after.PhoneNumberCounts {
+			if s.Holds() {
+				d.NumberCount += n
+			}
+		}
+	} else if d.NumberCount == 0 { // an event recorded before orders carried counts
 		for _, n := range after.PhoneNumbers {
 			if n.Status.Holds() {
 				d.NumberCount++

@@ -67,6 +67,15 @@ func TestNotifierEmail(t *testing.T) {
 		t.Errorf("EventEmailData = %+v", data)
 	}
 
+	// A big order's event lists only its first numbers: the count comes
+	// from its counts of all of them.
+	big := porting.PortOrder{ID: "po_1", Status: porting.StateFOCConfirmed, PhoneNumbers: []porting.OrderNumber{{PhoneNumber: "+4930123", Status: porting.NumberPortable}},
+		PhoneNumberCounts: map[porting.NumberStatus]int{porting.NumberPortable: 20_000, porting.NumberNotPortable: 3}, PhoneNumbersTotal: 20_003}
+	bigAfter, _ := json.Marshal(big.Bounded(1))
+	if d, err := EventEmailData(&porting.Event{ID: 4, Type: porting.EventOrderStatusChanged, PortOrderID: "po_1", After: bigAfter}, n.LinkBaseURL); err != nil || d.NumberCount != 20_000 {
+		t.Errorf("EventEmailData of a big order: count %d, %v; want 20000", d.NumberCount, err)
+	}
+
 	sent, err := n.Email(context.Background(), "ops@example.org", "de-AT", nil, e)
 	if err != nil || !sent {
 		t.Fatalf("Email = %v, %v; want sent", sent, err)

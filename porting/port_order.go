@@ -61,15 +61,27 @@ type OrderNumber struct {
 // PortOrder is the unit of work of a port: the numbers of one request that
 // share a country, a losing carrier and a number kind. One LOA per order.
 type PortOrder struct {
-	ID              string                                     `json:"id"`
-	PortRequestID   string                                     `json:"port_request_id"`
-	AccountID       string                                     `json:"account_id"`
-	InstanceID      string                                     `json:"instance_id,omitempty"`
-	Status          State                                      `json:"status"`
-	Country         string                                     `json:"country"`
-	LosingCarrier   string                                     `json:"losing_carrier"`
-	NumberKind      NumberKind                                 `json:"number_kind"`
-	PhoneNumbers    []OrderNumber                              `json:"phone_numbers"`
+	ID            string        `json:"id"`
+	PortRequestID string        `json:"port_request_id"`
+	AccountID     string        `json:"account_id"`
+	InstanceID    string        `json:"instance_id,omitempty"`
+	Status        State         `json:"status"`
+	Country       string        `json:"country"`
+	LosingCarrier string        `json:"losing_carrier"`
+	NumberKind    NumberKind    `json:"number_kind"`
+	PhoneNumbers  []OrderNumber `json:"phone_numbers" doc:"The order's numbers in their order, at most the first 100: when the order holds more, phone_numbers_truncated is true and GET /v1/port-orders/{id}/phone-numbers pages through all of them."`
+	// PhoneNumberCounts counts the order's numbers per number status; the
+	// store keeps it with the numbers.
+	PhoneNumberCounts map[NumberStatus]int `json:"phone_number_counts" doc:"How many of the order's numbers are in each number status; a status no number is in is absent."`
+	// PhoneNumbersTotal is how many numbers the order holds.
+	PhoneNumbersTotal int `json:"phone_numbers_total" doc:"How many numbers the order holds, all statuses together."`
+	// PhoneNumbersTruncated tells that PhoneNumbers holds only the first of
+	// the order's numbers (the store's Find returns at most ShownNumbers);
+	// the store's LoadPortOrderNumbers fills in all of them.
+	PhoneNumbersTruncated bool `json:"phone_numbers_truncated" doc:"True when phone_numbers holds only the first of the order's numbers; phone_numbers_url pages through all of them."`
+	// PhoneNumbersURL is where all the order's numbers are, page by page;
+	// set with PhoneNumbersTruncated.
+	PhoneNumbersURL string                                     `json:"phone_numbers_url,omitempty" doc:"Set when phone_numbers is truncated: the API path that pages through all of the order's numbers (cursor, filter by status)."`
 	FOCAt           *time.Time                                 `json:"foc_at,omitempty"`
 	RequestedFOCAt  *time.Time                                 `json:"requested_foc_at,omitempty"`
 	RespondBy       *time.Time                                 `json:"respond_by,omitempty"`
@@ -151,13 +163,86 @@ func (o *PortOrder) SetNumberStatus(s NumberStatus) {
 	}
 }
 
+// ShownNumbers is the most numbers an order carries when read (Find), shown
+// in the API and recorded in an event: beyond it, the numbers are paged
+// (OrderStore.FindOrderNumbers) or loaded on purpose
+// (OrderStore.LoadPortOrderNumbers).
+const ShownNumbers = 100
+
+// PhoneNumbersPath is the API path of the paged list of an order's numbers.
+func PhoneNumbersPath(orderID string) string { return "/v1/port-orders/" + orderID + "/phone-numbers" }
+
+// Bounded returns o itself when it carries at most n numbers and is not
+// already truncated, else a shallow copy carrying only the first n, marked
+// truncated with the path to the rest. The counts stay those of the whole
+// order. Events and API bodies carry orders in this form.
+func (o *PortOrder) Bounded(n int) *PortOrder {
+	if len(o.PhoneNumbers) <= n && !o.PhoneNumbersTruncated {
+		return o
+	}
+	c := *o
+	if len(c.PhoneNumbers) > n {
+		c.PhoneNumbers = c.PhoneNumbers[:n:n]
+	}
+	c.PhoneNumbersTruncated = true
+	c.PhoneNumbersURL = PhoneNumbersPath(o.ID)
+	return &c
+}
+
+// CountNumbers sets PhoneNumberCounts and PhoneNumbersTotal from
+// PhoneNumbers, which must hold all the order's numbers (not truncated).
+func (o *PortOrder) CountNumbers() {
+	o.PhoneNumberCounts = CountNumberStatuses(o.PhoneNumbers)
+	o.PhoneNumbersTotal = len(o.PhoneNumbers)
+}
+
+// CountNumberStatuses counts numbers per status.
+func CountNumberStatuses(ns []OrderNumber) map[NumberStatus]int {
+	out := map[NumberStatus]int{}
+	for _, n := range ns {
+		out[n.Status]++
+	}
+	return out
+}
+
+// HeldCount is how many of the order's numbers it still holds, from its
+// counts (all numbers, loaded or not).
+func (o *PortOrder) HeldCount() int {
+	n := 0
+	for s, c := range o.PhoneNumberCounts {
+		if s.Holds() {
+			n += c
+		}
+	}
+	return n
+}
+
+// OrderNumberFilter selects one page of an order's numbers, in their
+// order. Status, when set, keeps only numbers in that status. Cursor is
+// the opaque position returned by the previous page.
+type OrderNumberFilter struct {
+	OrderID string
+	Status  NumberStatus
+	Cursor  string
+	Limit   int
+}
+
+// OrderNumberPage is one page of an order's numbers and the cursor of the
+// next page, empty on the last page.
+type OrderNumberPage struct {
+	Numbers    []OrderNumber
+	NextCursor string
+}
+
 // HeldNumber names the active order holding a number and its account.
 type HeldNumber struct {
 	OrderID   string
 	AccountID string
 }
 
-// HeldNumbers returns the E.164 numbers the order still holds.
+// HeldNumbers returns the E.164 numbers the order still holds, of those it
+// carries: a truncated order must be loaded first
+// (OrderStore.LoadPortOrderNumbers).
 func (o *PortOrder) HeldNumbers() []string {
 	var out []string
 	for _, n := range o.PhoneNumbers {
@@ -223,6 +308,9 @@ type PortOrderPage struct {
 func (o *PortOrder) Clone() *PortOrder {
 	c := *o
 	c.PhoneNumbers = append([]OrderNumber(nil), o.PhoneNumbers...)
+	if o.PhoneNumberCounts != nil {
+		c.PhoneNumberCounts = maps.Clone(o.PhoneNumberCounts)
+	}
 	if o.Exception != nil {
 		e := *o.Exception
 		e.Rejections = slices.Clone(e.Rejections)

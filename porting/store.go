@@ -116,13 +116,28 @@ type OrderStore interface {
 	// CreatePortOrder stores an order and its numbers. A number already held
 	// by another active order is ECONFLICT.
 	CreatePortOrder(ctx context.Context, o *PortOrder) error
+	// FindPortOrder returns an order with its number counts and its first
+	// ShownNumbers numbers (PhoneNumbersTruncated when it holds more);
+	// ENOTFOUND if none.
 	FindPortOrder(ctx context.Context, id string) (*PortOrder, error)
 	// FindPortOrders returns one page of the orders matching f in f.Sort's
-	// order, with their numbers and NextDeadlineAt. A cursor it did not
-	// return, or returned for another sort, is EINVALID.
+	// order, with their number counts, their first ShownNumbers numbers and
+	// NextDeadlineAt. A cursor it did not return, or returned for another
+	// sort, is EINVALID.
 	FindPortOrders(ctx context.Context, f PortOrderFilter) (*PortOrderPage, error)
+	// LoadPortOrderNumbers fills o.PhoneNumbers with all the order's
+	// numbers, in their order, and clears PhoneNumbersTruncated: what a
+	// use case that changes numbers, or hands all of them on, reads first.
+	LoadPortOrderNumbers(ctx context.Context, o *PortOrder) error
+	// FindOrderNumbers returns one page of an order's numbers in their
+	// order. Limit defaults to 50 and is capped at MaxPageLimit; a cursor it
+	// did not return is EINVALID. It does not check that the order exists.
+	FindOrderNumbers(ctx context.Context, f OrderNumberFilter) (*OrderNumberPage, error)
 	// UpdatePortOrder saves o if its stored version is o.Version, then
-	// increments o.Version; a different stored version is ECONFLICT.
+	// increments o.Version; a different stored version is ECONFLICT. It
+	// writes only the numbers that changed: of a truncated order, only
+	// those it carries (the others keep their status, and lose their hold
+	// when the order ends). It sets the counts.
 	UpdatePortOrder(ctx context.Context, o *PortOrder) error
 	// FindHeldNumbers returns, of the given E.164 numbers, those held by an
 	// active order, with that order and its account.

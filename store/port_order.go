@@ -13,17 +13,18 @@ const portOrderColumns = `id, port_request_id, account_id, instance_id, status, 
 	findings, loa_pin_sealed, previous_order_id, next_order_id, version, created_at, updated_at,
 	attention, foc_override, carrier, carrier_id, carrier_reference, checklist`
 
-// portOrderSelect is what reads of an order select: portOrderColumns and
-// the due time of its earliest pending deadline, which the store keeps on
-// the order whenever its deadlines change (refreshNextDeadline).
-const portOrderSelect = portOrderColumns + `, next_deadline_at`
+// portOrderSelect is what reads of an order select: portOrderColumns, the
+// due time of its earliest pending deadline, which the store keeps on the
+// order whenever its deadlines change (refreshNextDeadline), and the counts
+// of its numbers per status, which it keeps whenever it writes them.
+const portOrderSelect = portOrderColumns + `, next_deadline_at, number_counts`
 
 // nextDeadlineOf is the due time of the order's earliest pending deadline.
 const nextDeadlineOf = `(SELECT MIN(d.due_at) FROM deadlines d
 	WHERE d.port_order_id = port_orders.id AND d.state = 'pending')`
 
 // scanPortOrder reads a row of portOrderSelect and opens the sealed LOA
-// PIN; the numbers come separately.
+// PIN; the numbers come separately (loadShownNumbers).
 func (t *tx) scanPortOrder(r scanner) (*porting.PortOrder, error) {
 	o := porting.PortOrder{PhoneNumbers: []porting.OrderNumber{}, Findings: []porting.Finding{}, Attention: []porting.Attention{}}
 	var pinSealed []byte
@@ -33,10 +34,11 @@ func (t *tx) scanPortOrder(r scanner) (*porting.PortOrder, error) {
 		jsonCol{&o.Attestation}, jsonCol{&o.Findings}, &pinSealed, strCol{&o.PreviousOrderID},
 		strCol{&o.NextOrderID}, &o.Version, timeCol{&o.CreatedAt}, timeCol{&o.UpdatedAt},
 		jsonCol{&o.Attention}, jsonCol{&o.FOCOverride}, jsonCol{&o.Carrier}, new(any), new(any),
-		jsonCol{&o.Checklist}, nullTimeCol{&o.NextDeadlineAt})
+		jsonCol{&o.Checklist}, nullTimeCol{&o.NextDeadlineAt}, jsonCol{&o.PhoneNumberCounts})
 	if err != nil {
 		return nil, err
 	}
+	setTotal(&o)
 	if len(o.Checklist) == 0 {
 		o.Checklist = nil // none attested: what a new order holds
 	}
@@ -65,6 +67,9 @@ func normPortOrder(o *porting.PortOrder) {
 	o.RespondBy = normTimePtr(o.RespondBy)
 	if o.PhoneNumbers == nil {
 		o.PhoneNumbers = []porting.OrderNumber{}
+	}
+	if o.PhoneNumberCounts == nil {
+		o.PhoneNumberCounts = map[porting.NumberStatus]int{}
 	}
 	if o.Findings == nil {
 		o.Findings = []porting.Finding{}
@@ -174,30 +179,55 @@ func (t *tx) CreatePortOrder(ctx context.Context, o *porting.PortOrder) error {
 		o.Version = 1
 	}
 	normPortOrder(o)
+	o.PhoneNumbersTruncated, o.PhoneNumbersURL = false, ""
+	o.CountNumbers()
 	a, err := t.encodePortOrder(o)
 	if err != nil {
 		return err
 	}
-	_, err = t.exec(ctx, `INSERT INTO port_orders (`+portOrderColumns+`) VALUES ($1, $2, $3, $4, $5, $6,
-		$7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29)`,
+	counts, err := jsonArg(o.PhoneNumberCounts)
+	if err != nil {
+		return err
+	}
+	_, err = t.exec(ctx, `INSERT INTO port_orders (`+portOrderColumns+`, number_counts) VALUES ($1, $2, $3, $4, $5, $6,
+		$7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30)`,
 		o.ID, o.PortRequestID, o.AccountID, nullStr(o.InstanceID), o.Status, o.Country, o.LosingCarrier,
 		o.NumberKind, o.FOCAt, o.RequestedFOCAt, o.RespondBy, a.exception, o.StatusReason, a.loa, a.csr,
 		a.attestation, a.findings, a.pinSealed, nullStr(o.PreviousOrderID), nullStr(o.NextOrderID),
-		o.Version, o.CreatedAt, o.UpdatedAt, a.attention, a.focOverride, a.carrier, a.carrierID, a.carrierRef, a.checklist)
+		o.Version, o.CreatedAt, o.UpdatedAt, a.attention, a.focOverride, a.carrier, a.carrierID, a.carrierRef, a.checklist, counts)
 	if err != nil {
 		return errorf(err, "create port order %s", o.ID)
 	}
-	return t.insertOrderNumbers(ctx, o)
+	all := make([]positioned, len(o.PhoneNumbers))
+	for i, n := range o.PhoneNumbers {
+		all[i] = positioned{i, n}
+	}
+	if err := t.insertNumbers(ctx, o.ID, o.Status.Active(), all); err != nil {
+		return err
+	}
+	t.remember(o)
+	return nil
 }
 
 // UpdatePortOrder saves o when the stored version is o.Version, then
 // increments o.Version and stamps UpdatedAt with the clock. A different
 // stored version is ECONFLICT, a missing order ENOTFOUND, a number held by
 // another active order ECONFLICT. The order's request, account and
-// creation time never change.
+// creation time never change. Of the numbers, it writes only those that
+// changed (numberChanges); of a truncated order, only among those o
+// carries.
 func (t *tx) UpdatePortOrder(ctx context.Context, o *porting.PortOrder) error {
 	normPortOrder(o)
 	a, err := t.encodePortOrder(o)
+	if err != nil {
+		return err
+	}
+	base, err := t.storedNumbers(ctx, o)
+	if err != nil {
+		return err
+	}
+	ch := base.changes(o)
+	counts, err := jsonArg(ch.counts)
 	if err != nil {
 		return err
 	}
@@ -207,11 +237,11 @@ func (t *tx) UpdatePortOrder(ctx context.Context, o *porting.PortOrder) error {
 		exception = $9, status_reason = $10, loa = $11, csr = $12, attestation = $13, findings = $14,
 		loa_pin_sealed = $15, previous_order_id = $16, next_order_id = $17,
 		version = version + 1, updated_at = $18, attention = $19, foc_override = $20, carrier = $21,
-		carrier_id = $22, carrier_reference = $23, checklist = $24 WHERE id = $25 AND version = $26`,
+		carrier_id = $22, carrier_reference = $23, checklist = $24, number_counts = $25 WHERE id = $26 AND version = $27`,
 		nullStr(o.InstanceID), o.Status, o.Country, o.LosingCarrier, o.NumberKind, o.FOCAt,
 		o.RequestedFOCAt, o.RespondBy, a.exception, o.StatusReason, a.loa, a.csr, a.attestation,
 		a.findings, a.pinSealed, nullStr(o.PreviousOrderID), nullStr(o.NextOrderID), now,
-		a.attention, a.focOverride, a.carrier, a.carrierID, a.carrierRef, a.checklist, o.ID, o.Version)
+		a.attention, a.focOverride, a.carrier, a.carrierID, a.carrierRef, a.checklist, counts, o.ID, o.Version)
 	if err != nil {
 		return errorf(err, "update port order %s", o.ID)
 	}
@@ -225,38 +255,14 @@ func (t *tx) UpdatePortOrder(ctx context.Context, o *porting.PortOrder) error {
 		return fmt.Errorf("store: update port order %s: %w", o.ID, &porting.Error{Code: porting.ECONFLICT, Err: porting.ErrStaleVersion,
 			Message: fmt.Sprintf("port order %s was changed by someone else (version %d, not %d); reload it", o.ID, stored, o.Version)})
 	}
-	if _, err := t.exec(ctx, `DELETE FROM port_order_numbers WHERE order_id = $1`, o.ID); err != nil {
-		return errorf(err, "update numbers of port order %s", o.ID)
-	}
-	if err := t.insertOrderNumbers(ctx, o); err != nil {
+	if err := t.writeNumberChanges(ctx, o, ch); err != nil {
 		return err
 	}
+	o.PhoneNumberCounts = ch.counts
+	setTotal(o)
 	o.Version++
 	o.UpdatedAt = now
-	return nil
-}
-
-// insertOrderNumbers stores o's numbers, marking as held those that an
-// active order holds. The partial unique index on held numbers decides
-// races: a number another active order holds is skipped by ON CONFLICT (on
-// PostgreSQL after that order's transaction commits) and reported.
-func (t *tx) insertOrderNumbers(ctx context.Context, o *porting.PortOrder) error {
-	for i, n := range o.PhoneNumbers {
-		held := o.Status.Active() && n.Status.Holds()
-		res, err := t.exec(ctx, `INSERT INTO port_order_numbers
-			(order_id, position, phone_number, number_type, range_holder, status, held)
-			VALUES ($1, $2, $3, $4, $5, $6, $7)
-			ON CONFLICT (phone_number) WHERE held DO NOTHING`,
-			o.ID, i, n.PhoneNumber, n.NumberType, n.RangeHolder, n.Status, held)
-		if err != nil {
-			return errorf(err, "store number %s of port order %s", n.PhoneNumber, o.ID)
-		}
-		if inserted, err := res.RowsAffected(); err != nil {
-			return errorf(err, "store number %s of port order %s", n.PhoneNumber, o.ID)
-		} else if inserted == 0 {
-			return t.heldConflict(ctx, o.ID, n.PhoneNumber)
-		}
-	}
+	t.remember(o)
 	return nil
 }
 
@@ -275,14 +281,15 @@ func (t *tx) heldConflict(ctx context.Context, orderID, phoneNumber string) erro
 	})
 }
 
-// FindPortOrder returns the order with the given ID and its numbers in
-// their stored order; ENOTFOUND if none.
+// FindPortOrder returns the order with the given ID, its counts and its
+// first porting.ShownNumbers numbers in their stored order; ENOTFOUND if
+// none.
 func (t *tx) FindPortOrder(ctx context.Context, id string) (*porting.PortOrder, error) {
 	o, err := t.scanPortOrder(t.queryRow(ctx, `SELECT `+portOrderSelect+` FROM port_orders WHERE id = $1`, id))
 	if err != nil {
 		return nil, findErr(err, "port order", id)
 	}
-	if err := t.loadOrderNumbers(ctx, []*porting.PortOrder{o}); err != nil {
+	if err := t.loadShownNumbers(ctx, []*porting.PortOrder{o}); err != nil {
 		return nil, err
 	}
 	return o, nil

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"slices"
 	"strings"
 
 	"github.com/portdesk/portdesk/porting"
@@ -17,7 +16,7 @@ const inChunk = 500
 const attentionRaised = `attention <> '[]'`
 
 // FindPortOrders returns one page of the orders matching f, with their
-// numbers, in f.Sort's order: by creation time (the default) or by next
+// counts and first numbers (loadShownNumbers), in f.Sort's order: by creation time (the default) or by next
 // pending deadline, then by ID. Limit defaults to 50 and is capped at 100.
 // NextCursor is set when more orders follow. A cursor that was not
 // returned by FindPortOrders for the same sort is EINVALID.
@@ -104,39 +103,8 @@ func (t *tx) FindPortOrders(ctx context.Context, f porting.PortOrderFilter) (*po
 		}
 		page.NextCursor = c.encode()
 	}
-	if err := t.loadOrderNumbers(ctx, page.Orders); err != nil {
+	if err := t.loadShownNumbers(ctx, page.Orders); err != nil {
 		return nil, err
 	}
 	return page, nil
-}
-
-// loadOrderNumbers fills the numbers of orders, in their stored order.
-func (t *tx) loadOrderNumbers(ctx context.Context, orders []*porting.PortOrder) error {
-	byID := make(map[string]*porting.PortOrder, len(orders))
-	ids := make([]string, 0, len(orders))
-	for _, o := range orders {
-		byID[o.ID] = o
-		ids = append(ids, o.ID)
-	}
-	for chunk := range slices.Chunk(ids, inChunk) {
-		args := make([]any, len(chunk))
-		for i, id := range chunk {
-			args[i] = id
-		}
-		err := queryAll(ctx, t, func(r scanner) error {
-			var id string
-			var n porting.OrderNumber
-			if err := r.Scan(&id, &n.PhoneNumber, &n.NumberType, &n.RangeHolder, &n.Status); err != nil {
-				return err
-			}
-			o := byID[id]
-			o.PhoneNumbers = append(o.PhoneNumbers, n)
-			return nil
-		}, `SELECT order_id, phone_number, number_type, range_holder, status FROM port_order_numbers
-			WHERE order_id IN (`+inList(1, len(chunk))+`) ORDER BY order_id, position`, args...)
-		if err != nil {
-			return errorf(err, "find numbers of port orders")
-		}
-	}
-	return nil
 }

@@ -19,6 +19,10 @@ type tx struct {
 	tx           *sql.Tx
 	eventsLocked bool // the PostgreSQL events lock is held (see lockEventOrder)
 	writable     bool // an InTx transaction (not a View)
+	// numbers holds, by order ID, what this transaction last read or wrote
+	// of an order's numbers, so UpdatePortOrder writes only what changed
+	// without reading them again (see remember).
+	numbers map[string]*numberRows
 }
 
 var _ porting.Tx = (*tx)(nil)

@@ -100,6 +100,11 @@ func (s *Orders) act(ctx context.Context, tx porting.Tx, p porting.Principal, o 
 // change.
 func (s *Orders) applyRules(ctx context.Context, tx porting.Tx, p porting.Principal, o *porting.PortOrder, a porting.Action, in ActionInput) error {
 	o.StatusReason = strings.TrimSpace(in.Reason)
+	if numberActions[a] {
+		if err := loadAllNumbers(ctx, tx, o); err != nil {
+			return err
+		}
+	}
 	switch a {
 	case porting.ActionApprove:
 		return approveNumbers(o, in.NotPortableNumbers)
@@ -162,6 +167,15 @@ func (s *Orders) applyRules(ctx context.Context, tx porting.Tx, p porting.Princi
 	return nil
 }
 
+// numberActions are the actions that change the numbers' statuses or hand
+// all of them on (to the instance's inventory): they load every number of
+// the order first. The others leave the numbers as they are.
+var numberActions = map[porting.Action]bool{
+	porting.ActionApprove: true, porting.ActionMarkNotPortable: true, porting.ActionReschedule: true,
+	porting.ActionLoadNumbers: true, porting.ActionStartPort: true, porting.ActionRecordPorted: true,
+	porting.ActionVerify: true, porting.ActionCancel: true,
+}
+
 // testsPassed lets pass_testing through only when the latest test-call
 // run reached every number's flow; staff may pass an order anyway with an
 // override reason (a platform whose edge takes no test calls), recorded.
@@ -193,16 +207,23 @@ func (s *Orders) testsPassed(ctx context.Context, tx porting.Tx, p porting.Princ
 // approveNumbers marks the numbers staff found not portable and the rest
 // portable. At least one number must stay, or the order is not portable.
 func approveNumbers(o *porting.PortOrder, notPortable []string) error {
+	// Sets on both sides: an order and the list may each hold 100,000.
+	onOrder := make(map[string]bool, len(o.PhoneNumbers))
+	for _, n := range o.PhoneNumbers {
+		onOrder[n.PhoneNumber] = true
+	}
+	named := make(map[string]bool, len(notPortable))
 	for _, n := range notPortable {
-		if !slices.ContainsFunc(o.PhoneNumbers, func(on porting.OrderNumber) bool { return on.PhoneNumber == n }) {
+		if !onOrder[n] {
 			return porting.FieldErrorf("not_portable_numbers", "%s is not a number of this order", n)
 		}
+		named[n] = true
 	}
 	if len(notPortable) >= len(o.PhoneNumbers) {
 		return porting.FieldErrorf("not_portable_numbers", "no number would be left to port; use mark_not_portable")
 	}
 	for i := range o.PhoneNumbers {
-		if slices.Contains(notPortable, o.PhoneNumbers[i].PhoneNumber) {
+		if named[o.PhoneNumbers[i].PhoneNumber] {
 			o.PhoneNumbers[i].Status = porting.NumberNotPortable
 		} else {
 			o.PhoneNumbers[i].Status = porting.NumberPortable
@@ -333,6 +354,9 @@ func (s *Orders) reschedule(ctx context.Context, tx inventoryTx, p porting.Princ
 func (s *Orders) restart(ctx context.Context, tx orderTx, p porting.Principal, old *porting.PortOrder) (*porting.PortOrder, error) {
 	if old.NextOrderID != "" {
 		return nil, porting.Errorf(porting.ECONFLICT, "order %s was already restarted as %s", old.ID, old.NextOrderID)
+	}
+	if err := loadAllNumbers(ctx, tx, old); err != nil {
+		return nil, err
 	}
 	now := s.clock.Now()
 	o := &porting.PortOrder{

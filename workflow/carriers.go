@@ -435,6 +435,10 @@ func (s *Carriers) orderAndRegistry(ctx context.Context, id string) (*porting.Po
 		if o, err = tx.FindPortOrder(ctx, id); err != nil {
 			return err
 		}
+		// The submission lists every number the order holds.
+		if err := loadAllNumbers(ctx, tx, o); err != nil {
+			return err
+		}
 		carriers, err = tx.FindCarriers(ctx)
 		return err
 	})

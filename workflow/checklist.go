@@ -95,6 +95,11 @@ func (s *PortDay) OrderChecklist(ctx context.Context, p porting.Principal, order
 
 // checklist computes the items of o.
 func (s *PortDay) checklist(ctx context.Context, tx porting.Tx, o *porting.PortOrder) (*Checklist, error) {
+	// The flows item looks at every number, the traffic item samples them.
+	o, err := withAllNumbers(ctx, tx, o)
+	if err != nil {
+		return nil, err
+	}
 	c := &Checklist{PortOrderID: o.ID, Status: o.Status, FOCAt: o.FOCAt}
 	var plan *calendar.Deadlines
 	if o.FOCAt != nil {

@@ -332,7 +332,7 @@ func (s *Deadlines) checkQuotas(ctx context.Context, tx porting.Tx, o *porting.P
 			Message: fmt.Sprintf("instance %s has a phone_numbers quota of %d and needs %d for this order's numbers", sf.InstanceID, sf.Have, sf.Need)}
 	}
 	sys := porting.SystemPrincipal
-	data := map[string]any{"foc_at": o.FOCAt, "numbers": len(o.HeldNumbers())}
+	data := map[string]any{"foc_at": o.FOCAt, "numbers": o.HeldCount()}
 	if o.InstanceID != "" {
 		inst, err := tx.FindInstance(ctx, o.InstanceID)
 		if err != nil {

@@ -14,17 +14,17 @@ type Events struct {
 	clock porting.Clock
 }
 
-// record appends an event to tx. before and after are marshalled as JSON;
-// nil leaves them empty.
+// record appends an event to tx. before and after are marshalled as JSON
+// in their event form (eventBody); nil leaves them empty.
 func (s *Events) record(ctx context.Context, tx eventLog, p porting.Principal, typ string, e porting.Event, before, after any) error {
 	e.Type = typ
 	e.Actor = p
 	e.At = s.clock.Now()
 	var err error
-	if e.Before, err = marshalOrNil(before); err != nil {
+	if e.Before, err = marshalOrNil(eventBody(before)); err != nil {
 		return err
 	}
-	if e.After, err = marshalOrNil(after); err != nil {
+	if e.After, err = marshalOrNil(eventBody(after)); err != nil {
 		return err
 	}
 	if err := tx.AppendEvent(ctx, &e); err != nil {
@@ -33,6 +33,31 @@ func (s *Events) record(ctx context.Context, tx eventLog, p porting.Principal, t
 	// The event log is the outbox: its notification is enqueued in the
 	// same transaction, so it goes out exactly when the change commits.
 	return tx.Enqueue(ctx, porting.NotifyEventJob{EventID: e.ID})
+}
+
+// eventBody is what an event records of v: an order with its counts and at
+// most porting.ShownNumbers of its numbers, marked truncated with the path
+// to all of them, so an event (and the webhook that carries it) of a
+// 100,000-number order is as small as one of a 100-number order; anything
+// else as it is.
+func eventBody(v any) any {
+	if o, ok := v.(*porting.PortOrder); ok && o != nil {
+		return o.Bounded(porting.ShownNumbers)
+	}
+	return v
+}
+
+// numberList sets body[key] to the numbers an event names, at most
+// porting.ShownNumbers of them; with more, body[key+"_total"] says how many
+// there are and body[key+"_truncated"] is true (the order's numbers are
+// paged at porting.PhoneNumbersPath).
+func numberList(body map[string]any, key string, nums []string) map[string]any {
+	body[key] = nums
+	if len(nums) > porting.ShownNumbers {
+		body[key] = nums[:porting.ShownNumbers]
+		body[key+"_total"], body[key+"_truncated"] = len(nums), true
+	}
+	return body
 }
 
 func marshalOrNil(v any) (json.RawMessage, error) {

@@ -41,7 +41,7 @@ func (s *Orders) placeInventory(ctx context.Context, tx inventoryTx, p porting.P
 		}
 	}
 	return s.events.record(ctx, tx, p, porting.EventInventoryChanged, orderEvent(o), nil,
-		map[string]any{"instance_id": o.InstanceID, "status": st, "phone_numbers": held})
+		numberList(map[string]any{"instance_id": o.InstanceID, "status": st}, "phone_numbers", held))
 }
 
 // unloadInventory takes the numbers of an order that will not port (now)
@@ -65,5 +65,5 @@ func (s *Orders) unloadInventory(ctx context.Context, tx inventoryTx, p porting.
 		removed = append(removed, n.PhoneNumber)
 	}
 	return s.events.record(ctx, tx, p, porting.EventInventoryChanged, orderEvent(o), nil,
-		map[string]any{"instance_id": o.InstanceID, "removed": removed})
+		numberList(map[string]any{"instance_id": o.InstanceID}, "removed", removed))
 }

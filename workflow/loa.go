@@ -42,6 +42,11 @@ func (s *LOA) checkLOA(ctx context.Context, tx loaReader, o *porting.PortOrder, 
 	if err != nil {
 		return nil, err
 	}
+	if loaNeedsAllNumbers(o) {
+		if o, err = withAllNumbers(ctx, tx, o); err != nil {
+			return nil, err
+		}
+	}
 	in := loa.Input{
 		Order:               loaOrder(o, ""),
 		CSR:                 o.CSR,
@@ -247,4 +252,19 @@ func (s *LOA) loaExpiry(o *porting.PortOrder) *time.Time {
 	}
 	t := o.LOA.SignedOn.AddDays(s.settings.loaMaxAgeDays() + 1).In(country.CivilZone(o.Country)).UTC()
 	return &t
+}
+
+// loaNeedsAllNumbers reports whether checking o's LOA needs every number
+// of o rather than the ones it carries: to compare them with the CSR's
+// list or a partial port, or because none it carries is held while some
+// are. Otherwise the check depends on the numbers only through their
+// country and carrier, which are the order's by the split.
+func loaNeedsAllNumbers(o *porting.PortOrder) bool {
+	if !o.PhoneNumbersTruncated {
+		return false
+	}
+	if (o.CSR != nil && len(o.CSR.PhoneNumbers) > 0) || (o.LOA != nil && o.LOA.PartialPort != nil) {
+		return true
+	}
+	return len(o.HeldNumbers()) == 0 && o.HeldCount() > 0
 }

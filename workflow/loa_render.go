@@ -40,6 +40,10 @@ func (s *LOA) RenderLOA(ctx context.Context, p porting.Principal, orderID, forma
 	// again records nothing new.
 	var winning porting.WinningParty
 	if err := s.store.View(ctx, func(tx porting.Tx) error {
+		// The LOA and its attachment list every number the order holds.
+		if err := loadAllNumbers(ctx, tx, o); err != nil {
+			return err
+		}
 		winning, err = s.carriers.WinningParty(ctx, tx, o)
 		return err
 	}); err != nil {

@@ -18,6 +18,7 @@ type eventLog interface {
 type loaReader interface {
 	porting.DocumentStore
 	porting.EventStore
+	porting.OrderStore
 }
 
 // loaTx is what the LOA actions need: the check, the event, and the

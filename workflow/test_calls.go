@@ -43,6 +43,9 @@ func (s *PortDay) PlaceTestCalls(ctx context.Context, p porting.Principal, order
 		if o, err = findOrder(ctx, tx, p, orderID); err != nil {
 			return err
 		}
+		if err := loadAllNumbers(ctx, tx, o); err != nil { // the calls sample all of them
+			return err
+		}
 		if !containsState(testCallStates, o.Status) {
 			return porting.Errorf(porting.ECONFLICT, "test calls are placed once the port runs (porting, ported, awaiting_verification), not in status %s", o.Status)
 		}

@@ -34,7 +34,7 @@ func forEachEngine(t *testing.T, fn func(t *testing.T, b *testBundle)) {
 	}
 }
 
-func setup(t *testing.T, svc *Service, clock *porting.OffsetClock) *testBundle {
+func setup(t testing.TB, svc *Service, clock *porting.OffsetClock) *testBundle {
 	t.Helper()
 	ctx := context.Background()
 	b := &testBundle{svc: svc, clock: clock}
