@@ -78,6 +78,7 @@ func New(svc *workflow.Service, sessions Sessions, opts Options) http.Handler {
 	mux.Handle("GET /port-requests/{id}", c.authed(c.handlePortRequest))
 	mux.Handle("POST /port-requests/{id}/messages", c.authed(c.handleMessagePost))
 	mux.Handle("GET /port-orders/{id}", c.authed(c.handlePortOrder))
+	mux.Handle("GET /port-orders/{id}/numbers", c.authed(c.handleOrderNumbers))
 	mux.Handle("POST /port-orders/{id}/loa", c.authed(c.handleLOAPost))
 	mux.Handle("POST /port-orders/{id}/documents", c.authed(c.handleDocumentPost))
 	mux.Handle("GET /port-orders/{id}/documents/{document_id}", c.authed(c.handleDocumentGet))

@@ -57,10 +57,11 @@ func (c *console) loadPortDay(ctx context.Context, p porting.Principal, o *porti
 	for _, n := range inv {
 		flowOf[n.PhoneNumber] = n
 	}
-	held := o.HeldNumbers()
-	if len(held) > maxFlowRows {
-		held, d.More = held[:maxFlowRows], len(held)-maxFlowRows
+	held, err := c.heldNumbers(ctx, p, o, maxFlowRows)
+	if err != nil {
+		return nil, err
 	}
+	d.More = max(0, o.HeldCount()-len(held))
 	for _, n := range held {
 		nf := numberFlow{PhoneNumber: n}
 		if in := flowOf[n]; in != nil {
@@ -115,7 +116,11 @@ func (c *console) handleAssociatePost(w http.ResponseWriter, r *http.Request, p 
 	}
 	var as []workflow.Association
 	chosen := map[string]string{}
-	for i, n := range o.HeldNumbers() {
+	held, err := c.heldNumbers(r.Context(), p, o, maxFlowRows)
+	if err != nil {
+		return err
+	}
+	for i, n := range held {
 		key := fmt.Sprintf("flow_%d", i)
 		if !r.PostForm.Has(key) {
 			continue // a number the form did not show keeps its flow

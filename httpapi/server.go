@@ -16,7 +16,7 @@ import (
 
 // APIVersion is the version of the API contract in the OpenAPI document.
 // Changing the document without changing this fails the golden test.
-const APIVersion = "0.20.0"
+const APIVersion = "0.21.0"
 
 // Server is the HTTP API.
 type Server struct {

@@ -3,7 +3,7 @@
 -- order (and every write, which reads it first) costs the same for one
 -- number as for 100,000; and an index that pages an order's numbers in one
 -- status. The primary key (order_id, position) pages all of them. Keep in
--- step with migrations/postgres/0014_order_number_counts.sql.
+-- step with migrations/postgres/0015_order_number_counts.sql.
 
 ALTER TABLE port_orders ADD COLUMN number_counts TEXT NOT NULL DEFAULT '{}';
 
