@@ -59,8 +59,10 @@ type parsedInputs struct {
 	numbers []classified
 }
 
-// classifyAll normalizes every input, then parses each distinct normalized
-// form once, spreading the parsing over the available CPUs.
+// classifyAll normalizes every input, then classifies each distinct
+// normalized form once, spreading the work over the available CPUs: the
+// compiled metadata tables answer the canonical forms, the library the
+// rest.
 func classifyAll(inputs []string, region string) parsedInputs {
 	p := parsedInputs{index: make([]int, len(inputs))}
 	keys := make([]string, 0, len(inputs))
@@ -80,7 +82,14 @@ func classifyAll(inputs []string, region string) parsedInputs {
 		p.index[i] = u
 	}
 	p.numbers = make([]classified, len(keys))
-	parallel(len(keys), func(i int) { p.numbers[i] = classify(keys[i], region) })
+	compiled := newCompiledClassifier(region)
+	parallel(len(keys), func(i int) {
+		if c, ok := compiled.classify(keys[i]); ok {
+			p.numbers[i] = c
+			return
+		}
+		p.numbers[i] = classify(keys[i], region)
+	})
 	return p
 }
 
