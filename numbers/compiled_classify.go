@@ -65,8 +65,8 @@ func (c *compiledClassifier) classify(key string) (classified, bool) {
 	// default region's international prefix, when its leftmost match
 	// starts the number and no 0 follows it.
 	if idd := &home.internationalIDD; idd.re != nil && idd.mayMatchAt0(key) {
-		if loc := idd.re.FindStringIndex(key); loc != nil && loc[0] == 0 {
-			rest := key[loc[1]:]
+		if end, ok := idd.matchAt0(key); ok {
+			rest := key[end:]
 			if len(rest) == 0 || rest[0] != '0' {
 				if len(rest) <= minNationalLength {
 					return invalidNumber, true // ErrTooShortAfterIDD

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"regexp/syntax"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/nyaruka/phonenumbers"
@@ -99,6 +100,19 @@ func (p *prefixRule) mayMatchAt0(s string) bool {
 		return true
 	}
 	return len(s) > 0 && s[0]-'0' <= 9 && p.first&(1<<(s[0]-'0')) != 0
+}
+
+// matchAt0 reports whether the leftmost match of the rule in s starts s,
+// and where it ends (parsePrefixAsIdd's test).
+func (p *prefixRule) matchAt0(s string) (int, bool) {
+	if p.literal != "" {
+		return len(p.literal), strings.HasPrefix(s, p.literal)
+	}
+	loc := p.re.FindStringIndex(s)
+	if loc == nil || loc[0] != 0 {
+		return 0, false
+	}
+	return loc[1], true
 }
 
 // metadataTablesOnce builds the tables on first use.
