@@ -124,7 +124,7 @@ func (c *Checker) check(inputs []string, entries []Entry, opts CheckOptions) []R
 
 	results := make([]Result, len(inputs))
 	seen := make(map[string]bool, len(parsed.numbers))
-	rules := map[string]countryVerdict{}
+	rules := map[string]*countryVerdict{}
 	for i, in := range inputs {
 		r := &results[i]
 		r.Input = in
@@ -150,29 +150,31 @@ func (c *Checker) check(inputs []string, entries []Entry, opts CheckOptions) []R
 		}
 		r.LosingCarrier = cmp.Or(looked.current, answer, looked.rangeHolder, UnknownCarrier)
 		r.Reasons = portabilityReasons(n, rules)
-		if seen[n.e164] {
+		before := len(seen) // one hash of the number, not two
+		if seen[n.e164] = true; len(seen) == before {
 			r.Reasons = append(r.Reasons, porting.ReasonDuplicateInRequest)
 		}
-		seen[n.e164] = true
 		r.Portable = len(r.Reasons) == 0
 	}
 	return results
 }
 
-// countryVerdict caches country.Lookup for one Check call.
+// countryVerdict caches country.Lookup for one Check call (by pointer:
+// the rules are too large to copy per number).
 type countryVerdict struct {
 	rules country.Rules
 	known bool
 }
 
 // portabilityReasons applies the type, country, kind and range rules.
-func portabilityReasons(n *classified, cache map[string]countryVerdict) []string {
+func portabilityReasons(n *classified, cache map[string]*countryVerdict) []string {
 	var reasons []string
 	if n.kind == "" {
 		reasons = append(reasons, porting.ReasonNumberTypeNotSupported)
 	}
-	v, ok := cache[n.country]
-	if !ok {
+	v := cache[n.country]
+	if v == nil {
+		v = &countryVerdict{}
 		v.rules, v.known = country.Lookup(n.country)
 		cache[n.country] = v
 	}
