@@ -19,8 +19,9 @@ import (
 // library.
 type compiledClassifier struct {
 	tables *metadataTables
-	// home is the default region, nil when the library does not support
-	// it; homeCode its calling code.
+	// region is the default region as given; home its tables, nil when
+	// the library does not support it; homeCode its calling code.
+	region   string
 	home     *regionTables
 	homeCode *callingCodeTables
 }
@@ -29,7 +30,7 @@ type compiledClassifier struct {
 // (upper case, as Check passes it).
 func newCompiledClassifier(region string) compiledClassifier {
 	t := metadataTablesOnce()
-	c := compiledClassifier{tables: t}
+	c := compiledClassifier{tables: t, region: region}
 	if r := t.regions[region]; r != nil && r.callingCode > 0 && r.callingCode < len(t.byCode) {
 		c.home, c.homeCode = r, t.byCode[r.callingCode]
 	}
@@ -53,6 +54,12 @@ func (c *compiledClassifier) classify(key string) (classified, bool) {
 		}
 		code := c.tables.callingCode(digits)
 		if code == nil || !code.usable {
+			return classified{}, false
+		}
+		if c.home == nil && code.regions[0].id == c.region {
+			// parseHelper keeps the (missing) default region's metadata
+			// when the code's main region has its name ("001"), and
+			// strips no national prefix.
 			return classified{}, false
 		}
 		return c.finish(key, code, digits[len(code.text):], code.regions[0])

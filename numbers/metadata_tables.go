@@ -254,9 +254,11 @@ func (r *regionTables) compile() {
 // ("^(?:p)") for national prefixes, as is for international ones (the
 // library then requires the leftmost match to start at 0).
 func newPrefixRule(pattern string, anchored bool) (prefixRule, error) {
-	if pattern == "" {
-		return prefixRule{}, nil
+	if pattern == "" && anchored {
+		return prefixRule{}, nil // no national prefix: nothing is stripped
 	}
+	// An empty international prefix matches "" at 0, and the library then
+	// reads every number not starting with 0 as international.
 	src := pattern
 	if anchored {
 		src = "^(?:" + pattern + ")"
