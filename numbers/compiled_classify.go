@@ -11,12 +11,12 @@ import (
 // compiledClassifier answers classify from the compiled metadata tables
 // for the canonical keys normalizeInput produces for most written forms:
 // "+" followed by ASCII digits, and ASCII digits alone read in the default
-// region. It mirrors, step by step, what phonenumbers.Parse,
+// region (and ASCII keys with fewer than two digits, which the library
+// never reads). It mirrors, step by step, what phonenumbers.Parse,
 // GetRegionCodeForNumber, GetNumberType and Format(E164) do with such a
 // key (the comments name the library function each step copies), and
-// hands anything else — other characters, too few digits, unknown calling
-// codes after "+", regions whose patterns did not compile — back to the
-// library.
+// hands anything else — letters, other scripts' digits, extensions,
+// regions whose patterns did not compile — back to the library.
 type compiledClassifier struct {
 	tables *metadataTables
 	// region is the default region as given; home its tables, nil when
@@ -44,16 +44,26 @@ var invalidNumber = classified{}
 // classify returns what the library says about key, and false when the
 // key is not one the compiled path reads.
 func (c *compiledClassifier) classify(key string) (classified, bool) {
-	if len(key) > 0 && key[0] == '+' {
+	if fewASCIIDigits(key) {
+		// isViablePhoneNumber wants two digits at least, before letters
+		// are read as digits.
+		return invalidNumber, true
+	}
+	if key[0] == '+' {
 		digits := key[1:]
-		// Fewer than three digits after "+" are rejected by the library in
-		// several ways; a leading 0 or an unknown code makes it retry
-		// without the "+": both are left to it.
-		if len(digits) < 3 || !isDigits(digits) {
+		if !isDigits(digits) {
 			return classified{}, false
 		}
+		if len(digits) < 3 {
+			return invalidNumber, true // not viable after "+", or ErrTooShortAfterIDD
+		}
 		code := c.tables.callingCode(digits)
-		if code == nil || !code.usable {
+		if code == nil {
+			// ErrInvalidCountryCode: parseHelper tries again without the
+			// "+", and this time a calling code must be found.
+			return c.national(key, digits, true)
+		}
+		if !code.usable {
 			return classified{}, false
 		}
 		if c.home == nil && code.regions[0].id == c.region {
@@ -64,16 +74,33 @@ func (c *compiledClassifier) classify(key string) (classified, bool) {
 		}
 		return c.finish(key, code, digits[len(code.text):], code.regions[0])
 	}
+	if !isDigits(key) {
+		return classified{}, false
+	}
+	return c.national(key, key, false)
+}
+
+// national reads digits without "+" in the default region:
+// maybeExtractCountryCode from the international prefix on. needCode is
+// set for parseHelper's second try of a "+" number, which fails unless a
+// calling code is found.
+func (c *compiledClassifier) national(key, digits string, needCode bool) (classified, bool) {
 	home := c.home
-	if home == nil || c.homeCode == nil || !c.homeCode.usable || len(key) < 3 || !isDigits(key) || !home.ready() {
+	if home == nil {
+		// checkRegionForParsing rejects digits without "+" in an unknown
+		// region; the second try finds no international prefix and no
+		// default calling code.
+		return invalidNumber, true
+	}
+	if c.homeCode == nil || !c.homeCode.usable || !home.ready() {
 		return classified{}, false
 	}
 	// maybeStripInternationalPrefixAndNormalize and parsePrefixAsIdd: the
 	// default region's international prefix, when its leftmost match
 	// starts the number and no 0 follows it.
-	if idd := &home.internationalIDD; idd.re != nil && idd.mayMatchAt0(key) {
-		if end, ok := idd.matchAt0(key); ok {
-			rest := key[end:]
+	if idd := &home.internationalIDD; idd.re != nil && idd.mayMatchAt0(digits) {
+		if end, ok := idd.matchAt0(digits); ok {
+			rest := digits[end:]
 			if len(rest) == 0 || rest[0] != '0' {
 				if len(rest) <= minNationalLength {
 					return invalidNumber, true // ErrTooShortAfterIDD
@@ -92,15 +119,34 @@ func (c *compiledClassifier) classify(key string) (classified, bool) {
 	// maybeExtractCountryCode: a number starting with the default
 	// region's calling code loses it when that makes an invalid number
 	// valid, or when the whole is too long.
-	if code := c.homeCode; strings.HasPrefix(key, code.text) {
-		potential := home.stripNationalPrefix(key[len(code.text):])
-		fullValid := home.generalMatch(key)
+	if code := c.homeCode; strings.HasPrefix(digits, code.text) {
+		potential := home.stripNationalPrefix(digits[len(code.text):])
+		fullValid := home.generalMatch(digits)
 		nationalValid := home.generalMatch(potential)
-		if (!fullValid && nationalValid) || home.testLength(len(key)) == lengthTooLong {
+		if (!fullValid && nationalValid) || home.testLength(len(digits)) == lengthTooLong {
 			return c.finish(key, code, potential, code.regions[0])
 		}
 	}
-	return c.finish(key, c.homeCode, key, home)
+	if needCode {
+		return invalidNumber, true // ErrInvalidCountryCode
+	}
+	return c.finish(key, c.homeCode, digits, home)
+}
+
+// fewASCIIDigits reports whether key is ASCII with fewer than two digits.
+func fewASCIIDigits(key string) bool {
+	n := 0
+	for i := 0; i < len(key); i++ {
+		switch c := key[i]; {
+		case c >= 0x80:
+			return false
+		case c >= '0' && c <= '9':
+			if n++; n == 2 {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // finish goes on from parseHelper once the calling code is known:

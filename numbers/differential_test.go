@@ -206,7 +206,11 @@ func (g *numberGenerator) input(region string) string {
 	case 22:
 		return "+" + code + " " + vanity(national)
 	}
-	return []string{"+" + code + national + " ext. 12", s.nationalPrefix + national + "#4", "", "+", "00", "+0" + national, "++" + code + national, "+" + code + "/" + national}[g.rng.IntN(8)]
+	return []string{
+		"+" + code + national + " ext. 12", s.nationalPrefix + national + "#4", "", "+", "00", "+0" + national,
+		"++" + code + national, "+" + code + "/" + national, "+00" + code + national, "+011" + code + national,
+		"+" + s.nationalPrefix + national, "a" + national[:min(len(national), 1)],
+	}[g.rng.IntN(12)]
 }
 
 // TestCompiledClassifyMatchesLibrary compares classifyAll, which uses the
