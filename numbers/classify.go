@@ -53,41 +53,49 @@ type classified struct {
 	nationalNumber string
 }
 
-// parsedInputs maps every input to its distinct classified number.
+// parsedInputs maps every input to its classified number.
 type parsedInputs struct {
 	index   []int // per input: position in numbers, or -1 when unreadable
 	numbers []classified
 }
 
-// classifyAll normalizes every input, then classifies each distinct
-// normalized form once, spreading the work over the available CPUs: the
-// compiled metadata tables answer the canonical forms, the library the
-// rest.
+// classifyAll normalizes and classifies every input, spreading the work
+// over the available CPUs. The compiled metadata tables answer the
+// canonical forms, each input on its own (cheaper than finding its
+// repeats); the library parses the rest, each distinct normalized form
+// once.
 func classifyAll(inputs []string, region string) parsedInputs {
-	p := parsedInputs{index: make([]int, len(inputs))}
-	keys := make([]string, 0, len(inputs))
-	position := make(map[string]int, len(inputs))
-	for i, in := range inputs {
-		key, ok := normalizeInput(in)
+	p := parsedInputs{index: make([]int, len(inputs)), numbers: make([]classified, len(inputs))}
+	keys := make([]string, len(inputs)) // normalized forms left to the library
+	compiled := newCompiledClassifier(region)
+	parallel(len(inputs), func(i int) {
+		key, ok := normalizeInput(inputs[i])
 		if !ok {
 			p.index[i] = -1
-			continue
-		}
-		u, dup := position[key]
-		if !dup {
-			u = len(keys)
-			position[key] = u
-			keys = append(keys, key)
-		}
-		p.index[i] = u
-	}
-	p.numbers = make([]classified, len(keys))
-	compiled := newCompiledClassifier(region)
-	parallel(len(keys), func(i int) {
-		if c, ok := compiled.classify(keys[i]); ok {
-			p.numbers[i] = c
 			return
 		}
+		p.index[i] = i
+		if c, ok := compiled.classify(key); ok {
+			p.numbers[i] = c
+		} else {
+			keys[i] = key
+		}
+	})
+	var slow []int // inputs whose key is parsed, first of each key
+	first := map[string]int{}
+	for i, key := range keys {
+		if key == "" {
+			continue
+		}
+		if u, dup := first[key]; dup {
+			p.index[i] = u
+			continue
+		}
+		first[key] = i
+		slow = append(slow, i)
+	}
+	parallel(len(slow), func(j int) {
+		i := slow[j]
 		p.numbers[i] = classify(keys[i], region)
 	})
 	return p
