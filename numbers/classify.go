@@ -165,10 +165,20 @@ const parallelChunk = 256
 
 // parallel calls fn(i) for every i in [0, n), on up to GOMAXPROCS goroutines.
 func parallel(n int, fn func(i int)) {
+	parallelRange(n, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			fn(i)
+		}
+	})
+}
+
+// parallelRange calls fn on consecutive ranges [lo, hi) covering [0, n),
+// of parallelChunk items at most, on up to GOMAXPROCS goroutines.
+func parallelRange(n int, fn func(lo, hi int)) {
 	workers := min(runtime.GOMAXPROCS(0), n/parallelChunk)
 	if workers < 2 {
-		for i := range n {
-			fn(i)
+		for lo := 0; lo < n; lo += parallelChunk {
+			fn(lo, min(lo+parallelChunk, n))
 		}
 		return
 	}
@@ -182,9 +192,7 @@ func parallel(n int, fn func(i int)) {
 				if lo >= n {
 					return
 				}
-				for i := lo; i < min(hi, n); i++ {
-					fn(i)
-				}
+				fn(lo, min(hi, n))
 			}
 		})
 	}
