@@ -7,6 +7,7 @@ package numbers
 import (
 	"cmp"
 	"strings"
+	"sync"
 
 	"github.com/portdesk/portdesk/country"
 	"github.com/portdesk/portdesk/porting"
@@ -122,59 +123,83 @@ func (c *Checker) check(inputs []string, entries []Entry, opts CheckOptions) []R
 	parsed := classifyAll(inputs, region)
 	carriers := lookupCarriers(c.Current, c.RangeHolder, parsed.numbers)
 
+	// Every result on its own, spread over the CPUs; then, in input order,
+	// the duplicates.
 	results := make([]Result, len(inputs))
-	seen := make(map[string]bool, len(parsed.numbers))
-	rules := map[string]countryVerdict{}
-	for i, in := range inputs {
+	rules := countryVerdicts()
+	parallelRange(len(inputs), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			r := &results[i]
+			r.Input = inputs[i]
+			u := parsed.index[i]
+			if u < 0 || !parsed.numbers[u].valid {
+				r.PhoneNumber = strings.TrimSpace(inputs[i])
+				r.NumberType = typeUnknown
+				r.Reasons = []string{porting.ReasonInvalidNumber}
+				continue
+			}
+			n := &parsed.numbers[u]
+			r.PhoneNumber = n.e164
+			r.Valid = true
+			r.Country = n.country
+			r.NumberType = n.numberType
+			r.NumberKind = n.kind
+			looked := carriers[n.e164]
+			r.RangeHolder = looked.rangeHolder
+			answer := hint
+			if entries != nil {
+				r.AccountNumber = strings.TrimSpace(entries[i].AccountNumber)
+				answer = cmp.Or(strings.TrimSpace(entries[i].CurrentCarrier), hint)
+			}
+			r.LosingCarrier = cmp.Or(looked.current, answer, looked.rangeHolder, UnknownCarrier)
+			r.Reasons = portabilityReasons(n, rules)
+		}
+	})
+	seen := make(map[string]bool, len(inputs))
+	for i := range results {
 		r := &results[i]
-		r.Input = in
-		u := parsed.index[i]
-		if u < 0 || !parsed.numbers[u].valid {
-			r.PhoneNumber = strings.TrimSpace(in)
-			r.NumberType = typeUnknown
-			r.Reasons = []string{porting.ReasonInvalidNumber}
+		if !r.Valid {
 			continue
 		}
-		n := &parsed.numbers[u]
-		r.PhoneNumber = n.e164
-		r.Valid = true
-		r.Country = n.country
-		r.NumberType = n.numberType
-		r.NumberKind = n.kind
-		looked := carriers[n.e164]
-		r.RangeHolder = looked.rangeHolder
-		answer := hint
-		if entries != nil {
-			r.AccountNumber = strings.TrimSpace(entries[i].AccountNumber)
-			answer = cmp.Or(strings.TrimSpace(entries[i].CurrentCarrier), hint)
-		}
-		r.LosingCarrier = cmp.Or(looked.current, answer, looked.rangeHolder, UnknownCarrier)
-		r.Reasons = portabilityReasons(n, rules)
-		if seen[n.e164] {
+		before := len(seen) // one hash of the number, not two
+		if seen[r.PhoneNumber] = true; len(seen) == before {
 			r.Reasons = append(r.Reasons, porting.ReasonDuplicateInRequest)
 		}
-		seen[n.e164] = true
 		r.Portable = len(r.Reasons) == 0
 	}
 	return results
 }
 
-// countryVerdict caches country.Lookup for one Check call.
+// countryVerdict is what country.Lookup says of one country.
 type countryVerdict struct {
 	rules country.Rules
 	known bool
 }
 
+// countryVerdicts holds the verdict of every country of the dataset, which
+// does not change while the process runs, by code; Check only reads it,
+// from several goroutines. Codes it lacks are unknown to the dataset.
+var countryVerdicts = sync.OnceValue(func() map[string]*countryVerdict {
+	all := country.All()
+	m := make(map[string]*countryVerdict, len(all))
+	for _, r := range all {
+		m[r.Code] = &countryVerdict{rules: r, known: true}
+	}
+	return m
+})
+
+// unknownCountry is the verdict on codes the dataset lacks.
+var unknownCountry = &countryVerdict{}
+
 // portabilityReasons applies the type, country, kind and range rules.
-func portabilityReasons(n *classified, cache map[string]countryVerdict) []string {
+func portabilityReasons(n *classified, verdicts map[string]*countryVerdict) []string {
 	var reasons []string
 	if n.kind == "" {
 		reasons = append(reasons, porting.ReasonNumberTypeNotSupported)
 	}
-	v, ok := cache[n.country]
-	if !ok {
-		v.rules, v.known = country.Lookup(n.country)
-		cache[n.country] = v
+	v := verdicts[n.country]
+	if v == nil {
+		v = unknownCountry
 	}
 	switch {
 	case !v.known || !v.rules.Supported:

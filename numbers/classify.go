@@ -53,34 +53,51 @@ type classified struct {
 	nationalNumber string
 }
 
-// parsedInputs maps every input to its distinct classified number.
+// parsedInputs maps every input to its classified number.
 type parsedInputs struct {
 	index   []int // per input: position in numbers, or -1 when unreadable
 	numbers []classified
 }
 
-// classifyAll normalizes every input, then parses each distinct normalized
-// form once, spreading the parsing over the available CPUs.
+// classifyAll normalizes and classifies every input, spreading the work
+// over the available CPUs. The compiled metadata tables answer the
+// canonical forms, each input on its own (cheaper than finding its
+// repeats); the library parses the rest, each distinct normalized form
+// once.
 func classifyAll(inputs []string, region string) parsedInputs {
-	p := parsedInputs{index: make([]int, len(inputs))}
-	keys := make([]string, 0, len(inputs))
-	position := make(map[string]int, len(inputs))
-	for i, in := range inputs {
-		key, ok := normalizeInput(in)
+	p := parsedInputs{index: make([]int, len(inputs)), numbers: make([]classified, len(inputs))}
+	keys := make([]string, len(inputs)) // normalized forms left to the library
+	compiled := newCompiledClassifier(region)
+	parallel(len(inputs), func(i int) {
+		key, ok := normalizeInput(inputs[i])
 		if !ok {
 			p.index[i] = -1
+			return
+		}
+		p.index[i] = i
+		if c, ok := compiled.classify(key); ok {
+			p.numbers[i] = c
+		} else {
+			keys[i] = key
+		}
+	})
+	var slow []int // inputs whose key is parsed, first of each key
+	first := map[string]int{}
+	for i, key := range keys {
+		if key == "" {
 			continue
 		}
-		u, dup := position[key]
-		if !dup {
-			u = len(keys)
-			position[key] = u
-			keys = append(keys, key)
+		if u, dup := first[key]; dup {
+			p.index[i] = u
+			continue
 		}
-		p.index[i] = u
+		first[key] = i
+		slow = append(slow, i)
 	}
-	p.numbers = make([]classified, len(keys))
-	parallel(len(keys), func(i int) { p.numbers[i] = classify(keys[i], region) })
+	parallel(len(slow), func(j int) {
+		i := slow[j]
+		p.numbers[i] = classify(keys[i], region)
+	})
 	return p
 }
 
@@ -148,10 +165,20 @@ const parallelChunk = 256
 
 // parallel calls fn(i) for every i in [0, n), on up to GOMAXPROCS goroutines.
 func parallel(n int, fn func(i int)) {
+	parallelRange(n, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			fn(i)
+		}
+	})
+}
+
+// parallelRange calls fn on consecutive ranges [lo, hi) covering [0, n),
+// of parallelChunk items at most, on up to GOMAXPROCS goroutines.
+func parallelRange(n int, fn func(lo, hi int)) {
 	workers := min(runtime.GOMAXPROCS(0), n/parallelChunk)
 	if workers < 2 {
-		for i := range n {
-			fn(i)
+		for lo := 0; lo < n; lo += parallelChunk {
+			fn(lo, min(lo+parallelChunk, n))
 		}
 		return
 	}
@@ -165,9 +192,7 @@ func parallel(n int, fn func(i int)) {
 				if lo >= n {
 					return
 				}
-				for i := lo; i < min(hi, n); i++ {
-					fn(i)
-				}
+				fn(lo, min(hi, n))
 			}
 		})
 	}

@@ -53,18 +53,24 @@ func GroupPortable(results []Result) []Group {
 	}
 	at := map[key]int{}
 	var groups []Group
-	for _, r := range results {
+	last, lastAt := key{}, -1 // neighbours mostly share a group: skip the hash
+	for i := range results {
+		r := &results[i]
 		if !r.Portable {
 			continue
 		}
 		k := key{r.Country, r.LosingCarrier, r.NumberKind, r.AccountNumber}
-		i, ok := at[k]
-		if !ok {
-			i = len(groups)
-			at[k] = i
-			groups = append(groups, Group{Country: k.country, LosingCarrier: k.carrier, NumberKind: k.kind, AccountNumber: k.account})
+		g := lastAt
+		if g < 0 || k != last {
+			var ok bool
+			if g, ok = at[k]; !ok {
+				g = len(groups)
+				at[k] = g
+				groups = append(groups, Group{Country: k.country, LosingCarrier: k.carrier, NumberKind: k.kind, AccountNumber: k.account})
+			}
+			last, lastAt = k, g
 		}
-		groups[i].PhoneNumbers = append(groups[i].PhoneNumbers, r.PhoneNumber)
+		groups[g].PhoneNumbers = append(groups[g].PhoneNumbers, r.PhoneNumber)
 	}
 	slices.SortFunc(groups, func(a, b Group) int {
 		return cmp.Or(

@@ -65,6 +65,9 @@ func normalizeInput(in string) (string, bool) {
 	if len(out) == 0 {
 		return "", false
 	}
+	if len(out) == len(s) {
+		return s, true // already canonical: no copy
+	}
 	return string(out), true
 }
 

@@ -19,6 +19,12 @@ import (
 // pass of libphonenumber calls per input, no caching, no concurrency. The
 // fast path must give the same results.
 func naiveCheck(inputs []string, opts CheckOptions) []Result {
+	return naiveCheckLookup(inputs, opts, true)
+}
+
+// naiveCheckLookup is naiveCheck, with the range holder's lookup only when
+// rangeHolder is set (Checker{} without lookups is compared with it off).
+func naiveCheckLookup(inputs []string, opts CheckOptions, rangeHolder bool) []Result {
 	region := documentedRegion(opts.DefaultRegion)
 	hint := strings.TrimSpace(opts.CarrierHint)
 	seen := map[string]bool{}
@@ -40,7 +46,9 @@ func naiveCheck(inputs []string, opts CheckOptions) []Result {
 		r.Country = phonenumbers.GetRegionCodeForNumber(num)
 		r.PhoneNumber = phonenumbers.Format(num, phonenumbers.E164)
 		r.NumberType = strings.ToLower(typeNamesUpper[typ])
-		r.RangeHolder, _ = phonenumbers.GetCarrierForNumber(num, "en")
+		if rangeHolder {
+			r.RangeHolder, _ = phonenumbers.GetCarrierForNumber(num, "en")
+		}
 		switch {
 		case hint != "":
 			r.LosingCarrier = hint
