@@ -2,8 +2,8 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
-	"slices"
 
 	"github.com/portdesk/portdesk/porting"
 )
@@ -299,25 +299,32 @@ func (t *tx) FindPortOrder(ctx context.Context, id string) (*porting.PortOrder, 
 // mapped to that order and its account.
 func (t *tx) FindHeldNumbers(ctx context.Context, phoneNumbers []string) (map[string]porting.HeldNumber, error) {
 	out := map[string]porting.HeldNumber{}
-	for chunk := range slices.Chunk(phoneNumbers, inChunk) {
-		args := make([]any, len(chunk))
-		for i, n := range chunk {
-			args[i] = n
+	if len(phoneNumbers) == 0 {
+		return out, nil
+	}
+	// One statement whatever the count: the numbers go in as one JSON
+	// array, where IN lists of 500 cost a statement to parse each (a fifth
+	// of a 100,000-number intake on SQLite).
+	list, err := json.Marshal(phoneNumbers)
+	if err != nil {
+		return nil, errorf(err, "find held numbers")
+	}
+	elements := `SELECT value FROM json_each($1)`
+	if t.db.engine == EnginePostgres {
+		elements = `SELECT json_array_elements_text($1::json)`
+	}
+	err = queryAll(ctx, t, func(r scanner) error {
+		var number string
+		var h porting.HeldNumber
+		if err := r.Scan(&number, &h.OrderID, &h.AccountID); err != nil {
+			return err
 		}
-		err := queryAll(ctx, t, func(r scanner) error {
-			var number string
-			var h porting.HeldNumber
-			if err := r.Scan(&number, &h.OrderID, &h.AccountID); err != nil {
-				return err
-			}
-			out[number] = h
-			return nil
-		}, `SELECT n.phone_number, n.order_id, o.account_id FROM port_order_numbers n
-			JOIN port_orders o ON o.id = n.order_id WHERE n.held AND n.phone_number IN (`+
-			inList(1, len(chunk))+`)`, args...)
-		if err != nil {
-			return nil, errorf(err, "find held numbers")
-		}
+		out[number] = h
+		return nil
+	}, `SELECT n.phone_number, n.order_id, o.account_id FROM port_order_numbers n
+		JOIN port_orders o ON o.id = n.order_id WHERE n.held AND n.phone_number IN (`+elements+`)`, string(list))
+	if err != nil {
+		return nil, errorf(err, "find held numbers")
 	}
 	return out, nil
 }
