@@ -40,20 +40,6 @@ type portabilityInput struct {
 	Body NumberFields
 }
 
-type checkResult struct {
-	PhoneNumber   string   `json:"phone_number" doc:"E.164 when valid, else the input as given."`
-	Input         string   `json:"input"`
-	Valid         bool     `json:"valid"`
-	Portable      bool     `json:"portable"`
-	Country       string   `json:"country"`
-	NumberType    string   `json:"number_type"`
-	NumberKind    string   `json:"number_kind"`
-	LosingCarrier string   `json:"losing_carrier" doc:"The carrier the number leaves (see Losing carrier in the operation description)."`
-	RangeHolder   string   `json:"range_holder" doc:"The carrier the number's range was first assigned to, for information; \"\" when unknown."`
-	AccountNumber string   `json:"account_number,omitempty" doc:"The account number given with the number in phone_number_entries."`
-	Reasons       []string `json:"reasons" doc:"Why a number is not portable: invalid_number, country_not_supported, number_type_not_supported, duplicate_in_request, already_on_active_order, …"`
-}
-
 type checkGroup struct {
 	Country       string   `json:"country"`
 	LosingCarrier string   `json:"losing_carrier"`
@@ -64,7 +50,7 @@ type checkGroup struct {
 
 type portabilityOutput struct {
 	Body struct {
-		Results []checkResult `json:"results"`
+		Results []CheckResult `json:"results"`
 		Groups  []checkGroup  `json:"groups" doc:"The port orders an intake would create."`
 	}
 }
@@ -85,22 +71,9 @@ func (s *Server) handlePortabilityCheck(ctx context.Context, in *portabilityInpu
 		return nil, problem(err)
 	}
 	out := &portabilityOutput{}
-	out.Body.Results = checkResults(rep.Results)
+	out.Body.Results = NewCheckResults(rep.Results)
 	out.Body.Groups = checkGroups(rep.Groups)
 	return out, nil
-}
-
-func checkResults(rs []numbers.Result) []checkResult {
-	out := make([]checkResult, len(rs))
-	for i, r := range rs {
-		out[i] = checkResult{
-			PhoneNumber: r.PhoneNumber, Input: r.Input, Valid: r.Valid, Portable: r.Portable,
-			Country: r.Country, NumberType: r.NumberType, NumberKind: string(r.NumberKind),
-			LosingCarrier: r.LosingCarrier, RangeHolder: r.RangeHolder, AccountNumber: r.AccountNumber,
-			Reasons: nonNil(r.Reasons),
-		}
-	}
-	return out
 }
 
 func checkGroups(gs []numbers.Group) []checkGroup {
