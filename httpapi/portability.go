@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"cmp"
 	"context"
 	"net/http"
 
@@ -37,7 +38,9 @@ type NumberFields struct {
 }
 
 type portabilityInput struct {
-	Body NumberFields
+	DefaultCountry string `query:"default_country" pattern:"^[A-Za-z]{2}$" doc:"The body's default_country for a body that sets none; a text/csv body has no other way to set it."`
+	CurrentCarrier string `query:"current_carrier" maxLength:"200" doc:"The body's current_carrier for a body that sets none; a text/csv body has no other way to set it."`
+	Body           NumberFields
 }
 
 type checkGroup struct {
@@ -59,13 +62,15 @@ func (s *Server) registerPortability() {
 	o := op("check-portability", http.MethodPost, "/v1/portability-checks", "Check whether numbers can be ported, and how they would be split", "portability")
 	o.Description += "\n\n" + inputRules
 	o.MaxBodyBytes = maxNumbersBody
+	o.Errors = append(o.Errors, http.StatusRequestEntityTooLarge)
 	huma.Register(s.api, o, s.handlePortabilityCheck)
+	documentPortabilityStream(s.api.OpenAPI().Paths[o.Path].Post)
 }
 
 func (s *Server) handlePortabilityCheck(ctx context.Context, in *portabilityInput) (*portabilityOutput, error) {
 	rep, err := s.Service.Intake.CheckPortability(ctx, principal(ctx), workflow.CheckParams{
-		PhoneNumbers: in.Body.PhoneNumbers, Entries: in.Body.Entries, CarrierHint: in.Body.CurrentCarrier,
-		DefaultRegion: in.Body.DefaultCountry,
+		PhoneNumbers: in.Body.PhoneNumbers, Entries: in.Body.Entries, CarrierHint: cmp.Or(in.Body.CurrentCarrier, in.CurrentCarrier),
+		DefaultRegion: cmp.Or(in.Body.DefaultCountry, in.DefaultCountry),
 	})
 	if err != nil {
 		return nil, problem(err)

@@ -81,3 +81,27 @@ func TestKeySet(t *testing.T) {
 		t.Errorf("%.1f bytes a key, want at most 16", perKey)
 	}
 }
+
+// TestGroupTallyMatchesGroupPortable tallies a list in batches and
+// compares each count with the numbers GroupPortable puts in that group.
+func TestGroupTallyMatchesGroupPortable(t *testing.T) {
+	var c Checker
+	list := []Entry{{PhoneNumber: "+12125550100", CurrentCarrier: "B"}, {PhoneNumber: "+12125550101", CurrentCarrier: "A"},
+		{PhoneNumber: "+442079460958"}, {PhoneNumber: "+12125550102", CurrentCarrier: "B", AccountNumber: "7"},
+		{PhoneNumber: "+12125550103", CurrentCarrier: "B"}, {PhoneNumber: "nonsense"}}
+	want := GroupPortable(c.CheckEntries(list, CheckOptions{}))
+	var tally GroupTally
+	for i := range list {
+		tally.Add(c.CheckEntries(list[i:i+1], CheckOptions{}))
+	}
+	got := tally.Groups()
+	if len(got) != len(want) {
+		t.Fatalf("%d groups, want %d", len(got), len(want))
+	}
+	for i, g := range got {
+		w := want[i]
+		if g.Country != w.Country || g.LosingCarrier != w.LosingCarrier || g.NumberKind != w.NumberKind || g.AccountNumber != w.AccountNumber || g.Count != len(w.PhoneNumbers) {
+			t.Errorf("group %d = %+v, want %+v", i, g, w)
+		}
+	}
+}

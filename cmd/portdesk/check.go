@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"time"
 
 	"github.com/portdesk/portdesk/httpapi"
@@ -17,6 +18,12 @@ import (
 	"github.com/portdesk/portdesk/numbers/numberlist"
 	"github.com/portdesk/portdesk/porting"
 )
+
+// checkMemoryLimit is the Go runtime's soft memory limit for `portdesk
+// check` when GOMEMLIMIT does not set one: the set of numbers seen grows
+// with the list (110 MB at 10,000,000), and without a limit the heap
+// doubles over it (294 MB peak RSS at 10,000,000 numbers, 237 MB with it).
+const checkMemoryLimit = 192 << 20
 
 // defaultCheckBatch is how many numbers `portdesk check` checks at once:
 // enough for the checker to use every core, few enough to keep memory flat.
@@ -79,6 +86,9 @@ func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	}
 	if c.batch < 1 {
 		return fmt.Errorf("--batch %d: want at least 1", c.batch)
+	}
+	if _, set := os.LookupEnv("GOMEMLIMIT"); !set {
+		debug.SetMemoryLimit(checkMemoryLimit)
 	}
 	return c.run(ctx)
 }
