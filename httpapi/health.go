@@ -96,7 +96,6 @@ func reportRoute(mux *http.ServeMux) http.Handler {
 	})
 }
 
-
 // Flush sends what was written so far (a streamed answer's lines). The
 // writer has no Unwrap on purpose: through it, http.ResponseController
 // would let Huma set read deadlines on the connection that outlive the
