@@ -95,3 +95,13 @@ func reportRoute(mux *http.ServeMux) http.Handler {
 		}
 	})
 }
+
+// Flush sends what was written so far (a streamed answer's lines). The
+// writer has no Unwrap on purpose: through it, http.ResponseController
+// would let Huma set read deadlines on the connection that outlive the
+// request on a kept-alive connection.
+func (w *statusWriter) Flush() {
+	if f, ok := w.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}

@@ -76,7 +76,13 @@ var operationDescriptions = map[string]string{
 	"deny-quota-request": "**Who:** staff (admin, specialist); customers get 403 (another account's request answers 404). " +
 		"**When:** while the request is open; a decided request answers 409. The reason is kept on the request for the customer.",
 
-	"check-portability": "**Who:** any API key; nothing is stored. A number already on an active order is reported as already_on_active_order.",
+	"check-portability": "**Who:** any API key; nothing is stored. A number already on an active order is reported as already_on_active_order. " +
+		"**Large lists:** a JSON body holds at most 100,000 numbers (8 MiB). A `text/csv` body (CSV, one number per line, or XLSX, found from the content; " +
+		"default_country and current_carrier as query parameters) holds up to 1,000,000 numbers and 128 MiB, 413 beyond. " +
+		"The whole list is read before the answer starts, so a bad line answers 422 naming it; then the answer streams as `application/x-ndjson`: " +
+		"one result object per line, in list order, with the fields and reasons of the JSON answer (a number repeated anywhere in the list is duplicate_in_request), " +
+		"then one `{\"summary\": {\"numbers\", \"portable\", \"groups\"}}` line whose groups count the numbers of each order an intake would create " +
+		"(the numbers themselves are in the result lines). Should the check fail after the answer began, the last line is `{\"error\": problem}` instead.",
 	"create-port-request": "**Who:** customers, for their own account; staff, naming the account in account_id. " +
 		"Premium accounts file technical cases (instance_id, severity, subject); basic accounts file limit-increase cases (limit_requests). " +
 		"Every new order starts in review.",

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"cmp"
 	"context"
 	"net/http"
 
@@ -37,21 +38,9 @@ type NumberFields struct {
 }
 
 type portabilityInput struct {
-	Body NumberFields
-}
-
-type checkResult struct {
-	PhoneNumber   string   `json:"phone_number" doc:"E.164 when valid, else the input as given."`
-	Input         string   `json:"input"`
-	Valid         bool     `json:"valid"`
-	Portable      bool     `json:"portable"`
-	Country       string   `json:"country"`
-	NumberType    string   `json:"number_type"`
-	NumberKind    string   `json:"number_kind"`
-	LosingCarrier string   `json:"losing_carrier" doc:"The carrier the number leaves (see Losing carrier in the operation description)."`
-	RangeHolder   string   `json:"range_holder" doc:"The carrier the number's range was first assigned to, for information; \"\" when unknown."`
-	AccountNumber string   `json:"account_number,omitempty" doc:"The account number given with the number in phone_number_entries."`
-	Reasons       []string `json:"reasons" doc:"Why a number is not portable: invalid_number, country_not_supported, number_type_not_supported, duplicate_in_request, already_on_active_order, …"`
+	DefaultCountry string `query:"default_country" pattern:"^[A-Za-z]{2}$" doc:"The body's default_country for a body that sets none; a text/csv body has no other way to set it."`
+	CurrentCarrier string `query:"current_carrier" maxLength:"200" doc:"The body's current_carrier for a body that sets none; a text/csv body has no other way to set it."`
+	Body           NumberFields
 }
 
 type checkGroup struct {
@@ -64,7 +53,7 @@ type checkGroup struct {
 
 type portabilityOutput struct {
 	Body struct {
-		Results []checkResult `json:"results"`
+		Results []CheckResult `json:"results"`
 		Groups  []checkGroup  `json:"groups" doc:"The port orders an intake would create."`
 	}
 }
@@ -73,34 +62,23 @@ func (s *Server) registerPortability() {
 	o := op("check-portability", http.MethodPost, "/v1/portability-checks", "Check whether numbers can be ported, and how they would be split", "portability")
 	o.Description += "\n\n" + inputRules
 	o.MaxBodyBytes = maxNumbersBody
+	o.Errors = append(o.Errors, http.StatusRequestEntityTooLarge)
 	huma.Register(s.api, o, s.handlePortabilityCheck)
+	documentPortabilityStream(s.api.OpenAPI().Paths[o.Path].Post)
 }
 
 func (s *Server) handlePortabilityCheck(ctx context.Context, in *portabilityInput) (*portabilityOutput, error) {
 	rep, err := s.Service.Intake.CheckPortability(ctx, principal(ctx), workflow.CheckParams{
-		PhoneNumbers: in.Body.PhoneNumbers, Entries: in.Body.Entries, CarrierHint: in.Body.CurrentCarrier,
-		DefaultRegion: in.Body.DefaultCountry,
+		PhoneNumbers: in.Body.PhoneNumbers, Entries: in.Body.Entries, CarrierHint: cmp.Or(in.Body.CurrentCarrier, in.CurrentCarrier),
+		DefaultRegion: cmp.Or(in.Body.DefaultCountry, in.DefaultCountry),
 	})
 	if err != nil {
 		return nil, problem(err)
 	}
 	out := &portabilityOutput{}
-	out.Body.Results = checkResults(rep.Results)
+	out.Body.Results = NewCheckResults(rep.Results)
 	out.Body.Groups = checkGroups(rep.Groups)
 	return out, nil
-}
-
-func checkResults(rs []numbers.Result) []checkResult {
-	out := make([]checkResult, len(rs))
-	for i, r := range rs {
-		out[i] = checkResult{
-			PhoneNumber: r.PhoneNumber, Input: r.Input, Valid: r.Valid, Portable: r.Portable,
-			Country: r.Country, NumberType: r.NumberType, NumberKind: string(r.NumberKind),
-			LosingCarrier: r.LosingCarrier, RangeHolder: r.RangeHolder, AccountNumber: r.AccountNumber,
-			Reasons: nonNil(r.Reasons),
-		}
-	}
-	return out
 }
 
 func checkGroups(gs []numbers.Group) []checkGroup {

@@ -16,7 +16,7 @@ import (
 
 // APIVersion is the version of the API contract in the OpenAPI document.
 // Changing the document without changing this fails the golden test.
-const APIVersion = "0.21.0"
+const APIVersion = "0.22.0"
 
 // Server is the HTTP API.
 type Server struct {
@@ -69,7 +69,7 @@ func NewServer(svc *workflow.Service, reg *prometheus.Registry, opts ...Option) 
 	registerDocs(mux)
 	setSchemaExamples(s.api.OpenAPI().Components.Schemas)
 	m := newMetrics(reg)
-	s.handler = m.instrument(s.limitUploads(s.authenticate(s.idempotent(mux, routerProblems(mux, reportRoute(mux))))))
+	s.handler = m.instrument(s.limitUploads(s.authenticate(s.streamChecks(s.idempotent(mux, routerProblems(mux, reportRoute(mux)))))))
 	return s
 }
 

@@ -72,15 +72,23 @@ func (s *Intake) checkNumbers(nums []string, entries []numbers.Entry) error {
 		}
 	}
 	for i, e := range entries {
-		field := fmt.Sprintf("phone_number_entries[%d]", i)
-		switch {
-		case len(e.PhoneNumber) > porting.MaxNumberInput:
-			return porting.FieldErrorf(field+".phone_number", "a phone number is at most %d characters", porting.MaxNumberInput)
-		case len(e.CurrentCarrier) > maxCarrierName:
-			return porting.FieldErrorf(field+".current_carrier", "a carrier name is at most %d characters", maxCarrierName)
-		case len(e.AccountNumber) > maxAccountNumber:
-			return porting.FieldErrorf(field+".account_number", "an account number is at most %d characters", maxAccountNumber)
+		if err := checkEntry(fmt.Sprintf("phone_number_entries[%d].", i), e); err != nil {
+			return err
 		}
+	}
+	return nil
+}
+
+// checkEntry bounds what a customer wrote about one number; field
+// prefixes the name of the field at fault.
+func checkEntry(field string, e numbers.Entry) error {
+	switch {
+	case len(e.PhoneNumber) > porting.MaxNumberInput:
+		return porting.FieldErrorf(field+"phone_number", "a phone number is at most %d characters", porting.MaxNumberInput)
+	case len(e.CurrentCarrier) > maxCarrierName:
+		return porting.FieldErrorf(field+"current_carrier", "a carrier name is at most %d characters", maxCarrierName)
+	case len(e.AccountNumber) > maxAccountNumber:
+		return porting.FieldErrorf(field+"account_number", "an account number is at most %d characters", maxAccountNumber)
 	}
 	return nil
 }
@@ -105,10 +113,24 @@ func (s *Intake) checkNumberCount(n int) error {
 // classify runs the number checker and marks numbers already held by an
 // active order, reading the holds in tx so an intake sees what it commits.
 func (s *Intake) classify(ctx context.Context, tx porting.OrderStore, p porting.Principal, in CheckParams, k *carrierKnowledge) (*PortabilityReport, error) {
+	results, err := s.classifyResults(ctx, tx, p, in, k, nil)
+	if err != nil {
+		return nil, err
+	}
+	return &PortabilityReport{Results: results, Groups: numbers.GroupPortable(results)}, nil
+}
+
+// classifyResults is classify without the groups; seen, when not nil,
+// marks the numbers of earlier batches of the same list as repeated, as
+// the checker marks repeats within in.
+func (s *Intake) classifyResults(ctx context.Context, tx porting.OrderStore, p porting.Principal, in CheckParams, k *carrierKnowledge, seen *numbers.SeenNumbers) ([]numbers.Result, error) {
 	results := s.checker.CheckEntries(in.entries(), numbers.CheckOptions{
 		DefaultRegion: s.region(in),
 		CarrierHint:   in.CarrierHint,
 	})
+	if seen != nil {
+		seen.MarkRepeats(results)
+	}
 	k.apply(results)
 	var valid []string
 	for _, r := range results {
@@ -133,5 +155,5 @@ func (s *Intake) classify(ctx context.Context, tx porting.OrderStore, p porting.
 		}
 		numbers.MarkInUse(results, inUse)
 	}
-	return &PortabilityReport{Results: results, Groups: numbers.GroupPortable(results)}, nil
+	return results, nil
 }

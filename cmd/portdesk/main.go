@@ -22,6 +22,7 @@ Usage:
   portdesk serve   [--addr 127.0.0.1:8080] [--metrics-addr ADDR] [--data-dir ./portdesk-data] [--database-url postgres://…] [--sandbox]
   portdesk migrate [--data-dir …] [--database-url …]
   portdesk carrier-sim [--addr 127.0.0.1:8090] [--secret whsec_…] [--csr-file FILE] [--answer-delay 2s] [--fault-…]
+  portdesk check   [--format csv|ndjson] [-o FILE] [--default-country US] [--current-carrier NAME] FILE|-
   portdesk admin create-account --name NAME --plan basic|premium
   portdesk admin create-key --role admin|specialist|customer [--account ID] [--expires-at RFC3339]
   portdesk admin revoke-key --id KEY_ID
@@ -63,6 +64,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return nil
 	case "migrate":
 		return runMigrate(ctx, args[1:], stdout, stderr)
+	case "check":
+		return runCheck(ctx, args[1:], os.Stdin, stdout, stderr)
 	case "admin":
 		return runAdmin(ctx, args[1:], stdout, stderr)
 	case "version":

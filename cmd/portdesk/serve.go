@@ -22,7 +22,6 @@ import (
 
 	"github.com/portdesk/portdesk/httpapi"
 	"github.com/portdesk/portdesk/jobs"
-	"github.com/portdesk/portdesk/numbers"
 	"github.com/portdesk/portdesk/porting"
 	"github.com/portdesk/portdesk/store"
 	"github.com/portdesk/portdesk/workflow"
@@ -126,7 +125,7 @@ func (m *Main) Open(ctx context.Context) error {
 	m.Service = workflow.New(workflow.Config{
 		Store: db, Clock: clock, SandboxClock: sandbox, AdminToken: m.Config.AdminToken, Notifier: notifier,
 		WebhookGuard: &notifier.Webhooks, Gateways: gateways, PublicURL: public, TestCaller: caller, SIPIngressURI: ingressURI,
-		Checker: &numbers.Checker{RangeHolder: numbers.OriginalCarrierLookup{}}, Settings: settings,
+		Checker: portabilityChecker(), Settings: settings,
 	})
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
