@@ -3,6 +3,8 @@ package numbers
 import (
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/nyaruka/phonenumbers"
 )
@@ -29,7 +31,14 @@ type CarrierLookup interface {
 type OriginalCarrierLookup struct{}
 
 // LookupCarrier implements CarrierLookup with English carrier names.
+// libphonenumber finds the carrier by the longest prefix of the number's
+// E.164 form up to carrierPrefixLength characters, so every number sharing
+// those characters has the same answer: it is remembered by them.
 func (OriginalCarrierLookup) LookupCarrier(e164 string, _ string) string {
+	key := e164[:min(len(e164), carrierPrefixLength)]
+	if name, ok := carrierByPrefix.Load(key); ok {
+		return name.(string)
+	}
 	num, ok := numberFromE164(e164)
 	if !ok {
 		return ""
@@ -38,8 +47,27 @@ func (OriginalCarrierLookup) LookupCarrier(e164 string, _ string) string {
 	if err != nil {
 		return ""
 	}
+	// Only a number that formats back to e164 was looked up by e164's own
+	// characters; the cache stops growing at carrierCacheSize prefixes.
+	if phonenumbers.Format(num, phonenumbers.E164) == e164 && carrierCached.Load() < carrierCacheSize {
+		if _, loaded := carrierByPrefix.LoadOrStore(key, name); !loaded {
+			carrierCached.Add(1)
+		}
+	}
 	return name
 }
+
+// carrierPrefixLength is the most characters of an E.164 number (the "+"
+// included) libphonenumber's carrier lookup reads (its maxLength of 10).
+const carrierPrefixLength = 10
+
+// carrierCacheSize bounds the prefixes remembered: about 100 MB at most.
+const carrierCacheSize = 1 << 20
+
+var (
+	carrierByPrefix sync.Map // prefix → carrier name ("" for none)
+	carrierCached   atomic.Int64
+)
 
 // numberFromE164 rebuilds a PhoneNumber from its E.164 form without the
 // cost of phonenumbers.Parse; calling codes are prefix-free, so the first
