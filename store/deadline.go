@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"slices"
 	"time"
 
@@ -158,6 +160,20 @@ func (t *tx) FindDueDeadlines(ctx context.Context, now time.Time, limit int) ([]
 // unknown, fired or cancelled deadline is false without error.
 func (t *tx) FireDeadline(ctx context.Context, id int64, now time.Time) (bool, error) {
 	t.db.stamp(&now)
+	// The order is locked first, as ChangeDeadlines does: the same lock
+	// order cannot deadlock, and every statement after the lock sees the
+	// deadlines as whoever held the order left them, so the order's next
+	// deadline is computed from the committed set.
+	var orderID string
+	if err := t.queryRow(ctx, `SELECT port_order_id FROM deadlines WHERE id = $1`, id).Scan(&orderID); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return false, nil
+		}
+		return false, errorf(err, "fire deadline %d", id)
+	}
+	if _, err := t.lockOrder(ctx, orderID); err != nil {
+		return false, err
+	}
 	res, err := t.exec(ctx, `UPDATE deadlines SET state = 'fired', fired_at = $1 WHERE id = $2 AND state = 'pending'`,
 		now, id)
 	if err != nil {
@@ -170,8 +186,7 @@ func (t *tx) FireDeadline(ctx context.Context, id int64, now time.Time) (bool, e
 	if n != 1 {
 		return false, nil
 	}
-	_, err = t.exec(ctx, `UPDATE port_orders SET next_deadline_at = `+nextDeadlineOf+`
-		WHERE id = (SELECT port_order_id FROM deadlines WHERE id = $1)`, id)
+	_, err = t.exec(ctx, `UPDATE port_orders SET next_deadline_at = `+nextDeadlineOf+` WHERE id = $1`, orderID)
 	if err != nil {
 		return false, errorf(err, "set next deadline after firing deadline %d", id)
 	}

@@ -32,7 +32,7 @@ const (
 	MaxXLSXSize = 64 << 20
 	// MaxXLSXInflated bounds what an XLSX may inflate to, in bytes; it is
 	// held in memory (a million one-number rows take about 80 MiB).
-	MaxXLSXInflated = 256 << 20
+	MaxXLSXInflated = 128 << 20
 )
 
 // Format is the kind of list a Reader found.

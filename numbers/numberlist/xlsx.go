@@ -1,9 +1,11 @@
 package numberlist
 
 import (
+	"archive/zip"
 	"bytes"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/gabriel-vasile/mimetype"
 	"github.com/xuri/excelize/v2"
@@ -31,6 +33,9 @@ func openXLSX(r io.Reader, m *mimetype.MIME) (*xlsxSource, error) {
 	// Parts up to MaxXLSXInflated stay in memory: by default excelize
 	// unzips a sheet or string table over 16 MiB to a temporary file,
 	// which would leave the customer's numbers on disk unencrypted.
+	if err := checkXLSXParts(b); err != nil {
+		return nil, err
+	}
 	f, err := excelize.OpenReader(bytes.NewReader(b), excelize.Options{UnzipSizeLimit: MaxXLSXInflated, UnzipXMLSizeLimit: MaxXLSXInflated})
 	if err != nil {
 		return nil, porting.Errorf(porting.EINVALID, "the file is a zip archive (%s) but no readable XLSX workbook: %v", m, err)
@@ -69,4 +74,32 @@ func (s *xlsxSource) close() error {
 		err = cerr
 	}
 	return err
+}
+
+// MaxXLSXTableSize bounds the parts excelize reads whole into structures
+// before the first row (the shared strings, styles and workbook), in bytes
+// as unzipped: a few hundred kilobytes of zip could otherwise inflate to
+// millions of strings and gigabytes of memory. A list of 100,000 distinct
+// numbers as shared strings takes about 3 MiB.
+const MaxXLSXTableSize = 32 << 20
+
+// checkXLSXParts refuses a workbook whose parts, as the zip directory
+// declares them, inflate beyond the bounds. The directory's sizes are what
+// excelize reads by, and a part that inflates to more than it declares
+// fails to read.
+func checkXLSXParts(b []byte) error {
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		return unreadable("the file is no readable XLSX workbook (a broken zip archive)")
+	}
+	var total uint64
+	for _, f := range zr.File {
+		total += f.UncompressedSize64
+		name := strings.ToLower(f.Name)
+		whole := !strings.HasPrefix(name, "xl/worksheets/")
+		if total > MaxXLSXInflated || (whole && f.UncompressedSize64 > MaxXLSXTableSize) {
+			return unreadable(fmt.Sprintf("the XLSX workbook inflates beyond what is read (%d MiB in all, %d MiB for its string table); save the list as CSV", MaxXLSXInflated>>20, MaxXLSXTableSize>>20))
+		}
+	}
+	return nil
 }
