@@ -142,8 +142,11 @@ func (c *console) handleAssociationsPost(w http.ResponseWriter, r *http.Request,
 		for _, a := range as {
 			listed[a.PhoneNumber] = true
 		}
+		// One save takes workflow.MaxAssociations numbers: the first of
+		// those without a flow go now, and the page says how many are left
+		// for the next save.
 		for _, n := range inv {
-			if n.ContactFlowID == "" && !listed[n.PhoneNumber] {
+			if n.ContactFlowID == "" && !listed[n.PhoneNumber] && len(as) < workflow.MaxAssociations {
 				as = append(as, workflow.Association{PhoneNumber: n.PhoneNumber, ContactFlowID: d.Flow})
 				lines = append(lines, 0)
 			}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+
+	"github.com/portdesk/portdesk/porting"
 	"net/url"
 	"strings"
 	"testing"
@@ -108,5 +110,50 @@ func TestBulkAssociations(t *testing.T) {
 	}
 	if got := flowOf(); got[held[0]] != flows[0].ID {
 		t.Fatalf("another account changed a flow: %v", got)
+	}
+}
+
+// TestBulkAssociationsAllUnassignedBig: "every number without a flow" on an
+// instance with more of them than one save takes gives the first
+// workflow.MaxAssociations their flow, and the next save the rest.
+func TestBulkAssociationsAllUnassignedBig(t *testing.T) {
+	t.Parallel()
+	var st porting.Store
+	b := setupWith(t, func(c *workflow.Config) { st = c.Store })
+	ctx := context.Background()
+	flows, err := b.svc.Instances.ContactFlows(ctx, acmePrincipal, workflow.DemoInstanceID)
+	if err != nil || len(flows) == 0 {
+		t.Fatal(flows, err)
+	}
+	err = st.InTx(ctx, func(tx porting.Tx) error {
+		for i := range workflow.MaxAssociations + 1 {
+			n := &porting.InstancePhoneNumber{InstanceID: workflow.DemoInstanceID, PhoneNumber: fmt.Sprintf("+1212%07d", 2_000_000+i),
+				Status: porting.InventoryActive, UpdatedAt: b.svc.Config.Clock.Now()}
+			if err := tx.UpsertInstancePhoneNumber(ctx, n); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	acme := b.client(t)
+	b.signIn(t, acme, acmeEmail)
+	path := "/instances/" + workflow.DemoInstanceID + "/associations"
+	all := url.Values{"flow": {flows[0].ID}, "all_unassigned": {"on"}}
+	res := b.post(t, acme, path, all)
+	if want := fmt.Sprintf("%s?saved=%d", path, workflow.MaxAssociations); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != want {
+		t.Fatalf("first save: %d → %q, want 303 to %s", res.StatusCode, res.Header.Get("Location"), want)
+	}
+	res = b.post(t, acme, path, all)
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("second save: %d, want 303", res.StatusCode)
+	}
+	inv, _ := b.svc.Instances.InstancePhoneNumbers(ctx, acmePrincipal, workflow.DemoInstanceID)
+	for _, n := range inv {
+		if n.ContactFlowID == "" {
+			t.Fatalf("%s still has no flow after two saves", n.PhoneNumber)
+		}
 	}
 }

@@ -29,6 +29,10 @@ const (
 	numbersFileField = "numbers_file"
 )
 
+// uploadSlots bounds the list files read at once in a process: a workbook
+// is held in memory while it is read.
+var uploadSlots = make(chan struct{}, 2)
+
 // readIntakeForm reads the posted intake form into r.PostForm. A
 // multipart form (the page's, which can carry a list file) is streamed
 // part by part: the file goes through numberlist as it arrives and never
@@ -63,7 +67,14 @@ func readIntakeForm(w http.ResponseWriter, r *http.Request) ([]numbers.Entry, er
 			if part.FileName() == "" {
 				continue // no file chosen
 			}
-			if entries, err = readNumberList(part); err != nil {
+			select {
+			case uploadSlots <- struct{}{}:
+			default:
+				return nil, porting.FieldErrorf(numbersFileField, "%d list files are being read; try again in a moment", cap(uploadSlots))
+			}
+			entries, err = readNumberList(part)
+			<-uploadSlots
+			if err != nil {
 				return nil, err
 			}
 			continue

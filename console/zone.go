@@ -2,7 +2,10 @@ package console
 
 import (
 	"net/http"
+	"net/url"
+	"path"
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/portdesk/portdesk/porting"
@@ -58,10 +61,7 @@ func (c *console) handleZone(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "the form could not be read", http.StatusBadRequest)
 		return
 	}
-	back := r.PostForm.Get("back")
-	if len(back) > 2048 || len(back) < 1 || back[0] != '/' || (len(back) > 1 && (back[1] == '/' || back[1] == '\\')) {
-		back = "/"
-	}
+	back := localPath(r.PostForm.Get("back"))
 	name := bound(r.PostForm.Get("time_zone"), 100)
 	ck := &http.Cookie{Name: ZoneCookie, Path: "/", SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil || c.opts.SecureCookies}
 	switch loc, ok := parseZone(name); {
@@ -75,4 +75,27 @@ func (c *console) handleZone(w http.ResponseWriter, r *http.Request) {
 	}
 	http.SetCookie(w, ck)
 	http.Redirect(w, r, back, http.StatusSeeOther)
+}
+
+// localPath is back when it is a path of this site ("/…", no scheme, no
+// host, no backslash or control character, which browsers read as a host
+// or drop), else "/".
+func localPath(back string) string {
+	if len(back) > 2048 || !strings.HasPrefix(back, "/") || strings.HasPrefix(back, "//") {
+		return "/"
+	}
+	for _, r := range back {
+		if r == '\\' || r < 0x20 || r == 0x7f {
+			return "/"
+		}
+	}
+	u, err := url.Parse(back)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || !strings.HasPrefix(u.Path, "/") || strings.HasPrefix(path.Clean(u.Path), "//") {
+		return "/"
+	}
+	out := u.EscapedPath()
+	if u.RawQuery != "" {
+		out += "?" + u.RawQuery
+	}
+	return out
 }

@@ -36,7 +36,7 @@ func TestViewerZone(t *testing.T) {
 			t.Errorf("zone %q: %d, want 422", bad, res.StatusCode)
 		}
 	}
-	for _, back := range []string{"//evil.example/", "https://evil.example/", `/\evil.example`, ""} {
+	for _, back := range []string{"//evil.example/", "https://evil.example/", `/\evil.example`, "", `/./\evil.example/`, "/\t/evil.example/", "/\x00x"} {
 		res := b.post(t, acme, "/preferences/time-zone", url.Values{"time_zone": {"Europe/Berlin"}, "back": {back}})
 		if loc := res.Header.Get("Location"); loc != "/" {
 			t.Errorf("back %q: went to %q, want /", back, loc)

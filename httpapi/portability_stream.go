@@ -76,6 +76,11 @@ func (s *Server) streamChecks(next http.Handler) http.Handler {
 // streams one result a line, then the summary. The server's read and
 // write timeouts (2 minutes each in portdesk serve) bound the upload and
 // the answer: 1,000,000 numbers take about 30 s to check.
+// streamSlots bounds the streamed checks running at once in a process:
+// each holds a spool of up to maxStreamBody on disk and a core for tens of
+// seconds. One more is refused with 429 and Retry-After.
+var streamSlots = make(chan struct{}, 2)
+
 func (s *Server) handlePortabilityStream(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	country, carrier := q.Get("default_country"), q.Get("current_carrier")
@@ -90,6 +95,14 @@ func (s *Server) handlePortabilityStream(w http.ResponseWriter, r *http.Request)
 	}
 	if r.ContentLength > maxStreamBody {
 		writeProblem(w, newProblem(http.StatusRequestEntityTooLarge, fmt.Sprintf("the list is larger than %d bytes; split it", maxStreamBody)))
+		return
+	}
+	select {
+	case streamSlots <- struct{}{}:
+		defer func() { <-streamSlots }()
+	default:
+		w.Header().Set("Retry-After", "10")
+		writeProblem(w, newProblem(http.StatusTooManyRequests, fmt.Sprintf("%d streamed checks are running; try again in a moment", cap(streamSlots))))
 		return
 	}
 	rc := http.NewResponseController(w)

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"io"
 	"fmt"
 	"net/http"
 	"os"
@@ -137,4 +138,58 @@ func mustReadFile(t *testing.T, path string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// TestStreamedCheckSlots: while two streamed checks are running (their
+// bodies still arriving), a third is refused with 429 and Retry-After,
+// and it goes through once one of them ends.
+func TestStreamedCheckSlots(t *testing.T) {
+	_, c := testServer(t, "", false)
+	var writers []*io.PipeWriter
+	done := make(chan int, 2)
+	for range 2 {
+		pr, pw := io.Pipe()
+		writers = append(writers, pw)
+		req, _ := http.NewRequest("POST", c.base+"/v1/portability-checks", pr)
+		req.Header.Set("Authorization", "Bearer "+testAdminToken)
+		req.Header.Set("Content-Type", "text/csv")
+		go func() {
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				done <- 0
+				return
+			}
+			io.Copy(io.Discard, res.Body)
+			res.Body.Close()
+			done <- res.StatusCode
+		}()
+		pw.Write([]byte("+12125550100\n"))
+	}
+	third := func() (int, string) {
+		req, _ := http.NewRequest("POST", c.base+"/v1/portability-checks", strings.NewReader("+12125550101\n"))
+		req.Header.Set("Authorization", "Bearer "+testAdminToken)
+		req.Header.Set("Content-Type", "text/csv")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		return res.StatusCode, res.Header.Get("Retry-After")
+	}
+	var status int
+	var retry string
+	eventually(t, "a third streamed check refused", func() bool { status, retry = third(); return status == http.StatusTooManyRequests })
+	if retry == "" {
+		t.Error("the 429 has no Retry-After")
+	}
+	writers[0].Close()
+	if s := <-done; s != http.StatusOK {
+		t.Fatalf("the first streamed check ended %d, want 200", s)
+	}
+	if status, _ := third(); status != http.StatusOK {
+		t.Errorf("after one ended: %d, want 200", status)
+	}
+	writers[1].Close()
+	<-done
 }
