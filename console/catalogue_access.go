@@ -1,7 +1,5 @@
 package console
 
-import "maps"
-
 // catalogueAccess words the pages about access: accepting an invitation,
 // resetting a password, and the users of an account.
 var catalogueAccess = map[string]map[string]string{
@@ -97,8 +95,4 @@ var catalogueAccess = map[string]map[string]string{
 	},
 }
 
-func init() {
-	for lang, words := range catalogueAccess {
-		maps.Copy(catalogue[lang], words)
-	}
-}
+func init() { addWords(catalogueAccess) }

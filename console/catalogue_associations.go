@@ -1,7 +1,5 @@
 package console
 
-import "maps"
-
 // catalogueAssociations words the bulk association page.
 var catalogueAssociations = map[string]map[string]string{
 	"en": {
@@ -39,8 +37,4 @@ var catalogueAssociations = map[string]map[string]string{
 	},
 }
 
-func init() {
-	for lang, words := range catalogueAssociations {
-		maps.Copy(catalogue[lang], words)
-	}
-}
+func init() { addWords(catalogueAssociations) }

@@ -1,7 +1,5 @@
 package console
 
-import "maps"
-
 // catalogueNumbers words the order's numbers page and the number statuses.
 var catalogueNumbers = map[string]map[string]string{
 	"en": {
@@ -27,8 +25,4 @@ var catalogueNumbers = map[string]map[string]string{
 	},
 }
 
-func init() {
-	for lang, words := range catalogueNumbers {
-		maps.Copy(catalogue[lang], words)
-	}
-}
+func init() { addWords(catalogueNumbers) }

@@ -1,7 +1,5 @@
 package console
 
-import "maps"
-
 // catalogueSettings words the settings pages (webhooks, API keys,
 // instances and quotas). It lives apart from catalogue.go so the pages can
 // be added without touching the other pages' words.
@@ -80,8 +78,4 @@ var catalogueSettings = map[string]map[string]string{
 	},
 }
 
-func init() {
-	for lang, words := range catalogueSettings {
-		maps.Copy(catalogue[lang], words)
-	}
-}
+func init() { addWords(catalogueSettings) }

@@ -1,6 +1,7 @@
 package console
 
 import (
+	"maps"
 	"net/http"
 	"strings"
 )
@@ -37,4 +38,12 @@ func translate(lang, key string) string {
 		return s
 	}
 	return key
+}
+
+// addWords adds a page's words, by language, to the catalogue; pages keep
+// their words in files of their own.
+func addWords(words map[string]map[string]string) {
+	for lang, w := range words {
+		maps.Copy(catalogue[lang], w)
+	}
 }
