@@ -19,6 +19,17 @@ type tx struct {
 	tx           *sql.Tx
 	eventsLocked bool // the PostgreSQL events lock is held (see lockEventOrder)
 	writable     bool // an InTx transaction (not a View)
+	shared       bool // one write of a group commit (see committer)
+}
+
+// ctx is the context of a statement: ctx itself, or without its
+// cancellation in a shared transaction, where an interrupted write would
+// roll back the other writes of the group (see committer).
+func (t *tx) ctx(ctx context.Context) context.Context {
+	if t.shared {
+		return context.WithoutCancel(ctx)
+	}
+	return ctx
 }
 
 var _ porting.Tx = (*tx)(nil)
@@ -32,15 +43,15 @@ func (t *tx) args(args []any) []any {
 }
 
 func (t *tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return t.tx.ExecContext(ctx, query, t.args(args)...)
+	return t.tx.ExecContext(t.ctx(ctx), query, t.args(args)...)
 }
 
 func (t *tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return t.tx.QueryContext(ctx, query, t.args(args)...)
+	return t.tx.QueryContext(t.ctx(ctx), query, t.args(args)...)
 }
 
 func (t *tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	return t.tx.QueryRowContext(ctx, query, t.args(args)...)
+	return t.tx.QueryRowContext(t.ctx(ctx), query, t.args(args)...)
 }
 
 // scanner is what *sql.Row and *sql.Rows have in common.
@@ -126,7 +137,7 @@ func inList(first, n int) string {
 // Enqueue inserts j as a River job in this transaction: it becomes
 // runnable when the transaction commits and vanishes if it rolls back.
 func (t *tx) Enqueue(ctx context.Context, j porting.Job) error {
-	if _, err := t.db.river.InsertTx(ctx, t.tx, j, nil); err != nil {
+	if _, err := t.db.river.InsertTx(t.ctx(ctx), t.tx, j, nil); err != nil {
 		return errorf(err, "enqueue %s", j.Kind())
 	}
 	return nil
