@@ -52,6 +52,8 @@ type committer struct {
 	done   chan struct{}
 	// commits counts the COMMITs made, for tests.
 	commits atomic.Int64
+	// stmts keeps the groups' statements prepared.
+	stmts *stmtCache
 }
 
 // Write states: a queued write may still be abandoned by its caller
@@ -82,7 +84,7 @@ type turnResult struct {
 
 func newCommitter(db *DB, max int) *committer {
 	c := &committer{db: db, max: max, queue: make(chan *groupWrite, 4*max),
-		closed: make(chan struct{}), done: make(chan struct{})}
+		closed: make(chan struct{}), done: make(chan struct{}), stmts: newStmtCache()}
 	go c.loop()
 	return c
 }
@@ -172,6 +174,7 @@ func rollbackTo(sqlTx *sql.Tx) bool {
 // group.
 func (c *committer) loop() {
 	defer close(c.done)
+	defer c.stmts.close()
 	group := make([]*groupWrite, 0, c.max)
 	for {
 		group = group[:0]
@@ -191,6 +194,7 @@ func (c *committer) loop() {
 				break gather
 			}
 		}
+		c.stmts.prepare(c.db.write)
 		for rest := group; len(rest) > 0; {
 			rest = c.commitGroup(rest)
 		}

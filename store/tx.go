@@ -43,15 +43,38 @@ func (t *tx) args(args []any) []any {
 }
 
 func (t *tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if s := t.stmt(ctx, query); s != nil {
+		return s.ExecContext(t.ctx(ctx), t.args(args)...)
+	}
 	return t.tx.ExecContext(t.ctx(ctx), query, t.args(args)...)
 }
 
 func (t *tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if s := t.stmt(ctx, query); s != nil {
+		return s.QueryContext(t.ctx(ctx), t.args(args)...)
+	}
 	return t.tx.QueryContext(t.ctx(ctx), query, t.args(args)...)
 }
 
 func (t *tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	if s := t.stmt(ctx, query); s != nil {
+		return s.QueryRowContext(t.ctx(ctx), t.args(args)...)
+	}
 	return t.tx.QueryRowContext(t.ctx(ctx), query, t.args(args)...)
+}
+
+// stmt returns query prepared for this transaction when it is a write of
+// a group commit and the statement is in the committer's cache (see
+// stmtCache), else nil.
+func (t *tx) stmt(ctx context.Context, query string) *sql.Stmt {
+	if !t.shared {
+		return nil
+	}
+	s := t.db.group.stmts.get(query)
+	if s == nil {
+		return nil
+	}
+	return t.tx.StmtContext(t.ctx(ctx), s)
 }
 
 // scanner is what *sql.Row and *sql.Rows have in common.

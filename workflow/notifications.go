@@ -31,26 +31,73 @@ func deliveryID(endpointID string, eventID int64) string {
 // NotifyEvent fans an event out after the change that recorded it
 // committed: a delivery per subscribed webhook endpoint, and an email when
 // the event concerns the customer and they chose email.
+//
+// Most events go nowhere (no endpoint wants them, nobody is mailed), so
+// NotifyEvent first decides on the read pool and takes a write
+// transaction, which on SQLite queues behind every other write, only when
+// there is something to queue; the transaction decides again on its own
+// reads, so a change in between (a new endpoint) is not missed.
 func (s *Notifications) NotifyEvent(ctx context.Context, eventID int64) error {
+	var needed bool
+	err := s.store.View(ctx, func(tx porting.Tx) error {
+		var err error
+		needed, err = s.fanOut(ctx, tx, eventID, false)
+		return err
+	})
+	if err != nil || !needed {
+		return err
+	}
 	return s.store.InTx(ctx, func(tx porting.Tx) error {
-		e, err := tx.FindEvent(ctx, eventID)
-		if err != nil {
-			return err
-		}
-		eps, err := tx.FindEventEndpoints(ctx, e.AccountID)
-		if err != nil {
-			return err
-		}
-		for _, w := range eps {
-			if w.Wants(e.Type) {
-				if err := s.queueDelivery(ctx, tx, w, e); err != nil {
-					return err
-				}
-			}
-		}
-		return s.queueEmail(ctx, tx, e)
+		_, err := s.fanOut(ctx, tx, eventID, true)
+		return err
 	})
 }
+
+// fanOut queues an event's deliveries and emails when queue is set, and
+// reports whether there is any to queue.
+func (s *Notifications) fanOut(ctx context.Context, tx porting.Tx, eventID int64, queue bool) (bool, error) {
+	e, err := tx.FindEvent(ctx, eventID)
+	if err != nil {
+		return false, err
+	}
+	eps, err := tx.FindEventEndpoints(ctx, e.AccountID)
+	if err != nil {
+		return false, err
+	}
+	found := false
+	for _, w := range eps {
+		if !w.Wants(e.Type) {
+			continue
+		}
+		found = true
+		if !queue {
+			return true, nil
+		}
+		if err := s.queueDelivery(ctx, tx, w, e); err != nil {
+			return false, err
+		}
+	}
+	var jq porting.JobQueue = tx
+	if !queue {
+		jq = &countingQueue{}
+	}
+	if err := s.queueEmail(ctx, struct {
+		porting.RequestStore
+		porting.JobQueue
+	}{tx, jq}, e); err != nil {
+		return false, err
+	}
+	if c, ok := jq.(*countingQueue); ok && c.n > 0 {
+		found = true
+	}
+	return found, nil
+}
+
+// countingQueue counts the jobs it is given instead of enqueuing them: a
+// dry run of queueEmail in a read transaction.
+type countingQueue struct{ n int }
+
+func (q *countingQueue) Enqueue(context.Context, porting.Job) error { q.n++; return nil }
 
 // queueDelivery creates (or, for a replay, resets) the delivery of e to w
 // and enqueues its first attempt.
