@@ -45,6 +45,11 @@ type Tx interface {
 	PortDayStore
 	QuotaStore
 	UserStore
+
+	// Savepoint runs fn under a savepoint: when fn fails or panics, what
+	// it did through this Tx is undone and the transaction carries on. fn's
+	// error is returned as it is.
+	Savepoint(ctx context.Context, fn func() error) error
 }
 
 // ListStore pages through accounts, instances and port requests (port
@@ -165,6 +170,16 @@ type DeadlineStore interface {
 	// sweeper fired it, or a recomputation cancelled it. On PostgreSQL a
 	// concurrent FireDeadline of the same row waits for this transaction.
 	FireDeadline(ctx context.Context, id int64, now time.Time) (bool, error)
+	// ClaimDueDeadlines marks up to limit pending deadlines with due_at <=
+	// now fired, in one statement, recomputes their orders' next deadline
+	// in another, and returns them oldest first (then by ID). Their effects
+	// are the caller's, in the same transaction. On PostgreSQL rows another
+	// transaction holds are skipped, so concurrent sweepers claim disjoint
+	// batches.
+	ClaimDueDeadlines(ctx context.Context, now time.Time, limit int) ([]*Deadline, error)
+	// UnclaimDeadline puts a deadline fired in this transaction back to
+	// pending, for a later sweep (ENOTFOUND when it is not fired).
+	UnclaimDeadline(ctx context.Context, id int64) error
 }
 
 // WebhookStore holds webhook endpoints and their deliveries.

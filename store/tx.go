@@ -20,6 +20,7 @@ type tx struct {
 	eventsLocked bool // the PostgreSQL events lock is held (see lockEventOrder)
 	writable     bool // an InTx transaction (not a View)
 	shared       bool // one write of a group commit (see committer)
+	savepoints   int  // savepoints taken, for unique names (see Savepoint)
 }
 
 // ctx is the context of a statement: ctx itself, or without its
