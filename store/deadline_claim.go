@@ -105,7 +105,7 @@ func (t *tx) Savepoint(ctx context.Context, fn func() error) (err error) {
 	if _, err := t.tx.ExecContext(t.ctx(ctx), `SAVEPOINT `+name); err != nil {
 		return errorf(err, "savepoint")
 	}
-	locked := t.eventsLocked
+	locked, queued := t.eventsLocked, len(t.queued)
 	done := false
 	defer func() {
 		if done {
@@ -118,7 +118,7 @@ func (t *tx) Savepoint(ctx context.Context, fn func() error) (err error) {
 		if rerr == nil {
 			_, rerr = t.tx.ExecContext(bg, `RELEASE SAVEPOINT `+name)
 		}
-		t.eventsLocked = locked
+		t.eventsLocked, t.queued = locked, t.queued[:queued]
 		if rerr != nil && err != nil {
 			err = fmt.Errorf("%w (and the transaction could not undo it: %w)", err, interpretError(rerr))
 		}

@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 
 	"github.com/portdesk/portdesk/porting"
+	"github.com/riverqueue/river"
 )
 
 // DefaultGroupCommit is Config.GroupCommit's default: how many concurrent
@@ -33,7 +34,8 @@ var errCommitterClosed = porting.Errorf(porting.EUNAVAILABLE, "store: the databa
 // earlier ones' writes, which is the serial order a single writer gives
 // anyway. After the last write the committer COMMITs once and only then
 // answers every writer: an answer always means durable (or not written).
-// A failed COMMIT fails every write of the group.
+// A failed COMMIT fails every write of the group. The jobs the writes
+// enqueue are inserted together just before the COMMIT (see tx.Enqueue).
 //
 // Closures run on their caller's goroutine, so a panic (or t.FailNow in a
 // test) unwinds the caller as in a plain transaction, after its savepoint
@@ -76,10 +78,11 @@ type groupWrite struct {
 
 // turnResult is what a writer reports after its turn.
 type turnResult struct {
-	err      error // the closure's error, nil when its savepoint was released
-	broken   bool  // the shared transaction is gone (its savepoint with it)
-	recorded bool  // an idempotency record was written (see InTx)
-	panicked bool  // the closure panicked or exited its goroutine
+	err      error         // the closure's error, nil when its savepoint was released
+	broken   bool          // the shared transaction is gone (its savepoint with it)
+	recorded bool          // an idempotency record was written (see InTx)
+	panicked bool          // the closure panicked or exited its goroutine
+	jobs     []porting.Job // the jobs a successful write enqueued
 }
 
 func newCommitter(db *DB, max int) *committer {
@@ -152,6 +155,7 @@ func (c *committer) runTurn(ctx context.Context, sqlTx *sql.Tx, w *groupWrite) (
 		if _, err := sqlTx.ExecContext(bg, `RELEASE `+groupSavepoint); err != nil {
 			res.err, res.broken = fmt.Errorf("store: release savepoint: %w", interpretError(err)), true
 		}
+		res.jobs = t.queued
 	} else {
 		res.broken = !rollbackTo(sqlTx)
 	}
@@ -235,7 +239,10 @@ func (c *committer) commitGroup(group []*groupWrite) (rest []*groupWrite) {
 		w   *groupWrite
 		err error
 	}
-	var done []ran
+	var (
+		done []ran
+		jobs []river.InsertManyParams
+	)
 	committed := 0
 	for i, w := range group {
 		if !w.state.CompareAndSwap(writeQueued, writeTaken) {
@@ -246,6 +253,9 @@ func (c *committer) commitGroup(group []*groupWrite) (rest []*groupWrite) {
 		done = append(done, ran{w, res.err})
 		if res.err == nil {
 			committed++
+			for _, j := range res.jobs {
+				jobs = append(jobs, river.InsertManyParams{Args: j})
+			}
 		}
 		if res.broken {
 			_ = sqlTx.Rollback()
@@ -257,6 +267,12 @@ func (c *committer) commitGroup(group []*groupWrite) (rest []*groupWrite) {
 				r.w.done <- r.err
 			}
 			return group[i+1:]
+		}
+	}
+	if len(jobs) > 0 {
+		if _, err = c.db.river.InsertManyTx(context.Background(), sqlTx, jobs); err != nil {
+			err = fmt.Errorf("store: enqueue %d jobs: %w", len(jobs), interpretError(err))
+			committed = 0 // the group's writes lose their jobs: none may commit
 		}
 	}
 	if committed == 0 {

@@ -89,7 +89,7 @@ func waitQueued(t *testing.T, db *store.DB, n int) {
 
 // TestGroupCommitKeepsWritesApart runs 30 writes in one group: every
 // third fails after writing, one panics after writing. Each caller gets its
-// own outcome, only the successful writes commit, a caller hears of its
+// own outcome, only the successful writes commit (with their jobs), a caller hears of its
 // outcome only once the group's writes are visible to readers (committed),
 // the panic unwinds its own caller only, and the whole group costs one
 // COMMIT.
@@ -114,6 +114,9 @@ func TestGroupCommitKeepsWritesApart(t *testing.T) {
 			}()
 			outcomes[i].err = db.InTx(context.Background(), func(tx porting.Tx) error {
 				if err := insertProbe(context.Background(), tx, i); err != nil {
+					return err
+				}
+				if err := tx.Enqueue(context.Background(), porting.SubmitToCarrierJob{PortOrderID: fmt.Sprint("po_", i)}); err != nil {
 					return err
 				}
 				switch {
@@ -167,6 +170,10 @@ func TestGroupCommitKeepsWritesApart(t *testing.T) {
 	delete(got, 1000)
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("committed rows %v, want %v", got, want)
+	}
+	// One job per successful write: the failed ones took theirs along.
+	if n := storetest.CountJobs(t, db, porting.SubmitToCarrierJob{}.Kind()); n != len(want) {
+		t.Errorf("%d jobs enqueued, want %d (one per successful write)", n, len(want))
 	}
 	// The panic left the writer usable.
 	if err := db.InTx(context.Background(), func(tx porting.Tx) error { return insertProbe(context.Background(), tx, 2000) }); err != nil {

@@ -21,6 +21,9 @@ type tx struct {
 	writable     bool // an InTx transaction (not a View)
 	shared       bool // one write of a group commit (see committer)
 	savepoints   int  // savepoints taken, for unique names (see Savepoint)
+	// queued holds a shared transaction's jobs until its group commits
+	// (see Enqueue).
+	queued []porting.Job
 }
 
 // ctx is the context of a statement: ctx itself, or without its
@@ -160,7 +163,15 @@ func inList(first, n int) string {
 
 // Enqueue inserts j as a River job in this transaction: it becomes
 // runnable when the transaction commits and vanishes if it rolls back.
+// In a group commit the jobs of all the group's writes are inserted with
+// one statement just before the COMMIT (River's insert is a long statement
+// that SQLite would parse again for every job); a write that fails, or a
+// Savepoint that is undone, takes its jobs with it.
 func (t *tx) Enqueue(ctx context.Context, j porting.Job) error {
+	if t.shared {
+		t.queued = append(t.queued, j)
+		return nil
+	}
 	if _, err := t.db.river.InsertTx(t.ctx(ctx), t.tx, j, nil); err != nil {
 		return errorf(err, "enqueue %s", j.Kind())
 	}
