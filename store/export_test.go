@@ -24,3 +24,13 @@ func Grouped(db *DB) bool { return db.group != nil }
 
 // GroupCommits counts the COMMITs of db's group commit.
 func GroupCommits(db *DB) int64 { return db.group.commits.Load() }
+
+// Closing reports whether db's group commit has been told to close.
+func Closing(db *DB) bool {
+	select {
+	case <-db.group.closed:
+		return true
+	default:
+		return false
+	}
+}

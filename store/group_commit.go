@@ -117,6 +117,11 @@ func (c *committer) inTx(ctx context.Context, fn func(porting.Tx) error) error {
 			return fmt.Errorf("store: begin: %w", interpretError(ctx.Err()))
 		}
 		sqlTx = <-w.turn // taken meanwhile: it runs, and its answer is the truth
+	case <-c.done: // closed after this write was queued and the queue drained
+		if w.state.CompareAndSwap(writeQueued, writeAbandoned) {
+			return errCommitterClosed
+		}
+		sqlTx = <-w.turn
 	}
 	if sqlTx == nil {
 		return <-w.done
@@ -182,6 +187,12 @@ func (c *committer) loop() {
 	group := make([]*groupWrite, 0, c.max)
 	for {
 		group = group[:0]
+		select {
+		case <-c.closed: // before the queue: nothing new starts once closing
+			c.failQueued()
+			return
+		default:
+		}
 		select {
 		case w := <-c.queue:
 			group = append(group, w)

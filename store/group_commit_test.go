@@ -390,3 +390,43 @@ func TestGroupCommitPlainMode(t *testing.T) {
 		t.Errorf("rows %v, want the even ones", got)
 	}
 }
+
+// TestGroupCommitClose closes the database under waiting writes: the group
+// in flight commits, and every write still waiting fails with EUNAVAILABLE
+// instead of hanging.
+func TestGroupCommitClose(t *testing.T) {
+	db := openGrouped(t, 64)
+	release, held := holdGroup(t, db, 1)
+	out := make(chan error, 5)
+	for i := range 5 {
+		go func() {
+			out <- db.InTx(context.Background(), func(tx porting.Tx) error { return insertProbe(context.Background(), tx, 10+i) })
+		}()
+	}
+	waitQueued(t, db, 5)
+	closed := make(chan error, 1)
+	go func() { closed <- db.Close() }()
+	for deadline := time.Now().Add(10 * time.Second); !store.Closing(db); time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("Close never began")
+		}
+	}
+	release()
+	if err := <-held; err != nil {
+		t.Errorf("the write in flight: %v", err)
+	}
+	for range 5 {
+		select {
+		case err := <-out:
+			if porting.ErrorCode(err) != porting.EUNAVAILABLE {
+				t.Errorf("a write waiting at close: %v, want EUNAVAILABLE", err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatal("a write waiting at close hangs")
+		}
+	}
+	<-closed
+	if err := db.InTx(context.Background(), func(tx porting.Tx) error { return nil }); porting.ErrorCode(err) != porting.EUNAVAILABLE {
+		t.Errorf("a write after close: %v, want EUNAVAILABLE", err)
+	}
+}
