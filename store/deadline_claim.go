@@ -11,26 +11,39 @@ import (
 )
 
 // claimDueQuery marks up to $3 pending deadlines due at $2 or before fired
-// at $1, oldest first, in one statement. On PostgreSQL the inner SELECT
-// locks the rows it picks and skips rows another sweeper has locked, so two
-// sweepers claim disjoint batches instead of queueing on each other's rows;
-// the state test is a literal so the partial index deadlines_due answers it
-// (see dueDeadlinesQuery). SQLite has one writer and no row locks.
+// at $1, oldest first, in one statement; the state test is a literal so
+// the partial index deadlines_due answers it (see dueDeadlinesQuery).
+//
+// On PostgreSQL the inner SELECT locks the rows it picks and skips rows
+// another sweeper has locked, so two sweepers claim disjoint batches
+// instead of queueing on each other's rows, and the same statement
+// recomputes next_deadline_at of the claimed deadlines' orders: all parts
+// of a statement see one snapshot, in which the claimed rows are still
+// pending, so they are left out by ID. The orders are locked in ID order
+// first, so that sweepers with overlapping orders queue instead of
+// deadlocking. SQLite, which has one writer and no data-modifying WITH,
+// refreshes the orders in a second statement (see ClaimDueDeadlines).
 func claimDueQuery(engine string) string {
-	lock := ""
-	if engine == EnginePostgres {
-		lock = ` FOR UPDATE SKIP LOCKED`
-	}
-	return `UPDATE deadlines SET state = 'fired', fired_at = $1
+	claim := `UPDATE deadlines SET state = 'fired', fired_at = $1
 		WHERE id IN (SELECT id FROM deadlines WHERE state = 'pending' AND due_at <= $2
-			ORDER BY due_at, id LIMIT $3` + lock + `)
+			ORDER BY due_at, id LIMIT $3%s)
 		RETURNING ` + deadlineColumns
+	if engine != EnginePostgres {
+		return fmt.Sprintf(claim, "")
+	}
+	return `WITH claimed AS (` + fmt.Sprintf(claim, ` FOR UPDATE SKIP LOCKED`) + `),
+	refreshed AS (UPDATE port_orders SET next_deadline_at = (SELECT MIN(d.due_at) FROM deadlines d
+			WHERE d.port_order_id = port_orders.id AND d.state = 'pending' AND d.id NOT IN (SELECT id FROM claimed))
+		WHERE id IN (SELECT id FROM port_orders WHERE id IN (SELECT port_order_id FROM claimed)
+			ORDER BY id FOR NO KEY UPDATE))
+	SELECT ` + deadlineColumns + ` FROM claimed`
 }
 
 // ClaimDueDeadlines marks up to limit (default 100) pending deadlines due
-// at or before now fired at now, in one statement, and returns them oldest
-// first (then by ID), as FindDueDeadlines would have listed them. A second
-// statement recomputes next_deadline_at of every order among them. What
+// at or before now fired at now and recomputes next_deadline_at of every
+// order among them, in one statement on PostgreSQL and two on SQLite (see
+// claimDueQuery), and returns them oldest first (then by ID), as
+// FindDueDeadlines would have listed them. What
 // firing means is the caller's to do in the same transaction: the claim
 // and the effects then commit together, or, rolled back, leave the
 // deadlines pending for the next sweep. On PostgreSQL rows locked by
@@ -47,6 +60,9 @@ func (t *tx) ClaimDueDeadlines(ctx context.Context, now time.Time, limit int) ([
 	slices.SortFunc(out, func(a, b *porting.Deadline) int {
 		return cmp.Or(a.DueAt.Compare(b.DueAt), cmp.Compare(a.ID, b.ID))
 	})
+	if t.db.engine == EnginePostgres {
+		return out, nil // claimDueQuery refreshed the orders
+	}
 	orders := make([]string, 0, len(out))
 	for _, d := range out {
 		if !slices.Contains(orders, d.PortOrderID) {
