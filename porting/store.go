@@ -234,6 +234,17 @@ type JobQueue interface {
 	Enqueue(ctx context.Context, j Job) error
 }
 
+// MergeableJob is a job that can take over another job's work, so that a
+// store committing several transactions together (SQLite's group commit)
+// enqueues one job for the work of all: the notifications of a group of
+// writes are fanned out as one batch.
+type MergeableJob interface {
+	Job
+	// Merge returns one job doing the work of both, or false when other
+	// cannot be merged into it (another kind, or the batch is full).
+	Merge(other Job) (Job, bool)
+}
+
 // IdempotencyRecord remembers the answer to a creating POST sent with an
 // Idempotency-Key, so a retry gets the same answer instead of a duplicate.
 // It is written with the request's work (see IdempotencyScope); Done is set

@@ -280,6 +280,7 @@ func (c *committer) commitGroup(group []*groupWrite) (rest []*groupWrite) {
 			return group[i+1:]
 		}
 	}
+	jobs = mergeJobs(jobs)
 	if len(jobs) > 0 {
 		if _, err = c.db.river.InsertManyTx(context.Background(), sqlTx, jobs); err != nil {
 			err = fmt.Errorf("store: enqueue %d jobs: %w", len(jobs), interpretError(err))
@@ -300,4 +301,30 @@ func (c *committer) commitGroup(group []*groupWrite) (rest []*groupWrite) {
 		r.w.done <- r.err
 	}
 	return nil
+}
+
+// mergeJobs folds the jobs that are porting.MergeableJob into the first
+// one of their kind that takes them, keeping the others as they are.
+func mergeJobs(jobs []river.InsertManyParams) []river.InsertManyParams {
+	out := make([]river.InsertManyParams, 0, len(jobs))
+	for _, j := range jobs {
+		merged := false
+		if _, ok := j.Args.(porting.MergeableJob); ok {
+			for i := range out {
+				m, ok := out[i].Args.(porting.MergeableJob)
+				if !ok || m.Kind() != j.Args.Kind() {
+					continue
+				}
+				var into porting.Job
+				if into, merged = m.Merge(j.Args.(porting.Job)); merged {
+					out[i].Args = into
+					break
+				}
+			}
+		}
+		if !merged {
+			out = append(out, j)
+		}
+	}
+	return out
 }

@@ -430,3 +430,44 @@ func TestGroupCommitClose(t *testing.T) {
 		t.Errorf("a write after close: %v, want EUNAVAILABLE", err)
 	}
 }
+
+// TestGroupCommitMergesNotifications has five writes of a group enqueue a
+// notify_event job each, one of them failing: the group inserts one job
+// that fans out the four committed events.
+func TestGroupCommitMergesNotifications(t *testing.T) {
+	db := openGrouped(t, 64)
+	release, held := holdGroup(t, db, 1)
+	out := make(chan error, 5)
+	for i := range 5 {
+		go func() {
+			out <- db.InTx(context.Background(), func(tx porting.Tx) error {
+				if err := tx.Enqueue(context.Background(), porting.NotifyEventJob{EventID: int64(100 + i)}); err != nil || i != 2 {
+					return err
+				}
+				return errors.New("refused")
+			})
+		}()
+		waitQueued(t, db, i+1)
+	}
+	release()
+	<-held
+	for range 5 {
+		<-out
+	}
+	rows, err := db.SQL().Query(`SELECT json(args) FROM river_job WHERE kind = 'notify_event'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var got []string
+	for rows.Next() {
+		var args string
+		if err := rows.Scan(&args); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, args)
+	}
+	if want := `{"event_ids":[100,101,103,104]}`; len(got) != 1 || got[0] != want {
+		t.Errorf("notify_event jobs %v, want one: %s", got, want)
+	}
+}
