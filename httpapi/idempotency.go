@@ -21,12 +21,20 @@ import (
 // secret in clear. A retry of those creates a new key instead.
 const answerHoldsSecret = "portdesk:answer-holds-secret"
 
+// answerRendersAgain marks, in an operation's Metadata, an operation whose
+// answer shows an object that never changes once created (a message). Its
+// answer is not stored after the commit: a replay renders the same answer
+// again from the object the key's record names, so the write costs one
+// commit instead of two.
+const answerRendersAgain = "portdesk:answer-renders-again"
+
 // postRoute is what the idempotency layer needs to know of a POST route
 // before the router runs it.
 type postRoute struct {
 	maxBody       int64 // the operation's body limit
 	defaultStatus int   // the status of a success
 	holdsSecret   bool  // see answerHoldsSecret
+	rendersAgain  bool  // see answerRendersAgain
 }
 
 // postRoutes indexes the API's POST operations by their router pattern.
@@ -45,6 +53,7 @@ func postRoutes(api huma.API) map[string]postRoute {
 			rt.defaultStatus = http.StatusOK
 		}
 		rt.holdsSecret, _ = op.Metadata[answerHoldsSecret].(bool)
+		rt.rendersAgain, _ = op.Metadata[answerRendersAgain].(bool)
 		routes[http.MethodPost+" "+path] = rt
 	}
 	return routes
@@ -103,6 +112,8 @@ func (s *Server) idempotent(mux *http.ServeMux, next http.Handler) http.Handler 
 			prior, err := s.Service.Idempotency.PriorIdempotentUse(r.Context(), sc)
 			s.replay(w, r, rt, prior, err)
 			return
+		case sc.Stored() && rt.rendersAgain && bw.status == rt.defaultStatus:
+			// The record's Ref renders this answer again (see answerRendersAgain).
 		case sc.Stored() && bw.status < 500:
 			rec := &porting.IdempotencyRecord{Scope: sc.Scope, Key: sc.Key, Status: bw.status, Body: bw.buf.Bytes()}
 			_ = s.Service.Idempotency.CompleteIdempotencyKey(context.WithoutCancel(r.Context()), rec)

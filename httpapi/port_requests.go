@@ -72,6 +72,7 @@ func (s *Server) registerPortRequests() {
 	huma.Register(s.api, op("get-port-request", http.MethodGet, "/v1/port-requests/{id}", "Get a port request with its orders and messages", "port requests"), s.handlePortRequestGet)
 	o = op("create-message", http.MethodPost, "/v1/port-requests/{id}/messages", "Post a message on a port request", "port requests")
 	o.DefaultStatus = http.StatusCreated
+	o.Metadata = map[string]any{answerRendersAgain: true}
 	huma.Register(s.api, o, s.handleMessageCreate)
 }
 

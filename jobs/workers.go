@@ -34,7 +34,7 @@ type notifyWorker struct {
 
 // Work implements river.Worker.
 func (w *notifyWorker) Work(ctx context.Context, job *river.Job[porting.NotifyEventJob]) error {
-	return w.svc.Notifications.NotifyEvent(ctx, job.Args.EventID)
+	return w.svc.Notifications.NotifyEvents(ctx, job.Args.Events())
 }
 
 // deliverWorker makes webhook attempts; the workflow decides when to stop,

@@ -45,6 +45,11 @@ type Tx interface {
 	PortDayStore
 	QuotaStore
 	UserStore
+
+	// Savepoint runs fn under a savepoint: when fn fails or panics, what
+	// it did through this Tx is undone and the transaction carries on. fn's
+	// error is returned as it is.
+	Savepoint(ctx context.Context, fn func() error) error
 }
 
 // ListStore pages through accounts, instances and port requests (port
@@ -180,6 +185,16 @@ type DeadlineStore interface {
 	// sweeper fired it, or a recomputation cancelled it. On PostgreSQL a
 	// concurrent FireDeadline of the same row waits for this transaction.
 	FireDeadline(ctx context.Context, id int64, now time.Time) (bool, error)
+	// ClaimDueDeadlines marks up to limit pending deadlines with due_at <=
+	// now fired, in one statement, recomputes their orders' next deadline
+	// in another, and returns them oldest first (then by ID). Their effects
+	// are the caller's, in the same transaction. On PostgreSQL rows another
+	// transaction holds are skipped, so concurrent sweepers claim disjoint
+	// batches.
+	ClaimDueDeadlines(ctx context.Context, now time.Time, limit int) ([]*Deadline, error)
+	// UnclaimDeadline puts a deadline fired in this transaction back to
+	// pending, for a later sweep (ENOTFOUND when it is not fired).
+	UnclaimDeadline(ctx context.Context, id int64) error
 }
 
 // WebhookStore holds webhook endpoints and their deliveries.
@@ -232,6 +247,17 @@ type IdempotencyStore interface {
 type JobQueue interface {
 	// Enqueue schedules a background job in this transaction.
 	Enqueue(ctx context.Context, j Job) error
+}
+
+// MergeableJob is a job that can take over another job's work, so that a
+// store committing several transactions together (SQLite's group commit)
+// enqueues one job for the work of all: the notifications of a group of
+// writes are fanned out as one batch.
+type MergeableJob interface {
+	Job
+	// Merge returns one job doing the work of both, or false when other
+	// cannot be merged into it (another kind, or the batch is full).
+	Merge(other Job) (Job, bool)
 }
 
 // IdempotencyRecord remembers the answer to a creating POST sent with an

@@ -61,14 +61,37 @@ type Delivery struct {
 	UpdatedAt  time.Time     `json:"updated_at"`
 }
 
-// NotifyEventJob fans one event out to webhooks and email, after the
-// change that recorded it commits.
+// NotifyEventJob fans events out to webhooks and email, after the change
+// that recorded them commits: EventID as the workflow enqueues it, and
+// EventIDs once several jobs were merged into one (see Merge).
 type NotifyEventJob struct {
-	EventID int64 `json:"event_id"`
+	EventID  int64   `json:"event_id,omitempty"`
+	EventIDs []int64 `json:"event_ids,omitempty"`
 }
 
 // Kind implements Job.
 func (NotifyEventJob) Kind() string { return "notify_event" }
+
+// maxNotifyBatch bounds the events one merged NotifyEventJob carries.
+const maxNotifyBatch = 256
+
+// Events lists the job's events.
+func (j NotifyEventJob) Events() []int64 {
+	if j.EventID != 0 {
+		return append([]int64{j.EventID}, j.EventIDs...)
+	}
+	return j.EventIDs
+}
+
+// Merge implements MergeableJob: one job fans out the events of both, up
+// to maxNotifyBatch.
+func (j NotifyEventJob) Merge(other Job) (Job, bool) {
+	o, ok := other.(NotifyEventJob)
+	if !ok || len(j.Events())+len(o.Events()) > maxNotifyBatch {
+		return j, false
+	}
+	return NotifyEventJob{EventIDs: append(j.Events(), o.Events()...)}, true
+}
 
 // DeliverWebhookJob sends one delivery; River retries it with backoff.
 type DeliverWebhookJob struct {

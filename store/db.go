@@ -5,6 +5,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -45,6 +46,12 @@ type Config struct {
 	// since every replica must share one key, so it has to be configured.
 	// Losing the key loses the encrypted data.
 	SecretKey []byte
+	// GroupCommit is the most concurrent InTx calls that one SQLite
+	// transaction and its one durable COMMIT carry, each under its own
+	// savepoint (see committer). 0 means DefaultGroupCommit; 1 turns
+	// grouping off, so that every InTx is a transaction of its own.
+	// PostgreSQL ignores it: there every InTx is its own transaction.
+	GroupCommit int
 }
 
 // DB is portdesk's database. It implements porting.Store.
@@ -68,6 +75,7 @@ type DB struct {
 	logger *slog.Logger
 	river  *river.Client[*sql.Tx]
 	sealer *sealer
+	group  *committer // SQLite group commit; nil runs each InTx alone
 }
 
 var _ porting.Store = (*DB)(nil)
@@ -112,6 +120,9 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		return nil, err
 	}
 	if db.engine == EngineSQLite {
+		if n := cmp.Or(cfg.GroupCommit, DefaultGroupCommit); n > 1 {
+			db.group = newCommitter(db, n)
+		}
 		db.river, err = river.NewClient(riversqlite.New(db.write), &river.Config{Logger: db.logger})
 	} else {
 		db.river, err = river.NewClient(riverdatabasesql.New(db.write), &river.Config{Logger: db.logger})
@@ -141,6 +152,9 @@ func (db *DB) openSealer(cfg Config) error {
 
 // Close closes the connection pools.
 func (db *DB) Close() error {
+	if db.group != nil {
+		db.group.close()
+	}
 	var err error
 	if db.read != nil && db.read != db.write {
 		err = db.read.Close()
@@ -171,6 +185,9 @@ func (db *DB) Ping(ctx context.Context) error {
 }
 
 // InTx runs fn in a read-write transaction and commits when fn returns nil.
+// On SQLite concurrent calls share one transaction and one commit, each
+// under its own savepoint (see Config.GroupCommit); to each caller that is
+// a transaction of its own, committed when InTx returns nil.
 // fn's error is returned as it is; database errors carry porting codes
 // (ECONFLICT for conflicting concurrent writes). InTx must not be called
 // from inside fn: on SQLite it would wait for its own connection.
@@ -179,26 +196,30 @@ func (db *DB) Ping(ctx context.Context) error {
 // committed yet, the record is written after fn, in the same transaction,
 // so that the work and the key's record commit together or not at all.
 func (db *DB) InTx(ctx context.Context, fn func(porting.Tx) error) error {
+	if db.group != nil {
+		return db.group.inTx(ctx, fn)
+	}
 	sqlTx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", interpretError(err))
 	}
-	scope := porting.IdempotencyScopeFrom(ctx)
-	if scope == nil {
-		return db.run(sqlTx, fn, true)
-	}
 	recorded := false
-	err = db.run(sqlTx, func(t porting.Tx) error {
-		if err := fn(t); err != nil {
-			return err
-		}
-		recorded = scope.Pending() != nil
-		return t.(*tx).recordIdempotency(ctx, scope)
-	}, true)
+	err = db.run(sqlTx, func(t porting.Tx) error { return db.runWrite(ctx, t.(*tx), fn, &recorded) }, true)
 	if err == nil && recorded {
-		scope.MarkStored()
+		porting.IdempotencyScopeFrom(ctx).MarkStored()
 	}
 	return err
+}
+
+// runWrite calls fn, then writes the record of ctx's idempotency scope, if
+// one is pending, in the same transaction; recorded says whether it did.
+func (db *DB) runWrite(ctx context.Context, t *tx, fn func(porting.Tx) error, recorded *bool) error {
+	scope := porting.IdempotencyScopeFrom(ctx)
+	if err := fn(t); err != nil || scope == nil {
+		return err
+	}
+	*recorded = scope.Pending() != nil
+	return t.recordIdempotency(ctx, scope)
 }
 
 // View runs fn in a read-only transaction.

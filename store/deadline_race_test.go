@@ -101,7 +101,8 @@ func testFireDeadlineRace(t *testing.T, e storetest.Engine) {
 // waitForBlockedWriter returns once a transaction waits behind the one
 // holding the write: on PostgreSQL once a backend is blocked by pid, on
 // SQLite once the write pool has made one more caller wait for its
-// connection. There is no notification to wait on, so it polls.
+// connection or, with group commit, once a write waits in the committer's
+// queue behind the group in flight. There is no notification to wait on, so it polls.
 func waitForBlockedWriter(t *testing.T, db *store.DB, pid int, waitsBefore int64) {
 	t.Helper()
 	ctx := context.Background()
@@ -117,7 +118,7 @@ func waitForBlockedWriter(t *testing.T, db *store.DB, pid int, waitsBefore int64
 			if n > 0 {
 				return
 			}
-		} else if db.SQL().Stats().WaitCount > waitsBefore {
+		} else if db.SQL().Stats().WaitCount > waitsBefore || store.QueuedWrites(db) > 0 {
 			return
 		}
 		time.Sleep(2 * time.Millisecond)

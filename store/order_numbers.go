@@ -296,11 +296,11 @@ func (t *tx) insertNumbers(ctx context.Context, orderID string, active bool, row
 		case len(chunk) < insertChunk || len(rows) <= insertChunk:
 			res, err = t.exec(ctx, q.String(), args...)
 		case full == nil:
-			if full, err = t.tx.PrepareContext(ctx, q.String()); err == nil {
-				res, err = full.ExecContext(ctx, t.args(args)...)
+			if full, err = t.tx.PrepareContext(t.ctx(ctx), q.String()); err == nil {
+				res, err = full.ExecContext(t.ctx(ctx), t.args(args)...)
 			}
 		default:
-			res, err = full.ExecContext(ctx, t.args(args)...)
+			res, err = full.ExecContext(t.ctx(ctx), t.args(args)...)
 		}
 		if err != nil {
 			return errorf(err, "store numbers of port order %s", orderID)

@@ -67,8 +67,24 @@ func (db *DB) openSQLite(ctx context.Context, dataDir string) error {
 	n := max(4, runtime.GOMAXPROCS(0))
 	db.read.SetMaxOpenConns(n)
 	db.read.SetMaxIdleConns(n)
-	if err := db.read.PingContext(ctx); err != nil {
-		return fmt.Errorf("store: open sqlite reader %s: %w", path, unavailable(err))
+	// Open every reader now rather than when reads first overlap (the
+	// notification fan-out reads beside the API): the server's connections
+	// and file descriptors are then the same from start-up on.
+	conns := make([]*sql.Conn, 0, n)
+	defer func() {
+		for _, c := range conns {
+			c.Close() // back to the pool, which keeps n idle
+		}
+	}()
+	for range n {
+		c, err := db.read.Conn(ctx)
+		if err == nil {
+			err = c.PingContext(ctx)
+			conns = append(conns, c)
+		}
+		if err != nil {
+			return fmt.Errorf("store: open sqlite reader %s: %w", path, unavailable(err))
+		}
 	}
 	return nil
 }

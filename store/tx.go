@@ -22,7 +22,22 @@ type tx struct {
 	// numbers holds, by order ID, what this transaction last read or wrote
 	// of an order's numbers, so UpdatePortOrder writes only what changed
 	// without reading them again (see remember).
-	numbers map[string]*numberRows
+	numbers    map[string]*numberRows
+	shared     bool // one write of a group commit (see committer)
+	savepoints int  // savepoints taken, for unique names (see Savepoint)
+	// queued holds a shared transaction's jobs until its group commits
+	// (see Enqueue).
+	queued []porting.Job
+}
+
+// ctx is the context of a statement: ctx itself, or without its
+// cancellation in a shared transaction, where an interrupted write would
+// roll back the other writes of the group (see committer).
+func (t *tx) ctx(ctx context.Context) context.Context {
+	if t.shared {
+		return context.WithoutCancel(ctx)
+	}
+	return ctx
 }
 
 var _ porting.Tx = (*tx)(nil)
@@ -36,15 +51,38 @@ func (t *tx) args(args []any) []any {
 }
 
 func (t *tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return t.tx.ExecContext(ctx, query, t.args(args)...)
+	if s := t.stmt(ctx, query); s != nil {
+		return s.ExecContext(t.ctx(ctx), t.args(args)...)
+	}
+	return t.tx.ExecContext(t.ctx(ctx), query, t.args(args)...)
 }
 
 func (t *tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return t.tx.QueryContext(ctx, query, t.args(args)...)
+	if s := t.stmt(ctx, query); s != nil {
+		return s.QueryContext(t.ctx(ctx), t.args(args)...)
+	}
+	return t.tx.QueryContext(t.ctx(ctx), query, t.args(args)...)
 }
 
 func (t *tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	return t.tx.QueryRowContext(ctx, query, t.args(args)...)
+	if s := t.stmt(ctx, query); s != nil {
+		return s.QueryRowContext(t.ctx(ctx), t.args(args)...)
+	}
+	return t.tx.QueryRowContext(t.ctx(ctx), query, t.args(args)...)
+}
+
+// stmt returns query prepared for this transaction when it is a write of
+// a group commit and the statement is in the committer's cache (see
+// stmtCache), else nil.
+func (t *tx) stmt(ctx context.Context, query string) *sql.Stmt {
+	if !t.shared {
+		return nil
+	}
+	s := t.db.group.stmts.get(query)
+	if s == nil {
+		return nil
+	}
+	return t.tx.StmtContext(t.ctx(ctx), s)
 }
 
 // scanner is what *sql.Row and *sql.Rows have in common.
@@ -129,8 +167,16 @@ func inList(first, n int) string {
 
 // Enqueue inserts j as a River job in this transaction: it becomes
 // runnable when the transaction commits and vanishes if it rolls back.
+// In a group commit the jobs of all the group's writes are inserted with
+// one statement just before the COMMIT (River's insert is a long statement
+// that SQLite would parse again for every job); a write that fails, or a
+// Savepoint that is undone, takes its jobs with it.
 func (t *tx) Enqueue(ctx context.Context, j porting.Job) error {
-	if _, err := t.db.river.InsertTx(ctx, t.tx, j, nil); err != nil {
+	if t.shared {
+		t.queued = append(t.queued, j)
+		return nil
+	}
+	if _, err := t.db.river.InsertTx(t.ctx(ctx), t.tx, j, nil); err != nil {
 		return errorf(err, "enqueue %s", j.Kind())
 	}
 	return nil

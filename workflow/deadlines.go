@@ -25,68 +25,74 @@ type Deadlines struct {
 	instances *Instances
 }
 
-// sweepBatch is how many due deadlines one sweep reads at a time.
-const sweepBatch = 500
+// sweepBatch is how many due deadlines one sweep transaction claims and
+// fires. Larger batches cost fewer statements and commits per deadline; on
+// PostgreSQL a batch holds its orders' row locks (and the events lock)
+// until it commits, so it stays small enough to commit in well under a
+// second.
+const sweepBatch = 100
 
-// SweepDeadlines fires every deadline due on the clock, oldest first, each
-// in its own transaction and exactly once: FireDeadline claims the row, so
-// a second sweeper (another replica) skips it. Firing can make other
-// deadlines due (loading numbers plans the port), so it loops until none
-// is left. It returns how many it fired.
+// SweepDeadlines fires every deadline due on the clock, oldest first, and
+// exactly once. Each batch is one transaction: ClaimDueDeadlines marks up
+// to sweepBatch due deadlines fired in one statement (on PostgreSQL
+// skipping rows another sweeper holds), then each deadline's effect runs
+// under its own savepoint in the same transaction. The fired state and its
+// effect thus commit together: a process that dies mid-batch leaves every
+// deadline of the batch pending for the next sweep, and none fires twice.
+// Firing can make other deadlines due (loading numbers plans the port), so
+// it loops until none is left. It returns how many it fired.
 func (s *Deadlines) SweepDeadlines(ctx context.Context) (int, error) {
 	fired := 0
 	for {
-		var due []*porting.Deadline
-		err := s.store.View(ctx, func(tx porting.Tx) error {
-			var err error
-			due, err = tx.FindDueDeadlines(ctx, s.clock.Now(), sweepBatch)
-			return err
+		var (
+			claimed, done int
+			errs          []error
+		)
+		err := s.store.InTx(ctx, func(tx porting.Tx) error {
+			claimed, done, errs = 0, 0, nil
+			due, err := tx.ClaimDueDeadlines(ctx, s.clock.Now(), sweepBatch)
+			if err != nil {
+				return err
+			}
+			claimed = len(due)
+			// An internal error on one deadline (an unreadable row) must not
+			// hold up the others: it goes back to pending, and the errors are
+			// reported so the job is retried and the operator sees them.
+			for _, d := range due {
+				ok, err := s.fireClaimed(ctx, tx, d)
+				if err != nil {
+					errs = append(errs, fmt.Errorf("workflow: fire deadline %d (%s): %w", d.ID, d.Kind, err))
+				}
+				if ok {
+					done++
+				}
+			}
+			return nil
 		})
 		if err != nil {
 			return fired, err
 		}
-		if len(due) == 0 {
-			return fired, nil
-		}
-		// An internal error on one deadline (an unreadable row, a lost
-		// connection) must not hold up the others: carry on, and report
-		// the errors so the job is retried and the operator sees them.
-		progress := false
-		var errs []error
-		for _, d := range due {
-			ok, err := s.fireDeadline(ctx, d)
-			if err != nil {
-				errs = append(errs, fmt.Errorf("workflow: fire deadline %d (%s): %w", d.ID, d.Kind, err))
-				continue
-			}
-			if ok {
-				fired++
-				progress = true
-			}
-		}
-		if !progress || len(errs) > 0 {
+		fired += done
+		if claimed == 0 || done == 0 || len(errs) > 0 {
 			return fired, errors.Join(errs...) // nothing left this sweep can do
 		}
 	}
 }
 
-// fireDeadline claims and applies one deadline. A rule that refuses (the
-// order moved on, no instance to load into) does not block the queue: the
-// deadline is marked fired and the failure recorded for the team.
-func (s *Deadlines) fireDeadline(ctx context.Context, d *porting.Deadline) (bool, error) {
-	var (
-		claimed bool
-		cause   error
-	)
+// fireClaimed applies a deadline claimed in tx and reports whether it
+// stays fired. A rule that refuses (the order moved on, no instance to
+// load into) does not block the queue: the deadline stays fired and the
+// failure is recorded for the team. An internal error (or a failure to
+// record the refusal) puts it back to pending for the next sweep and is
+// returned. Each step runs under a savepoint, so a failed one leaves tx as
+// it was before it.
+func (s *Deadlines) fireClaimed(ctx context.Context, tx porting.Tx, d *porting.Deadline) (bool, error) {
+	var cause error
 	// A conflict can be a concurrent write to the order (a customer message
 	// saving it at the same moment) rather than a refusal: try again on a
 	// fresh read before calling it a refusal. Refusals repeat the same way.
 	for attempt := 0; attempt < 3; attempt++ {
-		cause = s.store.InTx(ctx, func(tx porting.Tx) error {
-			var err error
-			if claimed, err = tx.FireDeadline(ctx, d.ID, s.clock.Now()); err != nil || !claimed {
-				return err
-			}
+		cause = tx.Savepoint(ctx, func() error {
 			if err := s.applyDeadline(ctx, tx, d); err != nil {
 				return err
 			}
@@ -96,29 +102,32 @@ func (s *Deadlines) fireDeadline(ctx context.Context, d *porting.Deadline) (bool
 			break
 		}
 	}
-	code := porting.ErrorCode(cause)
 	if cause == nil {
-		return claimed, nil
+		return true, nil
 	}
-	if code == porting.EINTERNAL || code == porting.EUNAVAILABLE {
-		// The deadline stays pending and every sweep tries it again; one
-		// that keeps failing past stuckAfter is also flagged for a person.
-		s.flagStuck(ctx, d, cause)
-		return claimed, cause
+	code := porting.ErrorCode(cause)
+	if code != porting.EINTERNAL && code != porting.EUNAVAILABLE {
+		cause := cause
+		err := tx.Savepoint(ctx, func() error {
+			if err := s.events.record(ctx, tx, porting.SystemPrincipal, porting.EventDeadlineFailed,
+				porting.Event{AccountID: d.AccountID, PortOrderID: d.PortOrderID}, nil,
+				map[string]any{"deadline_id": d.ID, "kind": d.Kind, "due_at": d.DueAt, "error": porting.ErrorMessage(cause)}); err != nil {
+				return err
+			}
+			return s.raiseAttention(ctx, tx, d, cause)
+		})
+		if err == nil {
+			return true, nil
+		}
+		cause = err
 	}
-	err := s.store.InTx(ctx, func(tx porting.Tx) error {
-		var err error
-		if claimed, err = tx.FireDeadline(ctx, d.ID, s.clock.Now()); err != nil || !claimed {
-			return err
-		}
-		if err := s.events.record(ctx, tx, porting.SystemPrincipal, porting.EventDeadlineFailed,
-			porting.Event{AccountID: d.AccountID, PortOrderID: d.PortOrderID}, nil,
-			map[string]any{"deadline_id": d.ID, "kind": d.Kind, "due_at": d.DueAt, "error": porting.ErrorMessage(cause)}); err != nil {
-			return err
-		}
-		return s.raiseAttention(ctx, tx, d, cause)
-	})
-	return claimed, err
+	// The deadline goes back to pending and every sweep tries it again;
+	// one that keeps failing past stuckAfter is also flagged for a person.
+	if err := tx.Savepoint(ctx, func() error { return tx.UnclaimDeadline(ctx, d.ID) }); err != nil {
+		return false, fmt.Errorf("%w; and it could not be put back to pending: %w", cause, err)
+	}
+	s.flagStuck(ctx, tx, d, cause)
+	return false, cause
 }
 
 // stuckAfter is how long past its due time a deadline may keep failing on
@@ -128,13 +137,13 @@ const stuckAfter = time.Hour
 
 // flagStuck raises an attention flag for a deadline that keeps failing on
 // an internal error, once (while no flag of its kind is up). It is best
-// effort: when the database itself is down, the job's error and log are
-// what is left, and the next sweep tries again.
-func (s *Deadlines) flagStuck(ctx context.Context, d *porting.Deadline, cause error) {
+// effort, under its own savepoint: when the database itself is down, the
+// job's error and log are what is left, and the next sweep tries again.
+func (s *Deadlines) flagStuck(ctx context.Context, tx porting.Tx, d *porting.Deadline, cause error) {
 	if s.clock.Now().Sub(d.DueAt) < stuckAfter {
 		return
 	}
-	_ = s.store.InTx(ctx, func(tx porting.Tx) error {
+	_ = tx.Savepoint(ctx, func() error {
 		o, err := tx.FindPortOrder(ctx, d.PortOrderID)
 		if err != nil || slices.ContainsFunc(o.Attention, func(a porting.Attention) bool { return a.DeadlineKind == d.Kind }) {
 			return err

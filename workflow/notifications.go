@@ -32,25 +32,150 @@ func deliveryID(endpointID string, eventID int64) string {
 // committed: a delivery per subscribed webhook endpoint, and an email when
 // the event concerns the customer and they chose email.
 func (s *Notifications) NotifyEvent(ctx context.Context, eventID int64) error {
-	return s.store.InTx(ctx, func(tx porting.Tx) error {
-		e, err := tx.FindEvent(ctx, eventID)
+	return s.NotifyEvents(ctx, []int64{eventID})
+}
+
+// NotifyEvents fans out a batch of events (see NotifyEvent) at once: the
+// notifications of a group of writes committed together.
+//
+// Most events go nowhere (no endpoint wants them, nobody is mailed), so it
+// first decides on the read pool, in one read transaction for the batch,
+// and takes one write transaction, which on SQLite queues behind every
+// other write, only for the events that have something to queue; that
+// transaction decides again on its own reads, so a change in between (a
+// new endpoint) is not missed. The batch fails or commits whole: a retry
+// never queues an event's deliveries twice.
+func (s *Notifications) NotifyEvents(ctx context.Context, eventIDs []int64) error {
+	var needed []int64
+	err := s.store.View(ctx, func(tx porting.Tx) error {
+		needed = needed[:0]
+		batch, err := readEventBatch(ctx, tx, eventIDs)
 		if err != nil {
 			return err
 		}
-		eps, err := tx.FindEventEndpoints(ctx, e.AccountID)
-		if err != nil {
-			return err
-		}
-		for _, w := range eps {
-			if w.Wants(e.Type) {
-				if err := s.queueDelivery(ctx, tx, w, e); err != nil {
-					return err
-				}
+		for _, id := range eventIDs {
+			ok, err := s.fanOut(ctx, tx, batch, id, false)
+			if err != nil {
+				return err
+			}
+			if ok {
+				needed = append(needed, id)
 			}
 		}
-		return s.queueEmail(ctx, tx, e)
+		return nil
+	})
+	if err != nil || len(needed) == 0 {
+		return err
+	}
+	return s.store.InTx(ctx, func(tx porting.Tx) error {
+		batch, err := readEventBatch(ctx, tx, needed)
+		if err != nil {
+			return err
+		}
+		for _, id := range needed {
+			if _, err := s.fanOut(ctx, tx, batch, id, true); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 }
+
+// maxEventSpan is the widest range of event IDs readEventBatch reads with
+// one query; a batch spread wider is read event by event.
+const maxEventSpan = 1000
+
+// eventBatch holds a batch's events and their accounts' endpoints, each
+// read once.
+type eventBatch struct {
+	events    map[int64]*porting.Event
+	endpoints map[string][]*porting.WebhookEndpoint
+}
+
+// readEventBatch reads the events of ids: a group commit's events have
+// consecutive IDs, so one range query usually reads them all.
+func readEventBatch(ctx context.Context, tx porting.Tx, ids []int64) (*eventBatch, error) {
+	b := &eventBatch{events: map[int64]*porting.Event{}, endpoints: map[string][]*porting.WebhookEndpoint{}}
+	if len(ids) > 1 {
+		lo, hi := slices.Min(ids), slices.Max(ids)
+		if hi-lo < maxEventSpan {
+			evs, err := tx.FindEvents(ctx, porting.EventFilter{After: lo - 1, Limit: int(hi - lo + 1)})
+			if err != nil {
+				return nil, err
+			}
+			for _, e := range evs {
+				b.events[e.ID] = e
+			}
+		}
+	}
+	for _, id := range ids {
+		if b.events[id] != nil {
+			continue
+		}
+		e, err := tx.FindEvent(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		b.events[id] = e
+	}
+	return b, nil
+}
+
+// endpointsOf returns the endpoints that may receive an event of the
+// account, read once per batch.
+func (b *eventBatch) endpointsOf(ctx context.Context, tx porting.Tx, accountID string) ([]*porting.WebhookEndpoint, error) {
+	if eps, ok := b.endpoints[accountID]; ok {
+		return eps, nil
+	}
+	eps, err := tx.FindEventEndpoints(ctx, accountID)
+	if err == nil {
+		b.endpoints[accountID] = eps
+	}
+	return eps, err
+}
+
+// fanOut queues an event's deliveries and emails when queue is set, and
+// reports whether there is any to queue.
+func (s *Notifications) fanOut(ctx context.Context, tx porting.Tx, batch *eventBatch, eventID int64, queue bool) (bool, error) {
+	e := batch.events[eventID]
+	eps, err := batch.endpointsOf(ctx, tx, e.AccountID)
+	if err != nil {
+		return false, err
+	}
+	found := false
+	for _, w := range eps {
+		if !w.Wants(e.Type) {
+			continue
+		}
+		found = true
+		if !queue {
+			return true, nil
+		}
+		if err := s.queueDelivery(ctx, tx, w, e); err != nil {
+			return false, err
+		}
+	}
+	var jq porting.JobQueue = tx
+	if !queue {
+		jq = &countingQueue{}
+	}
+	if err := s.queueEmail(ctx, struct {
+		porting.RequestStore
+		porting.JobQueue
+	}{tx, jq}, e); err != nil {
+		return false, err
+	}
+	if c, ok := jq.(*countingQueue); ok && c.n > 0 {
+		found = true
+	}
+	return found, nil
+}
+
+// countingQueue counts the jobs it is given instead of enqueuing them: a
+// dry run of queueEmail in a read transaction.
+type countingQueue struct{ n int }
+
+func (q *countingQueue) Enqueue(context.Context, porting.Job) error { q.n++; return nil }
 
 // queueDelivery creates (or, for a replay, resets) the delivery of e to w
 // and enqueues its first attempt.

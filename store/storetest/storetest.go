@@ -125,6 +125,18 @@ func schemaURL(tb testing.TB, databaseURL string) string {
 	return u.String()
 }
 
+// OpenSQLite opens a migrated SQLite DB in a fresh data directory with
+// cfg's other settings (GroupCommit, say), on the Epoch clock unless cfg
+// has one.
+func OpenSQLite(tb testing.TB, cfg store.Config) *store.DB {
+	tb.Helper()
+	cfg.DataDir = tb.TempDir()
+	if cfg.Clock == nil {
+		cfg.Clock = porting.NewFixedClock(Epoch)
+	}
+	return openMigrated(tb, cfg)
+}
+
 // openMigrated opens cfg, migrates it and closes it at cleanup (registered
 // after the PostgreSQL schema drop, so it runs before it).
 func openMigrated(tb testing.TB, cfg store.Config) *store.DB {
