@@ -53,7 +53,7 @@ func TestBigOrderIsBounded(t *testing.T) {
 		}
 
 		last := nums[total-1]
-		o, err := b.svc.Orders.Act(ctx, spec, id, porting.ActionApprove, ActionInput{NotPortableNumbers: []string{last}})
+		_, err = b.svc.Orders.Act(ctx, spec, id, porting.ActionApprove, ActionInput{NotPortableNumbers: []string{last}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -64,7 +64,8 @@ func TestBigOrderIsBounded(t *testing.T) {
 				t.Errorf("approve event counts %v", after.Counts)
 			}
 		}
-		if o, err = b.svc.Orders.GetPortOrder(ctx, b.premium, id); err != nil {
+		o, err := b.svc.Orders.GetPortOrder(ctx, b.premium, id)
+		if err != nil {
 			t.Fatal(err)
 		}
 		if len(o.PhoneNumbers) != porting.ShownNumbers || !o.PhoneNumbersTruncated || o.PhoneNumbersTotal != total ||
