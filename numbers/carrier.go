@@ -61,8 +61,10 @@ func (OriginalCarrierLookup) LookupCarrier(e164 string, _ string) string {
 // included) libphonenumber's carrier lookup reads (its maxLength of 10).
 const carrierPrefixLength = 10
 
-// carrierCacheSize bounds the prefixes remembered: about 100 MB at most.
-const carrierCacheSize = 1 << 20
+// carrierCacheSize bounds the prefixes remembered (a few megabytes):
+// enough for the ranges of any one request, small beside a streamed check
+// of millions of scattered numbers.
+const carrierCacheSize = 1 << 16
 
 var (
 	carrierByPrefix sync.Map // prefix → carrier name ("" for none)
