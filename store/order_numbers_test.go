@@ -344,3 +344,31 @@ func testReactivatedOrder(t *testing.T, e storetest.Engine) {
 		t.Errorf("reactivating changed the numbers")
 	}
 }
+
+// testNumbersNameOrders: a number row naming no order is refused, and an
+// order with numbers is neither deleted nor renamed — the foreign key's
+// rule, which PostgreSQL checks once per statement (migration 0016).
+func testNumbersNameOrders(t *testing.T, e storetest.Engine) {
+	db := e.Open(t)
+	o := storetest.MustCreatePortOrder(t, db, &porting.PortOrder{PhoneNumbers: storetest.Numbers("+12125550100", "+12125550101")})
+	ctx := context.Background()
+	sqlDB := db.SQL()
+	if _, err := sqlDB.ExecContext(ctx, `INSERT INTO port_order_numbers (order_id, position, phone_number, number_type, range_holder, status, held)
+		VALUES ('po_nope', 0, '+12125550199', 'fixed_line', '', 'pending', true)`); err == nil {
+		t.Error("a number of an order that does not exist was stored")
+	}
+	if _, err := sqlDB.ExecContext(ctx, `UPDATE port_order_numbers SET order_id = 'po_nope' WHERE order_id = $1`, o.ID); err == nil {
+		t.Error("a number was moved to an order that does not exist")
+	}
+	if _, err := sqlDB.ExecContext(ctx, `DELETE FROM port_orders WHERE id = $1`, o.ID); err == nil {
+		t.Error("an order with numbers was deleted")
+	}
+	if _, err := sqlDB.ExecContext(ctx, `UPDATE port_orders SET id = 'po_renamed' WHERE id = $1`, o.ID); err == nil {
+		t.Error("an order with numbers changed its ID")
+	}
+	// Rows naming existing orders still go in, many in one statement.
+	var n int
+	if err := sqlDB.QueryRowContext(ctx, `SELECT count(*) FROM port_order_numbers WHERE order_id = $1`, o.ID).Scan(&n); err != nil || n == 0 {
+		t.Fatalf("the order's numbers: %d, %v", n, err)
+	}
+}

@@ -40,6 +40,7 @@ var conformance = []struct {
 	{"FindOrderNumbers", testFindOrderNumbers},
 	{"BatchedHeldConflict", testBatchedHeldConflict},
 	{"ReactivatedOrder", testReactivatedOrder},
+	{"NumbersNameOrders", testNumbersNameOrders},
 	{"FindPortOrders", testFindPortOrders},
 	{"FindPortOrdersLimit", testFindPortOrdersLimit},
 	{"FindPortOrderFilters", testFindPortOrderFilters},
