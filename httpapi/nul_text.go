@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"io"
 	"mime"
@@ -56,7 +55,7 @@ func refuseNUL(api huma.API) func(huma.Context, func(huma.Context)) {
 // nulLocation returns the location (body.a.b[2]) of the first string in
 // data that holds U+0000. Malformed JSON is left for the decoder.
 func nulLocation(data []byte) (string, bool) {
-	c := keyChecker{dec: json.NewDecoder(bytes.NewReader(data)), nul: true}
+	c := keyChecker{lex: jsonLexer{data: data}, nul: true}
 	var nul *nulError
 	if err := c.value(); errors.As(err, &nul) {
 		return nul.location, true

@@ -29,7 +29,7 @@ type carrierKnowledge struct {
 // numbers up, asks it for the current carrier of the valid numbers of in.
 // It runs outside any transaction: lookups are network calls. A lookup
 // that fails is logged and skipped.
-func (s *Carriers) knowledge(ctx context.Context, checker *numbers.Checker, in CheckParams, region string) (*carrierKnowledge, error) {
+func (s *Carriers) knowledge(ctx context.Context, checked []numbers.Result) (*carrierKnowledge, error) {
 	k := &carrierKnowledge{current: map[string]string{}}
 	err := s.store.View(ctx, func(tx porting.Tx) error {
 		var err error
@@ -46,7 +46,7 @@ func (s *Carriers) knowledge(ctx context.Context, checker *numbers.Checker, in C
 		return k, nil
 	}
 	byCountry := map[string][]string{}
-	for _, r := range checker.CheckEntries(in.entries(), numbers.CheckOptions{DefaultRegion: region}) {
+	for _, r := range checked {
 		if r.Valid {
 			byCountry[r.Country] = append(byCountry[r.Country], r.PhoneNumber)
 		}
@@ -89,6 +89,7 @@ func (k *carrierKnowledge) apply(results []numbers.Result) {
 	if k == nil {
 		return
 	}
+	canonical := map[string]string{} // a list names few carriers: spell each once
 	for i := range results {
 		r := &results[i]
 		if !r.Valid {
@@ -97,6 +98,11 @@ func (k *carrierKnowledge) apply(results []numbers.Result) {
 		if c := k.current[r.PhoneNumber]; c != "" {
 			r.LosingCarrier = c
 		}
-		r.LosingCarrier = porting.CanonicalCarrier(k.registry, r.LosingCarrier)
+		name, ok := canonical[r.LosingCarrier]
+		if !ok {
+			name = porting.CanonicalCarrier(k.registry, r.LosingCarrier)
+			canonical[r.LosingCarrier] = name
+		}
+		r.LosingCarrier = name
 	}
 }

@@ -70,7 +70,7 @@ func (s *Intake) CreatePortRequest(ctx context.Context, p porting.Principal, in 
 		RejectedNumbers: []porting.RejectedNumber{}, CreatedBy: p, CreatedAt: now,
 	}
 	check := CheckParams{PhoneNumbers: in.PhoneNumbers, Entries: in.Entries, CarrierHint: req.CurrentCarrier, DefaultRegion: in.DefaultRegion}
-	k, err := s.carriers.knowledge(ctx, s.checker, check, s.region(check))
+	checked, err := s.checkCarriers(ctx, check, nil)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -87,7 +87,7 @@ func (s *Intake) CreatePortRequest(ctx context.Context, p porting.Principal, in 
 				return porting.FieldErrorf("instance_id", "instance %s not found in this account", in.InstanceID)
 			}
 		}
-		rep, err := s.classify(ctx, tx, p, check, k)
+		rep, err := s.classify(ctx, tx, p, checked)
 		if err != nil {
 			return err
 		}

@@ -125,8 +125,14 @@ func (s *LOA) attest(p porting.Principal, o *porting.PortOrder, in AttestationIn
 // loaOrder maps an order to the LOA package's view of it.
 func loaOrder(o *porting.PortOrder, winning string) loa.Order {
 	out := loa.Order{ID: o.ID, Country: o.Country, LosingCarrier: o.LosingCarrier, WinningCarrier: winning, NumberKind: string(o.NumberKind)}
-	for _, n := range o.HeldNumbers() {
-		out.Numbers = append(out.Numbers, loa.Number{PhoneNumber: n, Country: o.Country, LosingCarrier: o.LosingCarrier})
+	out.Numbers = make([]loa.Number, 0, len(o.PhoneNumbers))
+	for _, n := range o.PhoneNumbers {
+		if n.Status.Holds() {
+			out.Numbers = append(out.Numbers, loa.Number{PhoneNumber: n.PhoneNumber, Country: o.Country, LosingCarrier: o.LosingCarrier})
+		}
+	}
+	if len(out.Numbers) == 0 {
+		out.Numbers = nil // as before: an order holding nothing has no numbers, not an empty list
 	}
 	return out
 }

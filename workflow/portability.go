@@ -3,6 +3,7 @@ package workflow
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/portdesk/portdesk/numbers"
 	"github.com/portdesk/portdesk/porting"
@@ -41,14 +42,14 @@ func (s *Intake) CheckPortability(ctx context.Context, p porting.Principal, in C
 	if err := s.checkNumbers(in.PhoneNumbers, in.Entries); err != nil {
 		return nil, err
 	}
-	k, err := s.carriers.knowledge(ctx, s.checker, in, s.region(in))
+	checked, err := s.checkCarriers(ctx, in, nil)
 	if err != nil {
 		return nil, err
 	}
 	var rep *PortabilityReport
 	err = s.store.View(ctx, func(tx porting.Tx) error {
 		var err error
-		rep, err = s.classify(ctx, tx, p, in, k)
+		rep, err = s.classify(ctx, tx, p, checked)
 		return err
 	})
 	return rep, err
@@ -110,28 +111,43 @@ func (s *Intake) checkNumberCount(n int) error {
 	return nil
 }
 
-// classify runs the number checker and marks numbers already held by an
-// active order, reading the holds in tx so an intake sees what it commits.
-func (s *Intake) classify(ctx context.Context, tx porting.OrderStore, p porting.Principal, in CheckParams, k *carrierKnowledge) (*PortabilityReport, error) {
-	results, err := s.classifyResults(ctx, tx, p, in, k, nil)
+// checkCarriers runs the number checker over in's numbers once, marks
+// the numbers seen in earlier batches of the same list (seen, when not
+// nil) and puts in what the carrier registry and gateways know. It runs
+// outside any transaction (lookups are network calls); classify then
+// reads the holds inside one.
+func (s *Intake) checkCarriers(ctx context.Context, in CheckParams, seen *numbers.SeenNumbers) ([]numbers.Result, error) {
+	checked := s.checker.CheckEntries(in.entries(), numbers.CheckOptions{
+		DefaultRegion: s.region(in),
+		CarrierHint:   in.CarrierHint,
+	})
+	if seen != nil {
+		seen.MarkRepeats(checked)
+	}
+	k, err := s.carriers.knowledge(ctx, checked)
+	if err != nil {
+		return nil, err
+	}
+	k.apply(checked)
+	return checked, nil
+}
+
+// classify marks numbers already held by an active order, reading the
+// holds in tx so an intake sees what it commits, and groups the portable
+// ones.
+func (s *Intake) classify(ctx context.Context, tx porting.OrderStore, p porting.Principal, checked []numbers.Result) (*PortabilityReport, error) {
+	results, err := s.classifyResults(ctx, tx, p, checked)
 	if err != nil {
 		return nil, err
 	}
 	return &PortabilityReport{Results: results, Groups: numbers.GroupPortable(results)}, nil
 }
 
-// classifyResults is classify without the groups; seen, when not nil,
-// marks the numbers of earlier batches of the same list as repeated, as
-// the checker marks repeats within in.
-func (s *Intake) classifyResults(ctx context.Context, tx porting.OrderStore, p porting.Principal, in CheckParams, k *carrierKnowledge, seen *numbers.SeenNumbers) ([]numbers.Result, error) {
-	results := s.checker.CheckEntries(in.entries(), numbers.CheckOptions{
-		DefaultRegion: s.region(in),
-		CarrierHint:   in.CarrierHint,
-	})
-	if seen != nil {
-		seen.MarkRepeats(results)
-	}
-	k.apply(results)
+// classifyResults is classify without the groups. It leaves checked as it
+// is (a transaction that runs again starts from it) and returns a copy
+// when a number is held.
+func (s *Intake) classifyResults(ctx context.Context, tx porting.OrderStore, p porting.Principal, checked []numbers.Result) ([]numbers.Result, error) {
+	results := checked
 	var valid []string
 	for _, r := range results {
 		if r.Valid {
@@ -152,6 +168,10 @@ func (s *Intake) classifyResults(ctx context.Context, tx porting.OrderStore, p p
 			if p.CanSee(h.AccountID) {
 				inUse[n] = porting.ReasonAlreadyOnActiveOrder
 			}
+		}
+		results = slices.Clone(checked)
+		for i := range results {
+			results[i].Reasons = slices.Clip(results[i].Reasons) // MarkInUse appends: never into checked's arrays
 		}
 		numbers.MarkInUse(results, inUse)
 	}

@@ -71,14 +71,14 @@ func (ps *PortabilityStream) Check(ctx context.Context, batch []numbers.Entry) (
 		return nil, err
 	}
 	in := CheckParams{Entries: batch, CarrierHint: ps.hint, DefaultRegion: ps.region}
-	k, err := s.carriers.knowledge(ctx, s.checker, in, s.region(in))
+	checked, err := s.checkCarriers(ctx, in, &ps.seen)
 	if err != nil {
 		return nil, err
 	}
 	var results []numbers.Result
 	err = s.store.View(ctx, func(tx porting.Tx) error {
 		var err error
-		results, err = s.classifyResults(ctx, tx, ps.p, in, k, &ps.seen)
+		results, err = s.classifyResults(ctx, tx, ps.p, checked)
 		return err
 	})
 	if err != nil {
