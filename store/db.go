@@ -52,6 +52,11 @@ type Config struct {
 	// grouping off, so that every InTx is a transaction of its own.
 	// PostgreSQL ignores it: there every InTx is its own transaction.
 	GroupCommit int
+	// MaxConns bounds the connections this process opens to PostgreSQL
+	// (requests and jobs share them). 0 means DefaultMaxConns. SQLite
+	// ignores it. Replicas × MaxConns must stay under the server's
+	// max_connections.
+	MaxConns int
 }
 
 // DB is portdesk's database. It implements porting.Store.
@@ -104,8 +109,11 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 			return nil, porting.FieldErrorf("secret_key", "store: PostgreSQL needs a secret key: set "+
 				"PORTDESK_SECRET_KEY to 32 random bytes in hex or base64, the same on every replica")
 		}
+		if cfg.MaxConns < 0 || cfg.MaxConns > MaxMaxConns {
+			return nil, porting.FieldErrorf("database_max_conns", "store: at most %d connections a replica, and not negative", MaxMaxConns)
+		}
 		db.engine = EnginePostgres
-		err = db.openPostgres(ctx, cfg.DatabaseURL)
+		err = db.openPostgres(ctx, cfg.DatabaseURL, cfg.MaxConns)
 	case cfg.DataDir != "":
 		db.engine = EngineSQLite
 		err = db.openSQLite(ctx, cfg.DataDir)

@@ -29,6 +29,8 @@ func TestOpenConfig(t *testing.T) {
 		{"postgres short key", store.Config{DatabaseURL: "postgres://nobody@127.0.0.1:1/x", Clock: clock, SecretKey: key[:16]}, porting.EINVALID},
 		{"sqlite short key", store.Config{DataDir: t.TempDir(), Clock: clock, SecretKey: key[:31]}, porting.EINVALID},
 		{"sqlite long key", store.Config{DataDir: t.TempDir(), Clock: clock, SecretKey: append(key, 0)}, porting.EINVALID},
+		{"too many connections", store.Config{DatabaseURL: "postgres://nobody@127.0.0.1:1/x", Clock: clock, SecretKey: key, MaxConns: store.MaxMaxConns + 1}, porting.EINVALID},
+		{"negative connections", store.Config{DatabaseURL: "postgres://nobody@127.0.0.1:1/x", Clock: clock, SecretKey: key, MaxConns: -1}, porting.EINVALID},
 		{"data dir is a file", store.Config{DataDir: filepath.Join(fileIn(t), "sub"), Clock: clock}, porting.EINTERNAL},
 	}
 	for _, tc := range tests {
@@ -132,4 +134,23 @@ func TestMigrateReopen(t *testing.T) {
 		_, err := tx.FindAccount(ctx, a.ID)
 		return err
 	})
+}
+
+// TestOpenPostgresMaxConns checks that Config.MaxConns sizes the pool.
+func TestOpenPostgresMaxConns(t *testing.T) {
+	u := os.Getenv(storetest.EnvDatabaseURL)
+	if u == "" {
+		t.Skip("PostgreSQL: set " + storetest.EnvDatabaseURL)
+	}
+	for _, tc := range []struct{ set, want int }{{0, store.DefaultMaxConns}, {3, 3}} {
+		db, err := store.Open(context.Background(), store.Config{DatabaseURL: u, Clock: porting.NewFixedClock(storetest.Epoch),
+			SecretKey: storetest.NewSecretKey(), MaxConns: tc.set})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := db.SQL().Stats().MaxOpenConnections; got != tc.want {
+			t.Errorf("MaxConns %d: pool of %d, want %d", tc.set, got, tc.want)
+		}
+		db.Close()
+	}
 }

@@ -20,18 +20,26 @@ const (
 	lockMigrate int64 = 0x706f72746d696772 // "portmigr"
 )
 
-// postgresMaxConns bounds each replica's connections to PostgreSQL.
-const postgresMaxConns = 20
+// DefaultMaxConns is Config.MaxConns when not set: each replica's
+// connections to PostgreSQL.
+const DefaultMaxConns = 20
+
+// MaxMaxConns bounds Config.MaxConns (PostgreSQL's own default
+// max_connections is 100).
+const MaxMaxConns = 1000
 
 // openPostgres opens one pool for reads and writes through pgx's
 // database/sql driver.
-func (db *DB) openPostgres(ctx context.Context, databaseURL string) error {
+func (db *DB) openPostgres(ctx context.Context, databaseURL string, maxConns int) error {
 	p, err := sql.Open("pgx", databaseURL)
 	if err != nil {
 		return fmt.Errorf("store: open postgres: %w", err)
 	}
-	p.SetMaxOpenConns(postgresMaxConns)
-	p.SetMaxIdleConns(postgresMaxConns / 2)
+	if maxConns <= 0 {
+		maxConns = DefaultMaxConns
+	}
+	p.SetMaxOpenConns(maxConns)
+	p.SetMaxIdleConns(max(1, maxConns/2))
 	db.write, db.read = p, p
 	if err := p.PingContext(ctx); err != nil {
 		return fmt.Errorf("store: open postgres: %w", unavailable(err))

@@ -61,6 +61,9 @@ type Config struct {
 	// GroupCommit is how many concurrent writes one SQLite commit carries
 	// at most (default store.DefaultGroupCommit; 1: one commit per write).
 	GroupCommit int
+	// DatabaseMaxConns bounds the replica's PostgreSQL connections
+	// (default store.DefaultMaxConns).
+	DatabaseMaxConns int
 	// TestCallSample is how many numbers of an order a test-call run calls
 	// at most (default 20).
 	TestCallSample int
@@ -134,6 +137,7 @@ func newFlagSet(name string, stderr io.Writer, cfg *Config, serve bool) *flag.Fl
 		num(&cfg.LeadBusinessDays, "lead-business-days", 0, "minimum business days from asking for a port date to the port; 0 = the country's default")
 		dur(&cfg.SweepInterval, "sweep-interval", 30*time.Second, "how often due deadlines are swept")
 		dur(&cfg.RetryBase, "webhook-retry-base", 10*time.Second, "first retry delay of webhook deliveries and carrier calls, doubled per attempt up to an hour, ±10% at random")
+		num(&cfg.DatabaseMaxConns, "database-max-conns", store.DefaultMaxConns, "PostgreSQL: the most connections this replica opens (requests and jobs share them); replicas × this must stay under the server's max_connections")
 		num(&cfg.GroupCommit, "group-commit", store.DefaultGroupCommit, "SQLite: the most concurrent writes one durable commit carries, each under its own savepoint; 1 commits each write alone")
 		num(&cfg.TestCallSample, "test-call-sample", 20, "how many numbers of an order a test-call run calls at most, spread over the order")
 		num(&cfg.VerifyWithinDays, "verify-within-days", 14, "days a customer has to verify a port before the order completes with a note (reminders before)")
@@ -180,7 +184,7 @@ func (c Config) settings() workflow.Settings {
 
 // storeConfig turns the configuration into the store's.
 func (c Config) storeConfig(clock porting.Clock) (store.Config, error) {
-	cfg := store.Config{DataDir: c.DataDir, DatabaseURL: c.DatabaseURL, Clock: clock, GroupCommit: c.GroupCommit}
+	cfg := store.Config{DataDir: c.DataDir, DatabaseURL: c.DatabaseURL, Clock: clock, GroupCommit: c.GroupCommit, MaxConns: c.DatabaseMaxConns}
 	if c.SecretKey != "" {
 		key, err := store.ParseSecretKey(c.SecretKey)
 		if err != nil {

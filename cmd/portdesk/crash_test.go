@@ -21,7 +21,7 @@ var (
 )
 
 // binary builds the real portdesk binary once per test run.
-func binary(t *testing.T) string {
+func binary(t testing.TB) string {
 	t.Helper()
 	buildOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "portdesk-bin-")
@@ -43,14 +43,14 @@ func binary(t *testing.T) string {
 
 // startProcess runs `portdesk serve` on a free port and returns the process
 // and its base URL, read from the banner.
-func startProcess(t *testing.T, args ...string) (*exec.Cmd, string) {
+func startProcess(t testing.TB, args ...string) (*exec.Cmd, string) {
 	t.Helper()
 	return startProcessEnv(t, nil, args...)
 }
 
 // startProcessEnv is startProcess with extra environment variables
 // ("NAME=value") for the server process.
-func startProcessEnv(t *testing.T, env []string, args ...string) (*exec.Cmd, string) {
+func startProcessEnv(t testing.TB, env []string, args ...string) (*exec.Cmd, string) {
 	t.Helper()
 	cmd := exec.Command(binary(t), append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
 	cmd.Env = append(os.Environ(), "PORTDESK_ADMIN_TOKEN="+testAdminToken, "PORTDESK_SECRET_KEY="+testSecretKey)
