@@ -57,8 +57,8 @@ func setup(t *testing.T, store *fakeOperations, cacheFor time.Duration) (*promet
 func TestOperationsCollectorFigures(t *testing.T) {
 	due, swept := t0.Add(-90*time.Second), t0.Add(-40*time.Second)
 	store := &fakeOperations{ops: porting.Operations{
-		OrdersByStatus: map[porting.State]int{porting.StateReview: 3, porting.StateSubmitted: 2},
-		Attention:      []porting.AttentionCount{{Code: "deadline_failed", DeadlineKind: porting.DeadlineLoadNumbers, Flags: 4}},
+		OrdersByStatus:   map[porting.State]int{porting.StateReview: 3, porting.StateSubmitted: 2},
+		Attention:        []porting.AttentionCount{{Code: "deadline_failed", DeadlineKind: porting.DeadlineLoadNumbers, Flags: 4}},
 		OverdueDeadlines: 7, OldestOverdueDueAt: &due, LastSweepAt: &swept,
 		WebhookDeliveriesRetrying: 5, WebhookDeliveriesGivenUp: 1, WebhookEndpointsDisabled: 2,
 	}}
