@@ -55,6 +55,10 @@ type Config struct {
 	CarrierPollInterval time.Duration
 	// Registerer receives the job metrics; nil registers none.
 	Registerer prometheus.Registerer
+	// SweepCompleted, when set, is called after each sweep that completed
+	// without error (the operator's metrics record when); its error fails
+	// the sweep job, which River retries.
+	SweepCompleted func(context.Context) error
 }
 
 // New builds a Runner; Start begins working.
@@ -77,7 +81,9 @@ func New(cfg Config) (*Runner, error) {
 		func() error {
 			return river.AddWorkerSafely(workers, &userEmailWorker{svc: cfg.Service, retry: newRetryPolicy(cfg.RetryBase)})
 		},
-		func() error { return river.AddWorkerSafely(workers, &sweepWorker{svc: cfg.Service}) },
+		func() error {
+			return river.AddWorkerSafely(workers, &sweepWorker{svc: cfg.Service, completed: cfg.SweepCompleted})
+		},
 		func() error {
 			return river.AddWorkerSafely(workers, &cancelWorker{svc: cfg.Service, retry: newRetryPolicy(cfg.RetryBase)})
 		},

@@ -18,13 +18,16 @@ func (SweepDeadlinesJob) Kind() string { return "sweep_deadlines" }
 
 type sweepWorker struct {
 	river.WorkerDefaults[SweepDeadlinesJob]
-	svc *workflow.Service
+	svc       *workflow.Service
+	completed func(context.Context) error
 }
 
 // Work implements river.Worker.
 func (w *sweepWorker) Work(ctx context.Context, _ *river.Job[SweepDeadlinesJob]) error {
-	_, err := w.svc.Deadlines.SweepDeadlines(ctx)
-	return err
+	if _, err := w.svc.Deadlines.SweepDeadlines(ctx); err != nil || w.completed == nil {
+		return err
+	}
+	return w.completed(ctx)
 }
 
 type notifyWorker struct {

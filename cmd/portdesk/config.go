@@ -22,6 +22,9 @@ type Config struct {
 	// MetricsAddr, when set, is where GET /metrics is served instead of
 	// Addr (which then answers 404 for it); empty serves it on Addr.
 	MetricsAddr string
+	// MetricsCache is how long one read of the database-wide metrics
+	// serves scrapes (default 5s; negative reads at every scrape).
+	MetricsCache time.Duration
 	// DataDir holds the embedded SQLite database (default ./portdesk-data).
 	DataDir string
 	// DatabaseURL selects PostgreSQL instead of SQLite when set.
@@ -136,6 +139,7 @@ func newFlagSet(name string, stderr io.Writer, cfg *Config, serve bool) *flag.Fl
 		num(&cfg.LoadLeadBusinessDays, "load-lead-business-days", 3, "business days before the FOC the numbers are loaded: 3 or 4")
 		num(&cfg.LeadBusinessDays, "lead-business-days", 0, "minimum business days from asking for a port date to the port; 0 = the country's default")
 		dur(&cfg.SweepInterval, "sweep-interval", 30*time.Second, "how often due deadlines are swept")
+		dur(&cfg.MetricsCache, "metrics-cache", 5*time.Second, "how long one read of the database-wide metrics serves scrapes, so a scrape storm costs one query per period; negative: read at every scrape")
 		dur(&cfg.RetryBase, "webhook-retry-base", 10*time.Second, "first retry delay of webhook deliveries and carrier calls, doubled per attempt up to an hour, ±10% at random")
 		num(&cfg.DatabaseMaxConns, "database-max-conns", store.DefaultMaxConns, "PostgreSQL: the most connections this replica opens (requests and jobs share them); replicas × this must stay under the server's max_connections")
 		num(&cfg.GroupCommit, "group-commit", store.DefaultGroupCommit, "SQLite: the most concurrent writes one durable commit carries, each under its own savepoint; 1 commits each write alone")

@@ -22,6 +22,7 @@ import (
 
 	"github.com/portdesk/portdesk/httpapi"
 	"github.com/portdesk/portdesk/jobs"
+	"github.com/portdesk/portdesk/metrics"
 	"github.com/portdesk/portdesk/porting"
 	"github.com/portdesk/portdesk/store"
 	"github.com/portdesk/portdesk/workflow"
@@ -122,16 +123,26 @@ func (m *Main) Open(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	m.Service = workflow.New(workflow.Config{
-		Store: db, Clock: clock, SandboxClock: sandbox, AdminToken: m.Config.AdminToken, Notifier: notifier,
-		WebhookGuard: &notifier.Webhooks, Gateways: gateways, PublicURL: public, TestCaller: caller, SIPIngressURI: ingressURI,
-		Checker: portabilityChecker(), Settings: settings,
-	})
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	reg.MustRegister(metrics.NewOperationsCollector(metrics.OperationsConfig{Store: db, Clock: clock, Wall: wallClock,
+		CacheFor: m.Config.MetricsCache, Logger: m.logger}))
+	countedNotifier, err := metrics.CountWebhooks(notifier, reg)
+	if err != nil {
+		return err
+	}
+	gatewayMetrics, err := metrics.NewGatewayMetrics(reg)
+	if err != nil {
+		return err
+	}
+	m.Service = workflow.New(workflow.Config{
+		Store: db, Clock: clock, SandboxClock: sandbox, AdminToken: m.Config.AdminToken, Notifier: countedNotifier,
+		WebhookGuard: &notifier.Webhooks, Gateways: gatewayMetrics.Wrap(gateways), PublicURL: public, TestCaller: caller,
+		SIPIngressURI: ingressURI, Checker: portabilityChecker(), Settings: settings,
+	})
 	m.Jobs, err = jobs.New(jobs.Config{DB: db.SQL(), Engine: db.Engine(), Service: m.Service, Logger: m.logger,
 		SweepInterval: m.Config.SweepInterval, RetryBase: m.Config.RetryBase, CarrierPollInterval: m.Config.CarrierPollInterval,
-		Registerer: reg})
+		Registerer: reg, SweepCompleted: func(ctx context.Context) error { return db.RecordSweep(ctx, clock.Now()) }})
 	if err != nil {
 		return err
 	}
