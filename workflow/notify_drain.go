@@ -148,6 +148,7 @@ func (s *Notifications) drainOnce(ctx context.Context, retry bool) (res DrainRes
 			}
 		}
 		if len(events) == 0 {
+			more = len(res.Failed) > 0 || res.Retried > 0
 			return nil
 		}
 		if err := s.fanOutBatch(ctx, tx, events, needed, &res); err != nil {
@@ -157,7 +158,9 @@ func (s *Notifications) drainOnce(ctx context.Context, retry bool) (res DrainRes
 			return err
 		}
 		res.Events = len(events)
-		more = len(events) == drainBatch
+		// A full batch may have more behind it, and flagging or
+		// unflagging an order records events of its own.
+		more = len(events) == drainBatch || len(res.Failed) > 0 || res.Retried > 0
 		return nil
 	})
 	if err != nil {
