@@ -3,7 +3,10 @@
 -- webhook deliveries and emails queued), and legacy_until, the last event
 -- recorded before this migration, whose notify_event job may still be
 -- queued: those jobs fan out the events up to it, the cursor everything
--- after, so an upgrade neither loses nor doubles a notification.
+-- after, so an upgrade neither loses nor doubles a notification. Stop the
+-- replicas of earlier releases before the first replica of this one
+-- starts (and migrates): one still running would enqueue notify_event
+-- jobs for new events and fan them out while the cursor does too.
 -- notify_failures holds the events whose fan-out failed: the cursor moved
 -- past them and they are tried again at retry_at. Keep in step with
 -- migrations/sqlite/0018_notify_cursor.sql.
