@@ -150,3 +150,47 @@ func TestUpgradeWithQueuedNotifyJobs(t *testing.T) {
 		})
 	}
 }
+
+// TestCommitWakesDrainer: with the periodic run an hour away, a commit
+// that records an event wakes the drainer, which fans the event out (its
+// webhook is sent) within seconds; on PostgreSQL and on SQLite's group
+// commit alike.
+func TestCommitWakesDrainer(t *testing.T) {
+	for _, e := range storetest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			clock := porting.NewFixedClock(storetest.Epoch)
+			db := e.OpenClock(t, clock)
+			acct := storetest.MustCreateAccount(t, db, nil)
+			storetest.MustCreateWebhookEndpoint(t, db, &porting.WebhookEndpoint{AccountID: acct.ID, Enabled: true})
+			fake := &countingNotifier{webhooks: map[string]int{}, emails: map[int64]int{}}
+			svc := workflow.New(workflow.Config{Store: db, Clock: clock, Notifier: fake})
+			r, err := jobs.New(jobs.Config{DB: db.SQL(), Engine: db.Engine(), Service: svc, SweepInterval: -1,
+				CarrierPollInterval: -1, NotifyInterval: time.Hour})
+			if err != nil {
+				t.Fatal(err)
+			}
+			db.OnEventsCommitted(r.WakeNotifications)
+			if err := r.Start(ctx); err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() {
+				sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+				defer cancel()
+				_ = r.Stop(sctx)
+			})
+			// The run at start has caught up once the fixtures' events are behind the cursor.
+			waitFor(t, "the drain at start", func() bool {
+				var backlog int
+				_ = db.SQL().QueryRow(`SELECT count(*) FROM events WHERE id > (SELECT last_event_id FROM notify_cursor)`).Scan(&backlog)
+				return backlog == 0
+			})
+			ev := storetest.MustAppendEvent(t, db, &porting.Event{Type: porting.EventMessageCreated, AccountID: acct.ID})
+			waitFor(t, "the webhook of an event committed after start", func() bool {
+				w, _ := fake.counts(ev.ID)
+				return w == 1
+			})
+		})
+	}
+}
