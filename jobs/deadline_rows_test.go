@@ -238,7 +238,7 @@ func count(b *testing.B, db *store.DB, query string, args ...any) int {
 }
 
 // waitFor polls done every 20 ms and fails the benchmark after lagWait.
-func waitFor(b *testing.B, what string, done func() bool) {
+func waitFor(b testing.TB, what string, done func() bool) {
 	b.Helper()
 	for deadline := time.Now().Add(lagWait); !done(); time.Sleep(20 * time.Millisecond) {
 		if time.Now().After(deadline) {

@@ -25,7 +25,8 @@ const deadlineQueue = "deadlines"
 
 // Runner is a working River client: it fetches and runs jobs.
 type Runner struct {
-	client *river.Client[*sql.Tx]
+	client  *river.Client[*sql.Tx]
+	drainer *notifyDrainer
 }
 
 // Config configures a Runner.
@@ -53,6 +54,9 @@ type Config struct {
 	// asked for the status of the orders they hold (default 10 minutes;
 	// negative disables polling).
 	CarrierPollInterval time.Duration
+	// NotifyInterval is how often the notification drainer runs without
+	// being woken by a commit (default 10s; see WakeNotifications).
+	NotifyInterval time.Duration
 	// Registerer receives the job metrics; nil registers none.
 	Registerer prometheus.Registerer
 	// SweepCompleted, when set, is called after each sweep that completed
@@ -108,6 +112,9 @@ func New(cfg Config) (*Runner, error) {
 			return nil, err
 		}
 		mw = append(mw, m)
+		if err := cfg.Registerer.Register(newNotifyCollector(cfg.Service)); err != nil {
+			return nil, err
+		}
 	}
 	rc := &river.Config{
 		Middleware: mw,
@@ -167,19 +174,26 @@ func New(cfg Config) (*Runner, error) {
 	if err != nil {
 		return nil, fmt.Errorf("jobs: new river client: %w", err)
 	}
-	return &Runner{client: client}, nil
+	return &Runner{client: client, drainer: newNotifyDrainer(cfg.Service, cfg.NotifyInterval, logger)}, nil
 }
+
+// WakeNotifications asks the notification drainer to fan out the events
+// just committed; it never blocks. Wire it to the store's
+// OnEventsCommitted.
+func (r *Runner) WakeNotifications() { r.drainer.Wake() }
 
 // Start begins fetching and running jobs until Stop.
 func (r *Runner) Start(ctx context.Context) error {
 	if err := r.client.Start(ctx); err != nil {
 		return fmt.Errorf("jobs: start: %w", err)
 	}
+	r.drainer.start()
 	return nil
 }
 
 // Stop waits for running jobs to finish, up to ctx's deadline.
 func (r *Runner) Stop(ctx context.Context) error {
+	r.drainer.stop(ctx)
 	if err := r.client.Stop(ctx); err != nil {
 		return fmt.Errorf("jobs: stop: %w", err)
 	}

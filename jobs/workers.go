@@ -30,6 +30,8 @@ func (w *sweepWorker) Work(ctx context.Context, _ *river.Job[SweepDeadlinesJob])
 	return w.completed(ctx)
 }
 
+// notifyWorker runs the notify_event jobs queued before the upgrade to
+// the notification cursor; the notifyDrainer does the fan-out now.
 type notifyWorker struct {
 	river.WorkerDefaults[porting.NotifyEventJob]
 	svc *workflow.Service

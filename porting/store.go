@@ -38,6 +38,7 @@ type Tx interface {
 	DeadlineStore
 	WebhookStore
 	EventStore
+	NotifyStore
 	IdempotencyStore
 	JobQueue
 	ListStore

@@ -61,9 +61,11 @@ type Delivery struct {
 	UpdatedAt  time.Time     `json:"updated_at"`
 }
 
-// NotifyEventJob fans events out to webhooks and email, after the change
-// that recorded them commits: EventID as the workflow enqueues it, and
-// EventIDs once several jobs were merged into one (see Merge).
+// NotifyEventJob fanned events out to webhooks and email in releases
+// before the notification cursor (NotifyCursor), which enqueued one per
+// event: EventID, or EventIDs once several were merged into one (see
+// Merge). Nothing enqueues it any more; jobs queued before an upgrade
+// still run, for the events up to NotifyCursor.LegacyUntil.
 type NotifyEventJob struct {
 	EventID  int64   `json:"event_id,omitempty"`
 	EventIDs []int64 `json:"event_ids,omitempty"`

@@ -12,6 +12,7 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"sync/atomic"
 
 	"github.com/portdesk/portdesk/porting"
 	"github.com/riverqueue/river"
@@ -81,6 +82,9 @@ type DB struct {
 	river  *river.Client[*sql.Tx]
 	sealer *sealer
 	group  *committer // SQLite group commit; nil runs each InTx alone
+	// onEvents is called after each commit that appended events (see
+	// OnEventsCommitted).
+	onEvents atomic.Pointer[func()]
 }
 
 var _ porting.Store = (*DB)(nil)
@@ -250,13 +254,30 @@ func (db *DB) View(ctx context.Context, fn func(porting.Tx) error) error {
 // deferred Rollback is a no-op after a commit).
 func (db *DB) run(sqlTx *sql.Tx, fn func(porting.Tx) error, commit bool) error {
 	defer sqlTx.Rollback() //nolint:errcheck // no-op after commit
-	if err := fn(&tx{db: db, tx: sqlTx, writable: commit}); err != nil || !commit {
+	t := &tx{db: db, tx: sqlTx, writable: commit}
+	if err := fn(t); err != nil || !commit {
 		return err
 	}
 	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("store: commit: %w", interpretError(err))
 	}
+	if t.appended {
+		db.eventsCommitted()
+	}
 	return nil
+}
+
+// OnEventsCommitted sets f to be called after every commit that appended
+// events, on the committing goroutine: the cheap wake-up of the
+// notification drainer (f must not block). A wake-up lost to a crash
+// between the commit and f is made up by the drainer's periodic run.
+func (db *DB) OnEventsCommitted(f func()) { db.onEvents.Store(&f) }
+
+// eventsCommitted calls the OnEventsCommitted function, if any.
+func (db *DB) eventsCommitted() {
+	if f := db.onEvents.Load(); f != nil && *f != nil {
+		(*f)()
+	}
 }
 
 // SQLTx returns the *sql.Tx under a Tx handed out by InTx or View, or nil

@@ -45,6 +45,7 @@ func (t *tx) AppendEvent(ctx context.Context, e *porting.Event) error {
 	if err != nil {
 		return errorf(err, "append event %s", e.Type)
 	}
+	t.appended = true
 	return nil
 }
 

@@ -82,6 +82,7 @@ type turnResult struct {
 	broken   bool          // the shared transaction is gone (its savepoint with it)
 	recorded bool          // an idempotency record was written (see InTx)
 	panicked bool          // the closure panicked or exited its goroutine
+	appended bool          // a successful write appended events
 	jobs     []porting.Job // the jobs a successful write enqueued
 }
 
@@ -160,7 +161,7 @@ func (c *committer) runTurn(ctx context.Context, sqlTx *sql.Tx, w *groupWrite) (
 		if _, err := sqlTx.ExecContext(bg, `RELEASE `+groupSavepoint); err != nil {
 			res.err, res.broken = fmt.Errorf("store: release savepoint: %w", interpretError(err)), true
 		}
-		res.jobs = t.queued
+		res.jobs, res.appended = t.queued, t.appended
 	} else {
 		res.broken = !rollbackTo(sqlTx)
 	}
@@ -254,7 +255,7 @@ func (c *committer) commitGroup(group []*groupWrite) (rest []*groupWrite) {
 		done []ran
 		jobs []river.InsertManyParams
 	)
-	committed := 0
+	committed, appended := 0, false
 	for i, w := range group {
 		if !w.state.CompareAndSwap(writeQueued, writeTaken) {
 			continue // its caller gave up waiting
@@ -264,6 +265,7 @@ func (c *committer) commitGroup(group []*groupWrite) (rest []*groupWrite) {
 		done = append(done, ran{w, res.err})
 		if res.err == nil {
 			committed++
+			appended = appended || res.appended
 			for _, j := range res.jobs {
 				jobs = append(jobs, river.InsertManyParams{Args: j})
 			}
@@ -293,6 +295,9 @@ func (c *committer) commitGroup(group []*groupWrite) (rest []*groupWrite) {
 		err = fmt.Errorf("store: commit: %w", interpretError(err))
 	} else {
 		c.commits.Add(1)
+		if appended {
+			c.db.eventsCommitted()
+		}
 	}
 	for _, r := range done {
 		if r.err == nil {

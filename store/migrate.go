@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/portdesk/portdesk/porting"
 	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/riverqueue/river/rivermigrate"
@@ -36,9 +37,32 @@ var schemaMigrationsDDL = map[string]string{
 // SQLite BEGIN IMMEDIATE excludes other writers, on PostgreSQL the run
 // holds an advisory lock.
 func (db *DB) Migrate(ctx context.Context) error {
+	return db.migrate(ctx, "")
+}
+
+// MigrateTo is Migrate stopping after portdesk's migration version (its
+// file name without ".sql", e.g. "0017_pending_deadlines_by_order"): the
+// schema of an earlier release, for tests of an upgrade from it. An
+// unknown version is EINVALID.
+func (db *DB) MigrateTo(ctx context.Context, version string) error {
 	names, err := db.migrationNames()
 	if err != nil {
 		return err
+	}
+	if !slices.Contains(names, version+".sql") {
+		return porting.Errorf(porting.EINVALID, "store: no migration %s", version)
+	}
+	return db.migrate(ctx, version+".sql")
+}
+
+// migrate applies the migrations up to last ("": all of them), then River's.
+func (db *DB) migrate(ctx context.Context, last string) error {
+	names, err := db.migrationNames()
+	if err != nil {
+		return err
+	}
+	if last != "" {
+		names = names[:slices.Index(names, last)+1]
 	}
 	var txs txBeginner = db.write
 	if db.engine == EnginePostgres {

@@ -79,6 +79,10 @@ var conformance = []struct {
 	{"EndedSessions", testEndedSessions},
 	{"UserEmailTokens", testUserEmailTokens},
 	{"ResetRequests", testResetRequests},
+	{"NotifyCursor", testNotifyCursor},
+	{"NotifyCursorClaim", testNotifyCursorClaim},
+	{"NotifyFailures", testNotifyFailures},
+	{"NotifyCursorUpgrade", testNotifyCursorUpgrade},
 }
 
 // TestStore runs the conformance suite on every engine, as subtests named

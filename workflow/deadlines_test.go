@@ -126,13 +126,13 @@ func TestWebhookDisableEnableReplay(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
+			if _, err := svc.Notifications.Drain(ctx); err != nil {
+				t.Fatal(err)
+			}
 			evs, _ := svc.Events.Events(ctx, admin, 0, 1000)
 			for _, ev := range evs {
 				if ev.Type == porting.EventMessageCreated {
 					eventIDs = append(eventIDs, ev.ID)
-					if err := svc.Notifications.NotifyEvent(ctx, ev.ID); err != nil {
-						t.Fatal(err)
-					}
 				}
 			}
 			for _, id := range eventIDs {

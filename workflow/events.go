@@ -30,9 +30,9 @@ func (s *Events) record(ctx context.Context, tx eventLog, p porting.Principal, t
 	if err := tx.AppendEvent(ctx, &e); err != nil {
 		return fmt.Errorf("workflow: record %s: %w", typ, err)
 	}
-	// The event log is the outbox: its notification is enqueued in the
-	// same transaction, so it goes out exactly when the change commits.
-	return tx.Enqueue(ctx, porting.NotifyEventJob{EventID: e.ID})
+	// The event log is the outbox: the notification drainer fans the
+	// event out once the change commits (see Notifications.Drain).
+	return nil
 }
 
 // eventBody is what an event records of v: an order with its counts and at

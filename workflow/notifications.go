@@ -17,6 +17,7 @@ type Notifications struct {
 	settings Settings
 	notifier porting.Notifier
 	events   *Events
+	orders   *Orders
 }
 
 // messageID is the webhook-id of an event: the same for every endpoint and
@@ -28,15 +29,13 @@ func deliveryID(endpointID string, eventID int64) string {
 	return fmt.Sprintf("dlv_%s_%d", endpointID, eventID)
 }
 
-// NotifyEvent fans an event out after the change that recorded it
-// committed: a delivery per subscribed webhook endpoint, and an email when
-// the event concerns the customer and they chose email.
-func (s *Notifications) NotifyEvent(ctx context.Context, eventID int64) error {
-	return s.NotifyEvents(ctx, []int64{eventID})
-}
-
-// NotifyEvents fans out a batch of events (see NotifyEvent) at once: the
-// notifications of a group of writes committed together.
+// NotifyEvents runs a notify_event job of an earlier version, which
+// enqueued one per event (merged per group commit): it fans out those of
+// its events that were recorded before the notification cursor existed
+// (NotifyCursor.LegacyUntil). Later ones are the cursor's (see Drain), so
+// jobs queued across an upgrade neither lose nor double a notification.
+// Fanning out an event queues a delivery per subscribed webhook endpoint,
+// and an email when the event concerns the customer and they chose email.
 //
 // Most events go nowhere (no endpoint wants them, nobody is mailed), so it
 // first decides on the read pool, in one read transaction for the batch,
@@ -49,6 +48,14 @@ func (s *Notifications) NotifyEvents(ctx context.Context, eventIDs []int64) erro
 	var needed []int64
 	err := s.store.View(ctx, func(tx porting.Tx) error {
 		needed = needed[:0]
+		c, err := tx.FindNotifyCursor(ctx)
+		if err != nil {
+			return err
+		}
+		eventIDs = slices.DeleteFunc(slices.Clone(eventIDs), func(id int64) bool { return id > c.LegacyUntil })
+		if len(eventIDs) == 0 {
+			return nil
+		}
 		batch, err := readEventBatch(ctx, tx, eventIDs)
 		if err != nil {
 			return err

@@ -111,7 +111,7 @@ func New(c Config) *Service {
 	*s.Instances = Instances{store: c.Store, clock: c.Clock, settings: c.Settings, events: s.Events, orders: s.Orders}
 	*s.Intake = Intake{store: c.Store, clock: c.Clock, settings: c.Settings, checker: checker, carriers: s.Carriers, events: s.Events, loa: s.LOA, orders: s.Orders}
 	*s.LOA = LOA{store: c.Store, clock: c.Clock, settings: c.Settings, events: s.Events, orders: s.Orders, requests: s.Requests, carriers: s.Carriers, instances: s.Instances}
-	*s.Notifications = Notifications{store: c.Store, clock: c.Clock, settings: c.Settings, notifier: c.Notifier, events: s.Events}
+	*s.Notifications = Notifications{store: c.Store, clock: c.Clock, settings: c.Settings, notifier: c.Notifier, events: s.Events, orders: s.Orders}
 	*s.Requests = Requests{store: c.Store, clock: c.Clock, events: s.Events, loa: s.LOA, orders: s.Orders}
 	*s.Sandbox = Sandbox{store: c.Store, clock: c.Clock, offset: c.SandboxClock, deadlines: s.Deadlines, events: s.Events}
 	*s.Users = Users{store: c.Store, clock: c.Clock, events: s.Events, notifier: c.Notifier, publicURL: c.PublicURL,

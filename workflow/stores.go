@@ -6,8 +6,8 @@ import "github.com/portdesk/portdesk/porting"
 // each can be tested against a small fake of its store. A transaction
 // (porting.Tx) satisfies all of them.
 
-// eventLog is what recording an event needs: the log, and the queue its
-// notification goes out through.
+// eventLog is what recording an event needs, the log, with the job queue
+// that the steps recording events mostly use as well.
 type eventLog interface {
 	porting.EventStore
 	porting.JobQueue

@@ -48,6 +48,10 @@ type Config struct {
 	TeamEmail string
 	// SweepInterval is how often due deadlines are swept (default 30s).
 	SweepInterval time.Duration
+	// NotifyInterval is how often the notification drainer runs without a
+	// commit waking it (default 10s): it catches up after lost wake-ups
+	// and retries events whose fan-out failed.
+	NotifyInterval time.Duration
 	// SilencePolicy is what happens after 30 days without a customer
 	// answer: cancel (default), restart or hold.
 	SilencePolicy string
@@ -140,6 +144,7 @@ func newFlagSet(name string, stderr io.Writer, cfg *Config, serve bool) *flag.Fl
 		num(&cfg.LeadBusinessDays, "lead-business-days", 0, "minimum business days from asking for a port date to the port; 0 = the country's default")
 		dur(&cfg.SweepInterval, "sweep-interval", 30*time.Second, "how often due deadlines are swept")
 		dur(&cfg.MetricsCache, "metrics-cache", 5*time.Second, "how long one read of the database-wide metrics serves scrapes, so a scrape storm costs one query per period; negative: read at every scrape")
+		dur(&cfg.NotifyInterval, "notify-interval", 10*time.Second, "how often the event log is fanned out to webhooks and email without a write waking it (catching up after lost wake-ups, retrying failed events)")
 		dur(&cfg.RetryBase, "webhook-retry-base", 10*time.Second, "first retry delay of webhook deliveries and carrier calls, doubled per attempt up to an hour, ±10% at random")
 		num(&cfg.DatabaseMaxConns, "database-max-conns", store.DefaultMaxConns, "PostgreSQL: the most connections this replica opens (requests and jobs share them); replicas × this must stay under the server's max_connections")
 		num(&cfg.GroupCommit, "group-commit", store.DefaultGroupCommit, "SQLite: the most concurrent writes one durable commit carries, each under its own savepoint; 1 commits each write alone")

@@ -85,6 +85,12 @@ func TestHealthAndMetrics(t *testing.T) {
 	if r.Status != http.StatusOK || !strings.Contains(string(r.Body), "portdesk_http_requests_total") || !strings.Contains(string(r.Body), "portdesk_jobs_worked_total") {
 		t.Errorf("metrics: %d %s", r.Status, truncate(r.Body))
 	}
+	// The drainer catches up with the account's events: no backlog, no failure.
+	eventually(t, "notifications caught up in the metrics", func() bool {
+		r = c.do("GET", "/metrics", "", nil)
+		return strings.Contains(string(r.Body), "\nportdesk_notify_backlog_events 0\n") &&
+			strings.Contains(string(r.Body), "\nportdesk_notify_failed_events 0\n")
+	})
 }
 
 // TestIdempotencyKey checks that a retried creating POST answers the same

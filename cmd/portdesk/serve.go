@@ -142,10 +142,12 @@ func (m *Main) Open(ctx context.Context) error {
 	})
 	m.Jobs, err = jobs.New(jobs.Config{DB: db.SQL(), Engine: db.Engine(), Service: m.Service, Logger: m.logger,
 		SweepInterval: m.Config.SweepInterval, RetryBase: m.Config.RetryBase, CarrierPollInterval: m.Config.CarrierPollInterval,
-		Registerer: reg, SweepCompleted: func(ctx context.Context) error { return db.RecordSweep(ctx, clock.Now()) }})
+		NotifyInterval: m.Config.NotifyInterval, Registerer: reg, SweepCompleted: func(ctx context.Context) error { return db.RecordSweep(ctx, clock.Now()) }})
 	if err != nil {
 		return err
 	}
+	// A commit that recorded events wakes the notification drainer.
+	db.OnEventsCommitted(m.Jobs.WakeNotifications)
 	if m.Config.Sandbox {
 		if m.sandbox, err = m.Service.Sandbox.SeedSandbox(ctx); err != nil {
 			return err

@@ -36,6 +36,10 @@ type Engine struct {
 	Open func(tb testing.TB) *store.DB
 	// OpenClock is Open with the given clock.
 	OpenClock func(tb testing.TB, clock porting.Clock) *store.DB
+	// OpenAt is OpenClock with the schema of an earlier release: migrated
+	// up to portdesk's migration version (see store.DB.MigrateTo), for
+	// tests of an upgrade, which call Migrate.
+	OpenAt func(tb testing.TB, clock porting.Clock, version string) *store.DB
 }
 
 // Engines returns SQLite and, when PORTDESK_TEST_DATABASE_URL is set,
@@ -44,31 +48,34 @@ func Engines(tb testing.TB) []Engine {
 	tb.Helper()
 	engines := []Engine{newEngine(store.EngineSQLite, openSQLite)}
 	if u := os.Getenv(EnvDatabaseURL); u != "" {
-		engines = append(engines, newEngine(store.EnginePostgres, func(tb testing.TB, c porting.Clock) *store.DB {
-			return openPostgres(tb, u, c)
+		engines = append(engines, newEngine(store.EnginePostgres, func(tb testing.TB, c porting.Clock, version string) *store.DB {
+			return openPostgres(tb, u, c, version)
 		}))
 	}
 	return engines
 }
 
-func newEngine(name string, open func(testing.TB, porting.Clock) *store.DB) Engine {
+// newEngine builds an Engine on open, which migrates up to version ("":
+// all the way).
+func newEngine(name string, open func(testing.TB, porting.Clock, string) *store.DB) Engine {
 	return Engine{
 		Name:      name,
-		Open:      func(tb testing.TB) *store.DB { tb.Helper(); return open(tb, porting.NewFixedClock(Epoch)) },
-		OpenClock: open,
+		Open:      func(tb testing.TB) *store.DB { tb.Helper(); return open(tb, porting.NewFixedClock(Epoch), "") },
+		OpenClock: func(tb testing.TB, c porting.Clock) *store.DB { tb.Helper(); return open(tb, c, "") },
+		OpenAt:    open,
 	}
 }
 
-func openSQLite(tb testing.TB, clock porting.Clock) *store.DB {
+func openSQLite(tb testing.TB, clock porting.Clock, version string) *store.DB {
 	tb.Helper()
-	return openMigrated(tb, store.Config{DataDir: tb.TempDir(), Clock: clock})
+	return openMigratedTo(tb, store.Config{DataDir: tb.TempDir(), Clock: clock}, version)
 }
 
 // openPostgres opens a migrated DB in a fresh schema (see PostgresURL)
 // with a random secret key. (SQLite makes its own in the data directory.)
-func openPostgres(tb testing.TB, databaseURL string, clock porting.Clock) *store.DB {
+func openPostgres(tb testing.TB, databaseURL string, clock porting.Clock, version string) *store.DB {
 	tb.Helper()
-	return openMigrated(tb, store.Config{DatabaseURL: schemaURL(tb, databaseURL), Clock: clock, SecretKey: NewSecretKey()})
+	return openMigratedTo(tb, store.Config{DatabaseURL: schemaURL(tb, databaseURL), Clock: clock, SecretKey: NewSecretKey()}, version)
 }
 
 // NewSecretKey returns a random key for store.Config.SecretKey.
@@ -141,13 +148,23 @@ func OpenSQLite(tb testing.TB, cfg store.Config) *store.DB {
 // after the PostgreSQL schema drop, so it runs before it).
 func openMigrated(tb testing.TB, cfg store.Config) *store.DB {
 	tb.Helper()
+	return openMigratedTo(tb, cfg, "")
+}
+
+// openMigratedTo is openMigrated up to migration version ("": all).
+func openMigratedTo(tb testing.TB, cfg store.Config, version string) *store.DB {
+	tb.Helper()
 	ctx := context.Background()
 	db, err := store.Open(ctx, cfg)
 	if err != nil {
 		tb.Fatalf("storetest: open: %v", err)
 	}
 	tb.Cleanup(func() { db.Close() })
-	if err := db.Migrate(ctx); err != nil {
+	migrate := db.Migrate
+	if version != "" {
+		migrate = func(ctx context.Context) error { return db.MigrateTo(ctx, version) }
+	}
+	if err := migrate(ctx); err != nil {
 		tb.Fatalf("storetest: migrate: %v", err)
 	}
 	return db
