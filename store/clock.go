@@ -121,8 +121,10 @@ func (c *SandboxClock) Refresh(ctx context.Context) error {
 	if db == nil {
 		return porting.Errorf(porting.EUNAVAILABLE, "store: the sandbox clock is not attached to a database")
 	}
+	// The read pool: on SQLite the write connection may be held by a
+	// group commit for longer than a refresh should wait.
 	var ns int64
-	if err := db.write.QueryRowContext(ctx, `SELECT offset_ns FROM sandbox_clock WHERE id = 1`).Scan(&ns); err != nil {
+	if err := db.read.QueryRowContext(ctx, `SELECT offset_ns FROM sandbox_clock WHERE id = 1`).Scan(&ns); err != nil {
 		return fmt.Errorf("store: read the sandbox clock: %w", interpretError(err))
 	}
 	c.raise(ns)

@@ -28,7 +28,7 @@ func (db *DB) Schema(ctx context.Context) (SchemaState, error) {
 	if err != nil {
 		return SchemaState{}, err
 	}
-	applied, err := db.appliedMigrations(ctx, db.write)
+	applied, err := db.appliedMigrations(ctx, db.read) // not behind a group commit on SQLite
 	if err != nil {
 		return SchemaState{}, err
 	}
