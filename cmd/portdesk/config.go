@@ -121,7 +121,7 @@ func newFlagSet(name string, stderr io.Writer, cfg *Config, serve bool) *flag.Fl
 		}
 		fs.StringVar(p, n, def, help+" (env "+envName(n)+")")
 	}
-	str(&cfg.DataDir, "data-dir", "./portdesk-data", "directory of the embedded SQLite database")
+	str(&cfg.DataDir, "data-dir", "./portdesk-data", "directory of the embedded SQLite database; unused with --database-url")
 	str(&cfg.DatabaseURL, "database-url", "", "PostgreSQL URL; empty uses SQLite in --data-dir")
 	if serve {
 		str(&cfg.Addr, "addr", "127.0.0.1:8080", "listen address")
@@ -160,7 +160,7 @@ func newFlagSet(name string, stderr io.Writer, cfg *Config, serve bool) *flag.Fl
 		dur(&cfg.CarrierPollInterval, "carrier-poll-interval", 10*time.Minute, "how often carriers that can be polled are asked for their orders' status (a fallback for lost callbacks); negative: never")
 		dur(&cfg.ShutdownTimeout, "shutdown-timeout", defaultShutdownTimeout, "on SIGTERM/SIGINT: the most time in-flight requests and running jobs get before the process exits; unfinished jobs are handed to another replica")
 		dur(&cfg.DrainDelay, "drain-delay", 0, "on SIGTERM/SIGINT: keep serving this long (within --shutdown-timeout) while /readyz answers 503, so a load balancer drains the replica first")
-		dur(&cfg.JobRescueAfter, "job-rescue-after", 2*time.Minute, "how long past its own timeout a job may stay running before it is taken for abandoned (its replica died) and run again")
+		dur(&cfg.JobRescueAfter, "job-rescue-after", 2*time.Minute, "how long a job may stay running, and at least its own timeout, before the River leader takes it for abandoned (its replica died) and runs it again; at least 1m (River's default job timeout)")
 		dur(&cfg.SimAnswerDelay, "sim-answer-delay", 2*time.Second, "sandbox only: how long the built-in carrier simulator waits before each answer")
 		def := false
 		if v, ok := os.LookupEnv(envName("sandbox")); ok {

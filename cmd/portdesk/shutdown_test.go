@@ -14,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/portdesk/portdesk/signature"
 )
 
 // TestSIGTERMDrainsAndFinishesInFlightRequests runs the real binary on each
@@ -129,6 +131,7 @@ func TestSIGTERMDrainsAndFinishesInFlightRequests(t *testing.T) {
 // blockingHook is a webhook endpoint whose first requests hang until the
 // caller gives up; from the moment one is abandoned, it answers 204.
 type blockingHook struct {
+	secret    string // the endpoint's signing secret, once known
 	mu        sync.Mutex
 	abandoned bool
 	started   map[string]int // webhook-id → requests begun
@@ -139,7 +142,7 @@ type blockingHook struct {
 
 func (h *blockingHook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	id := r.Header.Get("webhook-id")
-	_, _ = io.Copy(io.Discard, r.Body)
+	body, _ := io.ReadAll(r.Body)
 	h.mu.Lock()
 	h.started[id]++
 	blocking := !h.abandoned
@@ -153,15 +156,22 @@ func (h *blockingHook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.mu.Lock()
+	defer h.mu.Unlock()
+	// The replica that delivers signs with the secret the other stored,
+	// sealed, in the database.
+	if err := signature.Verify(h.secret, r.Header, body, time.Now(), 5*time.Minute); err != nil {
+		w.WriteHeader(http.StatusBadRequest)
+		return
+	}
 	h.accepted[id]++
-	h.mu.Unlock()
 	w.WriteHeader(http.StatusNoContent)
 }
 
 // TestShutdownHandsRunningJobToAnotherReplica is issue 15's graceful
 // shutdown for jobs: replica A is delivering a webhook to an endpoint that
 // hangs when it is told to stop; its job gets the soft stop time, is then
-// cancelled and handed back to River, and replica B delivers it. A's stop
+// cancelled and handed back to River, and replica B delivers it, signed
+// with the secret A stored. A's stop
 // takes no longer than --shutdown-timeout, the delivery is recorded once
 // with one attempt (the interrupted one does not count), and the endpoint
 // accepts the message once.
@@ -174,6 +184,9 @@ func TestShutdownHandsRunningJobToAnotherReplica(t *testing.T) {
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	ep := a.must(http.StatusCreated, "POST", "/v1/webhook-endpoints", cust, map[string]any{"url": srv.URL, "event_types": []string{"port_request.message_created"}})
+	h.mu.Lock()
+	h.secret = str(t, ep, "secret")
+	h.mu.Unlock()
 	req := a.must(http.StatusCreated, "POST", "/v1/port-requests", cust, premiumRequest(inst, "+12125550123"))
 	a.must(http.StatusCreated, "POST", "/v1/port-requests/"+str(t, req, "id")+"/messages", cust, map[string]any{"body": "hello"})
 	select {
