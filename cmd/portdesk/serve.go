@@ -98,6 +98,9 @@ func (m *Main) Open(ctx context.Context) error {
 		m.sandboxClock = store.NewSandboxClock(clock)
 		clock = m.sandboxClock
 	}
+	if m.Config.ShutdownTimeout < 0 || m.Config.DrainDelay < 0 {
+		return fmt.Errorf("--shutdown-timeout and --drain-delay cannot be negative")
+	}
 	settings := m.Config.settings()
 	if err := settings.Validate(); err != nil {
 		return fmt.Errorf("settings: %w", err)
