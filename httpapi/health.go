@@ -8,6 +8,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/portdesk/portdesk/porting"
 )
 
 // registerHealth serves the probes and (unless served elsewhere) the
@@ -20,8 +22,12 @@ func (s *Server) registerHealth(mux *http.ServeMux) {
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
-		if err := s.Service.Store.Ping(ctx); err != nil {
-			writeProblem(w, newProblem(http.StatusServiceUnavailable, "the database does not answer"))
+		if err := s.readiness(ctx); err != nil {
+			msg := "not ready"
+			if porting.ErrorCode(err) != porting.EINTERNAL {
+				msg = porting.ErrorMessage(err)
+			}
+			writeProblem(w, newProblem(http.StatusServiceUnavailable, msg))
 			return
 		}
 		w.Header().Set("Content-Type", "application/json")
@@ -30,6 +36,25 @@ func (s *Server) registerHealth(mux *http.ServeMux) {
 	if !s.metricsElsewhere {
 		mux.Handle("GET /metrics", MetricsHandler(s.Registry))
 	}
+}
+
+// WithReadiness makes ready GET /readyz's check: nil is ready, an error
+// answers 503 with the error's message (its porting message; "not ready"
+// for an internal error), so a balancer stops sending requests and an
+// operator sees why. Without it /readyz pings the store.
+func WithReadiness(ready func(context.Context) error) Option {
+	return func(s *Server) { s.ready = ready }
+}
+
+// readiness runs the configured check, or pings the store.
+func (s *Server) readiness(ctx context.Context) error {
+	if s.ready != nil {
+		return s.ready(ctx)
+	}
+	if err := s.Service.Store.Ping(ctx); err != nil {
+		return &porting.Error{Code: porting.EUNAVAILABLE, Message: "the database does not answer", Err: err}
+	}
+	return nil
 }
 
 // MetricsHandler serves reg's metrics in the Prometheus text format.

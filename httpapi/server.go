@@ -5,6 +5,7 @@
 package httpapi
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -28,6 +29,8 @@ type Server struct {
 	handler http.Handler
 	// metricsElsewhere leaves GET /metrics off the API's routes.
 	metricsElsewhere bool
+	// ready is GET /readyz's check (see WithReadiness).
+	ready func(context.Context) error
 }
 
 // Option adjusts a Server built by NewServer.

@@ -5,6 +5,7 @@
 package jobs
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -63,6 +64,16 @@ type Config struct {
 	// without error (the operator's metrics record when); its error fails
 	// the sweep job, which River retries.
 	SweepCompleted func(context.Context) error
+	// SoftStopTimeout is how long Stop lets running jobs finish before it
+	// cancels their contexts; River then makes each cancelled job
+	// available again at once, without counting the attempt, so another
+	// replica runs it. Default 15s.
+	SoftStopTimeout time.Duration
+	// RescueAfter is how long a job may stay running, past its own
+	// timeout, before the leader takes it as abandoned (its replica died)
+	// and schedules it again (default 2 minutes, above River's default
+	// job timeout of one minute, as River requires).
+	RescueAfter time.Duration
 }
 
 // New builds a Runner; Start begins working.
@@ -127,6 +138,11 @@ func New(cfg Config) (*Runner, error) {
 		// often enough that a due deadline waits well under a second.
 		FetchPollInterval: 200 * time.Millisecond,
 		Workers:           workers,
+		// A stopping replica hands unfinished jobs back (see Stop); one
+		// that died is found by the leader's rescuer, which waits for each
+		// job's own timeout before it reschedules the job.
+		SoftStopTimeout:      cmp.Or(cfg.SoftStopTimeout, 15*time.Second),
+		RescueStuckJobsAfter: cmp.Or(cfg.RescueAfter, 2*time.Minute),
 	}
 	interval := cfg.SweepInterval
 	if interval == 0 {
@@ -191,7 +207,11 @@ func (r *Runner) Start(ctx context.Context) error {
 	return nil
 }
 
-// Stop waits for running jobs to finish, up to ctx's deadline.
+// Stop stops fetching jobs at once and waits for the running ones: they
+// have Config.SoftStopTimeout to finish, then their contexts are cancelled
+// and, once their workers return, River makes them available for another
+// replica. Stop returns ctx's error if ctx ends first (jobs still running
+// then are rescued by the leader after Config.RescueAfter).
 func (r *Runner) Stop(ctx context.Context) error {
 	r.drainer.stop(ctx)
 	if err := r.client.Stop(ctx); err != nil {

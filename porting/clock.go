@@ -1,6 +1,7 @@
 package porting
 
 import (
+	"context"
 	"sync"
 	"time"
 )
@@ -16,6 +17,19 @@ type ClockFunc func() time.Time
 
 // Now calls f.
 func (f ClockFunc) Now() time.Time { return f() }
+
+// AdvanceableClock is a clock that can be moved forward: the sandbox's.
+// OffsetClock is one held in the process; the store's SandboxClock is one
+// held in the database, so that every replica reads the same time.
+type AdvanceableClock interface {
+	Clock
+	// AdvanceClock moves the clock forward by d and returns the new time.
+	// A negative d is EINVALID; a move that cannot be stored is returned
+	// as the store's error (EUNAVAILABLE when the database does not answer).
+	AdvanceClock(ctx context.Context, d time.Duration) (time.Time, error)
+	// Offset returns how far the clock has been moved.
+	Offset() time.Duration
+}
 
 // OffsetClock is a clock that runs with a base clock and can be advanced by
 // an offset. The sandbox uses it over the wall clock; tests use it over a
@@ -51,6 +65,11 @@ func (c *OffsetClock) Advance(d time.Duration) (time.Time, error) {
 	c.offset += d
 	c.mu.Unlock()
 	return c.Now(), nil
+}
+
+// AdvanceClock implements AdvanceableClock: it is Advance.
+func (c *OffsetClock) AdvanceClock(_ context.Context, d time.Duration) (time.Time, error) {
+	return c.Advance(d)
 }
 
 // Offset returns how far the clock has been advanced.

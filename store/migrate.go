@@ -35,7 +35,9 @@ var schemaMigrationsDDL = map[string]string{
 // its own transaction and recorded in schema_migrations, then River's.
 // It is idempotent and safe to run from several processes at once: on
 // SQLite BEGIN IMMEDIATE excludes other writers, on PostgreSQL the run
-// holds an advisory lock.
+// holds an advisory lock. A database that has applied a migration this
+// binary does not carry (a newer version migrated it) is EINVALID, and
+// nothing is applied.
 func (db *DB) Migrate(ctx context.Context) error {
 	return db.migrate(ctx, "")
 }
@@ -73,6 +75,16 @@ func (db *DB) migrate(ctx context.Context, last string) error {
 		defer unlock()
 		txs = conn
 	}
+	// A schema written by a newer version is refused before anything is
+	// applied: this binary's code may not understand it (a contracting
+	// migration may have dropped what it reads).
+	applied, err := db.appliedMigrations(ctx, txs)
+	if err != nil {
+		return err
+	}
+	if s := compareMigrations(names, applied); len(s.Unknown) > 0 {
+		return errSchemaNewer(s.Unknown)
+	}
 	for _, name := range names {
 		if err := db.migrateOne(ctx, txs, name); err != nil {
 			return err
@@ -87,6 +99,7 @@ func (db *DB) migrate(ctx context.Context, last string) error {
 // txBeginner is a *sql.DB or a *sql.Conn.
 type txBeginner interface {
 	BeginTx(ctx context.Context, opts *sql.TxOptions) (*sql.Tx, error)
+	queryer
 }
 
 // lockMigrations takes PostgreSQL's migration lock on a connection of its

@@ -13,7 +13,7 @@ import (
 type Sandbox struct {
 	store     porting.Store
 	clock     porting.Clock
-	offset    *porting.OffsetClock
+	offset    porting.AdvanceableClock
 	deadlines *Deadlines
 	events    *Events
 }
@@ -60,7 +60,7 @@ func (s *Sandbox) AdvanceClock(ctx context.Context, p porting.Principal, d time.
 	if err := porting.CheckClockTime("advance", s.offset.Now().Add(d)); err != nil {
 		return nil, err
 	}
-	now, err := s.offset.Advance(d)
+	now, err := s.offset.AdvanceClock(ctx, d)
 	if err != nil {
 		return nil, err
 	}

@@ -39,8 +39,9 @@ type Config struct {
 	// database holds no admin key yet.
 	AdminToken string
 	// SandboxClock is the advanceable clock of serve --sandbox (also set
-	// as Clock); nil outside the sandbox.
-	SandboxClock *porting.OffsetClock
+	// as Clock); nil outside the sandbox. With several replicas it must be
+	// one they share (the store's SandboxClock).
+	SandboxClock porting.AdvanceableClock
 	// Settings are the tunable rules; zero fields take their defaults.
 	Settings Settings
 }

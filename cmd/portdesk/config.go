@@ -93,11 +93,27 @@ type Config struct {
 	// SimAnswerDelay is how long the sandbox's carrier simulator waits
 	// before each answer (default 2s).
 	SimAnswerDelay time.Duration
+	// ShutdownTimeout bounds a graceful stop (SIGTERM, SIGINT): /readyz
+	// answers 503 at once, in-flight requests and running jobs get until
+	// then to finish; jobs still running a few seconds before it are
+	// cancelled and handed back to River for another replica (default 20s).
+	ShutdownTimeout time.Duration
+	// DrainDelay is how long, within ShutdownTimeout, a stopping server
+	// keeps accepting requests while /readyz answers 503, so that a load
+	// balancer's health checks take it out first (default 0).
+	DrainDelay time.Duration
+	// JobRescueAfter is how long past its own timeout a job may stay
+	// running before the River leader takes its replica for dead and runs
+	// the job again (default 2m).
+	JobRescueAfter time.Duration
 	// WebhookAllowPrivate lets webhook endpoints be on loopback or private
 	// networks (always so in the sandbox); off, portdesk refuses to call
 	// into the network it runs in on a customer's behalf.
 	WebhookAllowPrivate bool
 }
+
+// defaultShutdownTimeout is --shutdown-timeout's default.
+const defaultShutdownTimeout = 20 * time.Second
 
 // envName turns a flag name into its environment variable.
 func envName(flagName string) string {
@@ -115,7 +131,7 @@ func newFlagSet(name string, stderr io.Writer, cfg *Config, serve bool) *flag.Fl
 		}
 		fs.StringVar(p, n, def, help+" (env "+envName(n)+")")
 	}
-	str(&cfg.DataDir, "data-dir", "./portdesk-data", "directory of the embedded SQLite database")
+	str(&cfg.DataDir, "data-dir", "./portdesk-data", "directory of the embedded SQLite database; unused with --database-url")
 	str(&cfg.DatabaseURL, "database-url", "", "PostgreSQL URL; empty uses SQLite in --data-dir")
 	if serve {
 		str(&cfg.Addr, "addr", "127.0.0.1:8080", "listen address")
@@ -155,6 +171,9 @@ func newFlagSet(name string, stderr io.Writer, cfg *Config, serve bool) *flag.Fl
 		str(&cfg.OperatorName, "operator-name", "", "the operator's legal name: the gaining side printed on LOAs and sent to carriers")
 		str(&cfg.OperatorAddress, "operator-address", "", "the operator's legal address, beside --operator-name")
 		dur(&cfg.CarrierPollInterval, "carrier-poll-interval", 10*time.Minute, "how often carriers that can be polled are asked for their orders' status (a fallback for lost callbacks); negative: never")
+		dur(&cfg.ShutdownTimeout, "shutdown-timeout", defaultShutdownTimeout, "on SIGTERM/SIGINT: the most time in-flight requests and running jobs get before the process exits; unfinished jobs are handed to another replica")
+		dur(&cfg.DrainDelay, "drain-delay", 0, "on SIGTERM/SIGINT: keep serving this long (within --shutdown-timeout) while /readyz answers 503, so a load balancer drains the replica first")
+		dur(&cfg.JobRescueAfter, "job-rescue-after", 2*time.Minute, "how long a job may stay running, and at least its own timeout, before the River leader takes it for abandoned (its replica died) and runs it again; at least 1m (River's default job timeout)")
 		dur(&cfg.SimAnswerDelay, "sim-answer-delay", 2*time.Second, "sandbox only: how long the built-in carrier simulator waits before each answer")
 		def := false
 		if v, ok := os.LookupEnv(envName("sandbox")); ok {

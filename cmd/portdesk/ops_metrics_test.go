@@ -357,7 +357,7 @@ func TestOperatorMetrics(t *testing.T) {
 
 		// 24 days on, without a sweep: the respond reminder due on day 23
 		// is overdue, and the last sweep is 24 days old.
-		if _, err := m.Service.SandboxClock.Advance(24 * 24 * time.Hour); err != nil {
+		if _, err := m.Service.SandboxClock.AdvanceClock(context.Background(), 24*24*time.Hour); err != nil {
 			t.Fatal(err)
 		}
 		now := sandboxNow(t, c)

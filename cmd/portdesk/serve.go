@@ -5,6 +5,7 @@ import (
 
 	"github.com/portdesk/portdesk/carrier/sim"
 
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -15,6 +16,8 @@ import (
 	"net/url"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -59,6 +62,13 @@ type Main struct {
 	sim     *sim.Sim
 	simHTTP *http.Server
 	simURL  string
+	// sandboxClock is the sandbox's clock, kept in the database (nil
+	// outside the sandbox).
+	sandboxClock *store.SandboxClock
+	// draining is set when shutdown begins: /readyz answers 503 from then.
+	draining  atomic.Bool
+	closeOnce sync.Once
+	closeErr  error
 }
 
 // NewMain returns a Main writing its banner to stdout and logs to stderr.
@@ -83,10 +93,14 @@ func (m *Main) Open(ctx context.Context) error {
 	if m.Clock != nil {
 		clock = m.Clock
 	}
-	var sandbox *porting.OffsetClock
 	if m.Config.Sandbox {
-		sandbox = porting.NewOffsetClock(clock)
-		clock = sandbox
+		// The offset lives in the database: every replica reads the same
+		// time, and an advance survives a restart.
+		m.sandboxClock = store.NewSandboxClock(clock)
+		clock = m.sandboxClock
+	}
+	if m.Config.ShutdownTimeout < 0 || m.Config.DrainDelay < 0 {
+		return fmt.Errorf("--shutdown-timeout and --drain-delay cannot be negative")
 	}
 	settings := m.Config.settings()
 	if err := settings.Validate(); err != nil {
@@ -103,6 +117,13 @@ func (m *Main) Open(ctx context.Context) error {
 	m.DB = db
 	if err := db.Migrate(ctx); err != nil {
 		return err
+	}
+	var sandbox porting.AdvanceableClock // nil outside the sandbox
+	if m.sandboxClock != nil {
+		if err := m.sandboxClock.Attach(ctx, db, m.logger); err != nil {
+			return err
+		}
+		sandbox = m.sandboxClock
 	}
 	notifier, err := newNotifier(m.Config)
 	if err != nil {
@@ -142,7 +163,8 @@ func (m *Main) Open(ctx context.Context) error {
 	})
 	m.Jobs, err = jobs.New(jobs.Config{DB: db.SQL(), Engine: db.Engine(), Service: m.Service, Logger: m.logger,
 		SweepInterval: m.Config.SweepInterval, RetryBase: m.Config.RetryBase, CarrierPollInterval: m.Config.CarrierPollInterval,
-		NotifyInterval: m.Config.NotifyInterval, Registerer: reg, SweepCompleted: func(ctx context.Context) error { return db.RecordSweep(ctx, clock.Now()) }})
+		NotifyInterval: m.Config.NotifyInterval, Registerer: reg, SweepCompleted: func(ctx context.Context) error { return db.RecordSweep(ctx, clock.Now()) },
+		SoftStopTimeout: m.jobSoftStop(), RescueAfter: m.Config.JobRescueAfter})
 	if err != nil {
 		return err
 	}
@@ -159,7 +181,7 @@ func (m *Main) Open(ctx context.Context) error {
 	if err := m.Jobs.Start(ctx); err != nil {
 		return err
 	}
-	var apiOpts []httpapi.Option
+	apiOpts := []httpapi.Option{httpapi.WithReadiness(m.ready)}
 	if m.Config.MetricsAddr != "" {
 		apiOpts = append(apiOpts, httpapi.WithoutMetrics())
 		if err := m.listenMetrics(reg); err != nil {
@@ -220,12 +242,22 @@ func (m *Main) Serve(ctx context.Context) error {
 		m.Close()
 		return err
 	}
-	defer m.Close()
 	if err := m.printBanner(ctx); err != nil {
+		m.Close()
 		return err
 	}
 	<-ctx.Done()
-	return nil
+	m.logger.Info("shutting down", "timeout", m.shutdownTimeout().String())
+	return m.Close()
+}
+
+// ready is GET /readyz's check: not while shutting down, nor while the
+// database does not answer or lacks a migration this version carries.
+func (m *Main) ready(ctx context.Context) error {
+	if m.draining.Load() {
+		return porting.Errorf(porting.EUNAVAILABLE, "the server is shutting down")
+	}
+	return m.DB.Ready(ctx)
 }
 
 func (m *Main) printBanner(ctx context.Context) error {
@@ -277,24 +309,76 @@ func (m *Main) dataLocation() string {
 	return fmt.Sprintf("data: PostgreSQL database %s on %s", strings.TrimPrefix(u.Path, "/"), u.Host)
 }
 
-// Close stops the server, the jobs and the database, in that order.
+// shutdownTimeout is --shutdown-timeout or its default.
+func (m *Main) shutdownTimeout() time.Duration {
+	return cmp.Or(m.Config.ShutdownTimeout, defaultShutdownTimeout)
+}
+
+// jobCancelGrace is how long before the end of a shutdown running jobs are
+// cancelled: the time their workers have to return and River to record
+// them as available again.
+func (m *Main) jobCancelGrace() time.Duration {
+	return min(5*time.Second, m.shutdownTimeout()/4)
+}
+
+// jobSoftStop is how long running jobs may finish on their own during a
+// shutdown.
+func (m *Main) jobSoftStop() time.Duration {
+	return m.shutdownTimeout() - m.jobCancelGrace()
+}
+
+// Close stops the server gracefully within --shutdown-timeout and then
+// closes the database; calls after the first return the first's result.
+//
+// At once /readyz answers 503 and River stops fetching jobs. After
+// --drain-delay the listeners close and in-flight requests finish. Running
+// jobs have until jobCancelGrace before the bound to finish; then their
+// contexts are cancelled and River makes them available again for another
+// replica (the attempt not counted). Whatever still runs at the bound is
+// cut: open connections are closed, and a job whose worker ignores its
+// cancelled context stays running in the database until the leader's
+// rescuer takes it back (--job-rescue-after).
 func (m *Main) Close() error {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	m.closeOnce.Do(func() { m.closeErr = m.shutdown() })
+	return m.closeErr
+}
+
+func (m *Main) shutdown() error {
+	m.draining.Store(true)
+	ctx, cancel := context.WithTimeout(context.Background(), m.shutdownTimeout())
 	defer cancel()
+	var (
+		wg      sync.WaitGroup
+		jobsErr error
+	)
+	if m.Jobs != nil {
+		wg.Go(func() { jobsErr = m.Jobs.Stop(ctx) })
+	}
 	var errs []error
 	if m.HTTP != nil {
-		errs = append(errs, m.HTTP.Shutdown(ctx))
+		if d := min(m.Config.DrainDelay, m.jobSoftStop()); d > 0 {
+			time.Sleep(d) // keep serving while balancers see /readyz fail
+		}
+		if err := m.HTTP.Shutdown(ctx); err != nil {
+			m.logger.Warn("shutdown: requests still running at the bound are cut", "err", err)
+			errs = append(errs, m.HTTP.Close())
+		}
 	} else if m.ln != nil {
 		errs = append(errs, m.ln.Close()) // Open failed after listening
 	}
 	if m.Metrics != nil {
-		errs = append(errs, m.Metrics.Shutdown(ctx))
+		if err := m.Metrics.Shutdown(ctx); err != nil {
+			errs = append(errs, m.Metrics.Close())
+		}
 	}
-	if m.Jobs != nil {
-		errs = append(errs, m.Jobs.Stop(ctx))
+	wg.Wait()
+	if jobsErr != nil {
+		m.logger.Warn("shutdown: jobs still running at the bound; the leader's rescuer will run them again", "err", jobsErr)
 	}
+	closeCtx, cancelClose := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancelClose()
 	if m.simHTTP != nil {
-		errs = append(errs, m.simHTTP.Shutdown(ctx))
+		errs = append(errs, m.simHTTP.Shutdown(closeCtx))
 		m.sim.Close()
 	}
 	if m.ingress != nil {
@@ -302,6 +386,9 @@ func (m *Main) Close() error {
 	}
 	if m.caller != nil {
 		errs = append(errs, m.caller.Close())
+	}
+	if m.sandboxClock != nil {
+		m.sandboxClock.Close()
 	}
 	if m.DB != nil {
 		errs = append(errs, m.DB.Close())
