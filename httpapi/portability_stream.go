@@ -94,6 +94,7 @@ func (s *Server) handlePortabilityStream(w http.ResponseWriter, r *http.Request)
 		writeProblem(w, problemIn("query", err))
 		return
 	}
+	defer ps.Close()
 	if r.ContentLength > maxStreamBody {
 		writeProblem(w, newProblem(http.StatusRequestEntityTooLarge, fmt.Sprintf("the list is larger than %d bytes; split it", maxStreamBody)))
 		return

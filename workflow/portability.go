@@ -129,7 +129,9 @@ func (s *Intake) classifyResults(ctx context.Context, tx porting.OrderStore, p p
 		CarrierHint:   in.CarrierHint,
 	})
 	if seen != nil {
-		seen.MarkRepeats(results)
+		if err := seen.MarkRepeats(results); err != nil {
+			return nil, err
+		}
 	}
 	k.apply(results)
 	var valid []string

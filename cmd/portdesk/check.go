@@ -117,6 +117,7 @@ func (c *checkCommand) run(ctx context.Context) (err error) {
 	checker := portabilityChecker()
 	opts := numbers.CheckOptions{DefaultRegion: c.region, CarrierHint: c.carrier}
 	var seen numbers.SeenNumbers
+	defer seen.Close()
 	list := numberlist.NewReader(counted)
 	defer list.Close()
 	batch := make([]numbers.Entry, 0, c.batch)
@@ -125,7 +126,9 @@ func (c *checkCommand) run(ctx context.Context) (err error) {
 			return nil
 		}
 		results := checker.CheckEntries(batch, opts)
-		seen.MarkRepeats(results)
+		if err := seen.MarkRepeats(results); err != nil {
+			return err
+		}
 		if err := w.write(results, &prog.totals); err != nil {
 			return fmt.Errorf("write %s: %w", c.output, err)
 		}
