@@ -39,7 +39,8 @@ type SeenNumbers struct {
 	// directory.
 	TempDir string
 
-	set keySet
+	set keySet // its tables and the runs' filters live in mem
+	mem *offHeap
 	// other holds what does not read as an integer (never, for E.164).
 	other   map[string]struct{}
 	runs    []*seenRun // each at least as large as the next
@@ -89,14 +90,18 @@ func (s *SeenNumbers) MarkRepeats(results []Result) error {
 // Len returns how many distinct numbers were seen.
 func (s *SeenNumbers) Len() int { return s.set.n + s.spilled + len(s.other) }
 
-// Close closes and forgets the spilled runs; the set is then empty of
-// them. Calling it again does nothing.
+// Close closes the spilled runs' files and frees the memory held outside
+// the Go heap; the SeenNumbers is then empty. Calling it again does
+// nothing. A SeenNumbers dropped without Close has its memory freed by
+// the garbage collector, its files closed by theirs.
 func (s *SeenNumbers) Close() error {
 	var errs []error
 	for _, r := range s.runs {
 		errs = append(errs, r.close())
 	}
-	s.runs, s.spilled = nil, 0
+	s.set.release()
+	s.mem.freeAll()
+	s.runs, s.spilled, s.other = nil, 0, nil
 	return errors.Join(errs...)
 }
 
@@ -126,6 +131,10 @@ func (s *SeenNumbers) add(e164 string) error {
 		s.other[e164] = struct{}{}
 		return nil
 	}
+	if s.mem == nil && s.set.n == 0 {
+		s.mem = newOffHeap()
+		s.set.mem = s.mem
+	}
 	limit := s.InMemory
 	if limit <= 0 {
 		limit = DefaultSeenInMemory
@@ -143,7 +152,7 @@ func (s *SeenNumbers) add(e164 string) error {
 // runs while the newer is as large as the older.
 func (s *SeenNumbers) spill() error {
 	n := s.set.n
-	w, err := newRunWriter(s.TempDir, n)
+	w, err := newRunWriter(s.TempDir, s.mem, n)
 	if err != nil {
 		return err
 	}
@@ -163,7 +172,7 @@ func (s *SeenNumbers) spill() error {
 			break
 		}
 		s.runs = s.runs[:len(s.runs)-2]
-		merged, err := mergeRuns(s.TempDir, a, b)
+		merged, err := mergeRuns(s.TempDir, s.mem, a, b)
 		if err != nil {
 			return err
 		}

@@ -17,9 +17,9 @@ const (
 	bloomBitsSet    = 7
 )
 
-func newBloomFilter(keys int) bloomFilter {
+func newBloomFilter(mem *offHeap, keys int) bloomFilter {
 	blocks := max(1, (keys*bloomBitsPerKey+511)/512)
-	return bloomFilter{words: make([]uint64, blocks*bloomBlockWords), blocks: blocks}
+	return bloomFilter{words: mem.words(blocks * bloomBlockWords), blocks: blocks}
 }
 
 // bloomHashes returns the block of k and the 63 bits that pick its 7 bits

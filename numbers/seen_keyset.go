@@ -12,6 +12,7 @@ import (
 type keySet struct {
 	tables [256]keyTable
 	n      int
+	mem    *offHeap // where the tables live; nil: the Go heap
 }
 
 type keyTable struct {
@@ -55,7 +56,7 @@ func (s *keySet) add(k uint64) {
 	h := mix(k)
 	t := &s.tables[h>>56]
 	if (t.n+1)*5 > len(t.slots)*4 {
-		t.grow()
+		t.grow(s.mem)
 	}
 	if t.insert(k, h) {
 		t.n++
@@ -80,14 +81,24 @@ func (t *keyTable) insert(k, h uint64) bool {
 }
 
 // grow makes the table half as large again.
-func (t *keyTable) grow() {
+func (t *keyTable) grow(mem *offHeap) {
 	old := t.slots
-	t.slots = make([]uint64, max(16, len(old)*3/2))
+	t.slots = mem.words(max(16, len(old)*3/2))
 	for _, k := range old {
 		if k != 0 {
 			t.insert(k, mix(k))
 		}
 	}
+	mem.free(old)
+}
+
+// release empties the set and returns its tables' memory.
+func (s *keySet) release() {
+	for i := range s.tables {
+		s.mem.free(s.tables[i].slots)
+		s.tables[i] = keyTable{}
+	}
+	s.n = 0
 }
 
 // reset empties the set and keeps its tables' room.

@@ -21,6 +21,7 @@ const runBlockKeys = 256
 // filter probe, and a filter hit one block read.
 type seenRun struct {
 	file   *scratch.File
+	mem    *offHeap // holds the filter
 	n      int
 	index  []uint64 // first key of each block
 	bloom  bloomFilter
@@ -76,24 +77,33 @@ func (r *seenRun) readBlock(i int) error {
 
 var errCorruptRun = errors.New("numbers: a temporary file of the numbers seen reads back wrong")
 
-// close closes the run's file.
-func (r *seenRun) close() error { return r.file.Close() }
+// close frees the run's filter and closes its file.
+func (r *seenRun) close() error {
+	r.dropBloom()
+	return r.file.Close()
+}
+
+// dropBloom frees the run's filter: a run being merged needs none.
+func (r *seenRun) dropBloom() {
+	r.mem.free(r.bloom.words)
+	r.bloom = bloomFilter{}
+}
 
 // runWriter writes keys given in ascending order as a new run.
 type runWriter struct {
 	run *seenRun
 	w   *bufio.Writer
 	b   [8]byte
-	err error
 }
 
-// newRunWriter starts a run of at most keys keys in dir.
-func newRunWriter(dir string, keys int) (*runWriter, error) {
+// newRunWriter starts a run of at most keys keys in dir, its filter in
+// mem.
+func newRunWriter(dir string, mem *offHeap, keys int) (*runWriter, error) {
 	f, err := scratch.Create(dir, "portdesk-seen-*")
 	if err != nil {
 		return nil, fmt.Errorf("numbers: spill the numbers seen: %w", err)
 	}
-	r := &seenRun{file: f, bloom: newBloomFilter(keys), index: make([]uint64, 0, (keys+runBlockKeys-1)/runBlockKeys), cached: -1}
+	r := &seenRun{file: f, mem: mem, bloom: newBloomFilter(mem, keys), index: make([]uint64, 0, (keys+runBlockKeys-1)/runBlockKeys), cached: -1}
 	return &runWriter{run: r, w: bufio.NewWriterSize(f, 64<<10)}, nil
 }
 
@@ -157,11 +167,14 @@ func (rr *runReader) next() (uint64, bool, error) {
 
 // mergeRuns writes the union of a and b as one run in dir and closes
 // both; a key in both (never, when the set adds only new numbers) is kept
-// once.
-func mergeRuns(dir string, a, b *seenRun) (*seenRun, error) {
+// once. Their filters are freed first, so that the merged one takes
+// their place rather than adding to them.
+func mergeRuns(dir string, mem *offHeap, a, b *seenRun) (*seenRun, error) {
 	defer a.close()
 	defer b.close()
-	w, err := newRunWriter(dir, a.n+b.n)
+	a.dropBloom()
+	b.dropBloom()
+	w, err := newRunWriter(dir, mem, a.n+b.n)
 	if err != nil {
 		return nil, err
 	}

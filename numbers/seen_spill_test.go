@@ -148,7 +148,8 @@ func bitsLen(n int) int {
 // TestSeenNumbersRunsHoldNoPlaintext spills a list and reads every file
 // the process holds open in the temporary directory (nameless, so through
 // /proc/self/fd): none holds a number, neither as text nor as the
-// little-endian integer a run stores. Close closes them all.
+// little-endian integer a run stores. Close closes them all and unmaps
+// the memory held off the Go heap.
 func TestSeenNumbersRunsHoldNoPlaintext(t *testing.T) {
 	if _, err := os.Stat("/proc/self/fd"); err != nil {
 		t.Skip("needs /proc/self/fd to find nameless files")
@@ -183,6 +184,9 @@ func TestSeenNumbersRunsHoldNoPlaintext(t *testing.T) {
 	}
 	if left := runFilesOpen(t, dir); len(left) != 0 {
 		t.Errorf("%d run files still open after Close", len(left))
+	}
+	if s.mem != nil && len(s.mem.m.live) != 0 {
+		t.Errorf("%d memory mappings left after Close", len(s.mem.m.live))
 	}
 }
 
