@@ -45,6 +45,7 @@ type SeenNumbers struct {
 	other   map[string]struct{}
 	runs    []*seenRun // each at least as large as the next
 	spilled int
+	spills  int
 	err     error // once the disk failed, every call fails
 }
 
@@ -74,14 +75,28 @@ func (s *SeenNumbers) MarkRepeats(results []Result) error {
 		}
 	}
 	// Only first sightings are added, so no number is both in memory
-	// and in a run.
+	// and in a run; should a caller's batch repeat a number unmarked, a
+	// spill between the two would send the first to disk, so after one
+	// the rest of the batch is looked up again.
+	spills := s.spills
 	for i := range results {
 		r := &results[i]
-		if r.Valid && !slices.Contains(r.Reasons, porting.ReasonDuplicateInRequest) {
-			if err := s.add(r.PhoneNumber); err != nil {
+		if !r.Valid || slices.Contains(r.Reasons, porting.ReasonDuplicateInRequest) {
+			continue
+		}
+		if s.spills != spills {
+			seen, err := s.has(r.PhoneNumber)
+			if err != nil {
 				s.err = err
 				return err
 			}
+			if seen {
+				continue
+			}
+		}
+		if err := s.add(r.PhoneNumber); err != nil {
+			s.err = err
+			return err
 		}
 	}
 	return nil
@@ -166,6 +181,7 @@ func (s *SeenNumbers) spill() error {
 	}
 	s.runs = append(s.runs, run)
 	s.spilled += n
+	s.spills++
 	for len(s.runs) >= 2 {
 		a, b := s.runs[len(s.runs)-2], s.runs[len(s.runs)-1]
 		if b.n < a.n {

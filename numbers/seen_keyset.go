@@ -1,7 +1,6 @@
 package numbers
 
 import (
-	"container/heap"
 	"slices"
 )
 
@@ -128,7 +127,9 @@ func (s *keySet) drainSorted(emit func(uint64) error) error {
 			heads = append(heads, tableHead{keys: keys})
 		}
 	}
-	heap.Init(&heads)
+	for i := len(heads)/2 - 1; i >= 0; i-- {
+		heads.down(i)
+	}
 	for len(heads) > 0 {
 		h := &heads[0]
 		if err := emit(h.keys[0]); err != nil {
@@ -136,10 +137,10 @@ func (s *keySet) drainSorted(emit func(uint64) error) error {
 			return err
 		}
 		if h.keys = h.keys[1:]; len(h.keys) == 0 {
-			heap.Pop(&heads)
-		} else {
-			heap.Fix(&heads, 0)
+			heads[0] = heads[len(heads)-1]
+			heads = heads[:len(heads)-1]
 		}
+		heads.down(0)
 	}
 	s.reset()
 	return nil
@@ -150,13 +151,19 @@ type tableHeads []tableHead
 
 type tableHead struct{ keys []uint64 }
 
-func (h tableHeads) Len() int           { return len(h) }
-func (h tableHeads) Less(i, j int) bool { return h[i].keys[0] < h[j].keys[0] }
-func (h tableHeads) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
-func (h *tableHeads) Push(x any)        { *h = append(*h, x.(tableHead)) }
-func (h *tableHeads) Pop() any {
-	old := *h
-	x := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return x
+// down moves heads[i] down to its place.
+func (h tableHeads) down(i int) {
+	for {
+		least := i
+		for _, c := range [2]int{2*i + 1, 2*i + 2} {
+			if c < len(h) && h[c].keys[0] < h[least].keys[0] {
+				least = c
+			}
+		}
+		if least == i {
+			return
+		}
+		h[i], h[least] = h[least], h[i]
+		i = least
+	}
 }

@@ -11,9 +11,10 @@ import (
 	"github.com/portdesk/portdesk/scratch"
 )
 
-// runBlockKeys is how many keys one read of a run brings in (2 KiB); the
-// run's index holds the first key of each block.
-const runBlockKeys = 256
+// runBlockKeys is how many keys one read of a run brings in (512 bytes:
+// a filter hit costs a read, a decryption and a decoding of that much);
+// the run's index holds the first key of each block, 1/8 byte a key.
+const runBlockKeys = 64
 
 // seenRun is a sorted run of distinct keys spilled from the set of numbers
 // seen, in an encrypted nameless temporary file (package scratch), with a
@@ -21,7 +22,7 @@ const runBlockKeys = 256
 // filter probe, and a filter hit one block read.
 type seenRun struct {
 	file   *scratch.File
-	mem    *offHeap // holds the filter
+	mem    *offHeap // holds the filter and the index
 	n      int
 	index  []uint64 // first key of each block
 	bloom  bloomFilter
@@ -83,10 +84,12 @@ func (r *seenRun) close() error {
 	return r.file.Close()
 }
 
-// dropBloom frees the run's filter: a run being merged needs none.
+// dropBloom frees the run's filter and index: a run being merged needs
+// neither.
 func (r *seenRun) dropBloom() {
 	r.mem.free(r.bloom.words)
-	r.bloom = bloomFilter{}
+	r.mem.free(r.index[:cap(r.index)])
+	r.bloom, r.index = bloomFilter{}, nil
 }
 
 // runWriter writes keys given in ascending order as a new run.
@@ -103,7 +106,7 @@ func newRunWriter(dir string, mem *offHeap, keys int) (*runWriter, error) {
 	if err != nil {
 		return nil, fmt.Errorf("numbers: spill the numbers seen: %w", err)
 	}
-	r := &seenRun{file: f, mem: mem, bloom: newBloomFilter(mem, keys), index: make([]uint64, 0, (keys+runBlockKeys-1)/runBlockKeys), cached: -1}
+	r := &seenRun{file: f, mem: mem, bloom: newBloomFilter(mem, keys), index: mem.words((keys + runBlockKeys - 1) / runBlockKeys)[:0], cached: -1}
 	return &runWriter{run: r, w: bufio.NewWriterSize(f, 64<<10)}, nil
 }
 
@@ -111,7 +114,7 @@ func newRunWriter(dir string, mem *offHeap, keys int) (*runWriter, error) {
 func (w *runWriter) add(k uint64) error {
 	r := w.run
 	if r.n%runBlockKeys == 0 {
-		r.index = append(r.index, k)
+		r.index = append(r.index, k) // within its capacity: never moves
 	}
 	r.bloom.add(k)
 	r.n++

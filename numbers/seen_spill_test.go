@@ -213,3 +213,24 @@ func runFilesOpen(t *testing.T, dir string) [][]byte {
 	}
 	return contents
 }
+
+// TestSeenNumbersSpillFailure: a set that cannot spill says so, on that
+// call and every later one, rather than forget numbers.
+func TestSeenNumbersSpillFailure(t *testing.T) {
+	s := &SeenNumbers{InMemory: 10, TempDir: filepath.Join(t.TempDir(), "missing")}
+	defer s.Close()
+	var list []string
+	for i := range 11 {
+		list = append(list, fmt.Sprintf("+1212555%04d", i))
+	}
+	valid := func(string) bool { return true }
+	if err := s.MarkRepeats(markBatch(list[:10], valid)); err != nil {
+		t.Fatalf("within the bound: %v", err)
+	}
+	if err := s.MarkRepeats(markBatch(list[10:], valid)); err == nil {
+		t.Fatal("a spill into a missing directory did not fail")
+	}
+	if err := s.MarkRepeats(markBatch(list[:1], valid)); err == nil {
+		t.Fatal("a set that failed to spill answers again")
+	}
+}
