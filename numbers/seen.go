@@ -25,12 +25,13 @@ const DefaultSeenInMemory = 1_000_000
 // (package scratch), and emptied; runs of equal size are merged, so a
 // list of N numbers leaves about log2(N/InMemory) runs. Each run keeps
 // in memory a Bloom filter (10 bits a number) and the first number of
-// every 2 KiB block, so a new number costs a probe per run, and only a
-// filter hit reads one block. Memory thus stays about flat: the set,
-// plus 1.3 bytes a spilled number.
+// every 512-byte block, so a new number costs a probe per run, and only a
+// filter hit reads one block. The tables and filters live outside the Go
+// heap (see offHeap). Memory thus stays about flat: the set (at most 16
+// bytes a number of InMemory), plus 1.4 bytes a spilled number.
 //
-// The zero value is ready to use; Close releases the runs' files. It is
-// not safe for concurrent use.
+// The zero value is ready to use; Close releases the runs' files and the
+// memory. It is not safe for concurrent use.
 type SeenNumbers struct {
 	// InMemory bounds the distinct numbers held in memory; 0 means
 	// DefaultSeenInMemory.

@@ -173,7 +173,7 @@ func csvCell(v any) string {
 }
 
 // checkLines opts in to a second, larger run of TestCheckCommandMemory:
-// go test -run TestCheckCommandMemory -v -check.lines=10000000 ./cmd/portdesk/
+// go test -run TestCheckCommandMemory -v -timeout 30m ./cmd/portdesk/ -check.lines=10000000
 var checkLines = flag.Int("check.lines", 0, "also check a list of this many lines in TestCheckCommandMemory (beyond 1,000,000) and print both peaks side by side")
 
 // TestCheckCommandMemory is the acceptance of issue 14: the real binary
