@@ -16,6 +16,7 @@ import (
 	"github.com/portdesk/portdesk/numbers"
 	"github.com/portdesk/portdesk/numbers/numberlist"
 	"github.com/portdesk/portdesk/porting"
+	"github.com/portdesk/portdesk/scratch"
 	"github.com/portdesk/portdesk/workflow"
 )
 
@@ -93,6 +94,7 @@ func (s *Server) handlePortabilityStream(w http.ResponseWriter, r *http.Request)
 		writeProblem(w, problemIn("query", err))
 		return
 	}
+	defer ps.Close()
 	if r.ContentLength > maxStreamBody {
 		writeProblem(w, newProblem(http.StatusRequestEntityTooLarge, fmt.Sprintf("the list is larger than %d bytes; split it", maxStreamBody)))
 		return
@@ -106,7 +108,9 @@ func (s *Server) handlePortabilityStream(w http.ResponseWriter, r *http.Request)
 		return
 	}
 	rc := http.NewResponseController(w)
-	spool, err := newSpool()
+	// The list is held on disk while it is read twice, encrypted and
+	// nameless.
+	spool, err := scratch.Create("", "portdesk-spool-*")
 	if err != nil {
 		writeProblem(w, err)
 		return
@@ -122,11 +126,7 @@ func (s *Server) handlePortabilityStream(w http.ResponseWriter, r *http.Request)
 		writeProblem(w, problem(err))
 		return
 	}
-	list, err := spool.Reader()
-	if err != nil {
-		writeProblem(w, err)
-		return
-	}
+	list := spool.Reader()
 	w.Header().Set("Content-Type", mediaNDJSON)
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.Header().Set("Cache-Control", "private, no-store")

@@ -7,33 +7,48 @@ import (
 	"github.com/portdesk/portdesk/porting"
 )
 
-// TestSeenNumbersMatchesOneCheck checks a list in batches of every size
-// and compares each answer with the answer of one Check over the list.
+// TestSeenNumbersMatchesOneCheck checks a list in batches of every size,
+// with every number in memory and with one or two only (spilling the rest
+// to runs), and compares each answer with the answer of one Check over
+// the list.
 func TestSeenNumbersMatchesOneCheck(t *testing.T) {
 	list := []string{"+12125550100", "212 555 0101", "nonsense", "(212) 555-0100", "+442079460958",
 		"+1 212 555 0101", "+12125550100", "nonsense", "+44 20 7946 0958", "+12125550102"}
 	var c Checker
 	want := c.Check(list, CheckOptions{})
-	for size := 1; size <= len(list); size++ {
-		var seen SeenNumbers
-		var got []Result
-		for start := 0; start < len(list); start += size {
-			batch := c.Check(list[start:min(start+size, len(list))], CheckOptions{})
-			seen.MarkRepeats(batch)
-			got = append(got, batch...)
-		}
-		for i := range want {
-			if got[i].Portable != want[i].Portable || !slices.Equal(got[i].Reasons, want[i].Reasons) {
-				t.Errorf("batches of %d: %q: portable %v reasons %v, want %v %v", size, list[i],
-					got[i].Portable, got[i].Reasons, want[i].Portable, want[i].Reasons)
-			}
-		}
-		if seen.Len() != 4 {
-			t.Errorf("batches of %d: %d numbers seen, want 4", size, seen.Len())
+	for _, inMemory := range []int{0, 1, 2} {
+		for size := 1; size <= len(list); size++ {
+			seenMatchesOneCheck(t, c, list, want, inMemory, size)
 		}
 	}
 	if n := slices.IndexFunc(want, func(r Result) bool { return slices.Contains(r.Reasons, porting.ReasonDuplicateInRequest) }); n != 3 {
 		t.Errorf("first duplicate at %d, want 3 (the test list changed meaning)", n)
+	}
+}
+
+func seenMatchesOneCheck(t *testing.T, c Checker, list []string, want []Result, inMemory, size int) {
+	t.Helper()
+	seen := SeenNumbers{InMemory: inMemory, TempDir: t.TempDir()}
+	defer seen.Close()
+	var got []Result
+	for start := 0; start < len(list); start += size {
+		batch := c.Check(list[start:min(start+size, len(list))], CheckOptions{})
+		if err := seen.MarkRepeats(batch); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, batch...)
+	}
+	for i := range want {
+		if got[i].Portable != want[i].Portable || !slices.Equal(got[i].Reasons, want[i].Reasons) {
+			t.Errorf("%d in memory, batches of %d: %q: portable %v reasons %v, want %v %v", inMemory, size, list[i],
+				got[i].Portable, got[i].Reasons, want[i].Portable, want[i].Reasons)
+		}
+	}
+	if seen.Len() != 4 {
+		t.Errorf("%d in memory, batches of %d: %d numbers seen, want 4", inMemory, size, seen.Len())
+	}
+	if inMemory > 0 && seen.spilled == 0 {
+		t.Errorf("%d in memory, batches of %d: nothing spilled", inMemory, size)
 	}
 }
 

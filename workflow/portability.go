@@ -122,7 +122,9 @@ func (s *Intake) checkCarriers(ctx context.Context, in CheckParams, seen *number
 		CarrierHint:   in.CarrierHint,
 	})
 	if seen != nil {
-		seen.MarkRepeats(checked)
+		if err := seen.MarkRepeats(checked); err != nil {
+			return nil, err
+		}
 	}
 	k, err := s.carriers.knowledge(ctx, checked)
 	if err != nil {

@@ -22,8 +22,8 @@ var ErrTooManyNumbers = errors.New("too many numbers")
 // alike, carriers come from the registry and its lookups, numbers held by
 // an active order are marked for the caller as CheckPortability marks
 // them, and a number repeated anywhere in the list is
-// duplicate_in_request. Create it with Intake.StreamPortability; it is
-// not safe for concurrent use.
+// duplicate_in_request. Create it with Intake.StreamPortability and Close
+// it when done; it is not safe for concurrent use.
 type PortabilityStream struct {
 	intake   *Intake
 	p        porting.Principal
@@ -87,6 +87,10 @@ func (ps *PortabilityStream) Check(ctx context.Context, batch []numbers.Entry) (
 	ps.tally.Add(results)
 	return results, nil
 }
+
+// Close releases what the check holds beyond memory (the spilled runs of
+// the numbers seen, of a list larger than numbers.DefaultSeenInMemory).
+func (ps *PortabilityStream) Close() error { return ps.seen.Close() }
 
 // Groups returns how many of the numbers checked so far go into each
 // order an intake would create, in the order of the report's groups.

@@ -20,9 +20,10 @@ import (
 )
 
 // checkMemoryLimit is the Go runtime's soft memory limit for `portdesk
-// check` when GOMEMLIMIT does not set one: the set of numbers seen grows
-// with the list (110 MB at 10,000,000), and without a limit the heap
-// doubles over it (294 MB peak RSS at 10,000,000 numbers, 237 MB with it).
+// check` when GOMEMLIMIT does not set one. It is a safety net: the set of
+// numbers seen stays about flat (numbers.SeenNumbers spills beyond
+// 1,000,000 numbers to encrypted temporary files, and keeps its tables
+// off the Go heap), so the heap holds little more than one batch.
 const checkMemoryLimit = 192 << 20
 
 // defaultCheckBatch is how many numbers `portdesk check` checks at once:
@@ -117,6 +118,7 @@ func (c *checkCommand) run(ctx context.Context) (err error) {
 	checker := portabilityChecker()
 	opts := numbers.CheckOptions{DefaultRegion: c.region, CarrierHint: c.carrier}
 	var seen numbers.SeenNumbers
+	defer seen.Close()
 	list := numberlist.NewReader(counted)
 	defer list.Close()
 	batch := make([]numbers.Entry, 0, c.batch)
@@ -125,7 +127,9 @@ func (c *checkCommand) run(ctx context.Context) (err error) {
 			return nil
 		}
 		results := checker.CheckEntries(batch, opts)
-		seen.MarkRepeats(results)
+		if err := seen.MarkRepeats(results); err != nil {
+			return err
+		}
 		if err := w.write(results, &prog.totals); err != nil {
 			return fmt.Errorf("write %s: %w", c.output, err)
 		}
