@@ -35,13 +35,16 @@ func (c *countingReader) Read(p []byte) (int, error) {
 // checkProgress shows how far a check is. checked is called by the
 // checking goroutine; a ticker goroutine draws.
 type checkProgress struct {
-	w       io.Writer
-	bar     bool
-	quiet   bool
-	size    int64
-	read    *countingReader
-	count   atomic.Int64
-	start   time.Time
+	w     io.Writer
+	bar   bool
+	quiet bool
+	size  int64
+	read  *countingReader
+	count atomic.Int64
+	start time.Time
+	// now reads the wall clock (rate and ETA are wall time); nil is
+	// time.Now.
+	now     func() time.Time
 	totals  checkTotals // the checking goroutine's
 	done    bool        // the whole list was checked
 	quit    chan struct{}
@@ -95,15 +98,23 @@ func (p *checkProgress) stop() {
 	if !p.done {
 		return
 	}
-	t, elapsed := p.totals, time.Since(p.start)
+	t, elapsed := p.totals, p.elapsed()
 	fmt.Fprintf(p.w, "portdesk check: %s numbers checked in %s (%s/s): %s portable, %s invalid, %s duplicates\n",
 		thousands(int64(t.numbers)), elapsed.Round(time.Millisecond), thousands(rate(int64(t.numbers), elapsed)),
 		thousands(int64(t.portable)), thousands(int64(t.invalid)), thousands(int64(t.duplicates)))
 }
 
+// elapsed is the wall time since the check started.
+func (p *checkProgress) elapsed() time.Duration {
+	if p.now == nil {
+		return time.Since(p.start)
+	}
+	return p.now().Sub(p.start)
+}
+
 // draw writes the bar or a progress line.
 func (p *checkProgress) draw() {
-	n, read, elapsed := p.count.Load(), p.read.n.Load(), time.Since(p.start)
+	n, read, elapsed := p.count.Load(), p.read.n.Load(), p.elapsed()
 	var share string
 	var frac float64
 	if p.size > 0 {

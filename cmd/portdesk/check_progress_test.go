@@ -14,7 +14,9 @@ func TestCheckProgressBar(t *testing.T) {
 		var out bytes.Buffer
 		read := &countingReader{}
 		read.n.Store(500)
-		p := &checkProgress{w: &out, bar: bar, size: 1000, read: read, start: time.Now().Add(-10 * time.Second)}
+		start := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
+		p := &checkProgress{w: &out, bar: bar, size: 1000, read: read, start: start,
+			now: func() time.Time { return start.Add(10 * time.Second) }}
 		p.count.Store(1_234_567)
 		p.draw()
 		got := out.String()
