@@ -55,7 +55,22 @@ type Config struct {
 	CarrierPollInterval time.Duration
 	// Registerer receives the job metrics; nil registers none.
 	Registerer prometheus.Registerer
+	// ID names this River client in the jobs it attempts (river_job's
+	// attempted_by) and in leader election; it must differ between
+	// replicas. Empty lets River pick one from the host name and time.
+	ID string
+	// RescueAfter is how long a job may stay running before the leader
+	// takes it for dead and retries it elsewhere (its replica was killed):
+	// never before the job's own timeout has passed (default 2 minutes).
+	// Below River's one-minute default job timeout it lowers that timeout
+	// to match, for jobs that set none of their own.
+	RescueAfter time.Duration
 }
+
+// defaultRescueAfter is Config.RescueAfter's default. River's own is an
+// hour, during which a job of a dead replica stays running: the deadline
+// sweep, unique while running, would not run again for that hour.
+const defaultRescueAfter = 2 * time.Minute
 
 // New builds a Runner; Start begins working.
 func New(cfg Config) (*Runner, error) {
@@ -114,6 +129,14 @@ func New(cfg Config) (*Runner, error) {
 		// often enough that a due deadline waits well under a second.
 		FetchPollInterval: 200 * time.Millisecond,
 		Workers:           workers,
+		ID:                cfg.ID,
+	}
+	rc.RescueStuckJobsAfter = cfg.RescueAfter
+	if rc.RescueStuckJobsAfter <= 0 {
+		rc.RescueStuckJobsAfter = defaultRescueAfter
+	}
+	if rc.RescueStuckJobsAfter < river.JobTimeoutDefault {
+		rc.JobTimeout = rc.RescueStuckJobsAfter
 	}
 	interval := cfg.SweepInterval
 	if interval == 0 {

@@ -87,6 +87,13 @@ type Config struct {
 	// networks (always so in the sandbox); off, portdesk refuses to call
 	// into the network it runs in on a customer's behalf.
 	WebhookAllowPrivate bool
+	// ReplicaName names this replica's job runner in the jobs it attempts
+	// and in leader election (unique per replica); empty: River picks one.
+	ReplicaName string
+	// JobRescueAfter is how long a job may stay running before it is taken
+	// for dead (its replica gone) and retried by another (default 2m;
+	// never before the job's own timeout).
+	JobRescueAfter time.Duration
 }
 
 // envName turns a flag name into its environment variable.
@@ -142,6 +149,8 @@ func newFlagSet(name string, stderr io.Writer, cfg *Config, serve bool) *flag.Fl
 		str(&cfg.OperatorName, "operator-name", "", "the operator's legal name: the gaining side printed on LOAs and sent to carriers")
 		str(&cfg.OperatorAddress, "operator-address", "", "the operator's legal address, beside --operator-name")
 		dur(&cfg.CarrierPollInterval, "carrier-poll-interval", 10*time.Minute, "how often carriers that can be polled are asked for their orders' status (a fallback for lost callbacks); negative: never")
+		str(&cfg.ReplicaName, "replica-name", "", "this replica's name in the jobs it runs and in leader election, unique per replica; empty: generated")
+		dur(&cfg.JobRescueAfter, "job-rescue-after", 2*time.Minute, "how long a job may run before it is taken for dead (its replica gone) and retried by another; never before the job's own timeout")
 		dur(&cfg.SimAnswerDelay, "sim-answer-delay", 2*time.Second, "sandbox only: how long the built-in carrier simulator waits before each answer")
 		def := false
 		if v, ok := os.LookupEnv(envName("sandbox")); ok {

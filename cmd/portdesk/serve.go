@@ -131,7 +131,7 @@ func (m *Main) Open(ctx context.Context) error {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m.Jobs, err = jobs.New(jobs.Config{DB: db.SQL(), Engine: db.Engine(), Service: m.Service, Logger: m.logger,
 		SweepInterval: m.Config.SweepInterval, RetryBase: m.Config.RetryBase, CarrierPollInterval: m.Config.CarrierPollInterval,
-		Registerer: reg})
+		Registerer: reg, ID: m.Config.ReplicaName, RescueAfter: m.Config.JobRescueAfter})
 	if err != nil {
 		return err
 	}
