@@ -1,0 +1,205 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/portdesk/portdesk/internal/pgcluster"
+	"github.com/portdesk/portdesk/signature"
+)
+
+// slowHook is a webhook receiver that holds each request a while (so a
+// replica always has deliveries in flight) and records, per webhook-id,
+// every arrival.
+type slowHook struct {
+	srv    *httptest.Server
+	hold   time.Duration
+	mu     sync.Mutex
+	secret string
+	first  map[string]time.Time
+	count  map[string]int
+	bad    int
+}
+
+func startSlowHook(t *testing.T, hold time.Duration) *slowHook {
+	h := &slowHook{hold: hold, first: map[string]time.Time{}, count: map[string]int{}}
+	h.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+		id := r.Header.Get("webhook-id")
+		h.mu.Lock()
+		if err := signature.Verify(h.secret, r.Header, body, time.Now(), 5*time.Minute); err != nil {
+			h.bad++
+			h.mu.Unlock()
+			w.WriteHeader(http.StatusBadRequest)
+			return
+		}
+		if h.count[id] == 0 {
+			h.first[id] = time.Now()
+		}
+		h.count[id]++
+		h.mu.Unlock()
+		time.Sleep(h.hold)
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	t.Cleanup(h.srv.Close)
+	return h
+}
+
+// TestFaultKillReplicaMidWork is issue 15's fault test 1: three replicas
+// share one PostgreSQL; one is killed with SIGKILL while it runs the
+// deadline sweep and webhook deliveries. The others finish every job:
+// each deadline fires once, each order is cancelled once, each event
+// reaches the webhook receiver. Delivery is at least once by design (a
+// request the dead replica sent may have arrived before it died, and
+// nobody recorded the answer): such a redelivery carries the same
+// webhook-id, so receivers deduplicate on it; any other repeat fails.
+func TestFaultKillReplicaMidWork(t *testing.T) {
+	requireFaults(t)
+	started := time.Now()
+	cluster := pgcluster.Start(t, pgcluster.Options{})
+	dbURL := cluster.URL("127.0.0.1")
+	db := openFaultStore(t, dbURL)
+	var reps []*replica
+	for i := 0; i < 3; i++ {
+		reps = append(reps, startReplica(t, fmt.Sprintf("kill-r%d", i), dbURL, "127.0.0.1:0", nil))
+	}
+	c := reps[0].c
+	acct, key, _ := setupCustomer(t, c, "Silent", "premium")
+	h := startSlowHook(t, 200*time.Millisecond)
+	w := c.must(http.StatusCreated, "POST", "/v1/webhook-endpoints", key, map[string]any{"url": h.srv.URL,
+		"event_types": []string{"port_order.status_changed", "deadline.respond_by_passed"}})
+	h.mu.Lock()
+	h.secret = str(t, w, "secret")
+	h.mu.Unlock()
+
+	const orders = 300
+	ids := silentOrders(t, db, acct, orders, 0)
+	if n := makeDue(t, db); n != orders {
+		t.Fatalf("%d deadlines made due, want %d", n, orders)
+	}
+
+	// Kill the replica that runs the sweep once firing has begun and
+	// deliveries arrive.
+	var victim *replica
+	var running map[string]int
+	var pendingAtKill int
+	eventually(t, "a replica running a sweep and webhook deliveries", func() bool {
+		var by string
+		err := db.SQL().QueryRow(`SELECT attempted_by[array_length(attempted_by, 1)] FROM river_job
+			WHERE kind = 'sweep_deadlines' AND state = 'running' LIMIT 1`).Scan(&by)
+		if err != nil {
+			return false
+		}
+		if jobsRunningOn(t, db, by)["deliver_webhook"] == 0 {
+			return false
+		}
+		for _, r := range reps {
+			if r.name == by {
+				victim = r
+			}
+		}
+		if victim == nil {
+			t.Fatalf("a sweep runs on %q, no replica of this test", by)
+		}
+		victim.kill()
+		return true
+	})
+	killedAt := time.Now()
+	running = jobsRunningOn(t, db, victim.name)
+	pendingAtKill = queryInt(t, db, `SELECT count(*) FROM deadlines WHERE state = 'pending'`)
+	wasLeader := queryInt(t, db, `SELECT count(*) FROM river_leader WHERE leader_id = $1`, victim.name) == 1
+	if running["sweep_deadlines"] == 0 || running["deliver_webhook"] == 0 {
+		t.Fatalf("jobs left running by the killed replica %s: %v, want the sweep and deliveries among them", victim.name, running)
+	}
+
+	// The survivors finish: every deadline fired, every order cancelled,
+	// every delivery delivered.
+	var survivor *replica
+	for _, r := range reps {
+		if r != victim {
+			survivor = r
+		}
+	}
+	wantDeliveries := 2 * orders
+	finished := func() bool {
+		return queryInt(t, db, `SELECT count(*) FROM deadlines WHERE state = 'fired'`) == orders &&
+			queryInt(t, db, `SELECT count(*) FROM webhook_deliveries WHERE state = 'delivered'`) == wantDeliveries
+	}
+	for limit := time.Now().Add(3 * time.Minute); !finished(); time.Sleep(200 * time.Millisecond) {
+		if time.Now().After(limit) {
+			t.Fatalf("3 minutes after the kill: %d of %d deadlines fired, %d of %d deliveries delivered; jobs: %v",
+				queryInt(t, db, `SELECT count(*) FROM deadlines WHERE state = 'fired'`), orders,
+				queryInt(t, db, `SELECT count(*) FROM webhook_deliveries WHERE state = 'delivered'`), wantDeliveries,
+				jobStates(t, db))
+		}
+	}
+	recoveredIn := time.Since(killedAt)
+	// A stray retry would come within a retry delay: stay quiet longer.
+	quietFor(t, "no webhook-id arrives that was not in flight at the kill", retryDelay(testRetryBase, 3)+jobFetchMargin, func() bool {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		for id, n := range h.count {
+			if n > 1 && h.first[id].After(killedAt) {
+				t.Errorf("webhook-id %s arrived %d times, first after the kill: a double delivery", id, n)
+			}
+		}
+		return h.bad == 0
+	})
+
+	h.mu.Lock()
+	distinct, arrivals := len(h.count), 0
+	for _, n := range h.count {
+		arrivals += n
+	}
+	h.mu.Unlock()
+	if distinct != wantDeliveries {
+		t.Errorf("%d distinct webhook-ids at the receiver, want %d", distinct, wantDeliveries)
+	}
+	var unknown int
+	h.mu.Lock()
+	rows, err := db.SQL().Query(`SELECT message_id FROM webhook_deliveries`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		if h.count[id] == 0 {
+			unknown++
+		}
+	}
+	rows.Close()
+	h.mu.Unlock()
+	if unknown > 0 {
+		t.Errorf("%d recorded deliveries never reached the receiver", unknown)
+	}
+	cancelled := queryInt(t, db, `SELECT count(*) FROM events WHERE type = 'port_order.status_changed' AND data_after->>'status' = 'cancelled'`)
+	passed := queryInt(t, db, `SELECT count(*) FROM events WHERE type = 'deadline.respond_by_passed'`)
+	twice := queryInt(t, db, `SELECT count(*) FROM (SELECT port_order_id, type FROM events
+		WHERE type IN ('port_order.status_changed', 'deadline.respond_by_passed') GROUP BY 1, 2 HAVING count(*) > 1) x`)
+	if cancelled != orders || passed != orders || twice != 0 {
+		t.Errorf("events: %d cancellations, %d respond_by_passed, %d (order, type) pairs twice; want %d, %d, 0", cancelled, passed, twice, orders, orders)
+	}
+	if n := queryInt(t, db, `SELECT count(*) FROM port_orders WHERE id = ANY($1) AND status = 'cancelled'`, "{"+strings.Join(ids, ",")+"}"); n != orders {
+		t.Errorf("%d of %d orders cancelled", n, orders)
+	}
+	rescued := queryInt(t, db, `SELECT count(*) FROM river_job WHERE errors::text LIKE '%Stuck job rescued%'`)
+	if rescued == 0 {
+		t.Errorf("no job was rescued from the killed replica (it left %v running)", running)
+	}
+	if st := survivor.c.must(http.StatusOK, "GET", "/v1/port-orders/"+ids[0], testAdminToken, nil); st["status"] != "cancelled" {
+		t.Errorf("a survivor serves order %s as %v", ids[0], st["status"])
+	}
+	faultSummary(t, "killed %s (leader %v) with %v running and %d of %d deadlines pending; %d jobs rescued; all done %.1fs after the kill; "+
+		"deadlines fired %d, cancellations %d, respond_by_passed events %d, deliveries %d, webhook-ids %d distinct in %d arrivals (%d redelivered under the same id); total %.1fs",
+		victim.name, wasLeader, running, pendingAtKill, orders, rescued, recoveredIn.Seconds(),
+		queryInt(t, db, `SELECT count(*) FROM deadlines WHERE state = 'fired'`), cancelled, passed, wantDeliveries, distinct, arrivals, arrivals-distinct, time.Since(started).Seconds())
+}
