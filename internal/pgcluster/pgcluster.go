@@ -111,12 +111,17 @@ func (c *Cluster) URL(host string) string {
 		net.JoinHostPort(host, strconv.Itoa(c.Port)))
 }
 
-// Restart restarts the server with a fast shutdown (sessions are ended,
-// committed work is checkpointed) and waits until it accepts connections.
-func (c *Cluster) Restart(tb testing.TB) {
+// Stop stops the server with a fast shutdown (sessions are ended,
+// committed work is checkpointed); Resume starts it again.
+func (c *Cluster) Stop(tb testing.TB) {
 	tb.Helper()
-	c.run(tb, "pg_ctl", "restart", "-m", "fast", "-w", "-t", "60", "-D", c.Dir,
-		"-l", filepath.Join(filepath.Dir(c.Dir), "server.log"))
+	c.run(tb, "pg_ctl", "stop", "-m", "fast", "-w", "-t", "60", "-D", c.Dir)
+}
+
+// Resume starts a stopped server and waits until it accepts connections.
+func (c *Cluster) Resume(tb testing.TB) {
+	tb.Helper()
+	c.run(tb, "pg_ctl", "start", "-w", "-t", "60", "-D", c.Dir, "-l", filepath.Join(filepath.Dir(c.Dir), "server.log"))
 }
 
 // Log is the server's log so far, for a failing test's message.
