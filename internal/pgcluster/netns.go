@@ -72,3 +72,13 @@ func ip(tb testing.TB, args ...string) {
 		tb.Fatalf("ip %s: %v: %s", strings.Join(args, " "), err, out)
 	}
 }
+
+// SetLink brings a host-side device up or down, for cleanups that run
+// after the test has failed.
+func SetLink(dev string, up bool) error {
+	state := "down"
+	if up {
+		state = "up"
+	}
+	return exec.Command("ip", "link", "set", dev, state).Run()
+}
