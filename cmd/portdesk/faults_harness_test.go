@@ -175,10 +175,37 @@ func silentOrders(t *testing.T, db *store.DB, acct string, n, from int) []string
 	return ids
 }
 
-// makeDue makes every pending deadline due now, in one statement.
-func makeDue(t *testing.T, db *store.DB) int {
+// portingOrders creates n orders of account acct whose numbers are loaded
+// and which the carrier entry carrierID holds (reference REF-<i>): each has
+// a port_window_opens deadline, due in an hour (see makeDue), whose firing
+// starts the port and asks the carrier to activate.
+func portingOrders(t *testing.T, db *store.DB, acct, carrierID string, n int) []string {
 	t.Helper()
-	res, err := db.SQL().Exec(`UPDATE deadlines SET due_at = now() - interval '1 second' WHERE state = 'pending'`)
+	ctx := context.Background()
+	now := time.Now().UTC()
+	req := storetest.MustCreatePortRequest(t, db, &porting.PortRequest{AccountID: acct, CaseType: porting.CaseLimitIncrease,
+		AuthorizedContact: porting.Contact{Name: "Jo"}, ContactPreferences: porting.ContactPreferences{Language: "en", Methods: []string{"web"}}})
+	ids := make([]string, 0, n)
+	for i := 0; i < n; i++ {
+		o := storetest.MustCreatePortOrder(t, db, &porting.PortOrder{AccountID: acct, PortRequestID: req.ID, Status: porting.StateNumbersLoaded,
+			Country: "US", LosingCarrier: "Old", NumberKind: porting.KindDID, FOCAt: &now,
+			Carrier: &porting.CarrierLink{CarrierID: carrierID, CarrierName: "Slowtel", Gateway: porting.GatewayHTTP,
+				Reference: fmt.Sprintf("REF-%d", i), Submissions: 1, SubmittedAt: &now},
+			PhoneNumbers: storetest.Numbers(fmt.Sprintf("+1415555%04d", i))})
+		storetest.MustInTx(t, db, func(tx porting.Tx) error {
+			_, err := tx.ChangeDeadlines(ctx, o.ID, []porting.Deadline{{PortOrderID: o.ID, AccountID: acct,
+				Kind: porting.DeadlinePortWindowOpens, DueAt: now.Add(time.Hour)}}, nil)
+			return err
+		})
+		ids = append(ids, o.ID)
+	}
+	return ids
+}
+
+// makeDue makes every pending deadline of kind due now, in one statement.
+func makeDue(t *testing.T, db *store.DB, kind porting.DeadlineKind) int {
+	t.Helper()
+	res, err := db.SQL().Exec(`UPDATE deadlines SET due_at = now() - interval '1 second' WHERE state = 'pending' AND kind = $1`, string(kind))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,7 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/portdesk/portdesk/carrier/protocol"
 	"github.com/portdesk/portdesk/internal/pgcluster"
+	"github.com/portdesk/portdesk/porting"
 	"github.com/portdesk/portdesk/signature"
 )
 
@@ -51,6 +53,44 @@ func startSlowHook(t *testing.T, hold time.Duration) *slowHook {
 	return h
 }
 
+// slowCarrier is a carrier speaking the HTTP gateway protocol that takes
+// activations only: it holds each call a while and records, per
+// idempotency key (one per order and reference), every arrival.
+type slowCarrier struct {
+	srv    *httptest.Server
+	secret string
+	mu     sync.Mutex
+	first  map[string]time.Time
+	count  map[string]int
+	bad    int
+}
+
+func startSlowCarrier(t *testing.T, secret string, hold time.Duration) *slowCarrier {
+	c := &slowCarrier{secret: secret, first: map[string]time.Time{}, count: map[string]int{}}
+	c.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(io.LimitReader(r.Body, protocol.MaxBody))
+		key := r.Header.Get(protocol.HeaderIdempotencyKey)
+		ref, ok := strings.CutSuffix(strings.TrimPrefix(r.URL.Path, "/port-ins/"), "/activate")
+		c.mu.Lock()
+		if err := protocol.Verify(c.secret, r.Header, body, time.Now()); err != nil || !ok || r.Method != http.MethodPost || key == "" {
+			c.bad++
+			c.mu.Unlock()
+			w.WriteHeader(http.StatusBadRequest)
+			return
+		}
+		if c.count[key] == 0 {
+			c.first[key] = time.Now()
+		}
+		c.count[key]++
+		c.mu.Unlock()
+		time.Sleep(hold)
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"reference":%q}`, ref)
+	}))
+	t.Cleanup(c.srv.Close)
+	return c
+}
+
 // TestFaultKillReplicaMidWork is issue 15's fault test 1: three replicas
 // share one PostgreSQL; one is killed with SIGKILL while it runs the
 // deadline sweep and webhook deliveries. The others finish every job:
@@ -78,10 +118,28 @@ func TestFaultKillReplicaMidWork(t *testing.T) {
 	h.secret = str(t, w, "secret")
 	h.mu.Unlock()
 
-	const orders = 300
+	secret := newSecret(t)
+	carrier := startSlowCarrier(t, secret, 5*time.Second)
+	entry := c.must(http.StatusCreated, "POST", "/v1/carriers", testAdminToken, map[string]any{
+		"name": "Slowtel", "countries": []string{"US"}, "gateway": "http",
+		"settings": map[string]any{"base_url": carrier.srv.URL}, "secrets": map[string]any{"signing_secret": secret},
+		"routes": []map[string]any{{"country": "US", "losing_carrier": "Old"}}})
+
+	// The ports fall due first; once their activations are at the carrier
+	// (which holds each for a while), the silent orders fall due.
+	const ports, orders = 30, 300
+	portIDs := portingOrders(t, db, acct, str(t, entry, "id"), ports)
 	ids := silentOrders(t, db, acct, orders, 0)
-	if n := makeDue(t, db); n != orders {
-		t.Fatalf("%d deadlines made due, want %d", n, orders)
+	if n := makeDue(t, db, porting.DeadlinePortWindowOpens); n != ports {
+		t.Fatalf("%d port deadlines made due, want %d", n, ports)
+	}
+	eventually(t, "activations at the carrier", func() bool {
+		carrier.mu.Lock()
+		defer carrier.mu.Unlock()
+		return len(carrier.count) > 0
+	})
+	if n := makeDue(t, db, porting.DeadlineRespondBy); n != orders {
+		t.Fatalf("%d respond_by deadlines made due, want %d", n, orders)
 	}
 
 	// Kill the replica that runs the sweep once firing has begun and
@@ -89,14 +147,14 @@ func TestFaultKillReplicaMidWork(t *testing.T) {
 	var victim *replica
 	var running map[string]int
 	var pendingAtKill int
-	eventually(t, "a replica running a sweep and webhook deliveries", func() bool {
+	lookFor := func() bool {
 		var by string
 		err := db.SQL().QueryRow(`SELECT attempted_by[array_length(attempted_by, 1)] FROM river_job
 			WHERE kind = 'sweep_deadlines' AND state = 'running' LIMIT 1`).Scan(&by)
 		if err != nil {
 			return false
 		}
-		if jobsRunningOn(t, db, by)["deliver_webhook"] == 0 {
+		if on := jobsRunningOn(t, db, by); on["deliver_webhook"] == 0 || on["activate_at_carrier"] == 0 {
 			return false
 		}
 		for _, r := range reps {
@@ -109,13 +167,23 @@ func TestFaultKillReplicaMidWork(t *testing.T) {
 		}
 		victim.kill()
 		return true
-	})
+	}
+	for limit := time.Now().Add(30 * time.Second); !lookFor(); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(limit) {
+			carrier.mu.Lock()
+			calls := len(carrier.count)
+			carrier.mu.Unlock()
+			t.Fatalf("after 30s no replica ran a sweep, webhook deliveries and carrier calls at once: jobs %v, %d deadlines fired, %d activations asked; events %v",
+				jobStates(t, db), queryInt(t, db, `SELECT count(*) FROM deadlines WHERE state = 'fired'`), calls,
+				countJobs(t, db, `SELECT type, count(*) FROM events GROUP BY 1`))
+		}
+	}
 	killedAt := time.Now()
 	running = jobsRunningOn(t, db, victim.name)
 	pendingAtKill = queryInt(t, db, `SELECT count(*) FROM deadlines WHERE state = 'pending'`)
 	wasLeader := queryInt(t, db, `SELECT count(*) FROM river_leader WHERE leader_id = $1`, victim.name) == 1
-	if running["sweep_deadlines"] == 0 || running["deliver_webhook"] == 0 {
-		t.Fatalf("jobs left running by the killed replica %s: %v, want the sweep and deliveries among them", victim.name, running)
+	if running["sweep_deadlines"] == 0 || running["deliver_webhook"] == 0 || running["activate_at_carrier"] == 0 {
+		t.Fatalf("jobs left running by the killed replica %s: %v, want the sweep, deliveries and carrier calls among them", victim.name, running)
 	}
 
 	// The survivors finish: every deadline fired, every order cancelled,
@@ -126,22 +194,27 @@ func TestFaultKillReplicaMidWork(t *testing.T) {
 			survivor = r
 		}
 	}
-	wantDeliveries := 2 * orders
+	wantDeliveries := 2*orders + ports // each silent order: its cancellation and respond_by_passed; each port: its start
+	activated := func() int {
+		return queryInt(t, db, `SELECT count(DISTINCT port_order_id) FROM events WHERE type = 'port_order.carrier_submission'
+			AND data_after->>'call' = 'activate' AND data_after->>'outcome' = 'sent'`)
+	}
 	finished := func() bool {
-		return queryInt(t, db, `SELECT count(*) FROM deadlines WHERE state = 'fired'`) == orders &&
-			queryInt(t, db, `SELECT count(*) FROM webhook_deliveries WHERE state = 'delivered'`) == wantDeliveries
+		return queryInt(t, db, `SELECT count(*) FROM deadlines WHERE state = 'fired'`) == ports+orders &&
+			queryInt(t, db, `SELECT count(*) FROM webhook_deliveries WHERE state = 'delivered'`) == wantDeliveries &&
+			activated() == ports
 	}
 	for limit := time.Now().Add(3 * time.Minute); !finished(); time.Sleep(200 * time.Millisecond) {
 		if time.Now().After(limit) {
-			t.Fatalf("3 minutes after the kill: %d of %d deadlines fired, %d of %d deliveries delivered; jobs: %v",
-				queryInt(t, db, `SELECT count(*) FROM deadlines WHERE state = 'fired'`), orders,
+			t.Fatalf("3 minutes after the kill: %d of %d deadlines fired, %d of %d deliveries delivered, %d of %d activations recorded; jobs: %v",
+				queryInt(t, db, `SELECT count(*) FROM deadlines WHERE state = 'fired'`), ports+orders,
 				queryInt(t, db, `SELECT count(*) FROM webhook_deliveries WHERE state = 'delivered'`), wantDeliveries,
-				jobStates(t, db))
+				activated(), ports, jobStates(t, db))
 		}
 	}
 	recoveredIn := time.Since(killedAt)
 	// A stray retry would come within a retry delay: stay quiet longer.
-	quietFor(t, "no webhook-id arrives that was not in flight at the kill", retryDelay(testRetryBase, 3)+jobFetchMargin, func() bool {
+	quietFor(t, "no webhook-id or carrier call twice that was not in flight at the kill", retryDelay(testRetryBase, 3)+jobFetchMargin, func() bool {
 		h.mu.Lock()
 		defer h.mu.Unlock()
 		for id, n := range h.count {
@@ -149,8 +222,47 @@ func TestFaultKillReplicaMidWork(t *testing.T) {
 				t.Errorf("webhook-id %s arrived %d times, first after the kill: a double delivery", id, n)
 			}
 		}
-		return h.bad == 0
+		carrier.mu.Lock()
+		defer carrier.mu.Unlock()
+		for key, n := range carrier.count {
+			if n > 1 && carrier.first[key].After(killedAt) {
+				t.Errorf("activation %s arrived %d times, first after the kill: a double call", key, n)
+			}
+		}
+		return h.bad == 0 && carrier.bad == 0 && activated() == ports
 	})
+	carrier.mu.Lock()
+	calls, callKeys := 0, len(carrier.count)
+	for _, n := range carrier.count {
+		calls += n
+	}
+	carrier.mu.Unlock()
+	if callKeys != ports {
+		t.Errorf("the carrier was asked to activate %d distinct orders, want %d", callKeys, ports)
+	}
+	if n := queryInt(t, db, `SELECT count(*) FROM port_orders WHERE id = ANY($1) AND status = 'porting'`, "{"+strings.Join(portIDs, ",")+"}"); n != ports {
+		t.Errorf("%d of %d ports started", n, ports)
+	}
+	// A carrier call is at least once too: the dead replica may have
+	// recorded a call it made and died before River marked its job done;
+	// the job runs again and calls again under the same idempotency key.
+	// That shows as a second "sent" record, only for calls that were at
+	// the carrier before the kill.
+	sentRecords := queryInt(t, db, `SELECT count(*) FROM events WHERE type = 'port_order.carrier_submission' AND data_after->>'call' = 'activate' AND data_after->>'outcome' = 'sent'`)
+	failedRecords := queryInt(t, db, `SELECT count(*) FROM events WHERE type = 'port_order.carrier_submission' AND data_after->>'call' = 'activate' AND data_after->>'outcome' <> 'sent'`)
+	carrier.mu.Lock()
+	for i, id := range portIDs {
+		key := fmt.Sprintf("%s-activate-REF-%d", id, i)
+		n := queryInt(t, db, `SELECT count(*) FROM events WHERE port_order_id = $1 AND type = 'port_order.carrier_submission' AND data_after->>'outcome' = 'sent'`, id)
+		if n > 1 && !carrier.first[key].Before(killedAt) {
+			t.Errorf("order %s: activation recorded sent %d times, its call first at the carrier %v, after the kill", id, n, carrier.first[key])
+		}
+	}
+	carrier.mu.Unlock()
+	started2 := queryInt(t, db, `SELECT count(*) FROM events WHERE type = 'port_order.status_changed' AND data_after->>'status' = 'porting'`)
+	if started2 != ports {
+		t.Errorf("%d transitions to porting, want %d", started2, ports)
+	}
 
 	h.mu.Lock()
 	distinct, arrivals := len(h.count), 0
@@ -199,7 +311,9 @@ func TestFaultKillReplicaMidWork(t *testing.T) {
 		t.Errorf("a survivor serves order %s as %v", ids[0], st["status"])
 	}
 	faultSummary(t, "killed %s (leader %v) with %v running and %d of %d deadlines pending; %d jobs rescued; all done %.1fs after the kill; "+
-		"deadlines fired %d, cancellations %d, respond_by_passed events %d, deliveries %d, webhook-ids %d distinct in %d arrivals (%d redelivered under the same id); total %.1fs",
-		victim.name, wasLeader, running, pendingAtKill, orders, rescued, recoveredIn.Seconds(),
-		queryInt(t, db, `SELECT count(*) FROM deadlines WHERE state = 'fired'`), cancelled, passed, wantDeliveries, distinct, arrivals, arrivals-distinct, time.Since(started).Seconds())
+		"deadlines fired %d, transitions to cancelled %d and to porting %d, respond_by_passed events %d, deliveries %d, webhook-ids %d distinct in %d arrivals (%d redelivered under the same id), "+
+		"carrier activations %d distinct in %d calls (%d repeated under the same key), %d orders recorded activated in %d sent records (%d failed attempts); total %.1fs",
+		victim.name, wasLeader, running, pendingAtKill, ports+orders, rescued, recoveredIn.Seconds(),
+		queryInt(t, db, `SELECT count(*) FROM deadlines WHERE state = 'fired'`), cancelled, started2, passed, wantDeliveries, distinct, arrivals, arrivals-distinct,
+		callKeys, calls, calls-callKeys, activated(), sentRecords, failedRecords, time.Since(started).Seconds())
 }
