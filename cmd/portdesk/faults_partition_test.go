@@ -57,8 +57,11 @@ func TestFaultCutReplicaOff(t *testing.T) {
 				return
 			case <-time.After(100 * time.Millisecond):
 			}
-			_, _ = db.SQL().Exec(`UPDATE deadlines SET due_at = now() - interval '1 second' WHERE id IN
-				(SELECT id FROM deadlines WHERE state = 'pending' AND due_at > now() ORDER BY id LIMIT 3)`)
+			if _, err := db.SQL().Exec(`UPDATE deadlines SET due_at = now() - interval '1 second' WHERE id IN
+				(SELECT id FROM deadlines WHERE state = 'pending' AND due_at > now() ORDER BY id LIMIT 3)`); err != nil {
+				t.Errorf("making reminders due: %v", err)
+				return
+			}
 		}
 	}()
 	t.Cleanup(func() {
