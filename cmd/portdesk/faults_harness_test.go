@@ -18,8 +18,9 @@ import (
 	"github.com/portdesk/portdesk/store/storetest"
 )
 
-// Settings every replica of the fault tests runs with: sweeps and retries
-// fast, and a job of a dead replica taken over after faultRescueAfter.
+// Settings the replicas of the fault tests run with: sweeps and retries
+// fast, and a job of a dead replica taken over after faultRescueAfter
+// (or its own timeout, when longer).
 const (
 	faultSweepInterval = 200 * time.Millisecond
 	faultRescueAfter   = 5 * time.Second
@@ -58,13 +59,15 @@ type replica struct {
 }
 
 // startReplica runs `portdesk serve` named name on dbURL, listening on
-// addr ("127.0.0.1:0": any port), in the namespace ns when it is not nil.
-// A failing test prints the end of each replica's log.
-func startReplica(t *testing.T, name, dbURL, addr string, ns *pgcluster.Namespace) *replica {
+// addr ("127.0.0.1:0": any port), in the namespace ns when it is not nil;
+// flags override the fault tests' settings. A failing test prints the end
+// of each replica's log.
+func startReplica(t *testing.T, name, dbURL, addr string, ns *pgcluster.Namespace, flags ...string) *replica {
 	t.Helper()
 	args := []string{"serve", "--addr", addr, "--database-url", dbURL, "--replica-name", name,
 		"--sweep-interval", faultSweepInterval.String(), "--job-rescue-after", faultRescueAfter.String(),
 		"--webhook-retry-base", testRetryBase.String(), "--webhook-allow-private", "--log-level", "warn"}
+	args = append(args, flags...)
 	var cmd *exec.Cmd
 	if ns != nil {
 		cmd = ns.Command(binary(t), args...)

@@ -93,7 +93,8 @@ func startSlowCarrier(t *testing.T, secret string, hold time.Duration) *slowCarr
 
 // TestFaultKillReplicaMidWork is issue 15's fault test 1: three replicas
 // share one PostgreSQL; one is killed with SIGKILL while it runs the
-// deadline sweep and webhook deliveries. The others finish every job:
+// deadline sweep, webhook deliveries and carrier activations. The others
+// finish every job:
 // each deadline fires once, each order is cancelled once, each event
 // reaches the webhook receiver. Delivery is at least once by design (a
 // request the dead replica sent may have arrived before it died, and
@@ -107,11 +108,13 @@ func TestFaultKillReplicaMidWork(t *testing.T) {
 	db := openFaultStore(t, dbURL)
 	var reps []*replica
 	for i := 0; i < 3; i++ {
-		reps = append(reps, startReplica(t, fmt.Sprintf("kill-r%d", i), dbURL, "127.0.0.1:0", nil))
+		// The sweep's own timeout follows --job-rescue-after: long enough
+		// that the sweep held up below is still running when the kill comes.
+		reps = append(reps, startReplica(t, fmt.Sprintf("kill-r%d", i), dbURL, "127.0.0.1:0", nil, "--job-rescue-after", "20s"))
 	}
 	c := reps[0].c
 	acct, key, _ := setupCustomer(t, c, "Silent", "premium")
-	h := startSlowHook(t, 200*time.Millisecond)
+	h := startSlowHook(t, time.Second)
 	w := c.must(http.StatusCreated, "POST", "/v1/webhook-endpoints", key, map[string]any{"url": h.srv.URL,
 		"event_types": []string{"port_order.status_changed", "deadline.respond_by_passed"}})
 	h.mu.Lock()
@@ -126,8 +129,10 @@ func TestFaultKillReplicaMidWork(t *testing.T) {
 		"routes": []map[string]any{{"country": "US", "losing_carrier": "Old"}}})
 
 	// The ports fall due first; once their activations are at the carrier
-	// (which holds each for a while), the silent orders fall due.
-	const ports, orders = 30, 300
+	// (which holds each for a while), the silent orders fall due. Few
+	// ports: a replica runs 10 jobs at once, and must have room for
+	// deliveries beside its activations.
+	const ports, orders = 12, 300
 	portIDs := portingOrders(t, db, acct, str(t, entry, "id"), ports)
 	ids := silentOrders(t, db, acct, orders, 0)
 	if n := makeDue(t, db, porting.DeadlinePortWindowOpens); n != ports {
@@ -138,12 +143,23 @@ func TestFaultKillReplicaMidWork(t *testing.T) {
 		defer carrier.mu.Unlock()
 		return len(carrier.count) > 0
 	})
+	// The sweep fires 100 deadlines a transaction. An order of its second
+	// batch is locked here until the kill, so the sweep stays under way
+	// while the first batch's deliveries run.
+	lock, err := db.SQL().Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = lock.Rollback() })
+	if _, err := lock.Exec(`SELECT id FROM port_orders WHERE id = $1 FOR UPDATE`, ids[orders/2]); err != nil {
+		t.Fatal(err)
+	}
 	if n := makeDue(t, db, porting.DeadlineRespondBy); n != orders {
 		t.Fatalf("%d respond_by deadlines made due, want %d", n, orders)
 	}
 
-	// Kill the replica that runs the sweep once firing has begun and
-	// deliveries arrive.
+	// Kill the replica that runs the sweep, with deadlines still to fire,
+	// while it also has deliveries and carrier calls under way.
 	var victim *replica
 	var running map[string]int
 	var pendingAtKill int
@@ -155,6 +171,9 @@ func TestFaultKillReplicaMidWork(t *testing.T) {
 			return false
 		}
 		if on := jobsRunningOn(t, db, by); on["deliver_webhook"] == 0 || on["activate_at_carrier"] == 0 {
+			return false
+		}
+		if queryInt(t, db, `SELECT count(*) FROM deadlines WHERE state = 'pending'`) == 0 {
 			return false
 		}
 		for _, r := range reps {
@@ -179,6 +198,9 @@ func TestFaultKillReplicaMidWork(t *testing.T) {
 		}
 	}
 	killedAt := time.Now()
+	if err := lock.Rollback(); err != nil {
+		t.Fatal(err)
+	}
 	// A request the dead replica wrote may still be read by a receiver a
 	// moment after the kill; none of its jobs runs again before
 	// faultRescueAfter. A repeat whose first arrival is later than this
@@ -189,6 +211,10 @@ func TestFaultKillReplicaMidWork(t *testing.T) {
 	wasLeader := queryInt(t, db, `SELECT count(*) FROM river_leader WHERE leader_id = $1`, victim.name) == 1
 	if running["sweep_deadlines"] == 0 || running["deliver_webhook"] == 0 || running["activate_at_carrier"] == 0 {
 		t.Fatalf("jobs left running by the killed replica %s: %v, want the sweep, deliveries and carrier calls among them", victim.name, running)
+	}
+
+	if pendingAtKill == 0 {
+		t.Logf("every deadline had fired by the time the kill was done: the sweep's last batch committed meanwhile")
 	}
 
 	// The survivors finish: every deadline fired, every order cancelled,
