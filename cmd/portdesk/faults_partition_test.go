@@ -95,7 +95,10 @@ func TestFaultCutReplicaOff(t *testing.T) {
 			break
 		}
 		if time.Now().After(limit) {
-			t.Fatalf("90s after the cut the others fired %d reminders; leader %q; jobs %v", firedSince(cutAt), leader(), jobStates(t, db))
+			t.Fatalf("90s after the cut the others fired %d reminders; leader %q; jobs %v; sweeps not done %v; sessions %v", firedSince(cutAt), leader(), jobStates(t, db),
+				countJobs(t, db, `SELECT state || ' attempt ' || attempt || ' at ' || coalesce(scheduled_at::text, '') || ': ' || coalesce(errors[array_length(errors, 1)]::text, ''), count(*)
+					FROM river_job WHERE kind = 'sweep_deadlines' AND state <> 'completed' GROUP BY 1`),
+				countJobs(t, db, `SELECT state || ' ' || coalesce(host(client_addr), '') || ' ' || left(query, 60), count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' GROUP BY 1`))
 		}
 	}
 	ledDuring := leader()

@@ -16,10 +16,15 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // BinDir is where Debian installs PostgreSQL 15's server programs.
 const BinDir = "/usr/lib/postgresql/15/bin"
+
+// IdleInTransactionTimeout is the cluster's
+// idle_in_transaction_session_timeout.
+const IdleInTransactionTimeout = 5 * time.Second
 
 // Options shape the cluster.
 type Options struct {
@@ -91,9 +96,13 @@ func Start(tb testing.TB, opts Options) *Cluster {
 	c.run(tb, "initdb", "-D", c.Dir, "-U", "postgres", "--auth=trust", "--no-sync", "-E", "UTF8", "--locale=C")
 	listen := append([]string{"127.0.0.1"}, opts.Listen...)
 	// fsync off: the tests restart the server cleanly (a fast shutdown
-	// checkpoints); they never crash the machine.
-	conf := fmt.Sprintf("port = %d\nlisten_addresses = '%s'\nunix_socket_directories = ''\nmax_connections = 200\nfsync = off\nfull_page_writes = off\n",
-		c.Port, strings.Join(listen, ","))
+	// checkpoints); they never crash the machine. A client cut off in the
+	// middle of a transaction leaves its session idle in it, holding its
+	// row locks, until the server notices (with default TCP keepalives,
+	// hours): idle_in_transaction_session_timeout ends it, as an operator
+	// running replicas should (see TestFaultCutReplicaOff).
+	conf := fmt.Sprintf("port = %d\nlisten_addresses = '%s'\nunix_socket_directories = ''\nmax_connections = 200\nfsync = off\nfull_page_writes = off\n"+
+		"idle_in_transaction_session_timeout = '%s'\n", c.Port, strings.Join(listen, ","), IdleInTransactionTimeout)
 	appendFile(tb, filepath.Join(c.Dir, "postgresql.conf"), conf)
 	var hba strings.Builder
 	for _, n := range opts.Trust {
