@@ -54,11 +54,13 @@ func startSlowHook(t *testing.T, hold time.Duration) *slowHook {
 }
 
 // slowCarrier is a carrier speaking the HTTP gateway protocol that takes
-// activations only: it holds each call a while and records, per
-// idempotency key (one per order and reference), every arrival.
+// activations only: it holds each call until released (at most hold) and
+// records, per idempotency key (one per order and reference), every
+// arrival.
 type slowCarrier struct {
-	srv    *httptest.Server
-	secret string
+	srv     *httptest.Server
+	secret  string
+	release chan struct{}
 	mu     sync.Mutex
 	first  map[string]time.Time
 	count  map[string]int
@@ -66,7 +68,7 @@ type slowCarrier struct {
 }
 
 func startSlowCarrier(t *testing.T, secret string, hold time.Duration) *slowCarrier {
-	c := &slowCarrier{secret: secret, first: map[string]time.Time{}, count: map[string]int{}}
+	c := &slowCarrier{secret: secret, release: make(chan struct{}), first: map[string]time.Time{}, count: map[string]int{}}
 	c.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(io.LimitReader(r.Body, protocol.MaxBody))
 		key := r.Header.Get(protocol.HeaderIdempotencyKey)
@@ -83,7 +85,10 @@ func startSlowCarrier(t *testing.T, secret string, hold time.Duration) *slowCarr
 		}
 		c.count[key]++
 		c.mu.Unlock()
-		time.Sleep(hold)
+		select {
+		case <-c.release:
+		case <-time.After(hold):
+		}
 		w.Header().Set("Content-Type", "application/json")
 		fmt.Fprintf(w, `{"reference":%q}`, ref)
 	}))
@@ -122,40 +127,45 @@ func TestFaultKillReplicaMidWork(t *testing.T) {
 	h.mu.Unlock()
 
 	secret := newSecret(t)
-	carrier := startSlowCarrier(t, secret, 5*time.Second)
+	// Held until the kill, within the call's one-minute timeout.
+	carrier := startSlowCarrier(t, secret, 40*time.Second)
 	entry := c.must(http.StatusCreated, "POST", "/v1/carriers", testAdminToken, map[string]any{
 		"name": "Slowtel", "countries": []string{"US"}, "gateway": "http",
 		"settings": map[string]any{"base_url": carrier.srv.URL}, "secrets": map[string]any{"signing_secret": secret},
 		"routes": []map[string]any{{"country": "US", "losing_carrier": "Old"}}})
 
-	// The ports fall due first; once their activations are at the carrier
-	// (which holds each for a while), the silent orders fall due. Few
-	// ports: a replica runs 10 jobs at once, and must have room for
-	// deliveries beside its activations.
-	const ports, orders = 12, 300
+	// The silent orders fall due. The sweep fires 100 deadlines a
+	// transaction; an order of its second batch is locked here until the
+	// kill, so the sweep stays under way while the first batch's
+	// deliveries run. Then the team starts ports one by one: each asks the
+	// carrier to activate, and the carrier holds the calls until the kill.
+	const ports, orders = 20, 300
 	portIDs := portingOrders(t, db, acct, str(t, entry, "id"), ports)
 	ids := silentOrders(t, db, acct, orders, 0)
-	if n := makeDue(t, db, porting.DeadlinePortWindowOpens); n != ports {
-		t.Fatalf("%d port deadlines made due, want %d", n, ports)
-	}
-	eventually(t, "activations at the carrier", func() bool {
-		carrier.mu.Lock()
-		defer carrier.mu.Unlock()
-		return len(carrier.count) > 0
-	})
-	// The sweep fires 100 deadlines a transaction. An order of its second
-	// batch is locked here until the kill, so the sweep stays under way
-	// while the first batch's deliveries run.
 	lock, err := db.SQL().Begin()
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = lock.Rollback() })
+	// The cluster ends sessions idle in a transaction; not this one.
+	if _, err := lock.Exec(`SET LOCAL idle_in_transaction_session_timeout = 0`); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := lock.Exec(`SELECT id FROM port_orders WHERE id = $1 FOR UPDATE`, ids[orders/2]); err != nil {
 		t.Fatal(err)
 	}
 	if n := makeDue(t, db, porting.DeadlineRespondBy); n != orders {
 		t.Fatalf("%d respond_by deadlines made due, want %d", n, orders)
+	}
+	eventually(t, "the sweep's first batch fired", func() bool {
+		return queryInt(t, db, `SELECT count(*) FROM deadlines WHERE state = 'fired'`) > 0
+	})
+	portsStarted := 0
+	startPort := func() {
+		if portsStarted < ports {
+			c.must(http.StatusOK, "POST", "/v1/port-orders/"+portIDs[portsStarted]+"/actions/start_port", testAdminToken, nil)
+			portsStarted++
+		}
 	}
 
 	// Kill the replica that runs the sweep, with deadlines still to fire,
@@ -171,9 +181,10 @@ func TestFaultKillReplicaMidWork(t *testing.T) {
 			return false
 		}
 		if on := jobsRunningOn(t, db, by); on["deliver_webhook"] == 0 || on["activate_at_carrier"] == 0 {
+			startPort()
 			return false
 		}
-		if queryInt(t, db, `SELECT count(*) FROM deadlines WHERE state = 'pending'`) == 0 {
+		if queryInt(t, db, `SELECT count(*) FROM deadlines WHERE state = 'pending' AND kind = 'respond_by'`) == 0 {
 			return false
 		}
 		for _, r := range reps {
@@ -201,13 +212,17 @@ func TestFaultKillReplicaMidWork(t *testing.T) {
 	if err := lock.Rollback(); err != nil {
 		t.Fatal(err)
 	}
+	close(carrier.release)
+	for portsStarted < ports {
+		startPort()
+	}
 	// A request the dead replica wrote may still be read by a receiver a
 	// moment after the kill; none of its jobs runs again before
 	// faultRescueAfter. A repeat whose first arrival is later than this
 	// was made twice by the living.
 	inFlightUntil := killedAt.Add(time.Second)
 	running = jobsRunningOn(t, db, victim.name)
-	pendingAtKill = queryInt(t, db, `SELECT count(*) FROM deadlines WHERE state = 'pending'`)
+	pendingAtKill = queryInt(t, db, `SELECT count(*) FROM deadlines WHERE state = 'pending' AND kind = 'respond_by'`)
 	wasLeader := queryInt(t, db, `SELECT count(*) FROM river_leader WHERE leader_id = $1`, victim.name) == 1
 	if running["sweep_deadlines"] == 0 || running["deliver_webhook"] == 0 || running["activate_at_carrier"] == 0 {
 		t.Fatalf("jobs left running by the killed replica %s: %v, want the sweep, deliveries and carrier calls among them", victim.name, running)
@@ -231,14 +246,14 @@ func TestFaultKillReplicaMidWork(t *testing.T) {
 			AND data_after->>'call' = 'activate' AND data_after->>'outcome' = 'sent'`)
 	}
 	finished := func() bool {
-		return queryInt(t, db, `SELECT count(*) FROM deadlines WHERE state = 'fired'`) == ports+orders &&
+		return queryInt(t, db, `SELECT count(*) FROM deadlines WHERE state = 'fired'`) == orders &&
 			queryInt(t, db, `SELECT count(*) FROM webhook_deliveries WHERE state = 'delivered'`) == wantDeliveries &&
 			activated() == ports
 	}
 	for limit := time.Now().Add(3 * time.Minute); !finished(); time.Sleep(200 * time.Millisecond) {
 		if time.Now().After(limit) {
 			t.Fatalf("3 minutes after the kill: %d of %d deadlines fired, %d of %d deliveries delivered, %d of %d activations recorded; jobs: %v",
-				queryInt(t, db, `SELECT count(*) FROM deadlines WHERE state = 'fired'`), ports+orders,
+				queryInt(t, db, `SELECT count(*) FROM deadlines WHERE state = 'fired'`), orders,
 				queryInt(t, db, `SELECT count(*) FROM webhook_deliveries WHERE state = 'delivered'`), wantDeliveries,
 				activated(), ports, jobStates(t, db))
 		}
@@ -344,7 +359,7 @@ func TestFaultKillReplicaMidWork(t *testing.T) {
 	faultSummary(t, "killed %s (leader %v) with %v running and %d of %d deadlines pending; %d jobs rescued; all done %.1fs after the kill; "+
 		"deadlines fired %d, transitions to cancelled %d and to porting %d, respond_by_passed events %d, deliveries %d, webhook-ids %d distinct in %d arrivals (%d redelivered under the same id), "+
 		"carrier activations %d distinct in %d calls (%d repeated under the same key), %d orders recorded activated in %d sent records (%d failed attempts); total %.1fs",
-		victim.name, wasLeader, running, pendingAtKill, ports+orders, rescued, recoveredIn.Seconds(),
+		victim.name, wasLeader, running, pendingAtKill, orders, rescued, recoveredIn.Seconds(),
 		queryInt(t, db, `SELECT count(*) FROM deadlines WHERE state = 'fired'`), cancelled, started2, passed, wantDeliveries, distinct, arrivals, arrivals-distinct,
 		callKeys, calls, calls-callKeys, activated(), sentRecords, failedRecords, time.Since(started).Seconds())
 }
