@@ -61,10 +61,10 @@ type slowCarrier struct {
 	srv     *httptest.Server
 	secret  string
 	release chan struct{}
-	mu     sync.Mutex
-	first  map[string]time.Time
-	count  map[string]int
-	bad    int
+	mu      sync.Mutex
+	first   map[string]time.Time
+	count   map[string]int
+	bad     int
 }
 
 func startSlowCarrier(t *testing.T, secret string, hold time.Duration) *slowCarrier {
