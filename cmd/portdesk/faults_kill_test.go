@@ -99,12 +99,14 @@ func startSlowCarrier(t *testing.T, secret string, hold time.Duration) *slowCarr
 // TestFaultKillReplicaMidWork is issue 15's fault test 1: three replicas
 // share one PostgreSQL; one is killed with SIGKILL while it runs the
 // deadline sweep, webhook deliveries and carrier activations. The others
-// finish every job:
-// each deadline fires once, each order is cancelled once, each event
-// reaches the webhook receiver. Delivery is at least once by design (a
-// request the dead replica sent may have arrived before it died, and
-// nobody recorded the answer): such a redelivery carries the same
-// webhook-id, so receivers deduplicate on it; any other repeat fails.
+// finish every job: each deadline fires once, each order is cancelled
+// once, each event reaches the webhook receiver, each port is activated.
+// Webhooks and carrier calls are at least once by design (a request the
+// dead replica sent may have arrived before it died, and nobody recorded
+// the answer, or it recorded it and died before River marked the job
+// done): a repeat carries the same webhook-id or idempotency key, so the
+// receiver deduplicates on it; a repeat of anything not in flight at the
+// kill fails the test.
 func TestFaultKillReplicaMidWork(t *testing.T) {
 	requireFaults(t)
 	started := time.Now()
