@@ -69,12 +69,22 @@ type Config struct {
 	// available again at once, without counting the attempt, so another
 	// replica runs it. Default 15s.
 	SoftStopTimeout time.Duration
-	// RescueAfter is how long a job may stay running, past its own
-	// timeout, before the leader takes it as abandoned (its replica died)
-	// and schedules it again (default 2 minutes, above River's default
-	// job timeout of one minute, as River requires).
+	// ID names this River client in the jobs it attempts (river_job's
+	// attempted_by) and in leader election; it must differ between
+	// replicas. Empty lets River pick one from the host name and time.
+	ID string
+	// RescueAfter is how long a job may stay running before the leader
+	// takes it for dead and retries it elsewhere (its replica was killed):
+	// never before the job's own timeout has passed (default 2 minutes).
+	// Below River's one-minute default job timeout it lowers that timeout
+	// to match, for jobs that set none of their own.
 	RescueAfter time.Duration
 }
+
+// defaultRescueAfter is Config.RescueAfter's default. River's own is an
+// hour, during which a job of a dead replica stays running: the deadline
+// sweep, unique while running, would not run again for that hour.
+const defaultRescueAfter = 2 * time.Minute
 
 // New builds a Runner; Start begins working.
 func New(cfg Config) (*Runner, error) {
@@ -141,8 +151,15 @@ func New(cfg Config) (*Runner, error) {
 		// A stopping replica hands unfinished jobs back (see Stop); one
 		// that died is found by the leader's rescuer, which waits for each
 		// job's own timeout before it reschedules the job.
-		SoftStopTimeout:      cmp.Or(cfg.SoftStopTimeout, 15*time.Second),
-		RescueStuckJobsAfter: cmp.Or(cfg.RescueAfter, 2*time.Minute),
+		SoftStopTimeout: cmp.Or(cfg.SoftStopTimeout, 15*time.Second),
+		ID:              cfg.ID,
+	}
+	rc.RescueStuckJobsAfter = cfg.RescueAfter
+	if rc.RescueStuckJobsAfter <= 0 {
+		rc.RescueStuckJobsAfter = defaultRescueAfter
+	}
+	if rc.RescueStuckJobsAfter < river.JobTimeoutDefault {
+		rc.JobTimeout = rc.RescueStuckJobsAfter
 	}
 	interval := cfg.SweepInterval
 	if interval == 0 {

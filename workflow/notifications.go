@@ -158,7 +158,7 @@ func (s *Notifications) fanOut(ctx context.Context, tx porting.Tx, batch *eventB
 		if !queue {
 			return true, nil
 		}
-		if err := s.queueDelivery(ctx, tx, w, e); err != nil {
+		if err := s.queueDelivery(ctx, tx, w, e, false); err != nil {
 			return false, err
 		}
 	}
@@ -185,15 +185,21 @@ type countingQueue struct{ n int }
 func (q *countingQueue) Enqueue(context.Context, porting.Job) error { q.n++; return nil }
 
 // queueDelivery creates (or, for a replay, resets) the delivery of e to w
-// and enqueues its first attempt.
+// and enqueues its first attempt. Outside a replay a delivery that exists
+// is left alone: the notify job that made it committed and then ran again
+// (its replica died before River recorded the job done), and queuing it
+// again would send a delivered event twice.
 func (s *Notifications) queueDelivery(ctx context.Context, tx interface {
 	porting.WebhookStore
 	porting.JobQueue
-}, w *porting.WebhookEndpoint, e *porting.Event) error {
+}, w *porting.WebhookEndpoint, e *porting.Event, replay bool) error {
 	now := s.clock.Now()
 	d := &porting.Delivery{ID: deliveryID(w.ID, e.ID), EndpointID: w.ID, EventID: e.ID, MessageID: messageID(e.ID),
 		State: porting.DeliveryPending, CreatedAt: now, UpdatedAt: now}
 	err := tx.CreateDelivery(ctx, d)
+	if porting.ErrorCode(err) == porting.ECONFLICT && !replay {
+		return nil
+	}
 	if porting.ErrorCode(err) == porting.ECONFLICT {
 		if d, err = tx.FindDelivery(ctx, d.ID); err != nil {
 			return err

@@ -239,7 +239,7 @@ func (s *Webhooks) ReplayWebhooks(ctx context.Context, p porting.Principal, id s
 		}
 		for _, e := range evs {
 			if w.Wants(e.Type) {
-				if err := s.notifications.queueDelivery(ctx, tx, w, e); err != nil {
+				if err := s.notifications.queueDelivery(ctx, tx, w, e, true); err != nil {
 					return err
 				}
 				n++

@@ -102,14 +102,17 @@ type Config struct {
 	// keeps accepting requests while /readyz answers 503, so that a load
 	// balancer's health checks take it out first (default 0).
 	DrainDelay time.Duration
-	// JobRescueAfter is how long past its own timeout a job may stay
-	// running before the River leader takes its replica for dead and runs
-	// the job again (default 2m).
-	JobRescueAfter time.Duration
 	// WebhookAllowPrivate lets webhook endpoints be on loopback or private
 	// networks (always so in the sandbox); off, portdesk refuses to call
 	// into the network it runs in on a customer's behalf.
 	WebhookAllowPrivate bool
+	// ReplicaName names this replica's job runner in the jobs it attempts
+	// and in leader election (unique per replica); empty: River picks one.
+	ReplicaName string
+	// JobRescueAfter is how long a job may stay running before it is taken
+	// for dead (its replica gone) and retried by another (default 2m;
+	// never before the job's own timeout).
+	JobRescueAfter time.Duration
 }
 
 // defaultShutdownTimeout is --shutdown-timeout's default.
@@ -173,7 +176,8 @@ func newFlagSet(name string, stderr io.Writer, cfg *Config, serve bool) *flag.Fl
 		dur(&cfg.CarrierPollInterval, "carrier-poll-interval", 10*time.Minute, "how often carriers that can be polled are asked for their orders' status (a fallback for lost callbacks); negative: never")
 		dur(&cfg.ShutdownTimeout, "shutdown-timeout", defaultShutdownTimeout, "on SIGTERM/SIGINT: the most time in-flight requests and running jobs get before the process exits; unfinished jobs are handed to another replica")
 		dur(&cfg.DrainDelay, "drain-delay", 0, "on SIGTERM/SIGINT: keep serving this long (within --shutdown-timeout) while /readyz answers 503, so a load balancer drains the replica first")
-		dur(&cfg.JobRescueAfter, "job-rescue-after", 2*time.Minute, "how long a job may stay running, and at least its own timeout, before the River leader takes it for abandoned (its replica died) and runs it again; at least 1m (River's default job timeout)")
+		str(&cfg.ReplicaName, "replica-name", "", "this replica's name in the jobs it runs and in leader election, unique per replica; empty: generated")
+		dur(&cfg.JobRescueAfter, "job-rescue-after", 2*time.Minute, "how long a job may run before it is taken for dead (its replica gone) and retried by another; never before the job's own timeout")
 		dur(&cfg.SimAnswerDelay, "sim-answer-delay", 2*time.Second, "sandbox only: how long the built-in carrier simulator waits before each answer")
 		def := false
 		if v, ok := os.LookupEnv(envName("sandbox")); ok {

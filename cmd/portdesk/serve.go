@@ -164,7 +164,7 @@ func (m *Main) Open(ctx context.Context) error {
 	m.Jobs, err = jobs.New(jobs.Config{DB: db.SQL(), Engine: db.Engine(), Service: m.Service, Logger: m.logger,
 		SweepInterval: m.Config.SweepInterval, RetryBase: m.Config.RetryBase, CarrierPollInterval: m.Config.CarrierPollInterval,
 		NotifyInterval: m.Config.NotifyInterval, Registerer: reg, SweepCompleted: func(ctx context.Context) error { return db.RecordSweep(ctx, clock.Now()) },
-		SoftStopTimeout: m.jobSoftStop(), RescueAfter: m.Config.JobRescueAfter})
+		SoftStopTimeout: m.jobSoftStop(), RescueAfter: m.Config.JobRescueAfter, ID: m.Config.ReplicaName})
 	if err != nil {
 		return err
 	}
