@@ -211,12 +211,29 @@ func (db *DB) InTx(ctx context.Context, fn func(porting.Tx) error) error {
 	if db.group != nil {
 		return db.group.inTx(ctx, fn)
 	}
-	sqlTx, err := db.write.BeginTx(ctx, nil)
+	var conn *sql.Conn
+	if db.engine == EnginePostgres {
+		// The transaction runs on a connection of its own, so that bulk
+		// writes can reach it for COPY (see copyNumbers).
+		c, err := db.write.Conn(ctx)
+		if err != nil {
+			return fmt.Errorf("store: begin: %w", interpretError(err))
+		}
+		defer c.Close()
+		conn = c
+	}
+	var sqlTx *sql.Tx
+	var err error
+	if conn != nil {
+		sqlTx, err = conn.BeginTx(ctx, nil)
+	} else {
+		sqlTx, err = db.write.BeginTx(ctx, nil)
+	}
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", interpretError(err))
 	}
 	recorded := false
-	err = db.run(sqlTx, func(t porting.Tx) error { return db.runWrite(ctx, t.(*tx), fn, &recorded) }, true)
+	err = db.runOn(sqlTx, conn, func(t porting.Tx) error { return db.runWrite(ctx, t.(*tx), fn, &recorded) }, true)
 	if err == nil && recorded {
 		porting.IdempotencyScopeFrom(ctx).MarkStored()
 	}
@@ -253,8 +270,14 @@ func (db *DB) View(ctx context.Context, fn func(porting.Tx) error) error {
 // fn succeeded. Anything else, a panic in fn included, rolls back (the
 // deferred Rollback is a no-op after a commit).
 func (db *DB) run(sqlTx *sql.Tx, fn func(porting.Tx) error, commit bool) error {
+	return db.runOn(sqlTx, nil, fn, commit)
+}
+
+// runOn is run with the connection sqlTx runs on, when the caller holds
+// one (PostgreSQL writes).
+func (db *DB) runOn(sqlTx *sql.Tx, conn *sql.Conn, fn func(porting.Tx) error, commit bool) error {
 	defer sqlTx.Rollback() //nolint:errcheck // no-op after commit
-	t := &tx{db: db, tx: sqlTx, writable: commit}
+	t := &tx{db: db, tx: sqlTx, conn: conn, writable: commit}
 	if err := fn(t); err != nil || !commit {
 		return err
 	}

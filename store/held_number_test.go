@@ -142,3 +142,43 @@ func testHeldNumberRace(t *testing.T, e storetest.Engine) {
 		t.Errorf("%d orders took the number, want 1", won)
 	}
 }
+
+// testBulkHeldConflict: an order of thousands of numbers (PostgreSQL
+// writes it with COPY) that carries one number another active order holds
+// is refused whole, naming the number and the holder, and leaves nothing
+// held; the same numbers without it go in, all of them.
+func testBulkHeldConflict(t *testing.T, e storetest.Engine) {
+	db := e.Open(t)
+	r := storetest.MustCreatePortRequest(t, db, nil)
+	const taken = "+12025550199"
+	a, err := createOrder(db, r, porting.StateReview, storetest.Numbers(taken))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var nums []string
+	for i := range 2_500 {
+		nums = append(nums, fmt.Sprintf("+1303555%04d", i))
+	}
+	withTaken := append(append([]string{}, nums[:1_700]...), append([]string{taken}, nums[1_700:]...)...)
+	_, err = createOrder(db, r, porting.StateReview, storetest.Numbers(withTaken...))
+	wantCode(t, err, porting.ECONFLICT)
+	if msg := porting.ErrorMessage(err); !strings.Contains(msg, taken) || !strings.Contains(msg, a.ID) {
+		t.Errorf("conflict message %q does not name %s and %s", msg, taken, a.ID)
+	}
+	if got := heldNumbers(t, db, nums...); len(got) != 0 {
+		t.Errorf("the refused order left %d numbers held", len(got))
+	}
+	b, err := createOrder(db, r, porting.StateReview, storetest.Numbers(nums...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := heldNumbers(t, db, nums...)
+	if len(got) != len(nums) {
+		t.Fatalf("%d of %d numbers held", len(got), len(nums))
+	}
+	for _, n := range nums {
+		if got[n] != b.ID {
+			t.Fatalf("%s held by %q, want %s", n, got[n], b.ID)
+		}
+	}
+}

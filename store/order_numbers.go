@@ -4,11 +4,16 @@ import (
 	"context"
 	"database/sql"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/portdesk/portdesk/porting"
 )
@@ -478,6 +483,19 @@ const arrayInsertChunk = 10_000
 // 100,000-number order is ten statements rather than two hundred round
 // trips of 500 rows.
 func (t *tx) insertNumbersArrays(ctx context.Context, orderID string, active bool, rows []positioned) error {
+	if t.conn != nil && len(rows) >= copyMinRows {
+		// COPY first, as one statement: a number another order took since
+		// the intake read the holds fails it (unique_violation), and the
+		// statements below then go in again skipping the taken numbers,
+		// to name them.
+		err := t.Savepoint(ctx, func() error { return t.copyNumbers(ctx, orderID, active, rows) })
+		if err == nil {
+			return nil
+		}
+		if !isUniqueViolation(err) {
+			return errorf(err, "store numbers of port order %s", orderID)
+		}
+	}
 	for chunk := range slices.Chunk(rows, arrayInsertChunk) {
 		pos := make([]int32, len(chunk))
 		num, typ, holder, status := make([]string, len(chunk)), make([]string, len(chunk)), make([]string, len(chunk)), make([]string, len(chunk))
@@ -486,11 +504,26 @@ func (t *tx) insertNumbersArrays(ctx context.Context, orderID string, active boo
 			pos[i], num[i], typ[i], holder[i], status[i] = int32(p.pos), p.n.PhoneNumber, p.n.NumberType, p.n.RangeHolder, string(p.n.Status)
 			held[i] = active && p.n.Status.Holds()
 		}
-		res, err := t.exec(ctx, `INSERT INTO port_order_numbers
+		const insert = `INSERT INTO port_order_numbers
 			(order_id, position, phone_number, number_type, range_holder, status, held)
 			SELECT $1, x.p, x.n, x.t, x.r, x.s, x.h
-			FROM unnest($2::integer[], $3::text[], $4::text[], $5::text[], $6::text[], $7::boolean[]) AS x(p, n, t, r, s, h)
-			ON CONFLICT (phone_number) WHERE held DO NOTHING`, orderID, pos, num, typ, holder, status, held)
+			FROM unnest($2::integer[], $3::text[], $4::text[], $5::text[], $6::text[], $7::boolean[]) AS x(p, n, t, r, s, h)`
+		// A plain insert first: ON CONFLICT's speculative insertion costs
+		// each row a second look at the held index, a third of the
+		// statement's time. A number another order took since the intake
+		// read the holds fails it (unique_violation); only then does the
+		// chunk go in again skipping the taken numbers, to name them.
+		err := t.Savepoint(ctx, func() error {
+			_, err := t.exec(ctx, insert, orderID, pos, num, typ, holder, status, held)
+			return err
+		})
+		if err == nil {
+			continue
+		}
+		if !isUniqueViolation(err) {
+			return errorf(err, "store numbers of port order %s", orderID)
+		}
+		res, err := t.exec(ctx, insert+` ON CONFLICT (phone_number) WHERE held DO NOTHING`, orderID, pos, num, typ, holder, status, held)
 		if err != nil {
 			return errorf(err, "store numbers of port order %s", orderID)
 		}
@@ -503,4 +536,42 @@ func (t *tx) insertNumbersArrays(ctx context.Context, orderID string, active boo
 		}
 	}
 	return nil
+}
+
+// isUniqueViolation reports whether err is PostgreSQL's unique_violation.
+func isUniqueViolation(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code == "23505"
+}
+
+// copyMinRows is the fewest numbers that go in by COPY: below it, one
+// INSERT costs less than COPY's extra round trip for the columns' types.
+const copyMinRows = 1_000
+
+// numberColumns are port_order_numbers' columns as copyNumbers writes them.
+var numberColumns = []string{"order_id", "position", "phone_number", "number_type", "range_holder", "status", "held"}
+
+// copyNumbers writes rows with COPY (binary, one statement), on the
+// connection the transaction runs on: a third less time than INSERT
+// from arrays, most of what is left being the three indexes.
+func (t *tx) copyNumbers(ctx context.Context, orderID string, active bool, rows []positioned) error {
+	return t.conn.Raw(func(driverConn any) error {
+		c, ok := driverConn.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("store: COPY needs pgx's connection, not %T", driverConn)
+		}
+		row := make([]any, len(numberColumns))
+		_, err := c.Conn().CopyFrom(t.ctx(ctx), pgx.Identifier{"port_order_numbers"}, numberColumns,
+			pgx.CopyFromFunc(func() ([]any, error) {
+				if len(rows) == 0 {
+					return nil, nil
+				}
+				p := rows[0]
+				rows = rows[1:]
+				row[0], row[1], row[2], row[3], row[4], row[5], row[6] = orderID, int32(p.pos), p.n.PhoneNumber,
+					p.n.NumberType, p.n.RangeHolder, string(p.n.Status), active && p.n.Status.Holds()
+				return row, nil
+			}))
+		return err
+	})
 }

@@ -35,6 +35,7 @@ var conformance = []struct {
 	{"PortOrderPINSealed", testPortOrderPINSealed},
 	{"HeldNumbers", testHeldNumbers},
 	{"HeldNumberRace", testHeldNumberRace},
+	{"BulkHeldConflict", testBulkHeldConflict},
 	{"UpdateWritesChangedNumbers", testUpdateWritesChangedNumbers},
 	{"TruncatedOrder", testTruncatedOrder},
 	{"FindOrderNumbers", testFindOrderNumbers},

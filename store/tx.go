@@ -17,9 +17,10 @@ import (
 type tx struct {
 	db           *DB
 	tx           *sql.Tx
-	eventsLocked bool // the PostgreSQL events lock is held (see lockEventOrder)
-	appended     bool // an event was appended (see DB.OnEventsCommitted)
-	writable     bool // an InTx transaction (not a View)
+	conn         *sql.Conn // the connection tx runs on, when known (PostgreSQL writes)
+	eventsLocked bool      // the PostgreSQL events lock is held (see lockEventOrder)
+	appended     bool      // an event was appended (see DB.OnEventsCommitted)
+	writable     bool      // an InTx transaction (not a View)
 	// numbers holds, by order ID, what this transaction last read or wrote
 	// of an order's numbers, so UpdatePortOrder writes only what changed
 	// without reading them again (see remember).
