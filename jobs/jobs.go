@@ -60,6 +60,9 @@ type Config struct {
 	NotifyInterval time.Duration
 	// Registerer receives the job metrics; nil registers none.
 	Registerer prometheus.Registerer
+	// MetricsCache is how long one read of the notification figures
+	// serves scrapes (negative: read at every scrape); 0 is 5s.
+	MetricsCache time.Duration
 	// SweepCompleted, when set, is called after each sweep that completed
 	// without error (the operator's metrics record when); its error fails
 	// the sweep job, which River retries.
@@ -133,7 +136,7 @@ func New(cfg Config) (*Runner, error) {
 			return nil, err
 		}
 		mw = append(mw, m)
-		if err := cfg.Registerer.Register(newNotifyCollector(cfg.Service)); err != nil {
+		if err := cfg.Registerer.Register(newNotifyCollector(cfg.Service, metricsCache(cfg.MetricsCache))); err != nil {
 			return nil, err
 		}
 	}
@@ -235,4 +238,16 @@ func (r *Runner) Stop(ctx context.Context) error {
 		return fmt.Errorf("jobs: stop: %w", err)
 	}
 	return nil
+}
+
+// metricsCache is Config.MetricsCache with its default: 5s, and 0 for a
+// negative setting (read at every scrape).
+func metricsCache(d time.Duration) time.Duration {
+	switch {
+	case d < 0:
+		return 0
+	case d == 0:
+		return 5 * time.Second
+	}
+	return d
 }

@@ -3,6 +3,7 @@ package jobs
 import (
 	"context"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -112,14 +113,21 @@ func (d *notifyDrainer) run(ctx context.Context) {
 }
 
 // notifyCollector reports how far notifications are behind, read from the
-// database at each scrape.
+// database when scraped: at most once per cacheFor (a scrape storm costs
+// one read; scrapes that come while it runs wait for it and share it).
 type notifyCollector struct {
-	svc             *workflow.Service
+	read            func(context.Context) (workflow.NotifyStatus, error)
 	backlog, failed *prometheus.Desc
+	cacheFor        time.Duration
+
+	mu     sync.Mutex
+	readAt time.Time // wall time: the cache's age, not a business rule
+	status workflow.NotifyStatus
+	err    error
 }
 
-func newNotifyCollector(svc *workflow.Service) *notifyCollector {
-	return &notifyCollector{svc: svc,
+func newNotifyCollector(svc *workflow.Service, cacheFor time.Duration) *notifyCollector {
+	return &notifyCollector{read: svc.Notifications.Status, cacheFor: cacheFor,
 		backlog: prometheus.NewDesc("portdesk_notify_backlog_events",
 			"Events recorded but not fanned out to webhooks and email yet.", nil, nil),
 		failed: prometheus.NewDesc("portdesk_notify_failed_events",
@@ -132,9 +140,15 @@ func (c *notifyCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.backlog
 // Collect implements prometheus.Collector: a failed read reports an
 // invalid metric, which fails the scrape visibly.
 func (c *notifyCollector) Collect(ch chan<- prometheus.Metric) {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	st, err := c.svc.Notifications.Status(ctx)
+	c.mu.Lock()
+	if c.readAt.IsZero() || time.Since(c.readAt) >= c.cacheFor {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		c.status, c.err = c.read(ctx)
+		cancel()
+		c.readAt = time.Now()
+	}
+	st, err := c.status, c.err
+	c.mu.Unlock()
 	if err != nil {
 		ch <- prometheus.NewInvalidMetric(c.backlog, err)
 		return

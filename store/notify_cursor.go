@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strconv"
 	"time"
 
 	"github.com/portdesk/portdesk/porting"
@@ -108,10 +109,16 @@ func (t *tx) DeleteNotifyFailure(ctx context.Context, eventID int64) error {
 	return nil
 }
 
-// CountNotifyBacklog counts the events after the cursor.
+// maxNotifyBacklogCount bounds CountNotifyBacklog's walk of the events
+// index: a backlog beyond it counts as that many.
+const maxNotifyBacklogCount = 1_000_000
+
+// CountNotifyBacklog counts the events after the cursor, up to
+// maxNotifyBacklogCount.
 func (t *tx) CountNotifyBacklog(ctx context.Context) (int, error) {
 	var n int
-	err := t.queryRow(ctx, `SELECT count(*) FROM events WHERE id > (SELECT last_event_id FROM notify_cursor WHERE id = 1)`).Scan(&n)
+	err := t.queryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM events
+		WHERE id > (SELECT last_event_id FROM notify_cursor WHERE id = 1) LIMIT `+strconv.Itoa(maxNotifyBacklogCount)+`) AS backlog`).Scan(&n)
 	if err != nil {
 		return 0, errorf(err, "count notify backlog")
 	}

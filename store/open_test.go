@@ -154,3 +154,35 @@ func TestOpenPostgresMaxConns(t *testing.T) {
 		db.Close()
 	}
 }
+
+// TestOpenPostgresIdleInTransaction checks that portdesk's sessions end a
+// transaction left idle (a replica cut off mid-transaction) after
+// DefaultIdleInTransactionTimeout, unless the URL says otherwise.
+func TestOpenPostgresIdleInTransaction(t *testing.T) {
+	u := os.Getenv(storetest.EnvDatabaseURL)
+	if u == "" {
+		t.Skip("PostgreSQL: set " + storetest.EnvDatabaseURL)
+	}
+	sep := "?"
+	if strings.Contains(u, "?") {
+		sep = "&"
+	}
+	for _, tc := range []struct{ url, want string }{
+		{u, "1min"},
+		{u + sep + "idle_in_transaction_session_timeout=5s", "5s"},
+	} {
+		db, err := store.Open(context.Background(), store.Config{DatabaseURL: tc.url, Clock: porting.NewFixedClock(storetest.Epoch),
+			SecretKey: storetest.NewSecretKey()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got string
+		if err := db.SQL().QueryRowContext(context.Background(), `SHOW idle_in_transaction_session_timeout`).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if got != tc.want {
+			t.Errorf("idle_in_transaction_session_timeout %q, want %q", got, tc.want)
+		}
+		db.Close()
+	}
+}

@@ -2,10 +2,12 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+
+	"github.com/portdesk/portdesk/porting"
 )
 
 // Advisory lock keys, constant across deployments so every replica takes
@@ -24,6 +26,14 @@ const (
 // connections to PostgreSQL.
 const DefaultMaxConns = 20
 
+// idleInTransactionParam is PostgreSQL's setting that ends a session
+// idle inside a transaction for longer than its value.
+const idleInTransactionParam = "idle_in_transaction_session_timeout"
+
+// DefaultIdleInTransactionTimeout is idle_in_transaction_session_timeout
+// on portdesk's connections unless the database URL sets it.
+const DefaultIdleInTransactionTimeout = "60s"
+
 // MaxMaxConns bounds Config.MaxConns (PostgreSQL's own default
 // max_connections is 100).
 const MaxMaxConns = 1000
@@ -31,10 +41,19 @@ const MaxMaxConns = 1000
 // openPostgres opens one pool for reads and writes through pgx's
 // database/sql driver.
 func (db *DB) openPostgres(ctx context.Context, databaseURL string, maxConns int) error {
-	p, err := sql.Open("pgx", databaseURL)
+	cfg, err := pgx.ParseConfig(databaseURL)
 	if err != nil {
-		return fmt.Errorf("store: open postgres: %w", err)
+		return porting.FieldErrorf("database_url", "store: PostgreSQL URL: %v", err)
 	}
+	// A replica cut off from the database in the middle of a transaction
+	// would keep that transaction's locks (an order's row, the events
+	// lock) until the server's TCP keepalive gave up on it, hours on
+	// Linux: the others would wait on them. No transaction of portdesk's
+	// sits idle this long; the URL may set another value.
+	if _, set := cfg.RuntimeParams[idleInTransactionParam]; !set {
+		cfg.RuntimeParams[idleInTransactionParam] = DefaultIdleInTransactionTimeout
+	}
+	p := stdlib.OpenDB(*cfg)
 	if maxConns <= 0 {
 		maxConns = DefaultMaxConns
 	}

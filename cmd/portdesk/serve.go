@@ -1,10 +1,6 @@
 package main
 
 import (
-	"github.com/portdesk/portdesk/voice"
-
-	"github.com/portdesk/portdesk/carrier/sim"
-
 	"cmp"
 	"context"
 	"errors"
@@ -22,12 +18,15 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+	"golang.org/x/sync/singleflight"
 
+	"github.com/portdesk/portdesk/carrier/sim"
 	"github.com/portdesk/portdesk/httpapi"
 	"github.com/portdesk/portdesk/jobs"
 	"github.com/portdesk/portdesk/metrics"
 	"github.com/portdesk/portdesk/porting"
 	"github.com/portdesk/portdesk/store"
+	"github.com/portdesk/portdesk/voice"
 	"github.com/portdesk/portdesk/workflow"
 )
 
@@ -66,9 +65,11 @@ type Main struct {
 	// outside the sandbox).
 	sandboxClock *store.SandboxClock
 	// draining is set when shutdown begins: /readyz answers 503 from then.
-	draining  atomic.Bool
-	closeOnce sync.Once
-	closeErr  error
+	draining atomic.Bool
+	// readyChecks lets concurrent /readyz probes share one database check.
+	readyChecks singleflight.Group
+	closeOnce   sync.Once
+	closeErr    error
 }
 
 // NewMain returns a Main writing its banner to stdout and logs to stderr.
@@ -164,7 +165,8 @@ func (m *Main) Open(ctx context.Context) error {
 	m.Jobs, err = jobs.New(jobs.Config{DB: db.SQL(), Engine: db.Engine(), Service: m.Service, Logger: m.logger,
 		SweepInterval: m.Config.SweepInterval, RetryBase: m.Config.RetryBase, CarrierPollInterval: m.Config.CarrierPollInterval,
 		NotifyInterval: m.Config.NotifyInterval, Registerer: reg, SweepCompleted: func(ctx context.Context) error { return db.RecordSweep(ctx, clock.Now()) },
-		SoftStopTimeout: m.jobSoftStop(), RescueAfter: m.Config.JobRescueAfter, ID: m.Config.ReplicaName})
+		SoftStopTimeout: m.jobSoftStop(), RescueAfter: m.Config.JobRescueAfter, ID: m.Config.ReplicaName,
+		MetricsCache: m.Config.MetricsCache})
 	if err != nil {
 		return err
 	}
@@ -257,7 +259,19 @@ func (m *Main) ready(ctx context.Context) error {
 	if m.draining.Load() {
 		return porting.Errorf(porting.EUNAVAILABLE, "the server is shutting down")
 	}
-	return m.DB.Ready(ctx)
+	// /readyz is open to anyone: probes that arrive while a check runs
+	// share its answer, so a flood costs the database one check at a time.
+	ch := m.readyChecks.DoChan("ready", func() (any, error) {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+		defer cancel()
+		return nil, m.DB.Ready(ctx)
+	})
+	select {
+	case r := <-ch:
+		return r.Err
+	case <-ctx.Done():
+		return porting.Errorf(porting.EUNAVAILABLE, "the database does not answer")
+	}
 }
 
 func (m *Main) printBanner(ctx context.Context) error {
