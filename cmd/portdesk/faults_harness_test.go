@@ -85,11 +85,16 @@ func startReplica(t *testing.T, name, dbURL, addr string, ns *pgcluster.Namespac
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
+		// A replica that ended before the test killed it says how.
+		exited := r.cmd.Process.Signal(syscall.Signal(0)) != nil
 		r.kill()
 		if t.Failed() {
 			log := r.logs.String()
 			if len(log) > 4000 {
 				log = log[len(log)-4000:]
+			}
+			if exited {
+				log += fmt.Sprintf("\n(the process had ended on its own: %v)", r.cmd.ProcessState)
 			}
 			t.Logf("replica %s log (end):\n%s", name, log)
 		}
