@@ -86,7 +86,7 @@ func startReplica(t *testing.T, name, dbURL, addr string, ns *pgcluster.Namespac
 	}
 	t.Cleanup(func() {
 		// A replica that ended before the test killed it says how.
-		exited := r.cmd.Process.Signal(syscall.Signal(0)) != nil
+		exited := r.cmd.ProcessState == nil && r.cmd.Process.Signal(syscall.Signal(0)) != nil
 		r.kill()
 		if t.Failed() {
 			log := r.logs.String()
