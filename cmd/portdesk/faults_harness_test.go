@@ -66,7 +66,7 @@ func startReplica(t *testing.T, name, dbURL, addr string, ns *pgcluster.Namespac
 	t.Helper()
 	args := []string{"serve", "--addr", addr, "--database-url", dbURL, "--replica-name", name,
 		"--sweep-interval", faultSweepInterval.String(), "--job-rescue-after", faultRescueAfter.String(),
-		"--webhook-retry-base", testRetryBase.String(), "--webhook-allow-private", "--log-level", "warn"}
+		"--webhook-retry-base", testRetryBase.String(), "--webhook-allow-private", "--log-level", "info"}
 	args = append(args, flags...)
 	var cmd *exec.Cmd
 	if ns != nil {
