@@ -157,7 +157,7 @@ func TestOpenPostgresMaxConns(t *testing.T) {
 
 // TestOpenPostgresIdleInTransaction checks that portdesk's sessions end a
 // transaction left idle (a replica cut off mid-transaction) after
-// DefaultIdleInTransactionTimeout, unless the URL says otherwise.
+// DefaultIdleInTransactionTimeout, unless something else set it (here: the URL, or its options).
 func TestOpenPostgresIdleInTransaction(t *testing.T) {
 	u := os.Getenv(storetest.EnvDatabaseURL)
 	if u == "" {
@@ -170,6 +170,7 @@ func TestOpenPostgresIdleInTransaction(t *testing.T) {
 	for _, tc := range []struct{ url, want string }{
 		{u, "1min"},
 		{u + sep + "idle_in_transaction_session_timeout=5s", "5s"},
+		{u + sep + "options=-c%20idle_in_transaction_session_timeout%3D7s", "7s"},
 	} {
 		db, err := store.Open(context.Background(), store.Config{DatabaseURL: tc.url, Clock: porting.NewFixedClock(storetest.Epoch),
 			SecretKey: storetest.NewSecretKey()})

@@ -560,6 +560,11 @@ func (t *tx) copyNumbers(ctx context.Context, orderID string, active bool, rows 
 		if !ok {
 			return fmt.Errorf("store: COPY needs pgx's connection, not %T", driverConn)
 		}
+		// Raw bypasses database/sql's check that the transaction is still
+		// open: COPY outside it would commit on its own.
+		if st := c.Conn().PgConn().TxStatus(); st != 'T' {
+			return fmt.Errorf("store: COPY outside the transaction (status %q)", st)
+		}
 		row := make([]any, len(numberColumns))
 		_, err := c.Conn().CopyFrom(t.ctx(ctx), pgx.Identifier{"port_order_numbers"}, numberColumns,
 			pgx.CopyFromFunc(func() ([]any, error) {
@@ -572,6 +577,9 @@ func (t *tx) copyNumbers(ctx context.Context, orderID string, active bool, rows 
 					p.n.NumberType, p.n.RangeHolder, string(p.n.Status), active && p.n.Status.Holds()
 				return row, nil
 			}))
+		if err != nil && ctx.Err() != nil {
+			return ctx.Err() // the caller went away: not the database's fault
+		}
 		return err
 	})
 }

@@ -31,7 +31,8 @@ const DefaultMaxConns = 20
 const idleInTransactionParam = "idle_in_transaction_session_timeout"
 
 // DefaultIdleInTransactionTimeout is idle_in_transaction_session_timeout
-// on portdesk's connections unless the database URL sets it.
+// on portdesk's connections unless something else set it (see
+// limitIdleInTransaction).
 const DefaultIdleInTransactionTimeout = "60s"
 
 // MaxMaxConns bounds Config.MaxConns (PostgreSQL's own default
@@ -45,15 +46,19 @@ func (db *DB) openPostgres(ctx context.Context, databaseURL string, maxConns int
 	if err != nil {
 		return porting.FieldErrorf("database_url", "store: PostgreSQL URL: %v", err)
 	}
-	// A replica cut off from the database in the middle of a transaction
-	// would keep that transaction's locks (an order's row, the events
-	// lock) until the server's TCP keepalive gave up on it, hours on
-	// Linux: the others would wait on them. No transaction of portdesk's
-	// sits idle this long; the URL may set another value.
-	if _, set := cfg.RuntimeParams[idleInTransactionParam]; !set {
-		cfg.RuntimeParams[idleInTransactionParam] = DefaultIdleInTransactionTimeout
-	}
-	p := stdlib.OpenDB(*cfg)
+	p := stdlib.OpenDB(*cfg,
+		// Each new connection reads the URL again, as sql.Open's would:
+		// a rotated password file or client certificate takes effect
+		// without a restart.
+		stdlib.OptionBeforeConnect(func(_ context.Context, cc *pgx.ConnConfig) error {
+			fresh, err := pgx.ParseConfig(databaseURL)
+			if err != nil {
+				return err
+			}
+			*cc = *fresh
+			return nil
+		}),
+		stdlib.OptionAfterConnect(limitIdleInTransaction))
 	if maxConns <= 0 {
 		maxConns = DefaultMaxConns
 	}
@@ -64,6 +69,26 @@ func (db *DB) openPostgres(ctx context.Context, databaseURL string, maxConns int
 		return fmt.Errorf("store: open postgres: %w", unavailable(err))
 	}
 	return nil
+}
+
+// limitIdleInTransaction sets idle_in_transaction_session_timeout on a new
+// connection to DefaultIdleInTransactionTimeout, unless the server, the
+// role, the database or the connection's options already set it. A
+// replica cut off from the database in the middle of a transaction would
+// otherwise keep that transaction's locks (an order's row, the events
+// lock) until the server's TCP keepalive gave up on it, hours on Linux,
+// and the other replicas would wait on them. No transaction of portdesk's
+// sits idle this long.
+func limitIdleInTransaction(ctx context.Context, c *pgx.Conn) error {
+	var source string
+	if err := c.QueryRow(ctx, `SELECT source FROM pg_settings WHERE name = $1`, idleInTransactionParam).Scan(&source); err != nil {
+		return err
+	}
+	if source != "default" {
+		return nil
+	}
+	_, err := c.Exec(ctx, `SELECT set_config($1, $2, false)`, idleInTransactionParam, DefaultIdleInTransactionTimeout)
+	return err
 }
 
 // lockEventOrder takes the events advisory lock once per transaction on
