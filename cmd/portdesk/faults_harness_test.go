@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -56,6 +57,12 @@ type replica struct {
 	base string
 	logs *lockedBuffer
 	c    *client
+	// exited is closed once the process has ended (a goroutine waits
+	// for it from the start); ended then says how. killed is set when
+	// the test ends it.
+	exited chan struct{}
+	ended  string
+	killed atomic.Bool
 }
 
 // startReplica runs `portdesk serve` named name on dbURL, listening on
@@ -84,17 +91,22 @@ func startReplica(t *testing.T, name, dbURL, addr string, ns *pgcluster.Namespac
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	r.exited = make(chan struct{})
+	go func() {
+		err := cmd.Wait()
+		r.ended = fmt.Sprint(err)
+		close(r.exited)
+	}()
 	t.Cleanup(func() {
-		// A replica that ended before the test killed it says how.
-		exited := r.cmd.ProcessState == nil && r.cmd.Process.Signal(syscall.Signal(0)) != nil
+		onItsOwn := r.endedOnItsOwn()
 		r.kill()
-		if t.Failed() {
+		if t.Failed() || onItsOwn {
 			log := r.logs.String()
 			if len(log) > 4000 {
 				log = log[len(log)-4000:]
 			}
-			if exited {
-				log += fmt.Sprintf("\n(the process had ended on its own: %v)", r.cmd.ProcessState)
+			if onItsOwn {
+				log += "\n(the process had ended on its own: " + r.ended + ")"
 			}
 			t.Logf("replica %s log (end):\n%s", name, log)
 		}
@@ -119,12 +131,26 @@ func startReplica(t *testing.T, name, dbURL, addr string, ns *pgcluster.Namespac
 
 // kill ends the replica with SIGKILL (no shutdown of any kind) and waits.
 func (r *replica) kill() {
-	if r.cmd.ProcessState != nil {
-		return
+	r.killed.Store(true)
+	if r.alive() {
+		_ = r.cmd.Process.Signal(syscall.SIGKILL)
 	}
-	_ = r.cmd.Process.Signal(syscall.SIGKILL)
-	_ = r.cmd.Wait()
+	<-r.exited
 }
+
+// alive reports whether the process still runs.
+func (r *replica) alive() bool {
+	select {
+	case <-r.exited:
+		return false
+	default:
+		return true
+	}
+}
+
+// endedOnItsOwn reports whether the process ended without the test
+// killing it.
+func (r *replica) endedOnItsOwn() bool { return !r.killed.Load() && !r.alive() }
 
 // ready is the replica's /readyz status code (0 when it does not answer).
 func (r *replica) ready() int {

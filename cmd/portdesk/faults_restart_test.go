@@ -138,8 +138,8 @@ func TestFaultRestartPostgres(t *testing.T) {
 	probesDone.Wait()
 
 	for i, r := range reps {
-		if r.cmd.ProcessState != nil || r.cmd.Process.Pid != pids[i] {
-			t.Errorf("replica %s was restarted or exited: %v", r.name, r.cmd.ProcessState)
+		if !r.alive() || r.cmd.Process.Pid != pids[i] {
+			t.Errorf("replica %s was restarted or exited: %s", r.name, r.ended)
 		}
 	}
 	mu.Lock()
