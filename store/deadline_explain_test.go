@@ -50,6 +50,13 @@ func explainDueDeadlines(tb testing.TB, db *store.DB, forceIndex bool) []string 
 	if err != nil {
 		tb.Fatalf("explain: %v", err)
 	}
+	return planLines(tb, rows)
+}
+
+// planLines reads an EXPLAIN's lines: the last column of each row (SQLite:
+// id, parent, notused, detail; PostgreSQL: QUERY PLAN). It closes rows.
+func planLines(tb testing.TB, rows *sql.Rows) []string {
+	tb.Helper()
 	defer rows.Close()
 	cols, err := rows.Columns()
 	if err != nil {
@@ -65,7 +72,7 @@ func explainDueDeadlines(tb testing.TB, db *store.DB, forceIndex bool) []string 
 		if err := rows.Scan(ptrs...); err != nil {
 			tb.Fatal(err)
 		}
-		switch v := vals[len(vals)-1].(type) { // SQLite: id, parent, notused, detail; PostgreSQL: QUERY PLAN
+		switch v := vals[len(vals)-1].(type) {
 		case []byte:
 			plan = append(plan, string(v))
 		case string:

@@ -134,30 +134,5 @@ func explain(t *testing.T, db *store.DB, query string, withNow bool) []string {
 	if err != nil {
 		t.Fatalf("explain: %v", err)
 	}
-	defer rows.Close()
-	cols, err := rows.Columns()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var plan []string
-	for rows.Next() {
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			t.Fatal(err)
-		}
-		switch v := vals[len(vals)-1].(type) {
-		case []byte:
-			plan = append(plan, string(v))
-		case string:
-			plan = append(plan, v)
-		}
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return plan
+	return planLines(t, rows)
 }
